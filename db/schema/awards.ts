@@ -1,0 +1,86 @@
+import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core';
+import { areas } from './areas';
+import { households } from './households';
+import { rules, ruleVersions } from './rules';
+import { users } from './users';
+
+export const awardStatuses = ['pending', 'notice', 'posted', 'rejected'] as const;
+export type AwardStatus = (typeof awardStatuses)[number];
+
+export const awardBatches = sqliteTable('award_batches', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  villageId: integer('village_id').references(() => areas.id),
+  ruleId: integer('rule_id')
+    .notNull()
+    .references(() => rules.id),
+  occurredOn: text('occurred_on').notNull(),
+  count: integer('count').notNull(),
+  note: text('note'),
+  proposedBy: integer('proposed_by')
+    .notNull()
+    .references(() => users.id),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const awards = sqliteTable(
+  'awards',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    householdId: integer('household_id')
+      .notNull()
+      .references(() => households.id),
+    villageId: integer('village_id')
+      .notNull()
+      .references(() => areas.id),
+    ruleId: integer('rule_id')
+      .notNull()
+      .references(() => rules.id),
+    ruleVersionId: integer('rule_version_id')
+      .notNull()
+      .references(() => ruleVersions.id),
+    batchId: integer('batch_id').references(() => awardBatches.id),
+    quantity: integer('quantity').notNull(),
+    points: integer('points').notNull(),
+    occurredOn: text('occurred_on').notNull(),
+    memberName: text('member_name'),
+    note: text('note'),
+    evidenceUrl: text('evidence_url'),
+    status: text('status', { enum: awardStatuses }).notNull(),
+    proposedBy: integer('proposed_by')
+      .notNull()
+      .references(() => users.id),
+    proposedAt: integer('proposed_at').notNull(),
+    reviewedBy: integer('reviewed_by').references(() => users.id),
+    reviewedAt: integer('reviewed_at'),
+    rejectReason: text('reject_reason'),
+    noticeEndsAt: integer('notice_ends_at'),
+    postedAt: integer('posted_at'),
+    ledgerEntryId: integer('ledger_entry_id'),
+  },
+  (t) => [
+    index('awards_village_status_idx').on(t.villageId, t.status),
+    index('awards_household_rule_idx').on(t.householdId, t.ruleId, t.occurredOn),
+    index('awards_status_notice_idx').on(t.status, t.noticeEndsAt),
+    index('awards_batch_idx').on(t.batchId),
+  ],
+);
+
+export const objections = sqliteTable(
+  'objections',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    awardId: integer('award_id')
+      .notNull()
+      .references(() => awards.id),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    reason: text('reason').notNull(),
+    status: text('status', { enum: ['open', 'upheld', 'dismissed'] }).notNull().default('open'),
+    resolution: text('resolution'),
+    resolvedBy: integer('resolved_by').references(() => users.id),
+    resolvedAt: integer('resolved_at'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('objections_award_idx').on(t.awardId)],
+);

@@ -1,0 +1,80 @@
+import { sqliteTable, integer, text, index, primaryKey, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { areas } from './areas';
+import { households } from './households';
+
+export const ledgerKinds = ['award', 'deduction', 'redemption', 'reversal', 'expiry', 'adjustment'] as const;
+export type LedgerKind = (typeof ledgerKinds)[number];
+
+/**
+ * The only record of points. Append-only: triggers refuse UPDATE and DELETE.
+ * `conductPoints` is this entry's effect on the conduct score (表现积分): awards and deductions
+ * and their reversals count; redemptions, expiry and adjustments do not.
+ * `hash` chains every entry to the one before it (one chain per database, ordered by id).
+ */
+export const ledgerEntries = sqliteTable(
+  'ledger_entries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    householdId: integer('household_id')
+      .notNull()
+      .references(() => households.id),
+    villageId: integer('village_id')
+      .notNull()
+      .references(() => areas.id),
+    kind: text('kind', { enum: ledgerKinds }).notNull(),
+    points: integer('points').notNull(),
+    balanceAfter: integer('balance_after').notNull(),
+    conductPoints: integer('conduct_points').notNull().default(0),
+    // Shanghai calendar day the entry counts for: the deed's day for awards, else the posting day.
+    occurredOn: text('occurred_on').notNull(),
+    ruleId: integer('rule_id'),
+    category: text('category'),
+    awardId: integer('award_id'),
+    redemptionId: integer('redemption_id'),
+    reversesId: integer('reverses_id'),
+    note: text('note'),
+    createdBy: integer('created_by'),
+    createdAt: integer('created_at').notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [
+    index('ledger_household_idx').on(t.householdId, t.id),
+    index('ledger_village_day_idx').on(t.villageId, t.occurredOn),
+    // A second reversal of the same entry is impossible, even across processes.
+    uniqueIndex('ledger_reverses_uq').on(t.reversesId),
+  ],
+);
+
+/**
+ * Conduct score per household and period ("2026", "2026-Q1", "2026-03"), kept up to date in the
+ * posting transaction so boards and ranks never sum the ledger per request.
+ */
+export const householdPeriodScores = sqliteTable(
+  'household_period_scores',
+  {
+    householdId: integer('household_id')
+      .notNull()
+      .references(() => households.id),
+    period: text('period').notNull(),
+    villageId: integer('village_id').notNull(),
+    townshipId: integer('township_id').notNull(),
+    countyId: integer('county_id').notNull(),
+    score: integer('score').notNull().default(0),
+    earned: integer('earned').notNull().default(0),
+    deducted: integer('deducted').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.householdId, t.period] }),
+    index('scores_village_period_idx').on(t.villageId, t.period, t.score),
+    index('scores_township_period_idx').on(t.townshipId, t.period, t.score),
+    index('scores_county_period_idx').on(t.countyId, t.period, t.score),
+  ],
+);
+
+/** Single-row table holding the head of the ledger hash chain. */
+export const chainHead = sqliteTable('chain_head', {
+  id: integer('id').primaryKey(),
+  lastEntryId: integer('last_entry_id').notNull(),
+  hash: text('hash').notNull(),
+});

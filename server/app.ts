@@ -1,0 +1,101 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import { openAPIRouteHandler } from 'hono-openapi';
+import { AppError, NotFound } from './lib/errors';
+import type { AppDeps, AppEnv } from './lib/http';
+import { onError } from './lib/onError';
+import { sessionMiddleware } from './lib/session';
+import { areaRoutes } from './modules/areas/routes';
+import { auditRoutes } from './modules/audit/routes';
+import { authRoutes } from './modules/auth/routes';
+import { awardRoutes } from './modules/awards/routes';
+import { counterRoutes } from './modules/counter/routes';
+import { goodsRoutes } from './modules/goods/routes';
+import { householdRoutes } from './modules/households/routes';
+import { ledgerRoutes } from './modules/ledger/routes';
+import { publicRoutes } from './modules/public/routes';
+import { ruleRoutes } from './modules/rules/routes';
+import { systemRoutes } from './modules/system/routes';
+import { userRoutes } from './modules/users/routes';
+import { serveWeb } from './web';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const mutating = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Builds the whole HTTP app over the given dependencies; tests call it with an in-memory database. */
+export function createApp(deps: AppDeps) {
+  const api = new Hono<AppEnv>()
+    .route('/', systemRoutes)
+    .route('/', authRoutes)
+    .route('/', areaRoutes)
+    .route('/', userRoutes)
+    .route('/', householdRoutes)
+    .route('/', ruleRoutes)
+    .route('/', awardRoutes)
+    .route('/', ledgerRoutes)
+    .route('/', goodsRoutes)
+    .route('/', counterRoutes)
+    .route('/', auditRoutes)
+    .route('/', publicRoutes);
+
+  const app = new Hono<AppEnv>();
+  app.onError(onError);
+  app.use('*', secureHeaders({ crossOriginEmbedderPolicy: false, contentSecurityPolicy: undefined }));
+  app.use('*', async (c, next) => {
+    c.set('deps', deps);
+    c.set('actor', null);
+    await next();
+  });
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new AppError(413, 'payload_too_large', '请求内容过大');
+      },
+    }),
+  );
+  // Mutations are JSON only and same-origin: a form post from another site cannot ride on the cookie.
+  app.use('/api/*', async (c, next) => {
+    if (mutating.has(c.req.method)) {
+      const origin = c.req.header('origin');
+      if (origin) {
+        const host = c.req.header('host');
+        let originHost: string | null = null;
+        try {
+          originHost = new URL(origin).host;
+        } catch {
+          originHost = null;
+        }
+        if (!host || originHost !== host) throw new AppError(403, 'bad_origin', '请求来源不被允许');
+      }
+      const length = Number(c.req.header('content-length') ?? '0');
+      const type = c.req.header('content-type') ?? '';
+      if ((length > 0 || c.req.header('transfer-encoding')) && !type.toLowerCase().startsWith('application/json')) {
+        throw new AppError(415, 'unsupported_media_type', '请求内容必须是 JSON');
+      }
+    }
+    await next();
+  });
+  app.use('/api/*', sessionMiddleware());
+
+  const routes = app.route('/api', api);
+
+  app.get(
+    '/api/openapi.json',
+    openAPIRouteHandler(app, {
+      documentation: {
+        info: { title: 'jifen API', version: '0.1.0', description: 'Rural good-conduct points and aid supermarket' },
+        servers: [],
+      },
+    }),
+  );
+  app.all('/api/*', () => {
+    throw new NotFound('接口不存在');
+  });
+  if (deps.webRoot) serveWeb(app, deps.webRoot);
+  return routes;
+}
+
+export type AppType = ReturnType<typeof createApp>;

@@ -1,0 +1,34 @@
+import { auditLog } from '../../db/schema';
+import type { Tx } from '../../db/client';
+import type { Ctx } from './context';
+
+export interface AuditEntry {
+  entity: string;
+  entityId: number | string;
+  /** `{entity}.{verb}`, e.g. `award.approve`. */
+  action: string;
+  areaId?: number | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** Writes one audit row; call it inside the same transaction as the change it records. */
+export type AuditCtx = Pick<Ctx, 'now' | 'device'> & { actor: Pick<Ctx['actor'], 'userId' | 'role' | 'areaId'> | null };
+
+export function writeAudit(tx: Tx, ctx: AuditCtx, entry: AuditEntry): void {
+  tx.insert(auditLog)
+    .values({
+      actorId: ctx.actor?.userId ?? null,
+      actorRole: ctx.actor?.role ?? null,
+      areaId: entry.areaId ?? ctx.actor?.areaId ?? null,
+      entity: entry.entity,
+      entityId: String(entry.entityId),
+      action: entry.action,
+      before: entry.before === undefined ? null : JSON.stringify(entry.before),
+      after: entry.after === undefined ? null : JSON.stringify(entry.after),
+      ip: ctx.device.ip,
+      userAgent: ctx.device.userAgent?.slice(0, 300) ?? null,
+      createdAt: ctx.now.getTime(),
+    })
+    .run();
+}

@@ -1,0 +1,41 @@
+import type { Db } from '../../db/client';
+import type { Role } from '../../db/schema/users';
+
+export interface Actor {
+  userId: number;
+  username: string;
+  role: Role;
+  areaId: number;
+  /** Materialised path of the actor's area ("/1/4/"); everything the actor sees lies under it. */
+  areaPath: string;
+  areaKind: 'county' | 'township' | 'village' | 'group';
+  householdId: number | null;
+  sessionHash: string;
+}
+
+export interface Device {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface AppConfig {
+  /** HMAC key for one-time household codes. */
+  passSecret: string;
+  /** scrypt cost parameter N (2^17 in production; tests lower it). */
+  scryptN: number;
+  passTtlSeconds: number;
+  sessionTtlSeconds: number;
+  cookieSecure: boolean;
+}
+
+/** What every action receives: the database, who is acting, and the moment it acts. */
+export interface Ctx {
+  db: Db;
+  actor: Actor;
+  now: Date;
+  device: Device;
+  config: AppConfig;
+}
+
+/** Context for unauthenticated actions (login, public boards). */
+export type PublicCtx = Omit<Ctx, 'actor'>;

@@ -1,0 +1,60 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+/** The one error family; `onError` maps each to its HTTP status and `{error:{code,message}}`. */
+export class AppError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export class Invalid extends AppError {
+  constructor(message: string, details?: unknown, code = 'invalid') {
+    super(400, code, message, details);
+  }
+}
+export class Unauthorized extends AppError {
+  constructor(message = '请先登录', code = 'unauthorized') {
+    super(401, code, message);
+  }
+}
+export class Forbidden extends AppError {
+  constructor(message = '没有权限执行此操作', code = 'forbidden') {
+    super(403, code, message);
+  }
+}
+export class NotFound extends AppError {
+  constructor(message = '记录不存在', code = 'not_found') {
+    super(404, code, message);
+  }
+}
+export class Conflict extends AppError {
+  constructor(code: string, message: string) {
+    super(409, code, message);
+  }
+}
+export class Gone extends AppError {
+  constructor(code: string, message: string) {
+    super(410, code, message);
+  }
+}
+/** Well-formed but refused by a business rule (not enough points, limit reached ...). */
+export class Unprocessable extends AppError {
+  constructor(code: string, message: string, details?: unknown) {
+    super(422, code, message, details);
+  }
+}
+export class Locked extends AppError {
+  constructor(code: string, message: string) {
+    super(423, code, message);
+  }
+}
+export class TooManyRequests extends AppError {
+  constructor(message = '尝试过于频繁，请稍后再试', code = 'too_many_requests') {
+    super(429, code, message);
+  }
+}

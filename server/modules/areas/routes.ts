@@ -1,0 +1,29 @@
+import { Hono } from 'hono';
+import { describeRoute } from 'hono-openapi';
+import { allRoles, allow, ctxOf, valid, type AppEnv } from '../../lib/http';
+import { createArea } from './createArea';
+import { listAreas } from './listAreas';
+import { IdParam } from '../../lib/params';
+import { AreaSettingsBody, CreateAreaBody } from './schemas';
+import { getAreaSettings, updateAreaSettings } from './updateAreaSettings';
+
+const admins = ['county_admin', 'township_admin'] as const;
+
+export const areaRoutes = new Hono<AppEnv>()
+  .get('/areas', describeRoute({ tags: ['areas'], summary: "The actor's area and below" }), allow(...allRoles), (c) =>
+    c.json(listAreas(ctxOf(c)), 200),
+  )
+  .post('/areas', describeRoute({ tags: ['areas'], summary: 'Create a township, village or group' }), allow(...admins), valid('json', CreateAreaBody), (c) =>
+    c.json(createArea(ctxOf(c), c.req.valid('json')), 201),
+  )
+  .get('/areas/:id/settings', describeRoute({ tags: ['areas'], summary: 'Effective (inherited) settings' }), allow(...allRoles), valid('param', IdParam), (c) =>
+    c.json(getAreaSettings(ctxOf(c), c.req.valid('param').id), 200),
+  )
+  .patch(
+    '/areas/:id/settings',
+    describeRoute({ tags: ['areas'], summary: 'Change settings (null = inherit)' }),
+    allow(...admins),
+    valid('param', IdParam),
+    valid('json', AreaSettingsBody),
+    (c) => c.json(updateAreaSettings(ctxOf(c), c.req.valid('param').id, c.req.valid('json')), 200),
+  );

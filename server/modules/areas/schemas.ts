@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+export const CreateAreaBody = z.object({
+  name: z.string().trim().min(1).max(50),
+  kind: z.enum(['township', 'village', 'group']),
+  parentId: z.number().int().positive(),
+});
+export type CreateAreaBody = z.infer<typeof CreateAreaBody>;
+
+export const StarThresholds = z.array(z.number().int().min(0).max(1_000_000)).length(5);
+
+export const AreaSettingsBody = z
+  .object({
+    noticeDays: z.number().int().min(0).max(30).nullable(),
+    maskMode: z.enum(['name', 'door']).nullable(),
+    expiryMode: z.enum(['carry', 'months', 'year_end']).nullable(),
+    expiryMonths: z.number().int().min(1).max(120).nullable(),
+    starThresholds: StarThresholds.nullable(),
+  })
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, { message: 'at least one setting' });
+export type AreaSettingsBody = z.infer<typeof AreaSettingsBody>;

@@ -1,0 +1,29 @@
+import { Hono } from 'hono';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import { describeRoute } from 'hono-openapi';
+import { allRoles, allow, ctxOf, publicCtxOf, valid, type AppEnv } from '../../lib/http';
+import { getMe } from './getMe';
+import { login } from './login';
+import { logout } from './logout';
+import { LoginBody } from './schemas';
+import { SESSION_COOKIE } from './sessionCookie';
+
+export const authRoutes = new Hono<AppEnv>()
+  .post('/auth/login', describeRoute({ tags: ['auth'], summary: 'Log in; sets the session cookie' }), valid('json', LoginBody), async (c) => {
+    const ctx = publicCtxOf(c);
+    const { user, token } = await login(ctx, c.req.valid('json'));
+    setCookie(c, SESSION_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'Lax',
+      secure: ctx.config.cookieSecure,
+      path: '/',
+      maxAge: ctx.config.sessionTtlSeconds,
+    });
+    return c.json({ user }, 200);
+  })
+  .post('/auth/logout', describeRoute({ tags: ['auth'], summary: 'End the current session' }), allow(...allRoles), (c) => {
+    logout(ctxOf(c));
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    return c.body(null, 204);
+  })
+  .get('/auth/me', describeRoute({ tags: ['auth'], summary: 'The logged-in user' }), allow(...allRoles), (c) => c.json(getMe(ctxOf(c)), 200));

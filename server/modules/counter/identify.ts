@@ -1,0 +1,30 @@
+import { eq } from 'drizzle-orm';
+import { passUses } from '../../../db/schema';
+import type { Ctx } from '../../lib/context';
+import { Conflict, Gone, Invalid } from '../../lib/errors';
+import { verifyCard } from './cardPin';
+import { isPassToken, readPassToken } from './passToken';
+
+export type Identified = { householdId: number; via: 'pass'; nonce: string } | { householdId: number; via: 'card'; cardId: number };
+
+/** Who a scanned code belongs to: a one-time phone code, or a printed card with its PIN. */
+export async function identify(ctx: Ctx, code: string, pin: string | undefined): Promise<Identified> {
+  if (isPassToken(code)) {
+    const claims = readPassToken(ctx.config.passSecret, code);
+    if (!claims) throw new Invalid('无法识别的码，请让农户刷新后重试', undefined, 'invalid_code');
+    if (claims.expiresAt <= ctx.now.getTime()) throw new Gone('code_expired', '码已过期，请让农户刷新后重新出示');
+    assertPassUnused(ctx, claims.nonce);
+    return { householdId: claims.householdId, via: 'pass', nonce: claims.nonce };
+  }
+  if (code.startsWith('C1.')) {
+    const card = await verifyCard(ctx, code, pin);
+    return { householdId: card.householdId, via: 'card', cardId: card.id };
+  }
+  throw new Invalid('无法识别的码', undefined, 'invalid_code');
+}
+
+export function assertPassUnused(ctx: Pick<Ctx, 'db'>, nonce: string): void {
+  if (ctx.db.select({ nonce: passUses.nonce }).from(passUses).where(eq(passUses.nonce, nonce)).get()) {
+    throw new Conflict('code_used', '该码已使用，请让农户刷新后重新出示');
+  }
+}

@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import { and, eq, isNull } from 'drizzle-orm';
+import QRCode from 'qrcode';
+import { householdCards } from '../../../db/schema';
+import { writeAudit } from '../../lib/audit';
+import type { Ctx } from '../../lib/context';
+import { NotFound } from '../../lib/errors';
+import { getHouseholdInScope } from '../../lib/scope';
+import { hashPin } from './cardPin';
+
+/** Issues a printed card (static code + PIN) for a household without a phone; any earlier card is revoked. */
+export async function issueCard(ctx: Ctx, householdId: number, pin: string) {
+  const h = getHouseholdInScope(ctx, householdId);
+  const pinHash = await hashPin(pin);
+  const code = `C1.${randomBytes(12).toString('base64url')}`;
+  const at = ctx.now.getTime();
+  const card = ctx.db.transaction((tx) => {
+    tx.update(householdCards)
+      .set({ revokedAt: at })
+      .where(and(eq(householdCards.householdId, householdId), isNull(householdCards.revokedAt)))
+      .run();
+    const row = tx.insert(householdCards).values({ householdId, code, pinHash, createdBy: ctx.actor.userId, createdAt: at }).returning().get();
+    writeAudit(tx, ctx, { entity: 'card', entityId: row.id, action: 'card.issue', areaId: h.villageId, after: { householdId } });
+    return row;
+  });
+  const svg = await QRCode.toString(code, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
+  return { id: card.id, householdId, code, svg, headName: h.headName, doorNo: h.doorNo };
+}
+
+function loadCard(ctx: Ctx, cardId: number) {
+  const card = ctx.db.select().from(householdCards).where(eq(householdCards.id, cardId)).get();
+  if (!card) throw new NotFound('卡片不存在', 'card_not_found');
+  const h = getHouseholdInScope(ctx, card.householdId);
+  return { card, h };
+}
+
+export function revokeCard(ctx: Ctx, cardId: number) {
+  const { card, h } = loadCard(ctx, cardId);
+  const at = ctx.now.getTime();
+  return ctx.db.transaction((tx) => {
+    tx.update(householdCards).set({ revokedAt: card.revokedAt ?? at }).where(eq(householdCards.id, cardId)).run();
+    writeAudit(tx, ctx, { entity: 'card', entityId: cardId, action: 'card.revoke', areaId: h.villageId });
+    return { id: cardId, revoked: true };
+  });
+}
+
+export function unlockCard(ctx: Ctx, cardId: number) {
+  const { h } = loadCard(ctx, cardId);
+  return ctx.db.transaction((tx) => {
+    tx.update(householdCards).set({ lockedAt: null, failedAttempts: 0 }).where(eq(householdCards.id, cardId)).run();
+    writeAudit(tx, ctx, { entity: 'card', entityId: cardId, action: 'card.unlock', areaId: h.villageId });
+    return { id: cardId, locked: false };
+  });
+}

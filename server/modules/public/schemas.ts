@@ -1,0 +1,8 @@
+import { z } from 'zod';
+import { periodPattern } from '../../../db/time';
+
+export const LeaderboardQuery = z.object({
+  period: z.string().regex(periodPattern, 'period 应为 YYYY、YYYY-Qn 或 YYYY-MM'),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+export type LeaderboardQuery = z.infer<typeof LeaderboardQuery>;

@@ -1,0 +1,75 @@
+import { hc } from 'hono/client';
+import type { AppType } from '../../../server/app';
+
+/** The one typed client; types come from the server's routes, never re-declared here. */
+export const client = hc<AppType>('/', {
+  init: { credentials: 'include' },
+  // Bind fetch so hc's internal call works in every browser (some throw "Illegal invocation" otherwise).
+  fetch: (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init),
+});
+
+export const api = client.api;
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface JsonLike<T> {
+  ok: boolean;
+  status: number;
+  json(): Promise<T>;
+}
+
+function isErrorBody(body: unknown): body is { error: { code?: string; message?: string } } {
+  return typeof body === 'object' && body !== null && 'error' in body && typeof (body as { error: unknown }).error === 'object';
+}
+
+/** Awaits a typed request and returns its JSON body, or throws an ApiError carrying the server's Chinese message. */
+export async function call<T>(request: Promise<JsonLike<T>>): Promise<T> {
+  let res: JsonLike<T>;
+  try {
+    res = await request;
+  } catch {
+    throw new ApiError(0, 'network', '');
+  }
+  if (res.status === 204) return undefined as T;
+  let body: unknown;
+  try {
+    body = await res.json();
+  } catch {
+    body = null;
+  }
+  if (!res.ok) {
+    if (isErrorBody(body)) throw new ApiError(res.status, body.error.code ?? 'error', body.error.message ?? '');
+    throw new ApiError(res.status, 'http', '');
+  }
+  return body as T;
+}
+
+/** A message fit for the screen: the server's words if it sent some, else a plain local one; never a stack. */
+export function errorText(err: unknown, t: (key: string) => string): string {
+  if (err instanceof ApiError) {
+    if (err.message) return err.message;
+    if (err.status === 0) return t('common.errors.network');
+    if (err.status === 401) return t('common.errors.unauthorized');
+    if (err.status === 403) return t('common.errors.forbidden');
+    if (err.status === 404) return t('common.errors.notFound');
+    return t('common.errors.server');
+  }
+  return t('common.errors.unknown');
+}
+
+/** A fresh idempotency key; crypto.randomUUID is missing on plain-http pages in some browsers. */
+export function newIdempotencyKey(): string {
+  const c = globalThis.crypto;
+  if (c && typeof c.randomUUID === 'function' && globalThis.isSecureContext) return c.randomUUID();
+  const bytes = new Uint8Array(16);
+  c.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}

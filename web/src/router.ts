@@ -1,0 +1,54 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { homeFor, loadSession, session, type Role } from './modules/auth/use-session';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    roles?: readonly Role[];
+    public?: boolean;
+    titleKey?: string;
+  }
+}
+
+const managers: Role[] = ['county_admin', 'township_admin', 'village_cadre'];
+const staffConsole: Role[] = [...managers, 'reviewer'];
+const admins: Role[] = ['county_admin', 'township_admin'];
+
+const routes: RouteRecordRaw[] = [
+  { path: '/', redirect: () => (session.user ? homeFor(session.user.role) : '/login') },
+  { path: '/login', component: () => import('./modules/auth/AuthLoginPage.vue'), meta: { public: true } },
+  { path: '/board/:areaId?', component: () => import('./modules/public/PublicBoardPage.vue'), meta: { public: true } },
+  { path: '/me', component: () => import('./modules/households/HouseholdPhonePage.vue'), meta: { roles: ['household'] } },
+  { path: '/counter', component: () => import('./modules/counter/CounterPage.vue'), meta: { roles: ['clerk'] } },
+  {
+    path: '/console',
+    component: () => import('./shell/ConsoleLayout.vue'),
+    meta: { roles: [...staffConsole, 'clerk'] },
+    children: [
+      { path: '', redirect: () => (session.user ? homeFor(session.user.role) : '/login') },
+      { path: 'households', component: () => import('./modules/households/HouseholdListPage.vue'), meta: { roles: staffConsole, titleKey: 'nav.households' } },
+      { path: 'households/:id', component: () => import('./modules/households/HouseholdDetailPage.vue'), meta: { roles: staffConsole, titleKey: 'nav.households' } },
+      { path: 'awards/new', component: () => import('./modules/awards/AwardSinglePage.vue'), meta: { roles: managers, titleKey: 'nav.awardSingle' } },
+      { path: 'awards/batch', component: () => import('./modules/awards/AwardBatchPage.vue'), meta: { roles: managers, titleKey: 'nav.awardBatch' } },
+      { path: 'review', component: () => import('./modules/awards/AwardReviewList.vue'), meta: { roles: staffConsole, titleKey: 'nav.review' } },
+      { path: 'rules', component: () => import('./modules/rules/RuleCatalogPage.vue'), meta: { roles: staffConsole, titleKey: 'nav.rules' } },
+      { path: 'goods', component: () => import('./modules/goods/GoodsPage.vue'), meta: { roles: [...managers, 'clerk'], titleKey: 'nav.goods' } },
+      { path: 'users', component: () => import('./modules/users/UserListPage.vue'), meta: { roles: managers, titleKey: 'nav.users' } },
+      { path: 'areas', component: () => import('./modules/areas/AreaListPage.vue'), meta: { roles: admins, titleKey: 'nav.areas' } },
+      { path: 'audit', component: () => import('./modules/audit/AuditLogPage.vue'), meta: { roles: managers, titleKey: 'nav.audit' } },
+    ],
+  },
+  { path: '/:pathMatch(.*)*', component: () => import('./shell/NotFoundPage.vue'), meta: { public: true } },
+];
+
+export const router = createRouter({ history: createWebHistory(), routes });
+
+router.beforeEach(async (to) => {
+  if (!session.loaded) await loadSession();
+  if (to.meta.public) return true;
+  const user = session.user;
+  if (!user) return { path: '/login', query: { next: to.fullPath } };
+  // The deepest matched record decides who may enter.
+  const allowed = [...to.matched].reverse().find((r) => r.meta.roles)?.meta.roles;
+  if (allowed && !allowed.includes(user.role)) return homeFor(user.role);
+  return true;
+});
