@@ -1,0 +1,372 @@
+import { describe, expect, it } from 'vitest';
+import { awards, householdCards, objections } from '../../db/schema';
+import type { Role } from '../../db/schema/users';
+import { createPassToken } from '../../server/modules/counter/passToken';
+import { makeTestApp, testConfig, type TestApp } from '../support/app';
+import { call, grantPoints, login, makeRule, makeWorld } from '../support/factories';
+
+/**
+ * Every route × every role: no session is 401, a role that may not is 403, an id in another area is 404,
+ * and the allowed roles succeed in their own area. A route missing from this table fails the suite.
+ */
+
+type World = Awaited<ReturnType<typeof makeWorld>>;
+interface Req {
+  path: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+interface Fixture {
+  w: World;
+  pendingOwn: number;
+  pendingOther: number;
+  noticeOwn: number;
+  noticeOther: number;
+  objectionOwn: number;
+  objectionOther: number;
+  entryOwn: number;
+  entryOther: number;
+  ruleOwn: number;
+  ruleOther: number;
+  cardOwn: number;
+  cardOther: number;
+  passOwn: string;
+  passOther: string;
+}
+interface Spec {
+  /** Roles allowed, or 'public' for routes that need no session. */
+  roles: Role[] | 'public';
+  own: (f: Fixture) => Req;
+  /** The same request aimed at another area (omitted where the route takes no area or id). */
+  other?: (f: Fixture) => Req;
+}
+
+const all: Role[] = ['county_admin', 'township_admin', 'village_cadre', 'reviewer', 'clerk', 'household'];
+const staff: Role[] = ['county_admin', 'township_admin', 'village_cadre', 'reviewer', 'clerk'];
+const admins: Role[] = ['county_admin', 'township_admin'];
+const managers: Role[] = ['county_admin', 'township_admin', 'village_cadre'];
+const reviewers: Role[] = ['county_admin', 'township_admin', 'reviewer'];
+const storekeepers: Role[] = [...managers, 'clerk'];
+const today = '2026-06-15';
+
+export const matrix: Record<string, Spec> = {
+  'GET /api/health': { roles: 'public', own: () => ({ path: '/api/health' }) },
+  'GET /api/openapi.json': { roles: 'public', own: () => ({ path: '/api/openapi.json' }) },
+  'POST /api/auth/login': { roles: 'public', own: () => ({ path: '/api/auth/login', body: { username: 'cadre', password: 'password-123' } }) },
+  'POST /api/auth/logout': { roles: all, own: () => ({ path: '/api/auth/logout' }) },
+  'GET /api/auth/me': { roles: all, own: () => ({ path: '/api/auth/me' }) },
+  'GET /api/areas': { roles: all, own: () => ({ path: '/api/areas' }) },
+  'POST /api/areas': {
+    roles: admins,
+    own: (f) => ({ path: '/api/areas', body: { name: '新村', kind: 'village', parentId: f.w.areas.townA.id } }),
+    other: (f) => ({ path: '/api/areas', body: { name: '新村', kind: 'village', parentId: f.w.areas.townB.id } }),
+  },
+  'GET /api/areas/:id/settings': {
+    roles: all,
+    own: (f) => ({ path: `/api/areas/${f.w.areas.villageA.id}/settings` }),
+    other: (f) => ({ path: `/api/areas/${f.w.areas.villageB.id}/settings` }),
+  },
+  'PATCH /api/areas/:id/settings': {
+    roles: admins,
+    own: (f) => ({ path: `/api/areas/${f.w.areas.villageA.id}/settings`, body: { noticeDays: 3 } }),
+    other: (f) => ({ path: `/api/areas/${f.w.areas.villageB.id}/settings`, body: { noticeDays: 3 } }),
+  },
+  'GET /api/users': { roles: managers, own: () => ({ path: '/api/users' }) },
+  'POST /api/users': {
+    roles: managers,
+    own: (f) => ({ path: '/api/users', body: { username: 'newclerk', password: 'long-password', role: 'clerk', areaId: f.w.areas.villageA.id } }),
+    other: (f) => ({ path: '/api/users', body: { username: 'newclerk', password: 'long-password', role: 'clerk', areaId: f.w.areas.villageB.id } }),
+  },
+  'PATCH /api/users/:id': {
+    roles: managers,
+    own: (f) => ({ path: `/api/users/${f.w.users.clerk.id}`, body: { displayName: '王会计' } }),
+    other: (f) => ({ path: `/api/users/${f.w.users.otherClerk.id}`, body: { displayName: '王会计' } }),
+  },
+  'GET /api/households': {
+    roles: staff,
+    own: (f) => ({ path: `/api/households?villageId=${f.w.areas.villageA.id}` }),
+    other: (f) => ({ path: `/api/households?villageId=${f.w.areas.villageB.id}` }),
+  },
+  'POST /api/households': {
+    roles: managers,
+    own: (f) => ({ path: '/api/households', body: { villageId: f.w.areas.villageA.id, headName: '王五' } }),
+    other: (f) => ({ path: '/api/households', body: { villageId: f.w.areas.villageB.id, headName: '王五' } }),
+  },
+  'GET /api/households/:id': {
+    roles: all,
+    own: (f) => ({ path: `/api/households/${f.w.household.id}` }),
+    other: (f) => ({ path: `/api/households/${f.w.otherHousehold.id}` }),
+  },
+  'PATCH /api/households/:id': {
+    roles: managers,
+    own: (f) => ({ path: `/api/households/${f.w.household.id}`, body: { doorNo: '8号' } }),
+    other: (f) => ({ path: `/api/households/${f.w.otherHousehold.id}`, body: { doorNo: '8号' } }),
+  },
+  'POST /api/households/:id/category': {
+    roles: managers,
+    own: (f) => ({ path: `/api/households/${f.w.household.id}/category`, body: { category: 'monitored', validFrom: today, reason: '收入下降' } }),
+    other: (f) => ({ path: `/api/households/${f.w.otherHousehold.id}/category`, body: { category: 'monitored', validFrom: today, reason: '收入下降' } }),
+  },
+  'POST /api/households/:id/members': {
+    roles: managers,
+    own: (f) => ({ path: `/api/households/${f.w.household.id}/members`, body: { name: '张小红', relation: 'child' } }),
+    other: (f) => ({ path: `/api/households/${f.w.otherHousehold.id}/members`, body: { name: '张小红', relation: 'child' } }),
+  },
+  'GET /api/households/:id/ledger': {
+    roles: all,
+    own: (f) => ({ path: `/api/households/${f.w.household.id}/ledger` }),
+    other: (f) => ({ path: `/api/households/${f.w.otherHousehold.id}/ledger` }),
+  },
+  'POST /api/households/:id/adjust': {
+    roles: ['county_admin'],
+    own: (f) => ({ path: `/api/households/${f.w.household.id}/adjust`, body: { points: 10, reason: '纸质台账结转' } }),
+  },
+  'POST /api/households/:id/pass': {
+    roles: ['household', 'village_cadre'],
+    own: (f) => ({ path: `/api/households/${f.w.household.id}/pass` }),
+    other: (f) => ({ path: `/api/households/${f.w.otherHousehold.id}/pass` }),
+  },
+  'POST /api/households/:id/cards': {
+    roles: managers,
+    own: (f) => ({ path: `/api/households/${f.w.household.id}/cards`, body: { pin: '2468' } }),
+    other: (f) => ({ path: `/api/households/${f.w.otherHousehold.id}/cards`, body: { pin: '2468' } }),
+  },
+  'POST /api/cards/:id/revoke': {
+    roles: managers,
+    own: (f) => ({ path: `/api/cards/${f.cardOwn}/revoke` }),
+    other: (f) => ({ path: `/api/cards/${f.cardOther}/revoke` }),
+  },
+  'POST /api/cards/:id/unlock': {
+    roles: managers,
+    own: (f) => ({ path: `/api/cards/${f.cardOwn}/unlock` }),
+    other: (f) => ({ path: `/api/cards/${f.cardOther}/unlock` }),
+  },
+  'GET /api/rules': {
+    roles: all,
+    own: (f) => ({ path: `/api/rules?areaId=${f.w.areas.villageA.id}` }),
+    other: (f) => ({ path: `/api/rules?areaId=${f.w.areas.villageB.id}` }),
+  },
+  'POST /api/rules': {
+    roles: managers,
+    own: (f) => ({ path: '/api/rules', body: { areaId: f.w.areas.villageA.id, category: 'public_welfare', name: '义务植树', points: 3 } }),
+    other: (f) => ({ path: '/api/rules', body: { areaId: f.w.areas.villageB.id, category: 'public_welfare', name: '义务植树', points: 3 } }),
+  },
+  'PATCH /api/rules/:id': {
+    roles: managers,
+    own: (f) => ({ path: `/api/rules/${f.ruleOwn}`, body: { points: 4 } }),
+    other: (f) => ({ path: `/api/rules/${f.ruleOther}`, body: { points: 4 } }),
+  },
+  'GET /api/awards': {
+    roles: all,
+    own: (f) => ({ path: `/api/awards?villageId=${f.w.areas.villageA.id}` }),
+    other: (f) => ({ path: `/api/awards?villageId=${f.w.areas.villageB.id}` }),
+  },
+  'POST /api/awards': {
+    roles: managers,
+    own: (f) => ({ path: '/api/awards', body: { householdId: f.w.household.id, ruleId: f.w.rule.id, occurredOn: today } }),
+    other: (f) => ({ path: '/api/awards', body: { householdId: f.w.otherHousehold.id, ruleId: f.w.rule.id, occurredOn: today } }),
+  },
+  'POST /api/awards/batch': {
+    roles: managers,
+    own: (f) => ({ path: '/api/awards/batch', body: { ruleId: f.w.rule.id, occurredOn: today, items: [{ householdId: f.w.household.id, quantity: 1 }] } }),
+    other: (f) => ({ path: '/api/awards/batch', body: { ruleId: f.w.rule.id, occurredOn: today, items: [{ householdId: f.w.otherHousehold.id, quantity: 1 }] } }),
+  },
+  'POST /api/awards/approve': {
+    roles: reviewers,
+    own: (f) => ({ path: '/api/awards/approve', body: { ids: [f.pendingOwn] } }),
+    other: (f) => ({ path: '/api/awards/approve', body: { ids: [f.pendingOther] } }),
+  },
+  'POST /api/awards/post-due': { roles: admins, own: () => ({ path: '/api/awards/post-due' }) },
+  'GET /api/awards/:id': {
+    roles: all,
+    own: (f) => ({ path: `/api/awards/${f.pendingOwn}` }),
+    other: (f) => ({ path: `/api/awards/${f.pendingOther}` }),
+  },
+  'POST /api/awards/:id/approve': {
+    roles: reviewers,
+    own: (f) => ({ path: `/api/awards/${f.pendingOwn}/approve` }),
+    other: (f) => ({ path: `/api/awards/${f.pendingOther}/approve` }),
+  },
+  'POST /api/awards/:id/reject': {
+    roles: reviewers,
+    own: (f) => ({ path: `/api/awards/${f.pendingOwn}/reject`, body: { reason: '证据不足' } }),
+    other: (f) => ({ path: `/api/awards/${f.pendingOther}/reject`, body: { reason: '证据不足' } }),
+  },
+  'POST /api/awards/:id/objections': {
+    roles: ['household', 'village_cadre', 'reviewer'],
+    own: (f) => ({ path: `/api/awards/${f.noticeOwn}/objections`, body: { reason: '并未参加劳动' } }),
+    other: (f) => ({ path: `/api/awards/${f.noticeOther}/objections`, body: { reason: '并未参加劳动' } }),
+  },
+  'GET /api/objections': { roles: [...reviewers, 'village_cadre'], own: () => ({ path: '/api/objections?status=open' }) },
+  'POST /api/objections/:id/resolve': {
+    roles: reviewers,
+    own: (f) => ({ path: `/api/objections/${f.objectionOwn}/resolve`, body: { decision: 'dismissed', resolution: '经核实属实' } }),
+    other: (f) => ({ path: `/api/objections/${f.objectionOther}/resolve`, body: { decision: 'dismissed', resolution: '经核实属实' } }),
+  },
+  'POST /api/ledger/:id/reverse': {
+    roles: managers,
+    own: (f) => ({ path: `/api/ledger/${f.entryOwn}/reverse`, body: { reason: '录入错误' } }),
+    other: (f) => ({ path: `/api/ledger/${f.entryOther}/reverse`, body: { reason: '录入错误' } }),
+  },
+  'GET /api/goods': {
+    roles: all,
+    own: (f) => ({ path: `/api/goods?storeAreaId=${f.w.areas.villageA.id}` }),
+    other: (f) => ({ path: `/api/goods?storeAreaId=${f.w.areas.villageB.id}` }),
+  },
+  'POST /api/goods': {
+    roles: storekeepers,
+    own: (f) => ({ path: '/api/goods', body: { storeAreaId: f.w.areas.villageA.id, name: '毛巾', price: 8, stock: 20 } }),
+    other: (f) => ({ path: '/api/goods', body: { storeAreaId: f.w.areas.villageB.id, name: '毛巾', price: 8, stock: 20 } }),
+  },
+  'PATCH /api/goods/:id': {
+    roles: storekeepers,
+    own: (f) => ({ path: `/api/goods/${f.w.oil.id}`, body: { price: 32 } }),
+    other: (f) => ({ path: `/api/goods/${f.w.otherGoods.id}`, body: { price: 32 } }),
+  },
+  'POST /api/goods/:id/stock': {
+    roles: storekeepers,
+    own: (f) => ({ path: `/api/goods/${f.w.oil.id}/stock`, body: { quantity: 5, kind: 'donation', donor: '青山农商银行' } }),
+    other: (f) => ({ path: `/api/goods/${f.w.otherGoods.id}/stock`, body: { quantity: 5, kind: 'donation', donor: '青山农商银行' } }),
+  },
+  'GET /api/stock-movements': {
+    roles: storekeepers,
+    own: (f) => ({ path: `/api/stock-movements?storeAreaId=${f.w.areas.villageA.id}` }),
+    other: (f) => ({ path: `/api/stock-movements?storeAreaId=${f.w.areas.villageB.id}` }),
+  },
+  'POST /api/counter/lookup': {
+    roles: ['clerk'],
+    own: (f) => ({ path: '/api/counter/lookup', body: { code: f.passOwn } }),
+    other: (f) => ({ path: '/api/counter/lookup', body: { code: f.passOther } }),
+  },
+  'POST /api/redemptions': {
+    roles: ['clerk'],
+    own: (f) => ({ path: '/api/redemptions', headers: { 'idempotency-key': 'matrix-key-1' }, body: { code: f.passOwn, items: [{ goodsId: f.w.soap.id, quantity: 1 }] } }),
+    other: (f) => ({ path: '/api/redemptions', headers: { 'idempotency-key': 'matrix-key-2' }, body: { code: f.passOther, items: [{ goodsId: f.w.soap.id, quantity: 1 }] } }),
+  },
+  'GET /api/redemptions': { roles: all, own: () => ({ path: '/api/redemptions' }) },
+  'GET /api/audit': { roles: ['county_admin', 'township_admin', 'village_cadre', 'reviewer'], own: () => ({ path: '/api/audit' }) },
+  'GET /api/public/areas/:id/leaderboard': { roles: 'public', own: (f) => ({ path: `/api/public/areas/${f.w.areas.townA.id}/leaderboard?period=2026` }) },
+};
+
+const usernameOf: Record<Role, string> = {
+  county_admin: 'county',
+  township_admin: 'township',
+  village_cadre: 'cadre',
+  reviewer: 'reviewer',
+  clerk: 'clerk',
+  household: 'household',
+};
+
+function insertAward(t: TestApp, w: World, householdId: number, villageId: number, proposedBy: number, status: 'pending' | 'notice') {
+  return t.db
+    .insert(awards)
+    .values({
+      householdId,
+      villageId,
+      ruleId: w.rule.id,
+      ruleVersionId: w.rule.currentVersionId,
+      quantity: 1,
+      points: w.rule.points,
+      occurredOn: '2026-06-10',
+      status,
+      proposedBy,
+      proposedAt: t.clock.now.getTime(),
+      noticeEndsAt: status === 'notice' ? t.clock.now.getTime() + 7 * 86_400_000 : null,
+    })
+    .returning()
+    .get().id;
+}
+
+async function setup(): Promise<{ t: TestApp; f: Fixture }> {
+  const t = makeTestApp();
+  const w = await makeWorld(t);
+  const a = w.areas;
+  const pendingOwn = insertAward(t, w, w.household.id, a.villageA.id, w.users.cadre2.id, 'pending');
+  const pendingOther = insertAward(t, w, w.otherHousehold.id, a.villageB.id, w.users.otherCadre.id, 'pending');
+  const noticeOwn = insertAward(t, w, w.household.id, a.villageA.id, w.users.cadre2.id, 'notice');
+  const noticeOther = insertAward(t, w, w.otherHousehold.id, a.villageB.id, w.users.otherCadre.id, 'notice');
+  const objection = (awardId: number, userId: number) =>
+    t.db.insert(objections).values({ awardId, userId, reason: '有异议', createdAt: t.clock.now.getTime() }).returning().get().id;
+  const entryOwn = grantPoints(t.db, w.household.id, a.villageA.id, 100).id;
+  const entryOther = grantPoints(t.db, w.otherHousehold.id, a.villageB.id, 100).id;
+  const card = (householdId: number) =>
+    t.db.insert(householdCards).values({ householdId, code: `C1.card${householdId}`, pinHash: 'x', createdAt: 0 }).returning().get().id;
+  const expires = t.clock.now.getTime() + 60_000;
+  const f: Fixture = {
+    w,
+    pendingOwn,
+    pendingOther,
+    noticeOwn,
+    noticeOther,
+    objectionOwn: objection(noticeOwn, w.users.cadre2.id),
+    objectionOther: objection(noticeOther, w.users.otherCadre.id),
+    entryOwn,
+    entryOther,
+    ruleOwn: makeRule(t.db, a.villageA.id, { name: '村规则' }).id,
+    ruleOther: makeRule(t.db, a.villageB.id, { name: '外村规则' }).id,
+    cardOwn: card(w.household.id),
+    cardOther: card(w.otherHousehold.id),
+    passOwn: createPassToken(testConfig.passSecret, w.household.id, expires).token,
+    passOther: createPassToken(testConfig.passSecret, w.otherHousehold.id, expires).token,
+  };
+  return { t, f };
+}
+
+function send(t: TestApp, method: string, req: Req, cookie?: string) {
+  return call(t, method, req.path, { cookie, body: req.body ?? (method === 'GET' ? undefined : {}), headers: req.headers });
+}
+
+describe('role × route matrix', () => {
+  it('has a row for every route the app serves', () => {
+    const { app } = makeTestApp();
+    const served = new Set(
+      app.routes
+        .filter((r) => r.method !== 'ALL' && r.path.startsWith('/api/') && !r.path.includes('*'))
+        .map((r) => `${r.method} ${r.path}`),
+    );
+    const missing = [...served].filter((k) => !(k in matrix));
+    const stale = Object.keys(matrix).filter((k) => !served.has(k));
+    expect({ missing, stale }).toEqual({ missing: [], stale: [] });
+  });
+
+  for (const [key, spec] of Object.entries(matrix)) {
+    const [method] = key.split(' ');
+    if (spec.roles === 'public') {
+      it(`${key} answers without a session`, async () => {
+        const { t, f } = await setup();
+        const res = await send(t, method, spec.own(f));
+        expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
+      });
+      continue;
+    }
+    const allowed = spec.roles;
+    it(`${key} is 401 without a session`, async () => {
+      const { t, f } = await setup();
+      const res = await send(t, method, spec.own(f));
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe('unauthorized');
+    });
+    for (const role of all) {
+      if (!allowed.includes(role)) {
+        it(`${key} is 403 for ${role}`, async () => {
+          const { t, f } = await setup();
+          const res = await send(t, method, spec.own(f), await login(t, usernameOf[role]));
+          expect(res.status, JSON.stringify(res.body)).toBe(403);
+        });
+        continue;
+      }
+      if (spec.other && role !== 'county_admin') {
+        it(`${key} is 404 for ${role} aimed at another area`, async () => {
+          const { t, f } = await setup();
+          const res = await send(t, method, spec.other!(f), await login(t, usernameOf[role]));
+          expect(res.status, JSON.stringify(res.body)).toBe(404);
+        });
+      }
+      it(`${key} succeeds for ${role} in its own area`, async () => {
+        const { t, f } = await setup();
+        const res = await send(t, method, spec.own(f), await login(t, usernameOf[role]));
+        expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
+      });
+    }
+  }
+});
