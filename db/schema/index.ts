@@ -7,3 +7,4 @@ export * from './ledger';
 export * from './goods';
 export * from './counter';
 export * from './audit';
+export * from './boards';
