@@ -13,6 +13,7 @@ import { awardRoutes } from './modules/awards/routes';
 import { counterRoutes } from './modules/counter/routes';
 import { goodsRoutes } from './modules/goods/routes';
 import { householdRoutes } from './modules/households/routes';
+import { integrityRoutes } from './modules/integrity/routes';
 import { ledgerRoutes } from './modules/ledger/routes';
 import { publicRoutes } from './modules/public/routes';
 import { ruleRoutes } from './modules/rules/routes';
@@ -37,7 +38,8 @@ export function createApp(deps: AppDeps) {
     .route('/', goodsRoutes)
     .route('/', counterRoutes)
     .route('/', auditRoutes)
-    .route('/', publicRoutes);
+    .route('/', publicRoutes)
+    .route('/', integrityRoutes);
 
   const app = new Hono<AppEnv>();
   app.onError(onError);

@@ -1,0 +1,10 @@
+import { Hono } from 'hono';
+import { describeRoute } from 'hono-openapi';
+import { publicCtxOf, type AppEnv } from '../../lib/http';
+import { getChainHead } from './getChainHead';
+
+export const integrityRoutes = new Hono<AppEnv>().get(
+  '/public/chain-head',
+  describeRoute({ tags: ['public'], summary: 'Head of the ledger hash chain (no login)' }),
+  (c) => c.json(getChainHead(publicCtxOf(c)), 200),
+);
