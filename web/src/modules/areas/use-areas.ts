@@ -1,5 +1,5 @@
 import { computed, ref } from 'vue';
-import type { InferResponseType } from 'hono/client';
+import type { InferRequestType, InferResponseType } from 'hono/client';
 import { api, call } from '../../api/client';
 
 export type Area = InferResponseType<typeof api.areas.$get, 200>['items'][number];
@@ -28,4 +28,26 @@ export function useAreas() {
     villageId ? areas.value.filter((a) => a.kind === 'group' && a.parentId === villageId) : [];
   const nameOf = (id: number | null | undefined) => areas.value.find((a) => a.id === id)?.name ?? '';
   return { areas, villages, groupsOf, nameOf, load };
+}
+
+export type AreaKind = Area['kind'];
+export type AreaSettings = InferResponseType<(typeof api.areas)[':id']['settings']['$get'], 200>;
+export type AreaSettingsBody = InferRequestType<(typeof api.areas)[':id']['settings']['$patch']>['json'];
+export type CreateAreaBody = InferRequestType<typeof api.areas.$post>['json'];
+
+export function getAreaSettings(id: number) {
+  return call(api.areas[':id'].settings.$get({ param: { id: String(id) } }));
+}
+
+export function updateAreaSettings(id: number, body: AreaSettingsBody) {
+  return call(api.areas[':id'].settings.$patch({ param: { id: String(id) }, json: body }));
+}
+
+export function createArea(body: CreateAreaBody) {
+  return call(api.areas.$post({ json: body }));
+}
+
+/** Depth below the county, for indenting the area list ("/1/4/9/" is depth 2). */
+export function depthOf(path: string): number {
+  return Math.max(0, path.split('/').filter(Boolean).length - 1);
 }

@@ -2,7 +2,8 @@ import { reactive } from 'vue';
 import type { InferRequestType, InferResponseType } from 'hono/client';
 import { api, ApiError, call } from '../../api/client';
 
-export type SessionUser = InferResponseType<typeof api.auth.me.$get, 200>['user'];
+// The login answer is the common shape; /auth/me adds a little (area name) on top of it.
+export type SessionUser = InferResponseType<typeof api.auth.login.$post, 200>['user'];
 export type Role = SessionUser['role'];
 export type LoginBody = InferRequestType<typeof api.auth.login.$post>['json'];
 

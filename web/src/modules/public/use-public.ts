@@ -1,0 +1,25 @@
+import type { InferResponseType } from 'hono/client';
+import { api, call } from '../../api/client';
+
+const boardRoute = api.public.areas[':id'].leaderboard;
+export type Leaderboard = InferResponseType<typeof boardRoute.$get, 200>;
+export type LeaderboardRow = Leaderboard['items'][number];
+
+/** The server answers the top 500 at most in one go; the page splits them into screens. */
+export function getLeaderboard(areaId: number, period: string) {
+  return call(boardRoute.$get({ param: { id: String(areaId) }, query: { period, limit: '500' } }));
+}
+
+/** Periods offered on the board: this year, last year, and the last twelve months. */
+export function periodChoices(now = new Date()): string[] {
+  const day = now.toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+  const y = Number(day.slice(0, 4));
+  const m = Number(day.slice(5, 7));
+  const out = [String(y), String(y - 1)];
+  for (let i = 0; i < 12; i++) {
+    const mm = ((m - 1 - i + 120) % 12) + 1;
+    const yy = i >= m ? y - 1 : y;
+    out.push(`${yy}-${String(mm).padStart(2, '0')}`);
+  }
+  return out;
+}
