@@ -246,6 +246,7 @@ export const matrix: Record<string, Spec> = {
   'GET /api/redemptions': { roles: all, own: () => ({ path: '/api/redemptions' }) },
   'GET /api/audit': { roles: ['county_admin', 'township_admin', 'village_cadre', 'reviewer'], own: () => ({ path: '/api/audit' }) },
   'GET /api/public/areas/:id/leaderboard': { roles: 'public', own: (f) => ({ path: `/api/public/areas/${f.w.areas.townA.id}/leaderboard?period=2026` }) },
+  'GET /api/public/chain-head': { roles: 'public', own: () => ({ path: '/api/public/chain-head' }) },
 };
 
 const usernameOf: Record<Role, string> = {
