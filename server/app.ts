@@ -72,9 +72,11 @@ export function createApp(deps: AppDeps) {
         }
         if (!host || originHost !== host) throw new AppError(403, 'bad_origin', '请求来源不被允许');
       }
-      const length = Number(c.req.header('content-length') ?? '0');
-      const type = c.req.header('content-type') ?? '';
-      if ((length > 0 || c.req.header('transfer-encoding')) && !type.toLowerCase().startsWith('application/json')) {
+      // Forms a foreign page can send cross-site always carry a non-JSON content type.
+      const type = c.req.header('content-type');
+      const declaredLength = Number(c.req.header('content-length') ?? '0');
+      const nonJson = type ? !type.toLowerCase().startsWith('application/json') : declaredLength > 0;
+      if (nonJson) {
         throw new AppError(415, 'unsupported_media_type', '请求内容必须是 JSON');
       }
     }

@@ -12,7 +12,7 @@ export const testConfig: AppConfig = {
   passSecret: 'test-secret-0123456789abcdef',
   scryptN: 1024,
   passTtlSeconds: 60,
-  sessionTtlSeconds: 3600,
+  sessionTtlSeconds: 90 * 86_400,
   cookieSecure: false,
 };
 
