@@ -1,4 +1,4 @@
-import { and, eq, inArray, like } from 'drizzle-orm';
+import { and, eq, like } from 'drizzle-orm';
 import { areas, households } from '../../db/schema';
 import type { Ctx } from './context';
 import { NotFound } from './errors';
@@ -44,18 +44,4 @@ export function getHouseholdInScope(ctx: Ctx, householdId: number): HouseholdRow
     .get();
   if (!row || !pathWithin(ctx.actor, row.villagePath)) throw new NotFound('农户不存在');
   return { ...row.household, villagePath: row.villagePath };
-}
-
-/** Walks up the area tree and returns the first value set for a setting. */
-export function inheritedSetting<K extends keyof AreaRow>(ctx: Pick<Ctx, 'db'>, areaId: number, key: K): AreaRow[K] | null {
-  const area = ctx.db.select().from(areas).where(eq(areas.id, areaId)).get();
-  if (!area) return null;
-  const ids = area.path.split('/').filter(Boolean).map(Number).reverse();
-  const chain = ctx.db.select().from(areas).where(inArray(areas.id, ids)).all();
-  const byId = new Map(chain.map((a) => [a.id, a]));
-  for (const id of ids) {
-    const value = byId.get(id)?.[key];
-    if (value !== null && value !== undefined) return value;
-  }
-  return null;
 }

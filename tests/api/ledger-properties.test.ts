@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { ledgerHash } from '../../db/ledger';
 import { periodsOfDay } from '../../db/time';
+import type { LedgerKind } from '../../db/schema/ledger';
 import { makeTestApp, type TestApp } from '../support/app';
 import { call, login, makeHousehold, makeRule, makeWorld } from '../support/factories';
 
@@ -24,7 +25,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 /** Every invariant the ledger promises, checked straight from the tables. */
 export function checkInvariants(t: TestApp) {
   const q = <T>(query: ReturnType<typeof sql>) => t.db.all<T>(query);
-  const entries = q<{ id: number; householdId: number; villageId: number; kind: string; points: number; balanceAfter: number; conductPoints: number; occurredOn: string; ruleId: number | null; awardId: number | null; redemptionId: number | null; reversesId: number | null; createdAt: number; prevHash: string; hash: string }>(
+  const entries = q<{ id: number; householdId: number; villageId: number; kind: LedgerKind; points: number; balanceAfter: number; conductPoints: number; occurredOn: string; ruleId: number | null; awardId: number | null; redemptionId: number | null; reversesId: number | null; createdAt: number; prevHash: string; hash: string }>(
     sql`SELECT id, household_id AS householdId, village_id AS villageId, kind, points, balance_after AS balanceAfter, conduct_points AS conductPoints, occurred_on AS occurredOn, rule_id AS ruleId, award_id AS awardId, redemption_id AS redemptionId, reverses_id AS reversesId, created_at AS createdAt, prev_hash AS prevHash, hash FROM ledger_entries ORDER BY id`,
   );
   const running = new Map<number, number>();

@@ -24,17 +24,21 @@ export function resolveSettings(db: Db, path: string): AreaSettings {
   const chain = db.select().from(areas).where(inArray(areas.id, ids)).all();
   const byId = new Map(chain.map((a) => [a.id, a]));
   const result = { ...defaultSettings };
-  let expiryMonthsSet = false;
-  const seen = new Set<string>();
+  // Walk from the area itself up to the county; the first value set wins.
+  const taken = new Set<keyof AreaSettings>();
+  const take = <K extends keyof AreaSettings>(key: K, value: AreaSettings[K] | null) => {
+    if (value === null || taken.has(key)) return;
+    result[key] = value;
+    taken.add(key);
+  };
   for (const id of ids.reverse()) {
     const a = byId.get(id);
     if (!a) continue;
-    if (a.noticeDays != null && !seen.has('noticeDays')) (result.noticeDays = a.noticeDays), seen.add('noticeDays');
-    if (a.maskMode != null && !seen.has('maskMode')) (result.maskMode = a.maskMode), seen.add('maskMode');
-    if (a.expiryMode != null && !seen.has('expiryMode')) (result.expiryMode = a.expiryMode), seen.add('expiryMode');
-    if (a.expiryMonths != null && !expiryMonthsSet) (result.expiryMonths = a.expiryMonths), (expiryMonthsSet = true);
-    if (a.starThresholds != null && !seen.has('starThresholds'))
-      (result.starThresholds = JSON.parse(a.starThresholds) as number[]), seen.add('starThresholds');
+    take('noticeDays', a.noticeDays);
+    take('maskMode', a.maskMode);
+    take('expiryMode', a.expiryMode);
+    take('expiryMonths', a.expiryMonths);
+    take('starThresholds', a.starThresholds ? (JSON.parse(a.starThresholds) as number[]) : null);
   }
   return result;
 }

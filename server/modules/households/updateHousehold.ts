@@ -20,7 +20,10 @@ export function updateHousehold(ctx: Ctx, householdId: number, body: UpdateHouse
       throw new Conflict('id_number_taken', '该身份证号已登记为户主');
     }
     const patch: Partial<typeof households.$inferInsert> = { updatedAt: at };
-    if (body.headName !== undefined) (patch.headName = body.headName), (patch.nameInitials = nameInitials(body.headName));
+    if (body.headName !== undefined) {
+      patch.headName = body.headName;
+      patch.nameInitials = nameInitials(body.headName);
+    }
     if (body.groupId !== undefined) patch.groupId = body.groupId;
     if (body.doorNo !== undefined) patch.doorNo = body.doorNo;
     if (body.phone !== undefined) patch.phone = body.phone;

@@ -28,7 +28,11 @@ export async function updateUser(ctx: Ctx, userId: number, body: UpdateUserBody)
     if (body.role !== undefined) patch.role = body.role;
     if (body.active !== undefined) patch.active = body.active;
     if (body.displayName !== undefined) patch.displayName = body.displayName;
-    if (passwordHash) (patch.passwordHash = passwordHash), (patch.failedLogins = 0), (patch.lockedUntil = null);
+    if (passwordHash) {
+      patch.passwordHash = passwordHash;
+      patch.failedLogins = 0;
+      patch.lockedUntil = null;
+    }
     tx.update(users).set(patch).where(eq(users.id, userId)).run();
     const endSessions = body.role !== undefined || passwordHash !== undefined || body.active === false;
     if (endSessions) {
