@@ -43,8 +43,8 @@ async function main() {
       console.log('[jifen] empty database: loading the demo county ...');
       await seedDemoCounty(db, { scryptN: config.scryptN });
     } else {
-      if (!env.adminPassword) {
-        console.error('[jifen] JIFEN_DEMO=0 on an empty database needs JIFEN_ADMIN_PASSWORD for the admin account.');
+      if (!env.adminPassword || env.adminPassword.length < 8) {
+        console.error('[jifen] JIFEN_DEMO=0 on an empty database needs JIFEN_ADMIN_PASSWORD (at least 8 characters) for the admin account.');
         process.exit(1);
       }
       await bootstrapCounty(db, { adminPassword: env.adminPassword, scryptN: config.scryptN });
