@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { openAPIRouteHandler } from 'hono-openapi';
+import type { OpenAPIV3_1 } from 'openapi-types';
 import { AppError, NotFound } from './lib/errors';
 import type { AppDeps, AppEnv } from './lib/http';
 import { onError } from './lib/onError';
@@ -11,17 +12,36 @@ import { auditRoutes } from './modules/audit/routes';
 import { authRoutes } from './modules/auth/routes';
 import { awardRoutes } from './modules/awards/routes';
 import { counterRoutes } from './modules/counter/routes';
+import { dashboardRoutes } from './modules/dashboard/routes';
+import { excelRoutes } from './modules/excel/routes';
 import { goodsRoutes } from './modules/goods/routes';
 import { householdRoutes } from './modules/households/routes';
 import { integrityRoutes } from './modules/integrity/routes';
 import { ledgerRoutes } from './modules/ledger/routes';
 import { publicRoutes } from './modules/public/routes';
+import { boardRoutes } from './modules/boards/routes';
+import { boardPublicRoutes } from './modules/boards/publicRoutes';
+import { printRoutes } from './modules/boards/print/routes';
+import { publicRateLimit } from './lib/rateLimit';
 import { ruleRoutes } from './modules/rules/routes';
 import { systemRoutes } from './modules/system/routes';
 import { userRoutes } from './modules/users/routes';
 import { serveWeb } from './web';
 
 const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The one error shape every non-2xx answer has. */
+const errorSchema: OpenAPIV3_1.SchemaObject = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: { code: { type: 'string', example: 'insufficient_points' }, message: { type: 'string' }, details: {} },
+    },
+  },
+};
 const mutating = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Builds the whole HTTP app over the given dependencies; tests call it with an in-memory database. */
@@ -39,6 +59,8 @@ export function createApp(deps: AppDeps) {
     .route('/', counterRoutes)
     .route('/', auditRoutes)
     .route('/', publicRoutes)
+    .route('/', boardRoutes)
+    .route('/', boardPublicRoutes)
     .route('/', integrityRoutes);
 
   const app = new Hono<AppEnv>();
@@ -83,6 +105,9 @@ export function createApp(deps: AppDeps) {
     await next();
   });
   app.use('/api/*', sessionMiddleware());
+  const publicLimit = publicRateLimit();
+  app.use('/api/public/*', publicLimit);
+  app.use('/print/*', publicLimit);
 
   const routes = app.route('/api', api);
 
@@ -93,11 +118,14 @@ export function createApp(deps: AppDeps) {
         info: { title: 'jifen API', version: '0.1.0', description: 'Rural good-conduct points and aid supermarket' },
         servers: [],
       },
+      defaultValidationErrorResponse: { description: 'Invalid request (code `invalid`)', content: { 'application/json': { schema: errorSchema } } },
+      defaultOptions: { ALL: { responses: { default: { description: 'Error', content: { 'application/json': { schema: errorSchema } } } } } },
     }),
   );
   app.all('/api/*', () => {
     throw new NotFound('接口不存在');
   });
+  app.route('/print', printRoutes);
   if (deps.webRoot) serveWeb(app, deps.webRoot);
   return routes;
 }

@@ -1,0 +1,20 @@
+import type { PublicCtx } from '../../../lib/context';
+import type { Board } from '../computeBoard';
+import type { publicationFacts } from '../publicationView';
+import { boardTable } from './boardPoster';
+import { periodLabel, renderPoster, type Html } from './layout';
+
+/** A board as an A4 poster: published facts when it is a publication, otherwise marked as live data. */
+export function boardPoster(ctx: PublicCtx, board: Board, publication: ReturnType<typeof publicationFacts> | null, onlineUrl: string, liveHash?: string): Promise<Html> {
+  return renderPoster({
+    ...boardTable(board),
+    trail: board.area.trail,
+    periodLabel: periodLabel(board.period),
+    publishedAt: publication?.publishedAt ?? null,
+    version: publication?.version ?? null,
+    now: ctx.now.getTime(),
+    onlineUrl,
+    hash: publication?.hash ?? liveHash ?? '',
+    chainHead: board.chainHead,
+  });
+}

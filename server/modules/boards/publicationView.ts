@@ -1,0 +1,25 @@
+import type { boardPublications } from '../../../db/schema';
+import type { Board } from './computeBoard';
+
+export type PublicationRow = typeof boardPublications.$inferSelect;
+
+/** The publication facts shown beside a board (never who proposed or reviewed it on public pages). */
+export function publicationFacts(p: PublicationRow) {
+  return {
+    id: p.id,
+    kind: p.kind,
+    areaId: p.areaId,
+    period: p.period,
+    status: p.status,
+    version: p.version,
+    hash: p.hash,
+    chainHash: p.chainHash,
+    chainEntryId: p.chainEntryId,
+    proposedAt: p.proposedAt,
+    publishedAt: p.status === 'approved' ? p.reviewedAt : null,
+  };
+}
+
+export function boardOf(p: PublicationRow): Board {
+  return JSON.parse(p.snapshot) as Board;
+}
