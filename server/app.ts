@@ -61,7 +61,9 @@ export function createApp(deps: AppDeps) {
     .route('/', publicRoutes)
     .route('/', boardRoutes)
     .route('/', boardPublicRoutes)
-    .route('/', integrityRoutes);
+    .route('/', integrityRoutes)
+    .route('/', excelRoutes)
+    .route('/', dashboardRoutes);
 
   const app = new Hono<AppEnv>();
   app.onError(onError);

@@ -1,0 +1,198 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { areas, householdMembers, households } from '../../../db/schema';
+import type { HouseholdCategory } from '../../../db/schema/households';
+import type { Ctx } from '../../lib/context';
+import type { AreaRow } from '../../lib/scope';
+import { getVillageInScope } from '../../lib/scope';
+import { DoorNo, IdNumber, PersonName, Phone } from '../households/schemas';
+import { categoryLabels, relationWords, rosterAliases, type Relation } from './labels';
+import { readTable } from './readTable';
+import type { HouseholdImportBody } from './schemas';
+
+export interface RowError {
+  field: string;
+  message: string;
+}
+
+export interface RosterMember {
+  name: string;
+  relation: Relation;
+}
+
+export interface RosterRow {
+  row: number;
+  headName: string;
+  doorNo: string | null;
+  groupName: string | null;
+  groupId: number | null;
+  category: HouseholdCategory;
+  phone: string | null;
+  idNumber: string | null;
+  members: RosterMember[];
+  action: 'create' | 'update' | 'unchanged' | 'error';
+  householdId: number | null;
+  errors: RowError[];
+}
+
+const categoryByLabel = new Map<string, HouseholdCategory>(Object.entries(categoryLabels).map(([k, v]) => [v, k as HouseholdCategory]));
+
+function firstIssue(result: { success: boolean; error?: { issues: { message: string }[] } }): string {
+  return result.error?.issues[0]?.message ?? '格式不正确';
+}
+
+/** "李秀英(配偶);张伟(子女)" → members; full-width brackets and separators are accepted too. */
+export function parseMembers(text: string, errors: RowError[]): RosterMember[] {
+  const members: RosterMember[] = [];
+  for (const part of text.split(/[;；,，、\n]+/).map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([^()（）]+?)\s*(?:[（(]\s*([^()（）]*?)\s*[)）])?$/.exec(part);
+    const name = m?.[1]?.trim() ?? '';
+    const parsed = PersonName.safeParse(name);
+    if (!m || !parsed.success) {
+      errors.push({ field: '家庭成员', message: `成员「${part}」格式不正确，应写成 姓名(关系)` });
+      continue;
+    }
+    const word = m[2] ?? '';
+    const relation = word ? relationWords[word] : 'other';
+    if (!relation) {
+      errors.push({ field: '家庭成员', message: `成员「${part}」的关系「${word}」无法识别（可写 配偶、子女、父母、孙子女、兄弟姐妹、其他）` });
+      continue;
+    }
+    members.push({ name: parsed.data, relation });
+  }
+  return members;
+}
+
+type Existing = typeof households.$inferSelect & { memberNames: string[] };
+
+/**
+ * Reads and validates a roster upload against the village without writing anything: the preview shows
+ * exactly this, and the import runs it again on the same bytes inside its transaction.
+ */
+export async function readRoster(ctx: Ctx, body: HouseholdImportBody) {
+  const village = getVillageInScope(ctx, body.villageId);
+  const sheet = await readTable(body.file, { requiredHeader: ['户主姓名', '户主'], aliases: rosterAliases, sheetNames: ['农户名单'] });
+  return { village, sheet };
+}
+
+export function checkRoster(ctx: Pick<Ctx, 'db'>, village: AreaRow, sheet: Awaited<ReturnType<typeof readRoster>>['sheet']): RosterRow[] {
+  const groups = ctx.db
+    .select({ id: areas.id, name: areas.name })
+    .from(areas)
+    .where(and(eq(areas.parentId, village.id), eq(areas.kind, 'group')))
+    .all();
+  const groupByName = new Map(groups.map((g) => [g.name, g.id]));
+  const existingRows = ctx.db.select().from(households).where(eq(households.villageId, village.id)).all();
+  const memberRows = existingRows.length
+    ? ctx.db
+        .select({ householdId: householdMembers.householdId, name: householdMembers.name })
+        .from(householdMembers)
+        .where(inArray(householdMembers.householdId, existingRows.map((h) => h.id)))
+        .all()
+    : [];
+  const existing: Existing[] = existingRows.map((h) => ({ ...h, memberNames: memberRows.filter((m) => m.householdId === h.id).map((m) => m.name) }));
+  const byId = new Map(existing.filter((h) => h.idNumber).map((h) => [h.idNumber!, h]));
+  const byDoor = new Map(existing.filter((h) => h.doorNo).map((h) => [h.doorNo!, h]));
+  const idsInFile = sheet.map((r) => r.cells['身份证号']?.toUpperCase()).filter((v): v is string => !!v);
+  const elsewhere = new Map(
+    idsInFile.length
+      ? ctx.db
+          .select({ idNumber: households.idNumber, villageId: households.villageId, villageName: areas.name })
+          .from(households)
+          .innerJoin(areas, eq(areas.id, households.villageId))
+          .where(inArray(households.idNumber, idsInFile))
+          .all()
+          .filter((h) => h.villageId !== village.id)
+          .map((h) => [h.idNumber!, h.villageName])
+      : [],
+  );
+
+  const seenIds = new Map<string, number>();
+  const seenDoors = new Map<string, number>();
+  const matched = new Map<number, number>();
+  return sheet.map(({ row, cells }) => {
+    const errors: RowError[] = [];
+    const field = <T>(name: string, schema: { safeParse(v: unknown): { success: boolean; data?: T; error?: { issues: { message: string }[] } } }): T | null => {
+      const raw = cells[name];
+      if (!raw) return null;
+      const r = schema.safeParse(raw);
+      if (!r.success) {
+        errors.push({ field: name, message: `${name}「${raw}」：${firstIssue(r)}` });
+        return null;
+      }
+      return r.data as T;
+    };
+    const headNameRaw = cells['户主姓名'];
+    if (!headNameRaw) errors.push({ field: '户主姓名', message: '缺少户主姓名' });
+    const headName = headNameRaw ? field<string>('户主姓名', PersonName) : null;
+    const doorNo = field<string>('门牌号', DoorNo);
+    const phone = field<string>('手机号', Phone);
+    const idNumber = field<string>('身份证号', IdNumber);
+    if (cells['身份证号'] && /E\+/i.test(cells['身份证号'])) {
+      errors.splice(errors.length - 1, 1, { field: '身份证号', message: '身份证号被 Excel 当成了数字，请把该列设为「文本」格式后重新填写' });
+    }
+    const groupName = cells['村民小组'] ?? null;
+    let groupId: number | null = null;
+    if (groupName) {
+      groupId = groupByName.get(groupName) ?? null;
+      if (groupId === null) errors.push({ field: '村民小组', message: `本村没有「${groupName}」，可选：${groups.map((g) => g.name).join('、') || '（本村未设小组，请留空）'}` });
+    }
+    let category: HouseholdCategory = 'general';
+    if (cells['类别']) {
+      const c = categoryByLabel.get(cells['类别']);
+      if (c) category = c;
+      else errors.push({ field: '类别', message: `类别「${cells['类别']}」无法识别，可选：${Object.values(categoryLabels).join('、')}` });
+    }
+    const members = cells['家庭成员'] ? parseMembers(cells['家庭成员'], errors) : [];
+
+    if (idNumber) {
+      const first = seenIds.get(idNumber);
+      if (first) errors.push({ field: '身份证号', message: `身份证号与第 ${first} 行重复` });
+      else seenIds.set(idNumber, row);
+      const other = elsewhere.get(idNumber);
+      if (other) errors.push({ field: '身份证号', message: `该身份证号已在「${other}」登记为户主` });
+    }
+    if (doorNo) {
+      const first = seenDoors.get(doorNo);
+      if (first) errors.push({ field: '门牌号', message: `门牌号与第 ${first} 行重复` });
+      else seenDoors.set(doorNo, row);
+    }
+
+    // Match an existing household: by ID number first, else by door number.
+    let target: Existing | null = idNumber ? (byId.get(idNumber) ?? null) : null;
+    if (target && doorNo && byDoor.get(doorNo) && byDoor.get(doorNo)!.id !== target.id) {
+      errors.push({ field: '门牌号', message: `门牌号「${doorNo}」已属于另一户（${byDoor.get(doorNo)!.headName}）` });
+    }
+    if (!target && doorNo) {
+      const d = byDoor.get(doorNo) ?? null;
+      if (d && d.idNumber && idNumber && d.idNumber !== idNumber) {
+        errors.push({ field: '身份证号', message: `门牌号「${doorNo}」已登记的户主身份证号不同，请核对（${d.headName}）` });
+      } else target = d;
+    }
+    if (target) {
+      const first = matched.get(target.id);
+      if (first) errors.push({ field: '户主姓名', message: `与第 ${first} 行是同一户` });
+      else matched.set(target.id, row);
+    }
+
+    let action: RosterRow['action'] = 'create';
+    if (errors.length) action = 'error';
+    else if (target) {
+      const same =
+        target.headName === headName &&
+        (target.doorNo ?? null) === doorNo &&
+        target.groupId === groupId &&
+        target.category === category &&
+        (target.phone ?? null) === phone &&
+        (target.idNumber ?? null) === idNumber &&
+        members.every((m) => target!.memberNames.includes(m.name));
+      action = same ? 'unchanged' : 'update';
+    }
+    return { row, headName: headName ?? headNameRaw ?? '', doorNo, groupName, groupId, category, phone, idNumber, members, action, householdId: target?.id ?? null, errors };
+  });
+}
+
+export function summarise(rows: RosterRow[]) {
+  const count = (a: RosterRow['action']) => rows.filter((r) => r.action === a).length;
+  return { total: rows.length, create: count('create'), update: count('update'), unchanged: count('unchanged'), error: count('error') };
+}
+

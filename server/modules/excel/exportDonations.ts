@@ -1,0 +1,59 @@
+import { and, asc, count, eq, gte, inArray, lte } from 'drizzle-orm';
+import { areas, donations, goods } from '../../../db/schema';
+import type { Ctx } from '../../lib/context';
+import { assertExportSize, periodSpan, reportArea, storesUnder } from './exportScope';
+import { donorKindLabels } from './labels';
+import type { ExportPeriodQuery } from './schemas';
+import { exportName, writeSheet, type XlsxFile } from './writeWorkbook';
+
+/** Donations received by the stores in an area during a period (the staff copy: anonymous donors named). */
+export async function exportDonations(ctx: Ctx, query: ExportPeriodQuery): Promise<XlsxFile> {
+  const area = reportArea(ctx, query.areaId);
+  const storeIds = storesUnder(ctx, area).map((s) => s.id);
+  const { from, to } = periodSpan(query.period);
+  const where = and(inArray(donations.storeAreaId, storeIds.length ? storeIds : [-1]), gte(donations.receivedOn, from), lte(donations.receivedOn, to));
+  assertExportSize(ctx.db.select({ n: count() }).from(donations).where(where).get()?.n ?? 0);
+  const rows = ctx.db
+    .select({
+      id: donations.id,
+      receivedOn: donations.receivedOn,
+      store: areas.name,
+      donorName: donations.donorName,
+      donorKind: donations.donorKind,
+      anonymous: donations.anonymous,
+      goodsName: goods.name,
+      unit: goods.unit,
+      quantity: donations.quantity,
+      amountFen: donations.amountFen,
+      description: donations.description,
+    })
+    .from(donations)
+    .innerJoin(areas, eq(areas.id, donations.storeAreaId))
+    .leftJoin(goods, eq(goods.id, donations.goodsId))
+    .where(where)
+    .orderBy(asc(donations.receivedOn), asc(donations.id))
+    .all();
+  type R = (typeof rows)[number];
+  const at = ctx.now.getTime();
+  const body = await writeSheet<R>(
+    {
+      name: '捐赠登记',
+      title: `${area.name} 捐赠登记 ${query.period}（共 ${rows.length} 笔）`,
+      columns: [
+        { header: '编号', width: 8, value: (r) => r.id },
+        { header: '日期', width: 12, value: (r) => r.receivedOn },
+        { header: '超市', width: 10, value: (r) => r.store },
+        { header: '捐赠方', width: 20, value: (r) => r.donorName },
+        { header: '捐赠方类型', width: 11, value: (r) => donorKindLabels[r.donorKind] },
+        { header: '匿名', width: 6, value: (r) => (r.anonymous ? '是' : '否') },
+        { header: '物品', width: 14, value: (r) => r.goodsName },
+        { header: '数量', width: 8, value: (r) => (r.quantity == null ? null : `${r.quantity}${r.unit ?? ''}`) },
+        { header: '价值（元）', width: 11, value: (r) => (r.amountFen == null ? null : r.amountFen / 100) },
+        { header: '说明', width: 28, value: (r) => r.description },
+      ],
+      rows,
+    },
+    at,
+  );
+  return { filename: exportName('捐赠登记', area.name, at, query.period), body };
+}
