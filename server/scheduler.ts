@@ -1,12 +1,24 @@
 import type { Db } from '../db/client';
+import { shanghaiDay } from '../db/time';
 import type { AppConfig } from './lib/context';
 import { postDueAwards } from './modules/awards/postDueAwards';
+import { expirePoints } from './modules/ledger/expirePoints';
 
-/** Posts awards whose public notice has ended. Runs once a minute; each pass is its own transaction. */
+/**
+ * Background work, once a minute: post awards whose public notice has ended, and once per Shanghai day
+ * expire points past their area's rule. Both are idempotent, so a restart or a second server is harmless.
+ */
 export function startScheduler(db: Db, config: AppConfig): () => void {
+  let expiredOn: string | null = null;
   const tick = () => {
+    const ctx = { db, now: new Date(), device: { ip: null, userAgent: 'scheduler' }, config };
     try {
-      postDueAwards({ db, now: new Date(), device: { ip: null, userAgent: 'scheduler' }, config });
+      postDueAwards(ctx);
+      const today = shanghaiDay(ctx.now.getTime());
+      if (expiredOn !== today) {
+        expirePoints(ctx);
+        expiredOn = today;
+      }
     } catch (err) {
       console.error('[jifen] scheduler:', err);
     }

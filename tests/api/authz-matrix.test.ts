@@ -208,6 +208,7 @@ export const matrix: Record<string, Spec> = {
     own: (f) => ({ path: `/api/ledger/${f.entryOwn}/reverse`, body: { reason: '录入错误' } }),
     other: (f) => ({ path: `/api/ledger/${f.entryOther}/reverse`, body: { reason: '录入错误' } }),
   },
+  'POST /api/ledger/expire': { roles: admins, own: () => ({ path: '/api/ledger/expire' }) },
   'GET /api/goods': {
     roles: all,
     own: (f) => ({ path: `/api/goods?storeAreaId=${f.w.areas.villageA.id}` }),
@@ -246,6 +247,7 @@ export const matrix: Record<string, Spec> = {
   'GET /api/redemptions': { roles: all, own: () => ({ path: '/api/redemptions' }) },
   'GET /api/audit': { roles: ['county_admin', 'township_admin', 'village_cadre', 'reviewer'], own: () => ({ path: '/api/audit' }) },
   'GET /api/public/areas/:id/leaderboard': { roles: 'public', own: (f) => ({ path: `/api/public/areas/${f.w.areas.townA.id}/leaderboard?period=2026` }) },
+  'GET /api/public/households/:id/rank': { roles: 'public', own: (f) => ({ path: `/api/public/households/${f.w.household.id}/rank?period=2026` }) },
   'GET /api/public/chain-head': { roles: 'public', own: () => ({ path: '/api/public/chain-head' }) },
 };
 

@@ -1,6 +1,9 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { areas, awards, householdCards, householdCategoryHistory, householdMembers, householdPeriodScores } from '../../../db/schema';
+import { expirableForHousehold } from '../../../db/expiry';
 import { shanghaiDay } from '../../../db/time';
+import { resolveSettings } from '../areas/resolveSettings';
+import { nextExpiry } from '../ledger/expiryPlan';
 import type { Ctx } from '../../lib/context';
 import { maskIdNumber, maskPhone } from '../../lib/identity';
 import { getHouseholdInScope } from '../../lib/scope';
@@ -49,8 +52,13 @@ export function getHousehold(ctx: Ctx, householdId: number) {
     .from(householdCards)
     .where(and(eq(householdCards.householdId, h.id), isNull(householdCards.revokedAt)))
     .all();
+  const settings = resolveSettings(ctx.db, h.villagePath);
+  const next = nextExpiry(settings, ctx.now.getTime());
+  const expiring = next ? expirableForHousehold(ctx.db, h.id, next.cutoff) : 0;
   return {
     ...presentHousehold(ctx.actor, h),
+    // Told in advance: how many points will expire on the next expiry day under the village's rule.
+    upcomingExpiry: next && expiring > 0 ? { on: next.on, points: expiring, mode: settings.expiryMode } : null,
     villageName: village?.name ?? '',
     groupName: group?.name ?? null,
     members,

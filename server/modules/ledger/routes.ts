@@ -3,11 +3,10 @@ import { describeRoute } from 'hono-openapi';
 import { allRoles, allow, ctxOf, valid, type AppEnv } from '../../lib/http';
 import { IdParam } from '../../lib/params';
 import { adjustBalance } from './adjustBalance';
+import { expirePoints } from './expirePoints';
 import { getHouseholdLedger } from './getHouseholdLedger';
 import { reverseEntry } from './reverseEntry';
 import { AdjustBody, LedgerQuery, ReverseBody } from './schemas';
-
-const EntryIdParam = IdParam;
 
 export const ledgerRoutes = new Hono<AppEnv>()
   .get(
@@ -22,7 +21,7 @@ export const ledgerRoutes = new Hono<AppEnv>()
     '/ledger/:id/reverse',
     describeRoute({ tags: ['ledger'], summary: 'Undo an entry with a reversing entry' }),
     allow('county_admin', 'township_admin', 'village_cadre'),
-    valid('param', EntryIdParam),
+    valid('param', IdParam),
     valid('json', ReverseBody),
     (c) => c.json(reverseEntry(ctxOf(c), c.req.valid('param').id, c.req.valid('json').reason), 201),
   )
@@ -33,4 +32,8 @@ export const ledgerRoutes = new Hono<AppEnv>()
     valid('param', IdParam),
     valid('json', AdjustBody),
     (c) => c.json(adjustBalance(ctxOf(c), c.req.valid('param').id, c.req.valid('json')), 201),
-  );
+  )
+  .post('/ledger/expire', describeRoute({ tags: ['ledger'], summary: 'Expire points past the area rule now (also runs daily)' }), allow('county_admin', 'township_admin'), (c) => {
+    const ctx = ctxOf(c);
+    return c.json(expirePoints(ctx, { areaPath: ctx.actor.areaPath, actor: ctx.actor }), 200);
+  });

@@ -1,0 +1,59 @@
+import type Database from 'better-sqlite3';
+import type { Db } from './client';
+
+type Row = { householdId: number; credits: number; debits: number; balance: number };
+interface Statements {
+  expirable: Database.Statement<[number, number], Row>;
+  one: Database.Statement<[number, number], Row>;
+}
+const cache = new WeakMap<Database.Database, Statements>();
+
+/**
+ * Points that are older than `cutoff` and still unspent, per household of a village. Spending is
+ * first-in-first-out: every debit (redemption, deduction, earlier expiry ...) uses the oldest points
+ * first, so what may expire is credits before the cutoff minus all debits so far. Running it again
+ * after the expiry entries are written yields nothing, which makes the job idempotent.
+ */
+export function expirableByHousehold(db: Db, villageId: number, cutoff: number): { householdId: number; points: number }[] {
+  return statements(db)
+    .expirable.all(cutoff, villageId)
+    .map(toExpirable)
+    .filter((r) => r.points > 0);
+}
+
+export function expirableForHousehold(db: Db, householdId: number, cutoff: number): number {
+  const row = statements(db).one.get(cutoff, householdId);
+  return row ? toExpirable(row).points : 0;
+}
+
+function toExpirable(r: Row) {
+  return { householdId: r.householdId, points: Math.min(r.balance, Math.max(0, r.credits - r.debits)) };
+}
+
+function statements(db: Db): Statements {
+  let s = cache.get(db.$client);
+  if (!s) {
+    s = {
+      expirable: db.$client.prepare(
+        `SELECT l.household_id AS householdId,
+                COALESCE(SUM(CASE WHEN l.points > 0 AND l.created_at < ? THEN l.points ELSE 0 END), 0) AS credits,
+                COALESCE(SUM(CASE WHEN l.points < 0 THEN -l.points ELSE 0 END), 0) AS debits,
+                MAX(h.balance) AS balance
+           FROM ledger_entries l JOIN households h ON h.id = l.household_id
+          WHERE l.village_id = ?
+          GROUP BY l.household_id`,
+      ),
+      one: db.$client.prepare(
+        `SELECT l.household_id AS householdId,
+                COALESCE(SUM(CASE WHEN l.points > 0 AND l.created_at < ? THEN l.points ELSE 0 END), 0) AS credits,
+                COALESCE(SUM(CASE WHEN l.points < 0 THEN -l.points ELSE 0 END), 0) AS debits,
+                MAX(h.balance) AS balance
+           FROM ledger_entries l JOIN households h ON h.id = l.household_id
+          WHERE l.household_id = ?
+          GROUP BY l.household_id`,
+      ),
+    };
+    cache.set(db.$client, s);
+  }
+  return s;
+}
