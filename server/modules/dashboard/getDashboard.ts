@@ -42,7 +42,7 @@ export function getDashboard(ctx: Ctx, query: DashboardQuery) {
     .all();
   const monthly = monthsBetween(from, to).map((m) => {
     const of = (k: string) => num(byMonth.find((r) => r.month === m && r.kind === k)?.points);
-    return { month: m, awarded: of('award'), deducted: -of('deduction'), redeemed: -of('redemption') };
+    return { month: m, awarded: of('award'), deducted: 0 - of('deduction'), redeemed: 0 - of('redemption') };
   });
 
   const byCategory = ctx.db
@@ -54,7 +54,7 @@ export function getDashboard(ctx: Ctx, query: DashboardQuery) {
   const categories = [...new Set(byCategory.map((r) => r.category ?? 'other'))].sort().map((c) => {
     const rows = byCategory.filter((r) => (r.category ?? 'other') === c);
     const of = (k: string) => num(rows.find((r) => r.kind === k)?.points);
-    return { category: c, awarded: of('award'), deducted: -of('deduction'), entries: rows.reduce((s, r) => s + num(r.entries), 0) };
+    return { category: c, awarded: of('award'), deducted: 0 - of('deduction'), entries: rows.reduce((s, r) => s + num(r.entries), 0) };
   });
 
   const active = ctx.db
