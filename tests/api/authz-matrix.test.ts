@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { awards, householdCards, objections } from '../../db/schema';
+import { awards, boardPublications, householdCards, objections, rectifications } from '../../db/schema';
+import { appendLedgerEntry } from '../../db/ledger';
 import type { Role } from '../../db/schema/users';
 import { createPassToken } from '../../server/modules/counter/passToken';
 import { makeTestApp, testConfig, type TestApp } from '../support/app';
@@ -32,6 +33,8 @@ interface Fixture {
   cardOther: number;
   passOwn: string;
   passOther: string;
+  /** Boards: black-list deductions, rectifications and publications (pending and published). */
+  boards: { blackOwn: number; blackOther: number; rectOwn: number; rectOther: number; pubOwn: number; pubOther: number; published: number };
 }
 interface Spec {
   /** Roles allowed, or 'public' for routes that need no session. */
@@ -47,6 +50,7 @@ const admins: Role[] = ['county_admin', 'township_admin'];
 const managers: Role[] = ['county_admin', 'township_admin', 'village_cadre'];
 const reviewers: Role[] = ['county_admin', 'township_admin', 'reviewer'];
 const storekeepers: Role[] = [...managers, 'clerk'];
+const boardStaff: Role[] = ['county_admin', 'township_admin', 'village_cadre', 'reviewer'];
 const today = '2026-06-15';
 
 export const matrix: Record<string, Spec> = {
@@ -249,6 +253,61 @@ export const matrix: Record<string, Spec> = {
   'GET /api/public/areas/:id/leaderboard': { roles: 'public', own: (f) => ({ path: `/api/public/areas/${f.w.areas.townA.id}/leaderboard?period=2026` }) },
   'GET /api/public/households/:id/rank': { roles: 'public', own: (f) => ({ path: `/api/public/households/${f.w.household.id}/rank?period=2026` }) },
   'GET /api/public/chain-head': { roles: 'public', own: () => ({ path: '/api/public/chain-head' }) },
+  // Boards (issue 4).
+  'GET /api/boards/preview/:kind/:id': {
+    roles: boardStaff,
+    own: (f) => ({ path: `/api/boards/preview/red/${f.w.areas.villageA.id}?period=2026-06` }),
+    other: (f) => ({ path: `/api/boards/preview/red/${f.w.areas.villageB.id}?period=2026-06` }),
+  },
+  'GET /api/boards/publications': { roles: boardStaff, own: () => ({ path: '/api/boards/publications?status=pending' }) },
+  'POST /api/boards/publications': {
+    roles: managers,
+    own: (f) => ({ path: '/api/boards/publications', body: { kind: 'red', areaId: f.w.areas.villageA.id, period: '2026-06' } }),
+    other: (f) => ({ path: '/api/boards/publications', body: { kind: 'red', areaId: f.w.areas.villageB.id, period: '2026-06' } }),
+  },
+  'GET /api/boards/publications/:id': {
+    roles: boardStaff,
+    own: (f) => ({ path: `/api/boards/publications/${f.boards.pubOwn}` }),
+    other: (f) => ({ path: `/api/boards/publications/${f.boards.pubOther}` }),
+  },
+  'POST /api/boards/publications/:id/approve': {
+    roles: reviewers,
+    own: (f) => ({ path: `/api/boards/publications/${f.boards.pubOwn}/approve` }),
+    other: (f) => ({ path: `/api/boards/publications/${f.boards.pubOther}/approve` }),
+  },
+  'POST /api/boards/publications/:id/reject': {
+    roles: reviewers,
+    own: (f) => ({ path: `/api/boards/publications/${f.boards.pubOwn}/reject`, body: { reason: '数据有误' } }),
+    other: (f) => ({ path: `/api/boards/publications/${f.boards.pubOther}/reject`, body: { reason: '数据有误' } }),
+  },
+  'GET /api/boards/rectifications': { roles: boardStaff, own: () => ({ path: '/api/boards/rectifications' }) },
+  'POST /api/boards/rectifications': {
+    roles: managers,
+    own: (f) => ({ path: '/api/boards/rectifications', body: { ledgerEntryId: f.boards.blackOwn, rectifiedOn: today, note: '已清理' } }),
+    other: (f) => ({ path: '/api/boards/rectifications', body: { ledgerEntryId: f.boards.blackOther, rectifiedOn: today, note: '已清理' } }),
+  },
+  'POST /api/boards/rectifications/:id/approve': {
+    roles: reviewers,
+    own: (f) => ({ path: `/api/boards/rectifications/${f.boards.rectOwn}/approve` }),
+    other: (f) => ({ path: `/api/boards/rectifications/${f.boards.rectOther}/approve` }),
+  },
+  'POST /api/boards/rectifications/:id/reject': {
+    roles: reviewers,
+    own: (f) => ({ path: `/api/boards/rectifications/${f.boards.rectOwn}/reject`, body: { reason: '未整改到位' } }),
+    other: (f) => ({ path: `/api/boards/rectifications/${f.boards.rectOther}/reject`, body: { reason: '未整改到位' } }),
+  },
+  'GET /api/boards/stars/household/:id': {
+    roles: all,
+    own: (f) => ({ path: `/api/boards/stars/household/${f.w.household.id}?year=2026` }),
+    other: (f) => ({ path: `/api/boards/stars/household/${f.w.otherHousehold.id}?year=2026` }),
+  },
+  'GET /api/public/areas/:id/published/:kind': { roles: 'public', own: (f) => ({ path: `/api/public/areas/${f.w.areas.villageA.id}/published/red?period=2026-06` }) },
+  'GET /api/public/publications/:id': { roles: 'public', own: (f) => ({ path: `/api/public/publications/${f.boards.published}` }) },
+  'GET /api/public/areas/:id/live/:kind': { roles: 'public', own: (f) => ({ path: `/api/public/areas/${f.w.areas.townA.id}/live/villages?period=2026` }) },
+  'GET /api/public/areas/:id/notices': { roles: 'public', own: (f) => ({ path: `/api/public/areas/${f.w.areas.townA.id}/notices` }) },
+  'GET /api/public/areas/:id/donations': { roles: 'public', own: (f) => ({ path: `/api/public/areas/${f.w.areas.county.id}/donations?year=2026` }) },
+  'GET /api/public/areas/:id/honour-roll': { roles: 'public', own: (f) => ({ path: `/api/public/areas/${f.w.areas.county.id}/honour-roll` }) },
+  'GET /api/public/households/:id/stars': { roles: 'public', own: (f) => ({ path: `/api/public/households/${f.w.household.id}/stars?year=2026` }) },
 };
 
 const usernameOf: Record<Role, string> = {
@@ -311,8 +370,34 @@ async function setup(): Promise<{ t: TestApp; f: Fixture }> {
     cardOther: card(w.otherHousehold.id),
     passOwn: createPassToken(testConfig.passSecret, w.household.id, expires).token,
     passOther: createPassToken(testConfig.passSecret, w.otherHousehold.id, expires).token,
+    boards: boardFixtures(t, w, a),
   };
   return { t, f };
+}
+
+function boardFixtures(t: TestApp, w: World, a: World['areas']): Fixture['boards'] {
+  const now = t.clock.now.getTime();
+  const black = (householdId: number, villageId: number) =>
+    t.db.transaction(() =>
+      appendLedgerEntry(t.db, { householdId, villageId, kind: 'deduction', points: -5, conductPoints: -5, occurredOn: '2026-06-10', ruleId: w.deduction.id, category: 'hygiene', createdAt: now }),
+    ).id;
+  const rect = (entryId: number, householdId: number, villageId: number, by: number) =>
+    t.db.insert(rectifications).values({ ledgerEntryId: entryId, householdId, villageId, note: '已整改', rectifiedOn: '2026-06-12', proposedBy: by, proposedAt: now }).returning().get().id;
+  const pub = (areaId: number, by: number, status: 'pending' | 'approved' = 'pending') =>
+    t.db
+      .insert(boardPublications)
+      .values({ kind: status === 'pending' ? 'black' : 'stars', areaId, period: status === 'pending' ? '2026-06' : '2026', params: '{}', snapshot: '{"items":[],"params":{"method":"score"}}', hash: 'h', chainEntryId: 0, chainHash: '0'.repeat(64), status, version: status === 'pending' ? null : 1, proposedBy: by, proposedAt: now, reviewedAt: status === 'pending' ? null : now })
+      .returning()
+      .get().id;
+  return {
+    blackOwn: black(w.household.id, a.villageA.id),
+    blackOther: black(w.otherHousehold.id, a.villageB.id),
+    rectOwn: rect(black(w.household.id, a.villageA.id), w.household.id, a.villageA.id, w.users.cadre2.id),
+    rectOther: rect(black(w.otherHousehold.id, a.villageB.id), w.otherHousehold.id, a.villageB.id, w.users.otherCadre.id),
+    pubOwn: pub(a.villageA.id, w.users.cadre2.id),
+    pubOther: pub(a.villageB.id, w.users.otherCadre.id),
+    published: pub(a.villageA.id, w.users.cadre2.id, 'approved'),
+  };
 }
 
 function send(t: TestApp, method: string, req: Req, cookie?: string) {

@@ -38,13 +38,19 @@ function buildLeaderboard(ctx: PublicCtx, areaId: number, query: LeaderboardQuer
 export function getLeaderboard(ctx: PublicCtx, areaId: number, query: LeaderboardQuery): Leaderboard {
   const stamp = changeStamp(ctx.db);
   let cache = caches.get(ctx.db.$client);
-  if (!cache) caches.set(ctx.db.$client, (cache = { stamp, boards: new Map() }));
+  if (!cache) {
+    cache = { stamp, boards: new Map() };
+    caches.set(ctx.db.$client, cache);
+  }
   if (cache.stamp !== stamp || cache.boards.size >= MAX_CACHED) {
     cache.stamp = stamp;
     cache.boards.clear();
   }
   const key = `${areaId}|${query.period}|${query.limit}`;
   let board = cache.boards.get(key);
-  if (!board) cache.boards.set(key, (board = buildLeaderboard(ctx, areaId, query)));
+  if (!board) {
+    board = buildLeaderboard(ctx, areaId, query);
+    cache.boards.set(key, board);
+  }
   return board;
 }

@@ -2,13 +2,22 @@ import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { publicCtxOf, valid, type AppEnv } from '../../lib/http';
 import { IdParam } from '../../lib/params';
+import { getHouseholdRank } from './getHouseholdRank';
 import { getLeaderboard } from './getLeaderboard';
-import { LeaderboardQuery } from './schemas';
+import { LeaderboardQuery, RankQuery } from './schemas';
 
-export const publicRoutes = new Hono<AppEnv>().get(
-  '/public/areas/:id/leaderboard',
-  describeRoute({ tags: ['public'], summary: 'Conduct-score leaderboard of a village, township or county (no login)' }),
-  valid('param', IdParam),
-  valid('query', LeaderboardQuery),
-  (c) => c.json(getLeaderboard(publicCtxOf(c), c.req.valid('param').id, c.req.valid('query')), 200),
-);
+export const publicRoutes = new Hono<AppEnv>()
+  .get(
+    '/public/areas/:id/leaderboard',
+    describeRoute({ tags: ['public'], summary: 'Conduct-score leaderboard of a village, township or county (no login)' }),
+    valid('param', IdParam),
+    valid('query', LeaderboardQuery),
+    (c) => c.json(getLeaderboard(publicCtxOf(c), c.req.valid('param').id, c.req.valid('query')), 200),
+  )
+  .get(
+    '/public/households/:id/rank',
+    describeRoute({ tags: ['public'], summary: "A household's conduct score and rank in its township for a period (no login, no name)" }),
+    valid('param', IdParam),
+    valid('query', RankQuery),
+    (c) => c.json(getHouseholdRank(publicCtxOf(c), c.req.valid('param').id, c.req.valid('query')), 200),
+  );

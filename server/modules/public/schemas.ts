@@ -6,3 +6,8 @@ export const LeaderboardQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 export type LeaderboardQuery = z.infer<typeof LeaderboardQuery>;
+
+export const RankQuery = z.object({
+  period: z.string().regex(periodPattern, 'period 应为 YYYY、YYYY-Qn 或 YYYY-MM'),
+});
+export type RankQuery = z.infer<typeof RankQuery>;
