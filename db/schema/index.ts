@@ -8,3 +8,4 @@ export * from './goods';
 export * from './counter';
 export * from './audit';
 export * from './boards';
+export * from './credit';
