@@ -16,9 +16,10 @@ export interface ScoreFill {
 
 /**
  * A score sheet (评分表) listing every active household of the village, ready for 细则 and 数量;
- * sheet 细则 lists the rules the village may use. `fill` pre-fills rows (the demo hygiene sheet).
+ * sheet 细则 lists the rules the village may use. `fill` pre-fills rows (the demo hygiene sheet);
+ * `withoutIds` leaves household ids out so the sheet matches by name and door number in any copy of the data.
  */
-export async function writeScoreWorkbook(db: Db, village: AreaRow, opts: { ruleName?: string; fill?: ScoreFill[] } = {}): Promise<Buffer> {
+export async function writeScoreWorkbook(db: Db, village: AreaRow, opts: { ruleName?: string; fill?: ScoreFill[]; withoutIds?: boolean } = {}): Promise<Buffer> {
   const groupName = new Map(db.select({ id: areas.id, name: areas.name }).from(areas).where(eq(areas.parentId, village.id)).all().map((g) => [g.id, g.name]));
   const list = db
     .select()
@@ -43,7 +44,7 @@ export async function writeScoreWorkbook(db: Db, village: AreaRow, opts: { ruleN
   ws.getRow(1).font = { bold: true };
   for (const h of list) {
     const f = fill.get(h.id);
-    ws.addRow([h.id, h.headName, h.doorNo, h.groupId ? (groupName.get(h.groupId) ?? null) : null, f?.rule ?? opts.ruleName ?? null, f?.quantity ?? null]);
+    ws.addRow([opts.withoutIds ? null : h.id, h.headName, h.doorNo, h.groupId ? (groupName.get(h.groupId) ?? null) : null, f?.rule ?? opts.ruleName ?? null, f?.quantity ?? null]);
   }
   if (ruleList.length) {
     for (let n = 2; n <= list.length + 1; n++) {
