@@ -24,7 +24,6 @@ export default defineConfig({
     target: 'es2020',
     // Cheap counter phones on bad signal: no source maps shipped, chunks per route.
     sourcemap: false,
-    manifest: true,
     chunkSizeWarningLimit: 600,
   },
   server: {

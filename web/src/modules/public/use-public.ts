@@ -23,3 +23,15 @@ export function periodChoices(now = new Date()): string[] {
   }
   return out;
 }
+
+const noticesRoute = api.public.areas[':id'].notices;
+export type NoticeBoard = InferResponseType<typeof noticesRoute.$get, 200>;
+export type NoticeItem = NoticeBoard['villages'][number]['items'][number] & { village: string };
+
+/** Awards on public notice (公示) in an area, flattened across its villages, soonest-ending first. */
+export async function listPublicNotices(areaId: number): Promise<NoticeItem[]> {
+  const res = await call(noticesRoute.$get({ param: { id: String(areaId) } }));
+  return res.villages
+    .flatMap((v) => v.items.map((i) => ({ ...i, village: v.name })))
+    .sort((a, b) => (a.noticeEndsAt ?? 0) - (b.noticeEndsAt ?? 0));
+}
