@@ -1,5 +1,6 @@
 import { auditLog } from '../../db/schema';
-import type { Tx } from '../../db/client';
+import { insertAuditRow, type AuditRow } from '../../db/audit';
+import type { Db, Tx } from '../../db/client';
 import type { Ctx } from './context';
 
 export interface AuditEntry {
@@ -15,20 +16,27 @@ export interface AuditEntry {
 /** Writes one audit row; call it inside the same transaction as the change it records. */
 export type AuditCtx = Pick<Ctx, 'now' | 'device'> & { actor: Pick<Ctx['actor'], 'userId' | 'role' | 'areaId'> | null };
 
+function auditRow(ctx: AuditCtx, entry: AuditEntry): AuditRow {
+  return {
+    actorId: ctx.actor?.userId ?? null,
+    actorRole: ctx.actor?.role ?? null,
+    areaId: entry.areaId ?? ctx.actor?.areaId ?? null,
+    entity: entry.entity,
+    entityId: String(entry.entityId),
+    action: entry.action,
+    before: entry.before === undefined ? null : JSON.stringify(entry.before),
+    after: entry.after === undefined ? null : JSON.stringify(entry.after),
+    ip: ctx.device.ip,
+    userAgent: ctx.device.userAgent?.slice(0, 300) ?? null,
+    createdAt: ctx.now.getTime(),
+  };
+}
+
 export function writeAudit(tx: Tx, ctx: AuditCtx, entry: AuditEntry): void {
-  tx.insert(auditLog)
-    .values({
-      actorId: ctx.actor?.userId ?? null,
-      actorRole: ctx.actor?.role ?? null,
-      areaId: entry.areaId ?? ctx.actor?.areaId ?? null,
-      entity: entry.entity,
-      entityId: String(entry.entityId),
-      action: entry.action,
-      before: entry.before === undefined ? null : JSON.stringify(entry.before),
-      after: entry.after === undefined ? null : JSON.stringify(entry.after),
-      ip: ctx.device.ip,
-      userAgent: ctx.device.userAgent?.slice(0, 300) ?? null,
-      createdAt: ctx.now.getTime(),
-    })
-    .run();
+  tx.insert(auditLog).values(auditRow(ctx, entry)).run();
+}
+
+/** The same row through a cached prepared statement, for hot paths running inside `inTransaction`. */
+export function writeAuditFast(db: Db, ctx: AuditCtx, entry: AuditEntry): void {
+  insertAuditRow(db, auditRow(ctx, entry));
 }

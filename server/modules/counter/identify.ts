@@ -1,5 +1,4 @@
-import { eq } from 'drizzle-orm';
-import { passUses } from '../../../db/schema';
+import { isPassUsed } from '../../../db/redeem';
 import type { Ctx } from '../../lib/context';
 import { Conflict, Gone, Invalid } from '../../lib/errors';
 import { verifyCard } from './cardPin';
@@ -24,7 +23,7 @@ export async function identify(ctx: Ctx, code: string, pin: string | undefined):
 }
 
 export function assertPassUnused(ctx: Pick<Ctx, 'db'>, nonce: string): void {
-  if (ctx.db.select({ nonce: passUses.nonce }).from(passUses).where(eq(passUses.nonce, nonce)).get()) {
+  if (isPassUsed(ctx.db, nonce)) {
     throw new Conflict('code_used', '该码已使用，请让农户刷新后重新出示');
   }
 }

@@ -1,10 +1,20 @@
 import { createHash } from 'node:crypto';
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import { areas, goods, households, idempotencyKeys, passUses, redemptionItems, redemptions } from '../../../db/schema';
 import { appendLedgerEntry } from '../../../db/ledger';
+import {
+  insertRedemption,
+  linkRedemptionEntry,
+  redeemGoods,
+  redeemHousehold,
+  spendPass,
+  storedResponse,
+  storeResponse,
+  usedThisMonth,
+  type RedeemGoods,
+} from '../../../db/redeem';
 import { applyStockMovement } from '../../../db/stock';
 import { shanghaiDay, shanghaiMonth } from '../../../db/time';
-import { writeAudit } from '../../lib/audit';
+import { inTransaction } from '../../../db/transaction';
+import { writeAuditFast } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
 import { AppError, Conflict, Locked, NotFound, Unprocessable } from '../../lib/errors';
 import { pathWithin } from '../../lib/scope';
@@ -34,11 +44,7 @@ function requestHash(body: RedeemBody): string {
 }
 
 function replay(ctx: Ctx, key: string, hash: string): StoredResponse | null {
-  const prior = ctx.db
-    .select()
-    .from(idempotencyKeys)
-    .where(and(eq(idempotencyKeys.userId, ctx.actor.userId), eq(idempotencyKeys.key, key)))
-    .get();
+  const prior = storedResponse(ctx.db, ctx.actor.userId, key);
   if (!prior) return null;
   if (prior.requestHash !== hash) throw new Unprocessable('idempotency_mismatch', '同一个 Idempotency-Key 不能用于不同的兑换内容');
   return { status: 201, body: JSON.parse(prior.body) as RedemptionResult, replayed: true };
@@ -63,27 +69,24 @@ export async function redeem(ctx: Ctx, key: string, body: RedeemBody): Promise<S
     throw err;
   }
   const at = ctx.now.getTime();
-  return ctx.db.transaction((tx) => {
+  // A market-day hot path: every statement is prepared once (db/redeem.ts), one transaction per request.
+  return inTransaction(ctx.db, () => {
     const again = replay(ctx, key, hash);
     if (again) return again;
-    const h = tx
-      .select({ household: households, villagePath: areas.path })
-      .from(households)
-      .innerJoin(areas, eq(areas.id, households.villageId))
-      .where(eq(households.id, who.householdId))
-      .get();
-    if (!h || !pathWithin(ctx.actor, h.villagePath)) throw new NotFound('农户不存在或不属于本超市服务范围');
-    const household = h.household;
+    const household = redeemHousehold(ctx.db, who.householdId);
+    if (!household || !pathWithin(ctx.actor, household.villagePath)) throw new NotFound('农户不存在或不属于本超市服务范围');
     if (household.status !== 'active') throw new Unprocessable('household_archived', '该农户已注销');
     if (household.redemptionSuspended) throw new Locked('redemption_suspended', '该户兑换资格已暂停，请联系村委会');
-    if (who.via === 'pass') {
-      const spent = tx.insert(passUses).values({ nonce: who.nonce, householdId: household.id, usedAt: at }).onConflictDoNothing().run().changes;
-      if (spent !== 1) throw new Conflict('code_used', '该码已使用，请让农户刷新后重新出示');
+    if (who.via === 'pass' && !spendPass(ctx.db, who.nonce, household.id, at)) {
+      throw new Conflict('code_used', '该码已使用，请让农户刷新后重新出示');
     }
     const goodsIds = body.items.map((i) => i.goodsId);
-    const rows = tx.select({ goods, storePath: areas.path }).from(goods).innerJoin(areas, eq(areas.id, goods.storeAreaId)).where(inArray(goods.id, goodsIds)).all();
-    const serving = storesServing(h.villagePath);
-    const byId = new Map(rows.filter((r) => r.goods.active && pathWithin(ctx.actor, r.storePath) && serving.includes(r.goods.storeAreaId)).map((r) => [r.goods.id, r.goods]));
+    const serving = storesServing(household.villagePath);
+    const byId = new Map<number, RedeemGoods>(
+      redeemGoods(ctx.db, goodsIds)
+        .filter((g) => g.active && pathWithin(ctx.actor, g.storePath) && serving.includes(g.storeAreaId))
+        .map((g) => [g.id, g]),
+    );
     const missing = goodsIds.filter((id) => !byId.has(id));
     if (missing.length) throw new NotFound(`商品不存在或不在本超市：${missing.join(', ')}`);
     const stores = new Set([...byId.values()].map((g) => g.storeAreaId));
@@ -91,15 +94,7 @@ export async function redeem(ctx: Ctx, key: string, body: RedeemBody): Promise<S
     const month = shanghaiMonth(at);
     const limitedIds = body.items.filter((i) => byId.get(i.goodsId)!.monthlyLimit != null).map((i) => i.goodsId);
     if (limitedIds.length) {
-      const used = new Map(
-        tx
-          .select({ goodsId: redemptionItems.goodsId, used: sql<number>`SUM(${redemptionItems.quantity})` })
-          .from(redemptionItems)
-          .where(and(eq(redemptionItems.householdId, household.id), eq(redemptionItems.month, month), inArray(redemptionItems.goodsId, limitedIds)))
-          .groupBy(redemptionItems.goodsId)
-          .all()
-          .map((u) => [u.goodsId, u.used]),
-      );
+      const used = usedThisMonth(ctx.db, household.id, month, limitedIds);
       for (const item of body.items) {
         const g = byId.get(item.goodsId)!;
         if (g.monthlyLimit != null && (used.get(g.id) ?? 0) + item.quantity > g.monthlyLimit) {
@@ -118,16 +113,20 @@ export async function redeem(ctx: Ctx, key: string, body: RedeemBody): Promise<S
       if (g.stock < l.quantity) throw new Unprocessable('insufficient_stock', `库存不足：「${g.name}」只剩 ${g.stock}${g.unit}`);
     }
     const storeAreaId = [...stores][0];
-    const redemption = tx
-      .insert(redemptions)
-      .values({ householdId: household.id, villageId: household.villageId, storeAreaId, clerkId: ctx.actor.userId, points: total, balanceAfter: household.balance - total, via: who.via, createdAt: at })
-      .returning({ id: redemptions.id })
-      .get();
-    tx.insert(redemptionItems)
-      .values(lines.map((l) => ({ redemptionId: redemption.id, goodsId: l.goodsId, householdId: household.id, month, quantity: l.quantity, price: l.price, points: l.points })))
-      .run();
+    const redemptionId = insertRedemption(ctx.db, {
+      householdId: household.id,
+      villageId: household.villageId,
+      storeAreaId,
+      clerkId: ctx.actor.userId,
+      points: total,
+      balanceAfter: household.balance - total,
+      via: who.via,
+      createdAt: at,
+      month,
+      lines,
+    });
     for (const l of lines) {
-      applyStockMovement(ctx.db, { goodsId: l.goodsId, kind: 'redemption', quantity: -l.quantity, redemptionId: redemption.id, createdBy: ctx.actor.userId, createdAt: at });
+      applyStockMovement(ctx.db, { goodsId: l.goodsId, kind: 'redemption', quantity: -l.quantity, redemptionId, createdBy: ctx.actor.userId, createdAt: at });
     }
     const entry = appendLedgerEntry(ctx.db, {
       householdId: household.id,
@@ -136,14 +135,14 @@ export async function redeem(ctx: Ctx, key: string, body: RedeemBody): Promise<S
       points: -total,
       conductPoints: 0,
       occurredOn: shanghaiDay(at),
-      redemptionId: redemption.id,
+      redemptionId,
       createdBy: ctx.actor.userId,
       createdAt: at,
     });
-    tx.update(redemptions).set({ ledgerEntryId: entry.id }).where(eq(redemptions.id, redemption.id)).run();
-    const result: RedemptionResult = { id: redemption.id, householdId: household.id, headName: household.headName, points: total, balanceAfter: entry.balanceAfter, items: lines, createdAt: at };
-    tx.insert(idempotencyKeys).values({ userId: ctx.actor.userId, key, requestHash: hash, status: 201, body: JSON.stringify(result), createdAt: at }).run();
-    writeAudit(tx, ctx, { entity: 'redemption', entityId: redemption.id, action: 'redemption.create', areaId: household.villageId, before: { balance: household.balance }, after: { ...result, via: who.via } });
+    linkRedemptionEntry(ctx.db, redemptionId, entry.id);
+    const result: RedemptionResult = { id: redemptionId, householdId: household.id, headName: household.headName, points: total, balanceAfter: entry.balanceAfter, items: lines, createdAt: at };
+    storeResponse(ctx.db, ctx.actor.userId, key, hash, 201, JSON.stringify(result), at);
+    writeAuditFast(ctx.db, ctx, { entity: 'redemption', entityId: redemptionId, action: 'redemption.create', areaId: household.villageId, before: { balance: household.balance }, after: { ...result, via: who.via } });
     return { status: 201 as const, body: result, replayed: false };
   });
 }
