@@ -12,6 +12,7 @@ import { auditRoutes } from './modules/audit/routes';
 import { authRoutes } from './modules/auth/routes';
 import { awardRoutes } from './modules/awards/routes';
 import { counterRoutes } from './modules/counter/routes';
+import { creditRoutes } from './modules/credit/routes';
 import { dashboardRoutes } from './modules/dashboard/routes';
 import { excelRoutes } from './modules/excel/routes';
 import { goodsRoutes } from './modules/goods/routes';
@@ -63,7 +64,8 @@ export function createApp(deps: AppDeps) {
     .route('/', boardPublicRoutes)
     .route('/', integrityRoutes)
     .route('/', excelRoutes)
-    .route('/', dashboardRoutes);
+    .route('/', dashboardRoutes)
+    .route('/', creditRoutes);
 
   const app = new Hono<AppEnv>();
   app.onError(onError);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { awards, boardPublications, householdCards, objections, rectifications } from '../../db/schema';
+import { awards, boardPublications, dishonestyListings, householdCards, objections, rectifications } from '../../db/schema';
 import { appendLedgerEntry } from '../../db/ledger';
 import type { Role } from '../../db/schema/users';
 import { createPassToken } from '../../server/modules/counter/passToken';
 import { makeTestApp, testConfig, type TestApp } from '../support/app';
-import { call, grantPoints, login, makeRule, makeWorld } from '../support/factories';
+import { call, grantPoints, login, makeHousehold, makeRule, makeWorld } from '../support/factories';
 
 /**
  * Every route × every role: no session is 401, a role that may not is 403, an id in another area is 404,
@@ -33,6 +33,10 @@ interface Fixture {
   cardOther: number;
   passOwn: string;
   passOther: string;
+  listingOwn: number;
+  listingOther: number;
+  listedOwn: number;
+  listedOther: number;
   /** Boards: black-list deductions, rectifications and publications (pending and published). */
   boards: { blackOwn: number; blackOther: number; rectOwn: number; rectOther: number; pubOwn: number; pubOther: number; published: number };
 }
@@ -213,6 +217,22 @@ export const matrix: Record<string, Spec> = {
     other: (f) => ({ path: `/api/ledger/${f.entryOther}/reverse`, body: { reason: '录入错误' } }),
   },
   'POST /api/ledger/expire': { roles: admins, own: () => ({ path: '/api/ledger/expire' }) },
+  'GET /api/dishonesty': { roles: [...managers, 'reviewer'], own: () => ({ path: '/api/dishonesty' }) },
+  'POST /api/dishonesty': {
+    roles: managers,
+    own: (f) => ({ path: '/api/dishonesty', body: { householdId: f.w.household.id, reason: 'refuses_support', detail: '有能力却拒不赡养老人' } }),
+    other: (f) => ({ path: '/api/dishonesty', body: { householdId: f.w.otherHousehold.id, reason: 'refuses_support', detail: '有能力却拒不赡养老人' } }),
+  },
+  'POST /api/dishonesty/:id/decision': {
+    roles: reviewers,
+    own: (f) => ({ path: `/api/dishonesty/${f.listingOwn}/decision`, body: { decision: 'approve', note: '经村民评议属实' } }),
+    other: (f) => ({ path: `/api/dishonesty/${f.listingOther}/decision`, body: { decision: 'approve', note: '经村民评议属实' } }),
+  },
+  'POST /api/dishonesty/:id/removal': {
+    roles: managers,
+    own: (f) => ({ path: `/api/dishonesty/${f.listedOwn}/removal`, body: { reason: '已整改到位' } }),
+    other: (f) => ({ path: `/api/dishonesty/${f.listedOther}/removal`, body: { reason: '已整改到位' } }),
+  },
   'GET /api/goods': {
     roles: all,
     own: (f) => ({ path: `/api/goods?storeAreaId=${f.w.areas.villageA.id}` }),
@@ -354,6 +374,12 @@ async function setup(): Promise<{ t: TestApp; f: Fixture }> {
   const card = (householdId: number) =>
     t.db.insert(householdCards).values({ householdId, code: `C1.card${householdId}`, pinHash: 'x', createdAt: 0 }).returning().get().id;
   const expires = t.clock.now.getTime() + 60_000;
+  const listing = (householdId: number, villageId: number, proposedBy: number, status: 'proposed' | 'listed') =>
+    t.db
+      .insert(dishonestyListings)
+      .values({ householdId, villageId, reason: 'other', detail: '虚报', suspendRedemption: false, status, proposedBy, proposedAt: 0 })
+      .returning()
+      .get().id;
   const f: Fixture = {
     w,
     pendingOwn,
@@ -370,6 +396,10 @@ async function setup(): Promise<{ t: TestApp; f: Fixture }> {
     cardOther: card(w.otherHousehold.id),
     passOwn: createPassToken(testConfig.passSecret, w.household.id, expires).token,
     passOther: createPassToken(testConfig.passSecret, w.otherHousehold.id, expires).token,
+    listingOwn: listing(makeHousehold(t.db, a.villageA.id, { headName: '孙八', idNumber: null }).id, a.villageA.id, w.users.cadre2.id, 'proposed'),
+    listingOther: listing(w.otherHousehold.id, a.villageB.id, w.users.otherCadre.id, 'proposed'),
+    listedOwn: listing(makeHousehold(t.db, a.villageA.id, { headName: '赵六', idNumber: null }).id, a.villageA.id, w.users.cadre2.id, 'listed'),
+    listedOther: listing(makeHousehold(t.db, a.villageB.id, { headName: '钱七', idNumber: null }).id, a.villageB.id, w.users.otherCadre.id, 'listed'),
     boards: boardFixtures(t, w, a),
   };
   return { t, f };

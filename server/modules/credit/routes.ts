@@ -1,0 +1,36 @@
+import { Hono } from 'hono';
+import { describeRoute } from 'hono-openapi';
+import { allow, ctxOf, valid, type AppEnv } from '../../lib/http';
+import { IdParam } from '../../lib/params';
+import { decideListing } from './decideListing';
+import { listListings } from './listListings';
+import { proposeListing } from './proposeListing';
+import { proposeRemoval } from './proposeRemoval';
+import { DecisionBody, ListListingsQuery, ProposeListingBody, RemovalBody } from './schemas';
+
+const proposers = ['county_admin', 'township_admin', 'village_cadre'] as const;
+const deciders = ['county_admin', 'township_admin', 'reviewer'] as const;
+
+export const creditRoutes = new Hono<AppEnv>()
+  .get('/dishonesty', describeRoute({ tags: ['credit'], summary: 'Dishonesty list (失信名单) entries' }), allow(...proposers, 'reviewer'), valid('query', ListListingsQuery), (c) =>
+    c.json(listListings(ctxOf(c), c.req.valid('query')), 200),
+  )
+  .post('/dishonesty', describeRoute({ tags: ['credit'], summary: 'Propose listing a household' }), allow(...proposers), valid('json', ProposeListingBody), (c) =>
+    c.json(proposeListing(ctxOf(c), c.req.valid('json')), 201),
+  )
+  .post(
+    '/dishonesty/:id/decision',
+    describeRoute({ tags: ['credit'], summary: 'Approve or reject a proposed listing or removal' }),
+    allow(...deciders),
+    valid('param', IdParam),
+    valid('json', DecisionBody),
+    (c) => c.json(decideListing(ctxOf(c), c.req.valid('param').id, c.req.valid('json')), 200),
+  )
+  .post(
+    '/dishonesty/:id/removal',
+    describeRoute({ tags: ['credit'], summary: 'Propose removing a listed household' }),
+    allow(...proposers),
+    valid('param', IdParam),
+    valid('json', RemovalBody),
+    (c) => c.json(proposeRemoval(ctxOf(c), c.req.valid('param').id, c.req.valid('json').reason), 200),
+  );
