@@ -1,6 +1,8 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
+import { reviewPendingAward } from '../../../db/awards';
+import { inTransaction } from '../../../db/transaction';
 import { areas, awards } from '../../../db/schema';
-import { writeAudit } from '../../lib/audit';
+import { writeAuditFast } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
 import { Conflict, Forbidden, NotFound } from '../../lib/errors';
 import { pathWithin } from '../../lib/scope';
@@ -34,22 +36,20 @@ export function approveMany(ctx: Ctx, ids: number[]): ApprovalResult[] {
     if (!noticeDaysByVillage.has(r.award.villageId)) noticeDaysByVillage.set(r.award.villageId, resolveSettings(ctx.db, r.villagePath).noticeDays);
   }
   const at = ctx.now.getTime();
-  return ctx.db.transaction((tx) => {
+  // Batches approve hundreds of awards: prepared statements and one reusable transaction wrapper.
+  return inTransaction(ctx.db, () => {
     const results: ApprovalResult[] = [];
     for (const { award } of rows) {
       const days = noticeDaysByVillage.get(award.villageId)!;
       const noticeEndsAt = days > 0 ? at + days * DAY_MS : null;
       // The status guard makes approve/reject races end with exactly one outcome.
-      const changed = tx
-        .update(awards)
-        .set({ status: days > 0 ? 'notice' : 'posted', reviewedBy: ctx.actor.userId, reviewedAt: at, noticeEndsAt })
-        .where(and(eq(awards.id, award.id), eq(awards.status, 'pending')))
-        .run().changes;
-      if (changed !== 1) throw new Conflict('invalid_status', `申报 ${award.id} 已处理，不能再审核`);
+      if (!reviewPendingAward(ctx.db, award.id, days > 0 ? 'notice' : 'posted', ctx.actor.userId, at, noticeEndsAt)) {
+        throw new Conflict('invalid_status', `申报 ${award.id} 已处理，不能再审核`);
+      }
       let ledgerEntryId: number | null = null;
       if (days === 0) ledgerEntryId = postAward(ctx.db, award as AwardRow, at, ctx.actor.userId);
       const result: ApprovalResult = { id: award.id, status: days > 0 ? 'notice' : 'posted', noticeEndsAt, ledgerEntryId };
-      writeAudit(tx, ctx, { entity: 'award', entityId: award.id, action: 'award.approve', areaId: award.villageId, before: { status: award.status }, after: result });
+      writeAuditFast(ctx.db, ctx, { entity: 'award', entityId: award.id, action: 'award.approve', areaId: award.villageId, before: { status: award.status }, after: result });
       results.push(result);
     }
     return results;

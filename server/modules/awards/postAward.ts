@@ -1,12 +1,10 @@
-import { eq } from 'drizzle-orm';
-import { awards, rules } from '../../../db/schema';
+import { markAwardPosted, ruleCategory } from '../../../db/awards';
 import type { Db } from '../../../db/client';
 import { appendLedgerEntry } from '../../../db/ledger';
 import type { AwardRow } from './loadAward';
 
-/** Moves an approved award onto the ledger. Runs inside the caller's transaction. */
+/** Moves an approved award onto the ledger. Runs inside the caller's transaction; batches post hundreds, so prepared statements. */
 export function postAward(db: Db, award: AwardRow, at: number, actorId: number | null): number {
-  const rule = db.select({ category: rules.category }).from(rules).where(eq(rules.id, award.ruleId)).get();
   const entry = appendLedgerEntry(db, {
     householdId: award.householdId,
     villageId: award.villageId,
@@ -15,11 +13,11 @@ export function postAward(db: Db, award: AwardRow, at: number, actorId: number |
     conductPoints: award.points,
     occurredOn: award.occurredOn,
     ruleId: award.ruleId,
-    category: rule?.category ?? null,
+    category: ruleCategory(db, award.ruleId),
     awardId: award.id,
     createdBy: actorId,
     createdAt: at,
   });
-  db.update(awards).set({ status: 'posted', postedAt: at, ledgerEntryId: entry.id }).where(eq(awards.id, award.id)).run();
+  markAwardPosted(db, award.id, at, entry.id);
   return entry.id;
 }
