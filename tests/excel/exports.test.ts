@@ -99,6 +99,21 @@ describe('xlsx exports', () => {
     expect(board.rows[1]).toEqual(['名次', '公示名', '户主姓名', '门牌号', '村', '表现积分', '加分', '扣分']);
     expect(board.rows[2].slice(0, 3)).toEqual(['1', '张*明', '张三明']);
 
+    for (const [kind, area, header] of [
+      ['red', w.areas.villageA.id, '好人好事'],
+      ['black', w.areas.villageA.id, '事项'],
+      ['stars', w.areas.villageA.id, '星级'],
+      ['leaderboard', w.areas.townA.id, '表现积分'],
+      ['villages', w.areas.townA.id, '参与率（%）'],
+    ] as const) {
+      const b = await download(t, `/api/exports/board.xlsx?kind=${kind}&areaId=${area}&period=${kind === 'stars' ? '2026' : '2026-06'}`, township);
+      expect(b.res.status).toBe(200);
+      expect(b.rows[1]).toContain(header);
+    }
+    const villagesBoard = await download(t, `/api/exports/board.xlsx?kind=villages&areaId=${w.areas.townA.id}&period=2026-06`, township);
+    expect(villagesBoard.rows.slice(2).map((r) => r[1]).sort()).toEqual(['东村', '南村'].sort());
+    expect((await download(t, `/api/exports/board.xlsx?kind=red&areaId=${w.areas.townA.id}&period=2026-06`, township)).res.status).toBe(422);
+
     // Scope: another township's area is not found; a clerk cannot export the roster.
     expect((await download(t, `/api/exports/ledger.xlsx?areaId=${w.areas.villageB.id}&period=2026`, township)).res.status).toBe(404);
     expect((await download(t, '/api/exports/households.xlsx', clerk)).res.status).toBe(403);

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { allow, ctxOf, valid, type AppEnv } from '../../lib/http';
 import { exportAwards } from './exportAwards';
+import { exportBoard } from './exportBoard';
 import { exportDonations } from './exportDonations';
 import { exportHouseholds } from './exportHouseholds';
 import { exportLeaderboard } from './exportLeaderboard';
@@ -14,7 +15,7 @@ import { makeRosterTemplate } from './makeRosterTemplate';
 import { makeScoreTemplate } from './makeScoreTemplate';
 import { previewAwardImport } from './previewAwardImport';
 import { previewHouseholdImport } from './previewHouseholdImport';
-import { AwardImportBody, ExportAreaQuery, ExportAwardsQuery, ExportBoardQuery, ExportPeriodQuery, HouseholdImportBody, TemplateQuery } from './schemas';
+import { AwardImportBody, ExportAreaQuery, ExportAwardsQuery, ExportBoardKindQuery, ExportBoardQuery, ExportPeriodQuery, HouseholdImportBody, TemplateQuery } from './schemas';
 import { sendXlsx } from './sendXlsx';
 
 const registrars = ['county_admin', 'township_admin', 'village_cadre'] as const;
@@ -61,4 +62,7 @@ export const excelRoutes = new Hono<AppEnv>()
   )
   .get('/exports/leaderboard.xlsx', describeRoute({ tags, summary: 'Conduct-score leaderboard of an area and period' }), allow(...readers), valid('query', ExportBoardQuery), async (c) =>
     sendXlsx(c, await exportLeaderboard(ctxOf(c), c.req.valid('query'))),
+  )
+  .get('/exports/board.xlsx', describeRoute({ tags, summary: 'Any board (red, black, stars, leaderboard, villages) as computed now' }), allow(...readers), valid('query', ExportBoardKindQuery), async (c) =>
+    sendXlsx(c, await exportBoard(ctxOf(c), c.req.valid('query'))),
   );

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { awardStatuses } from '../../../db/schema/awards';
 import { periodPattern } from '../../../db/time';
 import { Day } from '../../lib/params';
+import { BoardKind, BoardQuery } from '../boards/schemas';
 
 /**
  * An uploaded spreadsheet sent as base64 inside JSON. The API's 1 MiB body limit caps the file near
@@ -62,3 +63,6 @@ export const ExportBoardQuery = z.object({
   limit: z.coerce.number().int().min(1).max(5000).default(500),
 });
 export type ExportBoardQuery = z.infer<typeof ExportBoardQuery>;
+
+export const ExportBoardKindQuery = BoardQuery.extend({ kind: BoardKind, areaId: AreaId });
+export type ExportBoardKindQuery = z.infer<typeof ExportBoardKindQuery>;
