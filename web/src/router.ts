@@ -15,10 +15,10 @@ const admins: Role[] = ['county_admin', 'township_admin'];
 
 const routes: RouteRecordRaw[] = [
   { path: '/', redirect: () => (session.user ? homeFor(session.user.role) : '/login') },
-  { path: '/login', component: () => import('./modules/auth/AuthLoginPage.vue'), meta: { public: true } },
-  { path: '/board/:areaId?', component: () => import('./modules/public/PublicBoardPage.vue'), meta: { public: true } },
-  { path: '/me', component: () => import('./modules/households/HouseholdPhonePage.vue'), meta: { roles: ['household'] } },
-  { path: '/counter', component: () => import('./modules/counter/CounterPage.vue'), meta: { roles: ['clerk'] } },
+  { path: '/login', component: () => import('./modules/auth/AuthLoginPage.vue'), meta: { public: true, titleKey: 'auth.login' } },
+  { path: '/board/:areaId?', component: () => import('./modules/public/PublicBoardPage.vue'), meta: { public: true, titleKey: 'nav.board' } },
+  { path: '/me', component: () => import('./modules/households/HouseholdPhonePage.vue'), meta: { roles: ['household'], titleKey: 'me.title' } },
+  { path: '/counter', component: () => import('./modules/counter/CounterPage.vue'), meta: { roles: ['clerk'], titleKey: 'counter.title' } },
   {
     path: '/console',
     component: () => import('./shell/ConsoleLayout.vue'),
