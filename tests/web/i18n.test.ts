@@ -32,10 +32,10 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** Literal keys in t('a.b'), $t("a.b"), and the `key: 'a.b'` / titleKey: 'a.b' tables the shell uses. */
+/** Literal keys in t('a.b'), $t("a.b"), and dotted `key: 'a.b'` / `titleKey: 'a.b'` entries of nav and route tables. */
 function usedKeys(): Map<string, string> {
   const found = new Map<string, string>();
-  const patterns = [/\$?\bt\(\s*'([A-Za-z0-9_.]+)'/g, /\$?\bt\(\s*"([A-Za-z0-9_.]+)"/g, /\b(?:key|titleKey):\s*'([A-Za-z0-9_.]+)'/g];
+  const patterns = [/\$?\bt\(\s*'([A-Za-z0-9_.]+)'/g, /\$?\bt\(\s*"([A-Za-z0-9_.]+)"/g, /\b(?:key|titleKey|labelKey):\s*'([A-Za-z0-9_]+\.[A-Za-z0-9_.]+)'/g];
   for (const file of sourceFiles(webSrc)) {
     const text = readFileSync(file, 'utf8');
     for (const re of patterns) for (const m of text.matchAll(re)) found.set(m[1], relative(webSrc, file));
