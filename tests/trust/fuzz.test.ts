@@ -1,0 +1,228 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { withIdChecksum } from '../../server/lib/identity';
+import { makeTestApp, type TestApp } from '../support/app';
+import { call, login, makeWorld } from '../support/factories';
+import { snapshotCounts } from './support';
+
+const RUNS = Number(process.env.JIFEN_FUZZ_RUNS ?? 100);
+const SEED = Number(process.env.JIFEN_FUZZ_SEED ?? 5);
+
+// Refusals that must be remembered: counting wrong passwords and PINs is the protection itself.
+const REFUSALS_THAT_WRITE = new Set(['wrong_pin', 'bad_credentials', 'card_locked', 'account_locked', 'too_many_requests']);
+
+interface JsonSchema {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  items?: JsonSchema;
+  enum?: unknown[];
+  required?: string[];
+  format?: string;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+}
+interface Operation {
+  parameters?: { in: string; name: string; schema?: JsonSchema }[];
+  requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
+}
+
+function nest(depth: number): unknown {
+  let v: unknown = 1;
+  for (let i = 0; i < depth; i += 1) v = i % 2 ? [v] : { a: v };
+  return v;
+}
+
+/** Values no route should choke on: wrong types, edges of number ranges, hostile strings, deep nesting. */
+const nasty: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constantFrom<unknown>(
+    null, true, false, 0, -1, 1, 1.5, -0.5, 2 ** 31, 2 ** 53, 2 ** 53 + 2, 1e308, -1e308, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER,
+    '', ' ', '0', '-1', '1e999', 'NaN', 'null', "'; DROP TABLE households; --", "1 OR 1=1", '<script>alert(1)</script>', '<img src=x onerror=alert(1)>',
+    '\u0000', '\u202e', '😀'.repeat(300), 'x'.repeat(20_000), '2026-02-30', '2026-06-15', '9999-12-31', '0000-00-00', '2026-13', '2026-Q5',
+    [], {}, [[[[[]]]]], { __proto__: { admin: true } }, { constructor: { prototype: { x: 1 } } }, nest(300),
+  ),
+  fc.jsonValue({ maxDepth: 3 }),
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'grapheme', maxLength: 20 }),
+  fc.integer(),
+  fc.double(),
+);
+
+/** Mostly well-formed values for a JSON schema, so requests reach the business rules; a few leaves go bad. */
+// Valid values for fields no random string will satisfy (checksummed ids, the world's card code).
+const hints: Record<string, string[]> = {
+  idNumber: [withIdChecksum('43072119800101123'), withIdChecksum('11010519491231002')],
+  phone: ['13800138000', '13912345678'],
+  headName: ['王五', '欧阳·娜娜'],
+  name: ['王五', '李小红'],
+  memberName: ['王五'],
+  pin: ['2468', '1357'],
+  code: [],
+};
+
+function typed(schema: JsonSchema | undefined, depth = 0, key = ''): fc.Arbitrary<unknown> {
+  if (!schema || depth > 3) return nasty;
+  const alt = schema.anyOf ?? schema.oneOf;
+  if (alt?.length) return fc.oneof(...alt.map((s) => typed(s, depth + 1)));
+  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
+  let good: fc.Arbitrary<unknown>;
+  if (schema.enum?.length) good = fc.constantFrom(...schema.enum);
+  else if (type === 'object' && schema.properties) {
+    const shape: Record<string, fc.Arbitrary<unknown>> = {};
+    for (const [k, v] of Object.entries(schema.properties)) shape[k] = typed(v, depth + 1, k);
+    good = fc.record(shape, { requiredKeys: schema.required ?? [] });
+  } else if (type === 'array') good = fc.array(typed(schema.items, depth + 1), { minLength: 1, maxLength: 4 });
+  else if (type === 'integer' || type === 'number') good = fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 1, max: 12 }) }, { weight: 1, arbitrary: fc.constantFrom(-5, 0, 100, 1000, 2 ** 40) });
+  else if (type === 'boolean') good = fc.boolean();
+  else if (type === 'string' && schema.format === 'uri') good = fc.constantFrom('https://example.com/a.jpg', 'javascript:alert(1)');
+  else if (type === 'string' && schema.pattern?.includes('d{4}-')) good = fc.constantFrom('2026-06-10', '2026-06-01', '2026-02-30', '2030-01-01');
+  else if (type === 'string' && hints[key]?.length) good = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...hints[key]) }, { weight: 1, arbitrary: fc.string({ maxLength: 12 }) });
+  else if (type === 'string') good = fc.oneof(fc.constantFrom('2026', '2026-06', '2026-Q2', 'hygiene', '张三', '整改完成', '13800138000', '2468', '123456', 'abcdefgh-1'), fc.string({ maxLength: 12 }));
+  else good = nasty;
+  return fc.oneof({ weight: 19, arbitrary: good }, { weight: 1, arbitrary: nasty });
+}
+
+/** A well-formed body with one field swapped for a hostile value. */
+function oneFieldBad(schema: JsonSchema): fc.Arbitrary<unknown> {
+  const keys = Object.keys(schema.properties ?? {});
+  if (!keys.length) return nasty;
+  return fc.tuple(typed(schema), fc.constantFrom(...keys), nasty).map(([obj, key, bad]) => (obj && typeof obj === 'object' && !Array.isArray(obj) ? { ...obj, [key]: bad } : obj));
+}
+
+const pathId = fc.oneof(
+  { weight: 3, arbitrary: fc.integer({ min: 1, max: 12 }).map(String) },
+  { weight: 2, arbitrary: fc.constantFrom('0', '-1', '1.5', '1e3', 'abc', '99999999999999999999', '9007199254740993', '%E4%B8%AD', '%00', '1%27%20OR%201%3D1', '%F0%9F%98%80', '0x10', ' 1') },
+);
+
+const roles = ['anonymous', 'county', 'township', 'cadre', 'reviewer', 'clerk', 'household'] as const;
+
+/** A world with real rows behind small ids: awards in every state, a redemption, a card. */
+async function fuzzWorld(): Promise<{ t: TestApp; cookies: Record<string, string> }> {
+  const t = makeTestApp();
+  const w = await makeWorld(t);
+  const cookies: Record<string, string> = {};
+  for (const r of roles) if (r !== 'anonymous') cookies[r] = await login(t, r);
+  for (let i = 0; i < 4; i += 1) {
+    await call(t, 'POST', '/api/awards', { cookie: cookies.cadre, body: { householdId: w.household.id, ruleId: w.rule.id, quantity: 5, occurredOn: '2026-06-10' } });
+  }
+  await call(t, 'POST', '/api/awards/1/approve', { cookie: cookies.reviewer });
+  await call(t, 'POST', '/api/awards/2/reject', { cookie: cookies.reviewer, body: { reason: '重复' } });
+  const card = await call(t, 'POST', `/api/households/${w.household.id}/cards`, { cookie: cookies.cadre, body: { pin: '2468' } });
+  hints.code = [card.body.code];
+  const pass = await call(t, 'POST', `/api/households/${w.household.id}/pass`, { cookie: cookies.cadre });
+  await call(t, 'POST', '/api/redemptions', { cookie: cookies.clerk, headers: { 'idempotency-key': 'fuzz-setup-1' }, body: { code: pass.body.code, items: [{ goodsId: w.soap.id, quantity: 1 }] } });
+  return { t, cookies };
+}
+
+async function routeTable() {
+  const { t } = await fuzzWorld();
+  const doc = (await (await t.app.request('/api/openapi.json')).json()) as { paths: Record<string, Record<string, Operation>> };
+  const seen = new Set<string>();
+  const out: { method: string; path: string; op: Operation | undefined }[] = [];
+  for (const r of t.app.routes) {
+    const method = r.method.toUpperCase();
+    if (r.path.includes('*') || !['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(method)) continue;
+    const key = `${method} ${r.path}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ method, path: r.path, op: doc.paths[r.path.replace(/:(\w+)/g, '{$1}')]?.[method.toLowerCase()] });
+  }
+  return out;
+}
+
+const routes = await routeTable();
+
+describe('bad input, everywhere', () => {
+  it('covers every route the app serves', () => {
+    expect(routes.length).toBeGreaterThan(40);
+  });
+
+  it.each(routes.map((r) => [`${r.method} ${r.path}`, r] as const))(
+    '%s: no 500, every refusal is a 4xx JSON error, and a refusal writes nothing',
+    async (_name, route) => {
+      const { t, cookies } = await fuzzWorld();
+      const bodySchema = route.op?.requestBody?.content?.['application/json']?.schema;
+      const queryParams = (route.op?.parameters ?? []).filter((p) => p.in === 'query');
+      const queryShape: Record<string, fc.Arbitrary<unknown>> = {};
+      for (const p of queryParams) queryShape[p.name] = typed(p.schema);
+      const body = fc.oneof(
+        { weight: 4, arbitrary: typed(bodySchema ?? { type: 'object', properties: {} }).map((v) => ({ json: v })) },
+        { weight: 3, arbitrary: oneFieldBad(bodySchema ?? { type: 'object', properties: {} }).map((v) => ({ json: v })) },
+        { weight: 1, arbitrary: nasty.map((v) => ({ json: v })) },
+        { weight: 1, arbitrary: fc.constantFrom('{', '{"a":', '[1,', 'nul', '"\\u00"', '{"a":1}}', '\u0000').map((raw) => ({ raw })) },
+        { weight: 1, arbitrary: fc.constant({}) },
+      );
+      const query = fc.oneof(
+        fc.record(queryShape, { requiredKeys: [] }),
+        fc.dictionary(fc.constantFrom('limit', 'offset', 'id', 'q', 'period', 'areaId', 'villageId', '__proto__', 'x[y]'), nasty, { maxKeys: 3 }),
+      );
+      const stats: Record<number, number> = {};
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...roles), pathId, query, body, async (role, id, q, b) => {
+          let path = route.path.replace(/:(\w+)/g, id);
+          const qs = new URLSearchParams();
+          for (const [k, v] of Object.entries(q as Record<string, unknown>)) qs.append(k, typeof v === 'string' ? v : JSON.stringify(v) ?? '');
+          if ([...qs].length) path += `?${qs}`;
+          const headers: Record<string, string> = {};
+          if (role !== 'anonymous') headers.cookie = cookies[role];
+          let payload: string | undefined;
+          if (route.method !== 'GET') {
+            headers['content-type'] = 'application/json';
+            headers['idempotency-key'] = `fuzz-${Math.abs(JSON.stringify(b).length)}-key`;
+            payload = 'raw' in b ? b.raw : JSON.stringify(b.json) ?? 'null';
+          }
+          const before = snapshotCounts(t.db);
+          const res = await t.app.request(path, { method: route.method, headers, body: payload });
+          const text = await res.text();
+          stats[res.status] = (stats[res.status] ?? 0) + 1;
+          const where = `${route.method} ${path} as ${role} with ${payload?.slice(0, 300)} → ${res.status} ${text.slice(0, 300)}`;
+          expect(res.status, where).toBeLessThan(500);
+          if (res.status >= 400) {
+            const parsed = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
+            expect(typeof parsed.error?.code, where).toBe('string');
+            expect(typeof parsed.error?.message, where).toBe('string');
+            if (!REFUSALS_THAT_WRITE.has(parsed.error!.code as string)) expect(snapshotCounts(t.db), where).toEqual(before);
+          }
+        }),
+        { numRuns: RUNS, seed: SEED, endOnFailure: true },
+      );
+      if (process.env.JIFEN_FUZZ_STATS) console.log(`${route.method} ${route.path}`, JSON.stringify(stats));
+    },
+    120_000,
+  );
+});
+
+describe('oversized bodies', () => {
+  const big = JSON.stringify({ note: 'x'.repeat(1024 * 1024 + 10) });
+
+  it('are refused with 413 before parsing, with a content-length', async () => {
+    const { t, cookies } = await fuzzWorld();
+    const before = snapshotCounts(t.db);
+    const r = await call(t, 'POST', '/api/awards', { cookie: cookies.cadre, body: big });
+    expect(r.status).toBe(413);
+    expect(r.body.error.code).toBe('payload_too_large');
+    expect(snapshotCounts(t.db)).toEqual(before);
+  });
+
+  it('are refused with 413 when chunked without a content-length', async () => {
+    const { t, cookies } = await fuzzWorld();
+    const bytes = new TextEncoder().encode(big);
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= bytes.length) return controller.close();
+        controller.enqueue(bytes.subarray(sent, sent + 64 * 1024));
+        sent += 64 * 1024;
+      },
+    });
+    const req = new Request('http://localhost/api/awards', {
+      method: 'POST',
+      headers: { cookie: cookies.cadre, 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    expect(req.headers.get('content-length')).toBeNull();
+    const res = await t.app.request(req);
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
+  });
+});
