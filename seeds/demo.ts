@@ -1,5 +1,104 @@
+import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { awards, households, objections, users } from '../db/schema';
+import { shanghaiDay } from '../db/time';
+import { hashPassword } from '../server/lib/password';
+import { OBJECTION_REASONS } from './data';
+import { generateCounty, tableCounts, writeSeedAudit, type GeneratedCounty, type RuleInfo } from './generate';
 
-export async function seedDemoCounty(_db: Db, _opts: { scryptN: number }): Promise<void> {
-  throw new Error('demo seed not yet written');
+export const DEMO_PASSWORD = 'jifen123';
+
+/** The demo county's accounts, all with password `jifen123` (README table: seeds/README.md). */
+export const demoAccounts = [
+  { username: 'county', role: 'county_admin', area: '青山县', what: '全县：乡镇、村、账号、细则模板' },
+  { username: 'township', role: 'township_admin', area: '石门镇', what: '本镇 3 个村、镇爱心超市、排行榜' },
+  { username: 'township2', role: 'township_admin', area: '桃源乡', what: '本乡 3 个村' },
+  { username: 'cadre', role: 'village_cadre', area: '石门村', what: '农户登记、积分申报（单条/批量）' },
+  { username: 'cadre2', role: 'village_cadre', area: '枫树坪村', what: '同上（公示期 5 天）' },
+  { username: 'cadre3', role: 'village_cadre', area: '龙潭村', what: '同上' },
+  { username: 'cadre4', role: 'village_cadre', area: '桃源村', what: '同上' },
+  { username: 'cadre5', role: 'village_cadre', area: '杨家湾村', what: '同上' },
+  { username: 'cadre6', role: 'village_cadre', area: '白沙村', what: '同上' },
+  { username: 'reviewer', role: 'reviewer', area: '石门村', what: '审核申报、处理异议（有待审和公示中的申报）' },
+  { username: 'clerk', role: 'clerk', area: '石门村', what: '村爱心超市：扫码兑换、入库、登记捐赠' },
+  { username: 'clerk-town', role: 'clerk', area: '石门镇', what: '镇爱心超市（服务石门镇各村）' },
+  { username: 'household', role: 'household', area: '石门村', what: '农户：余额、流水、兑换码、提出异议' },
+] as const;
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/**
+ * Loads the demo county (青山县: 2 townships, 6 villages, 600 households, 12 months of history up to
+ * `now`) into an empty, migrated database. Ledger and stock go through appendLedgerEntry and
+ * applyStockMovement. Deterministic for a given `now` (password salts aside).
+ */
+export async function seedDemoCounty(db: Db, opts: { scryptN: number; now?: Date }): Promise<void> {
+  const now = opts.now ?? new Date();
+  const passwordHash = await hashPassword(DEMO_PASSWORD, opts.scryptN);
+  const county = generateCounty(db, { households: 600, months: 12, villages: 6, townships: 2, now, passwordHash, writer: 'direct' });
+  db.transaction(() => {
+    const householdId = addHouseholdAccount(db, county, passwordHash, now.getTime());
+    addOpenBusiness(db, county, householdId, now.getTime());
+  });
+  writeSeedAudit(db, now, 'demo', { now: now.toISOString(), ...tableCounts(db) });
+}
+
+/** `household` logs in as a household of the first village with a healthy balance (about 200 points). */
+function addHouseholdAccount(db: Db, county: GeneratedCounty, passwordHash: string, at: number): number {
+  const village = county.villages[0];
+  const rows = db.select({ id: households.id, balance: households.balance, phone: households.phone, headName: households.headName }).from(households).where(eq(households.villageId, village.id)).all();
+  const healthy = rows.filter((r) => r.phone && r.balance >= 80);
+  const pool = healthy.length ? healthy : rows;
+  const chosen = pool.reduce((best, r) => (Math.abs(r.balance - 200) < Math.abs(best.balance - 200) ? r : best));
+  db.insert(users).values({ username: 'household', displayName: chosen.headName, passwordHash, role: 'household', areaId: village.id, householdId: chosen.id, createdAt: at, updatedAt: at }).run();
+  return chosen.id;
+}
+
+/**
+ * Whatever the date, the first village has proposals waiting for review, awards on public notice
+ * (one of them the demo household's) and two open objections, so every screen has something on it.
+ */
+function addOpenBusiness(db: Db, county: GeneratedCounty, demoHouseholdId: number, at: number): void {
+  const village = county.villages[0];
+  const today = shanghaiDay(at);
+  const recent = shanghaiDay(Math.max(at - 3 * DAY, Date.parse(`${today.slice(0, 8)}01T00:00:00+08:00`)));
+  const others = village.households.map((h) => county.households[h]).filter((h) => h.id !== demoHouseholdId);
+  const rule = (key: string): RuleInfo => county.rules.get(key)!;
+  const householdUser = db.select({ id: users.id }).from(users).where(eq(users.username, 'household')).get()!;
+  const insert = (householdId: number, r: RuleInfo, status: 'pending' | 'notice', occurredOn: string, memberName: string, note: string) => {
+    const version = r.versions[r.versions.length - 1];
+    const proposedAt = status === 'pending' ? at - 2 * HOUR : at - 2 * DAY;
+    const reviewedAt = status === 'notice' ? at - DAY : null;
+    return db
+      .insert(awards)
+      .values({
+        householdId,
+        villageId: village.id,
+        ruleId: r.id,
+        ruleVersionId: version.id,
+        quantity: 1,
+        points: version.points,
+        occurredOn,
+        memberName,
+        note,
+        evidenceUrl: r.evidence ? 'https://example.org/jifen-demo/evidence/notice.jpg' : null,
+        status,
+        proposedBy: village.cadreId,
+        proposedAt,
+        reviewedBy: reviewedAt ? village.reviewerId : null,
+        reviewedAt,
+        noticeEndsAt: reviewedAt ? reviewedAt + village.noticeDays * DAY : null,
+      })
+      .returning({ id: awards.id })
+      .get().id;
+  };
+  const [a, b, c, d, e] = others.slice(-5);
+  const demoHousehold = county.households.find((h) => h.id === demoHouseholdId)!;
+  insert(a.id, rule('simpleEvent'), 'pending', today, a.names[0], '儿子婚礼简办，不摆流水席');
+  insert(b.id, rule('specialty'), 'pending', today, b.names[0], '新建蛋鸡养殖棚，年出栏 2000 羽');
+  insert(c.id, rule('litter'), 'pending', today, c.names[0], '建筑垃圾倒在村道边');
+  insert(demoHousehold.id, rule('goodMother'), 'notice', recent, demoHousehold.names[1] ?? demoHousehold.names[0], '村妇联推荐，村民代表会议评议通过');
+  const disputed = [insert(d.id, rule('zeroBride'), 'notice', recent, d.names[0], '女儿出嫁不收彩礼'), insert(e.id, rule('simpleEvent'), 'notice', recent, e.names[0], '老人丧事从简')];
+  disputed.forEach((awardId, i) => db.insert(objections).values({ awardId, userId: householdUser.id, reason: OBJECTION_REASONS[i], createdAt: at - (i + 1) * HOUR }).run());
 }

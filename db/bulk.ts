@@ -1,0 +1,316 @@
+import type Database from 'better-sqlite3';
+import { getTableColumns } from 'drizzle-orm';
+import { getTableConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core';
+import type { Db } from './client';
+import { appendLedgerEntry, GENESIS_HASH, ledgerHash, villageAncestors, type LedgerRow, type NewLedgerEntry } from './ledger';
+import type { LedgerKind } from './schema/ledger';
+import { applyStockMovement, StockShortage, type NewMovement } from './stock';
+import { periodsOfDay } from './time';
+
+/**
+ * Where generated history goes. Both implementations leave the database in the same state
+ * (same ids, hashes, balances, period scores and stock) once `flush()` has run.
+ */
+export interface HistoryWriter {
+  appendLedger(entry: NewLedgerEntry): LedgerRow;
+  moveStock(m: NewMovement): { stockAfter: number; movementId: number };
+  /** Writes whatever is buffered; call it before the surrounding transaction commits. */
+  flush(): void;
+}
+
+/** One entry at a time through the ledger's and stock's own functions (the reference behaviour). */
+export function directWriter(db: Db): HistoryWriter {
+  return {
+    appendLedger: (entry) => appendLedgerEntry(db, entry),
+    moveStock: (m) => applyStockMovement(db, m),
+    flush: () => {},
+  };
+}
+
+const LEDGER_COLUMNS = [
+  'id', 'household_id', 'village_id', 'kind', 'points', 'balance_after', 'conduct_points', 'occurred_on', 'rule_id',
+  'category', 'award_id', 'redemption_id', 'reverses_id', 'note', 'created_by', 'created_at', 'prev_hash', 'hash',
+];
+const MOVEMENT_COLUMNS = ['id', 'goods_id', 'store_area_id', 'kind', 'quantity', 'stock_after', 'donation_id', 'redemption_id', 'note', 'created_by', 'created_at'];
+const SCORE_COLUMNS = ['household_id', 'period', 'village_id', 'township_id', 'county_id', 'score', 'earned', 'deducted'];
+const SCORE_UPSERT = `ON CONFLICT (household_id, period) DO UPDATE SET
+  score = score + excluded.score, earned = earned + excluded.earned, deducted = deducted + excluded.deducted`;
+
+/** Multi-row INSERT for `rows` rows: one statement execution carries many rows. */
+function multiInsert(client: Database.Database, table: string, columns: string[], rows: number, suffix = ''): Database.Statement<unknown[]> {
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  return client.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array(rows).fill(tuple).join(', ')} ${suffix}`);
+}
+
+/** Collects rows into one flat parameter array and runs a chunked multi-row statement, then a single-row one for the rest. */
+class ChunkedInsert {
+  private readonly many: Database.Statement<unknown[]>;
+  private readonly one: Database.Statement<unknown[]>;
+  private readonly width: number;
+  private pending: unknown[] = [];
+
+  constructor(client: Database.Database, table: string, columns: string[], private readonly chunk: number, suffix = '') {
+    this.width = columns.length;
+    this.many = multiInsert(client, table, columns, chunk, suffix);
+    this.one = multiInsert(client, table, columns, 1, suffix);
+  }
+
+  push(params: unknown[]): void {
+    for (const p of params) this.pending.push(p);
+    if (this.pending.length === this.chunk * this.width) {
+      this.many.run(this.pending);
+      this.pending = [];
+    }
+  }
+
+  flush(): void {
+    const rows = this.pending;
+    this.pending = [];
+    for (let i = 0; i < rows.length; i += this.width) this.one.run(rows.slice(i, i + this.width));
+  }
+}
+
+interface ScoreDelta {
+  householdId: number;
+  period: string;
+  villageId: number;
+  score: number;
+  earned: number;
+  deducted: number;
+}
+
+/**
+ * Does what `appendLedgerEntry` and `applyStockMovement` do, with far fewer statement executions per
+ * row: the chain head, balances, stock and period scores are kept in memory and written once per
+ * flush; rows go in through multi-row INSERTs. Hashes come from the same `ledgerHash`, so the chain
+ * is identical to one written entry by entry. For generating history inside one transaction per
+ * flush; nothing else may write the ledger or stock of this database meanwhile.
+ */
+export class BulkWriter implements HistoryWriter {
+  private readonly client: Database.Database;
+  private readonly ledgerInsert: ChunkedInsert;
+  private readonly movementInsert: ChunkedInsert;
+  private readonly scoreUpsert: ChunkedInsert;
+  private readonly st: {
+    head: Database.Statement<[], { lastEntryId: number; hash: string }>;
+    initHead: Database.Statement<[number, string]>;
+    setHead: Database.Statement<[number, string]>;
+    balance: Database.Statement<[number], { balance: number }>;
+    setBalance: Database.Statement<[number, number, number]>;
+    kind: Database.Statement<[number], { kind: LedgerKind }>;
+    goods: Database.Statement<[number], { stock: number; storeAreaId: number }>;
+    setStock: Database.Statement<[number, number, number]>;
+    lastMovement: Database.Statement<[], { id: number | null }>;
+  };
+  private head: { lastEntryId: number; hash: string; stored: boolean } | null = null;
+  private readonly balances = new Map<number, { balance: number; changedAt: number | null }>();
+  /** Kinds of entries appended since the last flush, by id, for reversals of recent entries. */
+  private recentKinds = new Map<number, LedgerKind>();
+  private readonly scores = new Map<string, ScoreDelta>();
+  private readonly ancestors = new Map<number, { townshipId: number; countyId: number }>();
+  private readonly stock = new Map<number, { stock: number; storeAreaId: number; changedAt: number | null }>();
+  private nextMovementId: number | null = null;
+
+  constructor(private readonly db: Db, chunk = 100) {
+    const c = (this.client = db.$client);
+    this.ledgerInsert = new ChunkedInsert(c, 'ledger_entries', LEDGER_COLUMNS, chunk);
+    this.movementInsert = new ChunkedInsert(c, 'stock_movements', MOVEMENT_COLUMNS, chunk);
+    this.scoreUpsert = new ChunkedInsert(c, 'household_period_scores', SCORE_COLUMNS, chunk, SCORE_UPSERT);
+    this.st = {
+      head: c.prepare('SELECT last_entry_id AS lastEntryId, hash FROM chain_head WHERE id = 1'),
+      initHead: c.prepare('INSERT INTO chain_head (id, last_entry_id, hash) VALUES (1, ?, ?)'),
+      setHead: c.prepare('UPDATE chain_head SET last_entry_id = ?, hash = ? WHERE id = 1'),
+      balance: c.prepare('SELECT balance FROM households WHERE id = ?'),
+      setBalance: c.prepare('UPDATE households SET balance = ?, updated_at = ? WHERE id = ?'),
+      kind: c.prepare('SELECT kind FROM ledger_entries WHERE id = ?'),
+      goods: c.prepare('SELECT stock, store_area_id AS storeAreaId FROM goods WHERE id = ?'),
+      setStock: c.prepare('UPDATE goods SET stock = ?, updated_at = ? WHERE id = ?'),
+      lastMovement: c.prepare('SELECT MAX(id) AS id FROM stock_movements'),
+    };
+  }
+
+  appendLedger(entry: NewLedgerEntry): LedgerRow {
+    if (!this.head) {
+      const h = this.st.head.get();
+      this.head = h ? { ...h, stored: true } : { lastEntryId: 0, hash: GENESIS_HASH, stored: false };
+    }
+    let current = this.balances.get(entry.householdId);
+    if (!current) {
+      const row = this.st.balance.get(entry.householdId);
+      if (!row) throw new Error(`unknown household ${entry.householdId}`);
+      current = { balance: row.balance, changedAt: null };
+      this.balances.set(entry.householdId, current);
+    }
+    let points = entry.points;
+    if (points < 0 && current.balance + points < 0) {
+      if (entry.kind === 'redemption') throw new Error('redemption would overdraw the balance');
+      points = -current.balance;
+    }
+    const row: LedgerRow = {
+      id: this.head.lastEntryId + 1,
+      householdId: entry.householdId,
+      villageId: entry.villageId,
+      kind: entry.kind,
+      points,
+      balanceAfter: current.balance + points,
+      conductPoints: entry.conductPoints,
+      occurredOn: entry.occurredOn,
+      ruleId: entry.ruleId ?? null,
+      category: entry.category ?? null,
+      awardId: entry.awardId ?? null,
+      redemptionId: entry.redemptionId ?? null,
+      reversesId: entry.reversesId ?? null,
+      note: entry.note ?? null,
+      createdBy: entry.createdBy ?? null,
+      createdAt: entry.createdAt,
+      prevHash: this.head.hash,
+      hash: '',
+    };
+    row.hash = ledgerHash(row);
+    this.ledgerInsert.push([
+      row.id, row.householdId, row.villageId, row.kind, row.points, row.balanceAfter, row.conductPoints, row.occurredOn, row.ruleId,
+      row.category, row.awardId, row.redemptionId, row.reversesId, row.note, row.createdBy, row.createdAt, row.prevHash, row.hash,
+    ]);
+    this.head.lastEntryId = row.id;
+    this.head.hash = row.hash;
+    this.recentKinds.set(row.id, row.kind);
+    if (points !== 0) {
+      current.balance = row.balanceAfter;
+      current.changedAt = entry.createdAt;
+    }
+    const bucket = this.scoreBucket(entry);
+    if (bucket) {
+      let anc = this.ancestors.get(entry.villageId);
+      if (!anc) this.ancestors.set(entry.villageId, (anc = villageAncestors(this.db, entry.villageId)));
+      const earned = bucket === 'earned' ? entry.conductPoints : 0;
+      const deducted = bucket === 'deducted' ? -entry.conductPoints : 0;
+      for (const period of periodsOfDay(entry.occurredOn)) {
+        const key = `${entry.householdId}|${period}`;
+        let s = this.scores.get(key);
+        if (!s) this.scores.set(key, (s = { householdId: entry.householdId, period, villageId: entry.villageId, score: 0, earned: 0, deducted: 0 }));
+        s.score += entry.conductPoints;
+        s.earned += earned;
+        s.deducted += deducted;
+      }
+    }
+    return row;
+  }
+
+  private scoreBucket(e: NewLedgerEntry): 'earned' | 'deducted' | null {
+    if (e.conductPoints === 0) return null;
+    if (e.kind === 'award') return 'earned';
+    if (e.kind === 'deduction') return 'deducted';
+    if (e.kind === 'reversal' && e.reversesId) {
+      const original = this.recentKinds.get(e.reversesId) ?? this.st.kind.get(e.reversesId)?.kind;
+      if (original === 'award') return 'earned';
+      if (original === 'deduction') return 'deducted';
+    }
+    return e.conductPoints > 0 ? 'earned' : 'deducted';
+  }
+
+  moveStock(m: NewMovement): { stockAfter: number; movementId: number } {
+    let g = this.stock.get(m.goodsId);
+    if (!g) {
+      const row = this.st.goods.get(m.goodsId);
+      if (!row) throw new Error(`unknown goods ${m.goodsId}`);
+      this.stock.set(m.goodsId, (g = { ...row, changedAt: null }));
+    }
+    const stockAfter = g.stock + m.quantity;
+    if (stockAfter < 0) throw new StockShortage(m.goodsId, g.stock);
+    this.nextMovementId ??= (this.st.lastMovement.get()?.id ?? 0) + 1;
+    const movementId = this.nextMovementId++;
+    this.movementInsert.push([movementId, m.goodsId, g.storeAreaId, m.kind, m.quantity, stockAfter, m.donationId ?? null, m.redemptionId ?? null, m.note ?? null, m.createdBy ?? null, m.createdAt]);
+    g.stock = stockAfter;
+    g.changedAt = m.createdAt;
+    return { stockAfter, movementId };
+  }
+
+  flush(): void {
+    this.ledgerInsert.flush();
+    if (this.head && this.head.lastEntryId > 0) {
+      if (this.head.stored) this.st.setHead.run(this.head.lastEntryId, this.head.hash);
+      else this.st.initHead.run(this.head.lastEntryId, this.head.hash);
+    }
+    for (const [id, b] of this.balances) if (b.changedAt != null) this.st.setBalance.run(b.balance, b.changedAt, id);
+    for (const s of this.scores.values()) {
+      const anc = this.ancestors.get(s.villageId)!;
+      this.scoreUpsert.push([s.householdId, s.period, s.villageId, anc.townshipId, anc.countyId, s.score, s.earned, s.deducted]);
+    }
+    this.scoreUpsert.flush();
+    this.movementInsert.flush();
+    for (const [id, g] of this.stock) if (g.changedAt != null) this.st.setStock.run(g.stock, g.changedAt, id);
+    // Everything is in the database now; re-read it next time rather than trust a cache across commits.
+    this.head = null;
+    this.balances.clear();
+    this.recentKinds = new Map();
+    this.scores.clear();
+    this.stock.clear();
+    this.nextMovementId = null;
+  }
+}
+
+/**
+ * Buffers rows of one table and inserts them with multi-row statements. Columns are named by their
+ * drizzle keys; every row must give every listed column (no defaults are applied here).
+ */
+export class InsertBuffer<T extends SQLiteTable, K extends keyof T['$inferInsert'] & string> {
+  private readonly insert: ChunkedInsert;
+
+  constructor(db: Db, table: T, private readonly keys: readonly K[], chunk = 100) {
+    const columns = getTableColumns(table) as Record<string, { name: string }>;
+    this.insert = new ChunkedInsert(db.$client, getTableConfig(table).name, keys.map((k) => columns[k].name), chunk);
+  }
+
+  push(row: { [P in K]-?: T['$inferInsert'][P] | null }): void {
+    this.insert.push(this.keys.map((k) => {
+      const v = row[k];
+      return typeof v === 'boolean' ? Number(v) : (v ?? null);
+    }));
+  }
+
+  flush(): void {
+    this.insert.flush();
+  }
+}
+
+/**
+ * Fast, non-durable settings for generating data into a database nobody else uses yet; the previous
+ * settings (durable `synchronous`, foreign keys) come back afterwards, even on error.
+ */
+export function withBulkLoadSettings<R>(db: Db, fn: () => R, opts: { deferIndexesOf?: readonly string[] } = {}): R {
+  const c = db.$client;
+  // Secondary indexes are cheaper built once, sorted, than kept up to date row by row.
+  const deferred = opts.deferIndexesOf?.length
+    ? c
+        .prepare<string[], { name: string; sql: string }>(
+          `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${opts.deferIndexesOf.map(() => '?').join(', ')})`,
+        )
+        .all(...opts.deferIndexesOf)
+    : [];
+  for (const ix of deferred) c.exec(`DROP INDEX "${ix.name}"`);
+  const before = {
+    synchronous: c.pragma('synchronous', { simple: true }) as number,
+    foreignKeys: c.pragma('foreign_keys', { simple: true }) as number,
+    cacheSize: c.pragma('cache_size', { simple: true }) as number,
+  };
+  // Rows are written parent-after-child within one transaction (award before its batch is flushed, ...).
+  c.pragma('foreign_keys = OFF');
+  c.pragma('synchronous = OFF');
+  c.pragma('cache_size = -524288');
+  try {
+    return fn();
+  } finally {
+    for (const ix of deferred) c.exec(ix.sql);
+    c.pragma(`synchronous = ${before.synchronous}`);
+    c.pragma(`foreign_keys = ${before.foreignKeys}`);
+    c.pragma(`cache_size = ${before.cacheSize}`);
+  }
+}
+
+/** After a bulk load: planner statistics (sampled, so it stays quick) and the WAL folded into the main file. */
+export function finishBulkLoad(db: Db): void {
+  const c = db.$client;
+  c.pragma('analysis_limit = 1000');
+  c.exec('ANALYZE');
+  c.pragma('wal_checkpoint(TRUNCATE)');
+}

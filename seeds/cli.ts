@@ -1,0 +1,86 @@
+/**
+ * npm run seed -- --households 120000 --months 36 [--db path] [--villages V] [--townships T] [--seed S] [--direct] [--force]
+ * Generates a county of that size (same generator as the demo county) into a database file.
+ */
+import { existsSync, rmSync, statSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { finishBulkLoad } from '../db/bulk';
+import { isEmptyDatabase } from '../db/bootstrap';
+import { openDb } from '../db/client';
+import { hashPassword } from '../server/lib/password';
+import { DEMO_PASSWORD } from './demo';
+import { generateCounty, tableCounts, writeSeedAudit } from './generate';
+
+function fail(message: string): never {
+  console.error(`[seed] ${message}`);
+  process.exit(1);
+}
+
+function positive(name: string, value: string | undefined, fallback?: number): number {
+  if (value === undefined && fallback !== undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) fail(`--${name} needs a positive whole number (got ${value ?? 'nothing'})`);
+  return n;
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      households: { type: 'string' },
+      months: { type: 'string' },
+      villages: { type: 'string' },
+      townships: { type: 'string' },
+      seed: { type: 'string' },
+      db: { type: 'string' },
+      now: { type: 'string' },
+      direct: { type: 'boolean', default: false },
+      force: { type: 'boolean', default: false },
+    },
+  });
+  const households = positive('households', values.households);
+  const months = positive('months', values.months, 12);
+  const villages = values.villages === undefined ? undefined : positive('villages', values.villages);
+  const townships = values.townships === undefined ? undefined : positive('townships', values.townships);
+  const seed = positive('seed', values.seed, 20240601);
+  const now = values.now ? new Date(values.now) : new Date();
+  if (Number.isNaN(now.getTime())) fail(`--now is not a date: ${values.now}`);
+  const file = values.db ?? process.env.JIFEN_DB ?? 'data/jifen.db';
+
+  if (existsSync(file)) {
+    const existing = openDb({ file });
+    const empty = isEmptyDatabase(existing);
+    existing.$client.close();
+    if (!empty && !values.force) fail(`${file} already holds data; pass --force to replace it`);
+    if (!empty) for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+  }
+
+  const started = Date.now();
+  const db = openDb({ file });
+  // Every generated staff account shares one hash: hashing 2,000 passwords at full cost would take minutes.
+  const passwordHash = await hashPassword(DEMO_PASSWORD, Number(process.env.JIFEN_SCRYPT_N ?? 2 ** 17));
+  console.log(`[seed] generating ${households.toLocaleString('en')} households × ${months} months into ${file}`);
+  const county = generateCounty(db, {
+    households,
+    months,
+    villages,
+    townships,
+    seed,
+    now,
+    passwordHash,
+    writer: values.direct ? 'direct' : 'bulk',
+    onProgress: (line) => console.log(line),
+  });
+  const counts = tableCounts(db);
+  writeSeedAudit(db, now, 'generated', { households, months, villages: county.villages.length, townships: county.townshipIds.length, seed, now: now.toISOString(), ...counts });
+  finishBulkLoad(db);
+  db.$client.close();
+  const seconds = (Date.now() - started) / 1000;
+  const mb = statSync(file).size / 1024 / 1024;
+  console.log(`[seed] done in ${seconds.toFixed(1)} s: ${Object.entries(counts).map(([k, n]) => `${k} ${n.toLocaleString('en')}`).join(', ')}`);
+  console.log(`[seed] ${file}: ${mb.toFixed(0)} MB; staff accounts cadre, reviewer, clerk (…2, 3, …), township, county — password ${DEMO_PASSWORD}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,128 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openDb, type Db } from '../../db/client';
+import { chainHeadOf } from '../../db/ledger';
+import { demoAccounts, DEMO_PASSWORD, seedDemoCounty } from '../../seeds/demo';
+import { createApp } from '../../server/app';
+import { isValidIdNumber, MOBILE_PATTERN } from '../../server/lib/identity';
+import { testConfig } from '../support/app';
+import { countOf, expectAllInvariants } from './invariants';
+
+// Early in a month on purpose: the current month's hygiene inspection has not happened yet.
+const NOW = new Date('2026-06-03T03:30:00.000Z');
+const NOW_MS = NOW.getTime();
+
+async function seeded(now = NOW): Promise<Db> {
+  const db = openDb({ file: ':memory:' });
+  await seedDemoCounty(db, { scryptN: 1024, now });
+  return db;
+}
+
+describe('the demo county', () => {
+  let db: Db;
+  beforeAll(async () => {
+    db = await seeded();
+  });
+
+  it('has one county, two townships, six villages with their groups, and about 600 households', () => {
+    const kinds = Object.fromEntries((db.$client.prepare('SELECT kind, COUNT(*) AS n FROM areas GROUP BY kind').all() as { kind: string; n: number }[]).map((r) => [r.kind, r.n]));
+    expect(kinds).toMatchObject({ county: 1, township: 2, village: 6 });
+    expect(kinds.group).toBeGreaterThanOrEqual(12);
+    expect(kinds.group).toBeLessThanOrEqual(24);
+    expect(countOf(db, 'SELECT COUNT(*) AS n FROM households')).toBe(600);
+    expect(countOf(db, 'SELECT MIN(c) AS n FROM (SELECT COUNT(*) AS c FROM household_members GROUP BY household_id)')).toBeGreaterThanOrEqual(1);
+    expect(countOf(db, 'SELECT MAX(c) AS n FROM (SELECT COUNT(*) AS c FROM household_members GROUP BY household_id)')).toBeLessThanOrEqual(6);
+    expect(countOf(db, 'SELECT COUNT(*) AS n FROM household_members WHERE is_proxy = 1')).toBeGreaterThan(10);
+  });
+
+  it('gives every household a valid ID number and, when it has one, a valid mobile', () => {
+    const rows = db.$client.prepare('SELECT id_number AS id, phone FROM household_members').all() as { id: string; phone: string | null }[];
+    expect(rows.every((r) => isValidIdNumber(r.id))).toBe(true);
+    const phones = rows.filter((r) => r.phone).map((r) => r.phone!);
+    expect(phones.every((p) => MOBILE_PATTERN.test(p))).toBe(true);
+    expect(countOf(db, 'SELECT COUNT(*) AS n FROM households WHERE phone IS NULL')).toBeGreaterThan(30);
+    expect(countOf(db, "SELECT COUNT(DISTINCT substr(head_name, 1, 1)) AS n FROM households")).toBeGreaterThan(40);
+  });
+
+  it('keeps a category history with some changes over the year', () => {
+    expect(countOf(db, "SELECT COUNT(*) AS n FROM households WHERE category != 'general'")).toBeGreaterThan(40);
+    expect(countOf(db, 'SELECT COUNT(*) AS n FROM (SELECT household_id FROM household_category_history GROUP BY household_id HAVING COUNT(*) > 1)')).toBeGreaterThan(3);
+  });
+
+  it('has a catalogue of about 30 county rules in all seven categories, village rules and rule versions', () => {
+    expect(countOf(db, "SELECT COUNT(*) AS n FROM rules r JOIN areas a ON a.id = r.area_id WHERE a.kind = 'county'")).toBeGreaterThanOrEqual(28);
+    expect(countOf(db, 'SELECT COUNT(DISTINCT category) AS n FROM rules')).toBe(7);
+    expect(countOf(db, "SELECT COUNT(*) AS n FROM rules r JOIN areas a ON a.id = r.area_id WHERE a.kind = 'village'")).toBeGreaterThanOrEqual(3);
+    expect(countOf(db, 'SELECT COUNT(*) AS n FROM rules WHERE black_list = 1 AND points < 0')).toBeGreaterThanOrEqual(4);
+    expect(countOf(db, 'SELECT COUNT(*) AS n FROM rules WHERE version > 1')).toBeGreaterThanOrEqual(1);
+    // Awards before a rule change keep the old version and its points.
+    expect(countOf(db, 'SELECT COUNT(DISTINCT a.rule_version_id) AS n FROM awards a JOIN rules r ON r.id = a.rule_id WHERE r.version > 1')).toBeGreaterThanOrEqual(2);
+  });
+
+  it('has twelve months of awards, deductions, reversals and redemptions', () => {
+    expect(countOf(db, 'SELECT COUNT(DISTINCT substr(occurred_on, 1, 7)) AS n FROM ledger_entries')).toBe(12);
+    expect(countOf(db, 'SELECT COUNT(DISTINCT substr(occurred_on, 1, 7)) AS n FROM awards')).toBe(12);
+    expect(countOf(db, 'SELECT COUNT(*) AS n FROM ledger_entries')).toBeGreaterThan(8000);
+    expect(countOf(db, "SELECT COUNT(*) AS n FROM ledger_entries WHERE kind = 'deduction'")).toBeGreaterThan(20);
+    expect(countOf(db, "SELECT COUNT(*) AS n FROM ledger_entries WHERE kind = 'reversal'")).toBeGreaterThan(0);
+    expect(countOf(db, "SELECT COUNT(*) AS n FROM awards WHERE status = 'rejected'")).toBeGreaterThan(0);
+    expect(countOf(db, 'SELECT COUNT(*) AS n FROM redemptions')).toBeGreaterThan(500);
+    // A monthly hygiene inspection batch per village and month.
+    expect(countOf(db, "SELECT COUNT(*) AS n FROM award_batches WHERE note LIKE '%环境卫生评比（优）'")).toBe(6 * 11);
+    expect(countOf(db, 'SELECT MAX(balance) AS n FROM households')).toBeGreaterThan(100);
+  });
+
+  it('stocks about 40 goods in six village stores and one township store, with purchases and donations', () => {
+    const goods = countOf(db, 'SELECT COUNT(*) AS n FROM goods');
+    expect(goods).toBeGreaterThanOrEqual(35);
+    expect(goods).toBeLessThanOrEqual(50);
+    expect(countOf(db, 'SELECT COUNT(DISTINCT store_area_id) AS n FROM goods')).toBe(7);
+    expect(countOf(db, 'SELECT MIN(price) AS n FROM goods')).toBeGreaterThanOrEqual(5);
+    expect(countOf(db, 'SELECT MAX(price) AS n FROM goods')).toBeLessThanOrEqual(200);
+    expect(countOf(db, 'SELECT COUNT(*) AS n FROM goods WHERE monthly_limit IS NOT NULL')).toBeGreaterThan(5);
+    expect(countOf(db, "SELECT COUNT(*) AS n FROM stock_movements WHERE kind = 'donation' AND donation_id IS NOT NULL")).toBeGreaterThan(3);
+    expect(countOf(db, 'SELECT COUNT(*) AS n FROM donations WHERE anonymous = 1')).toBeGreaterThanOrEqual(0);
+    expect(countOf(db, "SELECT COUNT(*) AS n FROM stock_movements WHERE kind = 'purchase'")).toBeGreaterThan(40);
+  });
+
+  // Generous: it recomputes every hash; the limit only guards against a hang.
+  it('keeps every ledger, stock and record invariant', () => {
+    expectAllInvariants(db);
+  }, 180_000);
+
+  it('leaves proposals to review, awards on notice and open objections for today', () => {
+    expect(countOf(db, "SELECT COUNT(*) AS n FROM awards WHERE status = 'pending'")).toBeGreaterThanOrEqual(3);
+    expect(countOf(db, `SELECT COUNT(*) AS n FROM awards WHERE status = 'notice' AND notice_ends_at > ${NOW_MS}`)).toBeGreaterThanOrEqual(3);
+    expect(countOf(db, `SELECT COUNT(*) AS n FROM awards WHERE status = 'notice' AND notice_ends_at <= ${NOW_MS}`)).toBe(0);
+    expect(countOf(db, "SELECT COUNT(*) AS n FROM objections o JOIN awards a ON a.id = o.award_id WHERE o.status = 'open' AND a.status = 'notice'")).toBe(2);
+    expect(countOf(db, `SELECT COUNT(*) AS n FROM awards WHERE proposed_at > ${NOW_MS} OR posted_at > ${NOW_MS}`)).toBe(0);
+    expect(countOf(db, `SELECT COUNT(*) AS n FROM ledger_entries WHERE created_at > ${NOW_MS}`)).toBe(0);
+  });
+
+  it('writes one seed.load audit row', () => {
+    expect(countOf(db, "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'seed.load'")).toBe(1);
+    expect(countOf(db, 'SELECT COUNT(*) AS n FROM audit_log')).toBe(1);
+  });
+
+  it('lets every demo account log in with the demo password through the real route', async () => {
+    const app = createApp({ db, config: testConfig, now: () => NOW });
+    for (const account of demoAccounts) {
+      const res = await app.request('/api/auth/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: account.username, password: DEMO_PASSWORD }),
+      });
+      expect(res.status, account.username).toBe(200);
+      const body = (await res.json()) as { user: { role: string; householdId: number | null } };
+      expect(body.user.role).toBe(account.role);
+      if (account.role === 'household') {
+        expect(countOf(db, `SELECT balance AS n FROM households WHERE id = ${body.user.householdId}`)).toBeGreaterThanOrEqual(80);
+      }
+    }
+  }, 120_000);
+
+  it('is the same county when loaded again for the same moment', async () => {
+    const again = await seeded();
+    expect(chainHeadOf(again)).toEqual(chainHeadOf(db));
+    expect(countOf(again, 'SELECT COUNT(*) AS n FROM awards')).toBe(countOf(db, 'SELECT COUNT(*) AS n FROM awards'));
+  }, 180_000);
+});

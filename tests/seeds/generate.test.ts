@@ -1,0 +1,59 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openDb, type Db } from '../../db/client';
+import { chainHeadOf } from '../../db/ledger';
+import { generateCounty } from '../../seeds/generate';
+import { countOf, expectAllInvariants } from './invariants';
+
+const NOW = new Date('2026-03-28T09:00:00.000Z');
+
+function generate(writer: 'bulk' | 'direct'): Db {
+  const db = openDb({ file: ':memory:' });
+  generateCounty(db, { households: 500, months: 3, now: NOW, passwordHash: 'scrypt$1024$8$1$AAAA$AAAA', writer });
+  return db;
+}
+
+const dump = (db: Db, q: string) => db.$client.prepare(q).all();
+
+describe('the county generator', () => {
+  let bulk: Db;
+  let direct: Db;
+  beforeAll(() => {
+    bulk = generate('bulk');
+    direct = generate('direct');
+  });
+
+  it('generates the asked number of households over villages and townships', () => {
+    expect(countOf(bulk, 'SELECT COUNT(*) AS n FROM households')).toBe(500);
+    expect(countOf(bulk, "SELECT COUNT(*) AS n FROM areas WHERE kind = 'village'")).toBe(3);
+    expect(countOf(bulk, "SELECT COUNT(*) AS n FROM areas WHERE kind = 'township'")).toBeGreaterThanOrEqual(1);
+    expect(countOf(bulk, "SELECT COUNT(DISTINCT substr(occurred_on, 1, 7)) AS n FROM ledger_entries WHERE kind = 'award'")).toBe(3);
+    // Enough rows per household and month that 120,000 households × 36 months exceed 5 million entries.
+    expect(countOf(bulk, 'SELECT COUNT(*) AS n FROM ledger_entries') / 500 / 3).toBeGreaterThan(1.2);
+  });
+
+  it('keeps every ledger, stock and record invariant', () => {
+    expectAllInvariants(bulk);
+  }, 180_000);
+
+  it('writes the same ledger, balances, scores and stock in bulk as entry by entry', () => {
+    expect(chainHeadOf(bulk)).toEqual(chainHeadOf(direct));
+    for (const q of [
+      'SELECT * FROM ledger_entries ORDER BY id',
+      'SELECT id, balance, updated_at FROM households ORDER BY id',
+      'SELECT * FROM household_period_scores ORDER BY household_id, period',
+      'SELECT * FROM stock_movements ORDER BY id',
+      'SELECT id, stock, updated_at FROM goods ORDER BY id',
+      'SELECT * FROM awards ORDER BY id',
+      'SELECT * FROM chain_head',
+    ]) {
+      expect(dump(bulk, q), q).toEqual(dump(direct, q));
+    }
+  });
+
+  it('restores durable settings and rebuilds the indexes after generating', () => {
+    expect(bulk.$client.pragma('foreign_keys', { simple: true })).toBe(1);
+    const indexes = (db: Db) => dump(db, "SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name");
+    const fresh = openDb({ file: ':memory:' });
+    expect(indexes(bulk)).toEqual(indexes(fresh));
+  });
+});
