@@ -17,6 +17,9 @@ const routes: RouteRecordRaw[] = [
   { path: '/', redirect: () => (session.user ? homeFor(session.user.role) : '/login') },
   { path: '/login', component: () => import('./modules/auth/AuthLoginPage.vue'), meta: { public: true, titleKey: 'auth.login' } },
   { path: '/board/:areaId?', component: () => import('./modules/public/PublicBoardPage.vue'), meta: { public: true, titleKey: 'nav.board' } },
+  { path: '/public/areas/:id(\\d+)/:tab?', component: () => import('./modules/boards/PublicAreaBoardsPage.vue'), meta: { public: true, titleKey: 'boards.nav' } },
+  { path: '/public/publications/:id(\\d+)', component: () => import('./modules/boards/PublicPublicationPage.vue'), meta: { public: true, titleKey: 'boards.nav' } },
+  { path: '/public/households/:id(\\d+)/stars', component: () => import('./modules/boards/PublicHouseholdStarsPage.vue'), meta: { public: true, titleKey: 'boards.kinds.stars' } },
   { path: '/me', component: () => import('./modules/households/HouseholdPhonePage.vue'), meta: { roles: ['household'], titleKey: 'me.title' } },
   { path: '/counter', component: () => import('./modules/counter/CounterPage.vue'), meta: { roles: ['clerk'], titleKey: 'counter.title' } },
   {
@@ -34,6 +37,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'goods', component: () => import('./modules/goods/GoodsPage.vue'), meta: { roles: [...managers, 'clerk'], titleKey: 'nav.goods' } },
       { path: 'users', component: () => import('./modules/users/UserListPage.vue'), meta: { roles: managers, titleKey: 'nav.users' } },
       { path: 'areas', component: () => import('./modules/areas/AreaListPage.vue'), meta: { roles: admins, titleKey: 'nav.areas' } },
+      { path: 'boards', component: () => import('./modules/boards/BoardsConsolePage.vue'), meta: { roles: staffConsole, titleKey: 'boards.consoleTitle' } },
       { path: 'audit', component: () => import('./modules/audit/AuditLogPage.vue'), meta: { roles: managers, titleKey: 'nav.audit' } },
     ],
   },
