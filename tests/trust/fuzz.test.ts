@@ -18,6 +18,7 @@ interface JsonSchema {
   enum?: unknown[];
   required?: string[];
   format?: string;
+  pattern?: string;
   anyOf?: JsonSchema[];
   oneOf?: JsonSchema[];
 }
@@ -149,7 +150,7 @@ describe('bad input, everywhere', () => {
         { weight: 3, arbitrary: oneFieldBad(bodySchema ?? { type: 'object', properties: {} }).map((v) => ({ json: v })) },
         { weight: 1, arbitrary: nasty.map((v) => ({ json: v })) },
         { weight: 1, arbitrary: fc.constantFrom('{', '{"a":', '[1,', 'nul', '"\\u00"', '{"a":1}}', '\u0000').map((raw) => ({ raw })) },
-        { weight: 1, arbitrary: fc.constant({}) },
+        { weight: 1, arbitrary: fc.constant({ json: {} as unknown }) },
       );
       const query = fc.oneof(
         fc.record(queryShape, { requiredKeys: [] }),
