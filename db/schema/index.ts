@@ -9,3 +9,4 @@ export * from './counter';
 export * from './audit';
 export * from './boards';
 export * from './credit';
+export * from './throttle';
