@@ -38,6 +38,7 @@ export const xlsxUrls = {
   movements: (q: Query) => api.exports['movements.xlsx'].$url({ query: clean(q) as { period: string } }),
   donations: (q: Query) => api.exports['donations.xlsx'].$url({ query: clean(q) as { period: string } }),
   leaderboard: (q: Query) => api.exports['leaderboard.xlsx'].$url({ query: clean(q) as { period: string } }),
+  board: (q: Query) => api.exports['board.xlsx'].$url({ query: clean(q) as unknown as InferRequestType<(typeof api.exports)['board.xlsx']['$get']>['query'] }),
   dashboard: (q: Query) => api.exports['dashboard.xlsx'].$url({ query: clean(q) }),
 };
 export type XlsxKind = keyof typeof xlsxUrls;
