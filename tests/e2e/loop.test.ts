@@ -252,9 +252,9 @@ describe.skipIf(!hasChromium)('the points loop in a real browser', () => {
       expect(after).toBe(balanceBefore - 7);
       await shoot(clerk, 'counter-receipt');
 
-      // ---- Household: the new balance.
-      await home.locator('[data-test=pass-card] button').click();
-      await expect.poll(async () => Number(await home.locator('[data-test=my-balance]').innerText())).toBe(after);
+      // ---- Household: the open page notices the redemption by itself and shows the new balance.
+      await expect.poll(async () => Number(await home.locator('[data-test=my-balance]').innerText()), { timeout: 20_000 }).toBe(after);
+      await home.locator('[data-test=pass-card]').waitFor({ state: 'detached' });
       await home.reload();
       await expect.poll(async () => Number(await home.locator('[data-test=my-balance]').innerText())).toBe(after);
       await home.locator('[data-test=elderly-switch]').click();
