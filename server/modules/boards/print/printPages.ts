@@ -2,6 +2,7 @@ import { html, raw } from 'hono/html';
 import type { PublicCtx } from '../../../lib/context';
 import { NotFound } from '../../../lib/errors';
 import { chainHeadOf } from '../../../../db/ledger';
+import { shanghaiDay } from '../../../../db/time';
 import { computeBoard } from '../computeBoard';
 import { getPublicHouseholdStars } from '../getHouseholdStars';
 import { getPublicPublication, getPublishedBoard } from '../getPublishedBoard';
@@ -57,7 +58,7 @@ export async function printNotices(ctx: PublicCtx, areaId: number, origin: strin
       i.rule,
       i.points,
       i.occurredOn,
-      i.noticeEndsAt ? dayLabel(i.noticeEndsAt) : '',
+      i.noticeEndsAt ? shanghaiDay(i.noticeEndsAt) : '',
       i.objections.open ? `${i.objections.open} 条处理中` : i.objections.upheld ? '异议成立' : i.objections.dismissed ? '异议不成立' : '无',
     ]),
   );
