@@ -55,12 +55,21 @@ class ChunkedInsert {
     this.one = multiInsert(client, table, columns, 1, suffix);
   }
 
-  push(params: unknown[]): void {
-    for (const p of params) this.pending.push(p);
+  /** Where the next row's values go, appended directly (no array per row); then call rowDone(). */
+  get out(): unknown[] {
+    return this.pending;
+  }
+
+  rowDone(): void {
     if (this.pending.length === this.chunk * this.width) {
       this.many.run(this.pending);
       this.pending = [];
     }
+  }
+
+  push(params: unknown[]): void {
+    for (const p of params) this.pending.push(p);
+    this.rowDone();
   }
 
   flush(): void {
@@ -69,6 +78,9 @@ class ChunkedInsert {
     for (let i = 0; i < rows.length; i += this.width) this.one.run(rows.slice(i, i + this.width));
   }
 }
+
+/** Distinct periods (years, quarters, months) one BulkWriter can track: a century of them. */
+const PERIOD_SLOTS = 2048;
 
 interface ScoreDelta {
   householdId: number;
@@ -104,9 +116,14 @@ export class BulkWriter implements HistoryWriter {
   };
   private head: { lastEntryId: number; hash: string; stored: boolean } | null = null;
   private readonly balances = new Map<number, { balance: number; changedAt: number | null }>();
-  /** Kinds of entries appended since the last flush, by id, for reversals of recent entries. */
-  private recentKinds = new Map<number, LedgerKind>();
-  private readonly scores = new Map<string, ScoreDelta>();
+  /** Kinds of entries appended since the last flush (ids are contiguous from recentFrom), for reversals of recent entries. */
+  private recentKinds: LedgerKind[] = [];
+  private recentFrom = 0;
+  /** Score deltas keyed by householdId * PERIOD_SLOTS + period slot: numeric keys keep the hot path cheap. */
+  private readonly scores = new Map<number, ScoreDelta>();
+  private readonly periodSlots = new Map<string, number>();
+  private readonly periodNames: string[] = [];
+  private readonly dayPeriods = new Map<string, number[]>();
   private readonly ancestors = new Map<number, { townshipId: number; countyId: number }>();
   private readonly stock = new Map<number, { stock: number; storeAreaId: number; changedAt: number | null }>();
   private nextMovementId: number | null = null;
@@ -167,13 +184,15 @@ export class BulkWriter implements HistoryWriter {
       hash: '',
     };
     row.hash = ledgerHash(row);
-    this.ledgerInsert.push([
+    this.ledgerInsert.out.push(
       row.id, row.householdId, row.villageId, row.kind, row.points, row.balanceAfter, row.conductPoints, row.occurredOn, row.ruleId,
       row.category, row.awardId, row.redemptionId, row.reversesId, row.note, row.createdBy, row.createdAt, row.prevHash, row.hash,
-    ]);
+    );
+    this.ledgerInsert.rowDone();
     this.head.lastEntryId = row.id;
     this.head.hash = row.hash;
-    this.recentKinds.set(row.id, row.kind);
+    if (!this.recentKinds.length) this.recentFrom = row.id;
+    this.recentKinds.push(row.kind);
     if (points !== 0) {
       current.balance = row.balanceAfter;
       current.changedAt = entry.createdAt;
@@ -184,10 +203,10 @@ export class BulkWriter implements HistoryWriter {
       if (!anc) this.ancestors.set(entry.villageId, (anc = villageAncestors(this.db, entry.villageId)));
       const earned = bucket === 'earned' ? entry.conductPoints : 0;
       const deducted = bucket === 'deducted' ? -entry.conductPoints : 0;
-      for (const period of periodsOfDay(entry.occurredOn)) {
-        const key = `${entry.householdId}|${period}`;
+      for (const slot of this.slotsOf(entry.occurredOn)) {
+        const key = entry.householdId * PERIOD_SLOTS + slot;
         let s = this.scores.get(key);
-        if (!s) this.scores.set(key, (s = { householdId: entry.householdId, period, villageId: entry.villageId, score: 0, earned: 0, deducted: 0 }));
+        if (!s) this.scores.set(key, (s = { householdId: entry.householdId, period: this.periodNames[slot], villageId: entry.villageId, score: 0, earned: 0, deducted: 0 }));
         s.score += entry.conductPoints;
         s.earned += earned;
         s.deducted += deducted;
@@ -196,12 +215,30 @@ export class BulkWriter implements HistoryWriter {
     return row;
   }
 
+  private slotsOf(day: string): number[] {
+    let slots = this.dayPeriods.get(day);
+    if (!slots) {
+      slots = periodsOfDay(day).map((p) => {
+        let slot = this.periodSlots.get(p);
+        if (slot === undefined) {
+          slot = this.periodNames.push(p) - 1;
+          if (slot >= PERIOD_SLOTS) throw new Error('too many distinct periods in one bulk load');
+          this.periodSlots.set(p, slot);
+        }
+        return slot;
+      });
+      this.dayPeriods.set(day, slots);
+    }
+    return slots;
+  }
+
   private scoreBucket(e: NewLedgerEntry): 'earned' | 'deducted' | null {
     if (e.conductPoints === 0) return null;
     if (e.kind === 'award') return 'earned';
     if (e.kind === 'deduction') return 'deducted';
     if (e.kind === 'reversal' && e.reversesId) {
-      const original = this.recentKinds.get(e.reversesId) ?? this.st.kind.get(e.reversesId)?.kind;
+      const recent = e.reversesId >= this.recentFrom ? this.recentKinds[e.reversesId - this.recentFrom] : undefined;
+      const original = recent ?? this.st.kind.get(e.reversesId)?.kind;
       if (original === 'award') return 'earned';
       if (original === 'deduction') return 'deducted';
     }
@@ -242,7 +279,7 @@ export class BulkWriter implements HistoryWriter {
     // Everything is in the database now; re-read it next time rather than trust a cache across commits.
     this.head = null;
     this.balances.clear();
-    this.recentKinds = new Map();
+    this.recentKinds = [];
     this.scores.clear();
     this.stock.clear();
     this.nextMovementId = null;
@@ -262,10 +299,12 @@ export class InsertBuffer<T extends SQLiteTable, K extends keyof T['$inferInsert
   }
 
   push(row: { [P in K]-?: T['$inferInsert'][P] | null }): void {
-    this.insert.push(this.keys.map((k) => {
+    const out = this.insert.out;
+    for (const k of this.keys) {
       const v = row[k];
-      return typeof v === 'boolean' ? Number(v) : (v ?? null);
-    }));
+      out.push(typeof v === 'boolean' ? Number(v) : (v ?? null));
+    }
+    this.insert.rowDone();
   }
 
   flush(): void {

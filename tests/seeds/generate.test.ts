@@ -8,7 +8,8 @@ const NOW = new Date('2026-03-28T09:00:00.000Z');
 
 function generate(writer: 'bulk' | 'direct'): Db {
   const db = openDb({ file: ':memory:' });
-  generateCounty(db, { households: 500, months: 3, now: NOW, passwordHash: 'scrypt$1024$8$1$AAAA$AAAA', writer });
+  // One month per bulk transaction, so quarter and year scores and reversals span flushes.
+  generateCounty(db, { households: 500, months: 3, now: NOW, passwordHash: 'scrypt$1024$8$1$AAAA$AAAA', writer, monthsPerTransaction: writer === 'bulk' ? 1 : 3 });
   return db;
 }
 
@@ -37,6 +38,7 @@ describe('the county generator', () => {
 
   it('writes the same ledger, balances, scores and stock in bulk as entry by entry', () => {
     expect(chainHeadOf(bulk)).toEqual(chainHeadOf(direct));
+    expect(countOf(bulk, "SELECT COUNT(*) AS n FROM ledger_entries WHERE kind = 'reversal'")).toBeGreaterThan(0);
     for (const q of [
       'SELECT * FROM ledger_entries ORDER BY id',
       'SELECT id, balance, updated_at FROM households ORDER BY id',
