@@ -14,7 +14,8 @@ export interface BoardRow {
 
 interface Statements {
   board: Record<BoardScope, Database.Statement<[number, string, number], BoardRow>>;
-  stamp: Database.Statement<[], { changes: number; version: number }>;
+  changes: Database.Statement<[], number>;
+  version: Database.Statement<[], number>;
   household: Database.Statement<[number], { id: number; villagePath: string }>;
   score: Database.Statement<[number, string], { score: number }>;
   above: Database.Statement<[number, string, number], { n: number }>;
@@ -39,7 +40,8 @@ function statements(client: Database.Database): Statements {
       );
     s = {
       board: { village: board('village_id'), township: board('township_id'), county: board('county_id') },
-      stamp: client.prepare('SELECT total_changes() AS changes, (SELECT data_version FROM pragma_data_version) AS version'),
+      changes: client.prepare<[], number>('SELECT total_changes()').pluck(),
+      version: client.prepare<[], number>('PRAGMA data_version').pluck(),
       household: client.prepare('SELECT h.id, a.path AS villagePath FROM households h JOIN areas a ON a.id = h.village_id WHERE h.id = ?'),
       score: client.prepare('SELECT score FROM household_period_scores WHERE household_id = ? AND period = ?'),
       above: client.prepare('SELECT COUNT(*) AS n FROM household_period_scores WHERE township_id = ? AND period = ? AND score > ?'),
@@ -54,13 +56,24 @@ export function boardRows(db: Db, scope: BoardScope, areaId: number, period: str
   return statements(db.$client).board[scope].all(areaId, period, limit);
 }
 
+// PRAGMA data_version costs ~10× total_changes(), so other connections' commits are looked for at most this often.
+const OTHER_WRITERS_CHECK_MS = 1000;
+const versions = new WeakMap<Database.Database, { version: number; checkedAt: number }>();
+
 /**
- * Changes whenever anything is committed to the database, by this connection (total_changes) or
- * by another one (data_version): a cache stamped with it is never stale.
+ * Changes whenever anything is committed to the database: by this connection at once
+ * (total_changes), by another process within a second (data_version). A cache stamped with it is
+ * never staler than that.
  */
 export function changeStamp(db: Db): string {
-  const r = statements(db.$client).stamp.get()!;
-  return `${r.changes}.${r.version}`;
+  const s = statements(db.$client);
+  const now = Date.now();
+  let v = versions.get(db.$client);
+  if (!v || now - v.checkedAt >= OTHER_WRITERS_CHECK_MS) {
+    v = { version: s.version.get()!, checkedAt: now };
+    versions.set(db.$client, v);
+  }
+  return `${s.changes.get()}.${v.version}`;
 }
 
 export function householdVillagePath(db: Db, householdId: number): string | null {
