@@ -1,0 +1,257 @@
+/**
+ * `npm run bench`: the county-scale benchmark. Each figure is measured beside its ceiling in the same
+ * run (raw SQL in-process, a hello-world route on the same server), at least three times; the table
+ * shows the median and the spread, bench/results.json keeps every run.
+ *
+ * Options: --households N --months M (default 120000 × 36), --runs R (3), --seconds S per load run (8),
+ * --small (the harness's own tiny county, for debugging), --no-web, --reuse-stale (migrate an older
+ * cached county forward instead of regenerating it after a schema change).
+ */
+import { execSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { cpus, totalmem } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openDb } from '../db/client';
+import type { Ctx } from '../server/lib/context';
+import { createPassToken } from '../server/modules/counter/passToken';
+import { getHouseholdLedger } from '../server/modules/ledger/getHouseholdLedger';
+import { getHouseholdRank } from '../server/modules/public/getHouseholdRank';
+import { ensureCounty, removeDb, root, workingCopy } from './data';
+import { load, type LoadResult } from './lib/load';
+import { peakRss, startBenchServer, timeToHealth } from './lib/proc';
+import { percentile, summarize, timeEach, type Summary } from './lib/stats';
+import { prepare, type Fixture } from './prepare';
+import { rawLedgerBatchMs, rawRedemptionRate } from './raw';
+import { webWeights, type PageWeight } from './web';
+
+const { values: args } = parseArgs({
+  options: {
+    households: { type: 'string', default: '120000' },
+    months: { type: 'string', default: '36' },
+    runs: { type: 'string', default: '3' },
+    seconds: { type: 'string', default: '8' },
+    small: { type: 'boolean', default: false },
+    'no-web': { type: 'boolean', default: false },
+    'reuse-stale': { type: 'boolean', default: false },
+  },
+});
+const RUNS = Math.max(3, Number(args.runs));
+const SECONDS = Number(args.seconds);
+const benchStarted = Date.now();
+
+interface Figure {
+  figure: string;
+  unit: string;
+  value: number;
+  spread: [number, number];
+  runs: number[];
+  ceiling: string | null;
+  ceilingValue: number | null;
+  ceilingRuns: number[] | null;
+  /** value / ceiling (for times: value ÷ ceiling time, lower is better). */
+  ratio: number | null;
+  goal: string | null;
+  met: boolean | null;
+}
+const figures: Figure[] = [];
+
+function add(figure: string, unit: string, s: Summary, opts: { ceiling?: string; c?: Summary; goal?: string; met?: (value: number, ratio: number | null) => boolean } = {}) {
+  const ratio = opts.c ? s.median / opts.c.median : null;
+  figures.push({
+    figure,
+    unit,
+    value: s.median,
+    spread: [s.min, s.max],
+    runs: s.runs,
+    ceiling: opts.ceiling ?? null,
+    ceilingValue: opts.c?.median ?? null,
+    ceilingRuns: opts.c?.runs ?? null,
+    ratio,
+    goal: opts.goal ?? null,
+    met: opts.met ? opts.met(s.median, ratio) : null,
+  });
+}
+
+const log = (msg: string) => console.log(`[bench ${((Date.now() - benchStarted) / 1000).toFixed(0).padStart(4)} s] ${msg}`);
+
+async function loginCookie(base: string, username: string, password: string): Promise<string> {
+  const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
+  return (res.headers.get('set-cookie') ?? '').split(';')[0];
+}
+
+async function redemptionLoad(base: string, fx: Fixture, cookie: string, connections: number): Promise<LoadResult> {
+  const run = randomBytes(4).toString('hex');
+  let n = 0;
+  // Every request carries a fresh one-time code of a topped-up household and its own idempotency key.
+  return load({
+    url: `${base}/api/redemptions`,
+    method: 'POST',
+    connections,
+    seconds: SECONDS,
+    headers: { cookie, 'content-type': 'application/json' },
+    setupRequest: (req) => {
+      const householdId = fx.buyers[n % fx.buyers.length];
+      const { token } = createPassToken(fx.passSecret, householdId, Date.now() + 3_600_000);
+      n++;
+      return {
+        ...req,
+        headers: { ...req.headers, 'idempotency-key': `bench-${run}-${n}` },
+        body: JSON.stringify({ code: token, items: [{ goodsId: fx.goodsId, quantity: 1 }] }),
+      };
+    },
+  });
+}
+
+async function main() {
+  const county = ensureCounty({ households: Number(args.households), months: Number(args.months), small: args.small, reuseStale: args['reuse-stale'] });
+  log(`county ${county.file} (${county.generator}, ${county.ledgerRows.toLocaleString('en')} ledger rows, ${county.sizeMb.toFixed(0)} MB)`);
+  const work = workingCopy(county.file);
+  const fx = await prepare(work, { approvalRuns: RUNS, buyers: 3000 });
+  log(`fixture: township ${fx.townshipId}, period ${fx.period}, ${fx.buyers.length} buyers`);
+
+  // Ceilings measured in-process on the same file before the server opens it.
+  const clerkId = (openDb({ file: work, migrate: false }).$client.prepare('SELECT id FROM users WHERE username = ?').get(fx.users.clerk) as { id: number }).id;
+  const rawRedeem: number[] = [];
+  for (let r = 0; r < RUNS; r++) rawRedeem.push(rawRedemptionRate(work, { clerkId, goodsId: fx.goodsId, buyers: fx.buyers, seconds: Math.min(5, SECONDS) }));
+  log(`raw redemption tx/s ${rawRedeem.map((x) => x.toFixed(0)).join(', ')}`);
+  const rawBatch = fx.pendingBatches.map((ids) => rawLedgerBatchMs(work, ids));
+  log(`raw 400-row ledger insert ms ${rawBatch.map((x) => x.toFixed(1)).join(', ')}`);
+
+  const server = await startBenchServer(root, work);
+  const pid = server.child.pid!;
+  let peakMb = 0;
+  const sampled = async <T>(body: () => Promise<T>) => {
+    const { result, peakMb: p } = await peakRss(pid, body);
+    peakMb = Math.max(peakMb, p);
+    return result;
+  };
+  const red50: LoadResult[] = [];
+  const red4: LoadResult[] = [];
+  const approveMs: number[] = [];
+  const board: LoadResult[] = [];
+  const hello: LoadResult[] = [];
+  try {
+    const clerk = await loginCookie(server.base, fx.users.clerk, fx.password);
+    const reviewer = await loginCookie(server.base, fx.users.reviewer, fx.password);
+    // Warm-up: JIT, statement caches, the pages the routes touch.
+    await redemptionLoad(server.base, fx, clerk, 4).catch(() => undefined);
+    for (let r = 0; r < RUNS; r++) {
+      red50.push(await sampled(() => redemptionLoad(server.base, fx, clerk, 50)));
+      red4.push(await sampled(() => redemptionLoad(server.base, fx, clerk, 4)));
+    }
+    log(`redemption HTTP 50c req/s ${red50.map((x) => x.rps.toFixed(0)).join(', ')}; 4c p99 ${red4.map((x) => x.p99).join(', ')} ms`);
+    for (const ids of fx.pendingBatches) {
+      const t = performance.now();
+      const res = await fetch(`${server.base}/api/awards/approve`, { method: 'POST', headers: { cookie: reviewer, 'content-type': 'application/json' }, body: JSON.stringify({ ids }) });
+      const body = (await res.json()) as { items?: { status: string }[] };
+      approveMs.push(performance.now() - t);
+      if (res.status !== 200 || body.items?.some((i) => i.status !== 'posted')) throw new Error(`approval failed: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
+    }
+    log(`approve 400 ms ${approveMs.map((x) => x.toFixed(1)).join(', ')}`);
+    const boardUrl = `${server.base}/api/public/areas/${fx.townshipId}/leaderboard?period=${fx.period}`;
+    const probe = await fetch(boardUrl);
+    const probeBody = (await probe.json()) as { items?: unknown[] };
+    if (probe.status !== 200 || !probeBody.items?.length) throw new Error(`leaderboard probe: ${probe.status} ${JSON.stringify(probeBody).slice(0, 200)}`);
+    const CLIENTS = 8192;
+    await load({ url: `${server.base}/bench/hello`, connections: 50, seconds: 2, clients: CLIENTS });
+    for (let r = 0; r < RUNS; r++) {
+      hello.push(await sampled(() => load({ url: `${server.base}/bench/hello`, connections: 50, seconds: SECONDS, clients: CLIENTS })));
+      board.push(await sampled(() => load({ url: boardUrl, connections: 50, seconds: SECONDS, clients: CLIENTS })));
+    }
+    log(`board req/s ${board.map((x) => x.rps.toFixed(0)).join(', ')} vs hello ${hello.map((x) => x.rps.toFixed(0)).join(', ')}`);
+  } finally {
+    await server.stop();
+  }
+
+  // Read paths in-process, on random households of the township (cold pages included).
+  const db = openDb({ file: work, migrate: false });
+  const ctx: Ctx = { db, actor: fx.proposer, now: new Date(), device: { ip: null, userAgent: 'bench' }, config: { passSecret: fx.passSecret, scryptN: 1024, passTtlSeconds: 60, sessionTtlSeconds: 3600, cookieSecure: false } };
+  const rankP50: number[] = [];
+  const rankP99: number[] = [];
+  const pageP99: number[] = [];
+  const sample = 2000;
+  for (let r = 0; r < RUNS; r++) {
+    const ids = fx.readers.slice(r * 1000).concat(fx.readers).slice(0, sample);
+    const rank = timeEach(ids.length, (i) => getHouseholdRank(ctx, ids[i], { period: fx.period }));
+    rankP50.push(percentile(rank, 50));
+    rankP99.push(percentile(rank, 99));
+    pageP99.push(percentile(timeEach(ids.length, (i) => getHouseholdLedger(ctx, ids[i], { limit: 20, offset: 0 })), 99));
+  }
+  db.$client.close();
+  log(`rank p50 ${rankP50.map((x) => x.toFixed(3)).join(', ')} ms; household page p99 ${pageP99.map((x) => x.toFixed(2)).join(', ')} ms`);
+
+  const startEnv = { JIFEN_DB: work, JIFEN_NO_WEB: '1', JIFEN_DEMO: '0' };
+  const startNode: number[] = [];
+  const startTsx: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    startNode.push(await timeToHealth(root, [process.execPath, '--import', 'tsx', 'server/main.ts'], startEnv));
+    startTsx.push(await timeToHealth(root, [join(root, 'node_modules', '.bin', 'tsx'), 'server/main.ts'], startEnv));
+  }
+  log(`start-up ms: node --import tsx ${startNode.map((x) => x.toFixed(0)).join(', ')}; tsx (npm start) ${startTsx.map((x) => x.toFixed(0)).join(', ')}`);
+
+  let web: PageWeight[] = [];
+  if (!args['no-web']) {
+    web = await webWeights({ household: 'src/modules/households/HouseholdPhonePage.vue', counter: 'src/modules/counter/CounterPage.vue' });
+  }
+
+  const s = (xs: number[]) => summarize(xs);
+  add('redemption over HTTP, 50 connections', 'req/s', s(red50.map((x) => x.rps)), { ceiling: 'raw SQL tx in-process, tx/s', c: s(rawRedeem), goal: '≥ 60% of raw', met: (_v, r) => r! >= 0.6 });
+  add('redemption over HTTP, 50 connections, p50', 'ms', s(red50.map((x) => x.p50)));
+  add('redemption over HTTP, 50 connections, p99', 'ms', s(red50.map((x) => x.p99)));
+  add('redemption over HTTP, 4 connections', 'req/s', s(red4.map((x) => x.rps)), { ceiling: 'raw SQL tx in-process, tx/s', c: s(rawRedeem) });
+  add('redemption over HTTP, 4 connections, p99', 'ms', s(red4.map((x) => x.p99)), { goal: '≤ 25 ms', met: (v) => v <= 25 });
+  add('approve a batch of 400 awards (HTTP)', 'ms', s(approveMs), { ceiling: 'raw insert of the 400 ledger rows, one tx, ms', c: s(rawBatch), goal: '≤ 2× raw', met: (_v, r) => r! <= 2 });
+  add('public leaderboard (township, year), 50 connections', 'req/s', s(board.map((x) => x.rps)), { ceiling: 'Hono hello-world JSON, same server, req/s', c: s(hello.map((x) => x.rps)), goal: '≥ 50% of hello', met: (_v, r) => r! >= 0.5 });
+  add('public leaderboard, p99', 'ms', s(board.map((x) => x.p99)));
+  add('rank of one household in its township, p50', 'ms', s(rankP50), { goal: '< 1 ms', met: (v) => v < 1 });
+  add('rank of one household in its township, p99', 'ms', s(rankP99), { goal: '< 1 ms', met: (v) => v < 1 });
+  add('household page data (balance + last 20 entries), p99', 'ms', s(pageP99));
+  add('server RSS, peak under the loads above', 'MB', summarize([peakMb]), { goal: '< 250 MB', met: (v) => v < 250 });
+  add('start-up to /api/health (node --import tsx server/main.ts)', 'ms', s(startNode), { goal: '< 1500 ms', met: (v) => v < 1500 });
+  add('start-up to /api/health (tsx server/main.ts, as npm start)', 'ms', s(startTsx));
+  for (const w of web) {
+    const limit = w.page === 'household' ? 150 : 250;
+    add(`web: ${w.page} page JS+CSS, gzip`, 'KB', summarize([w.gzipKb]), { goal: `≤ ${limit} KB`, met: (v) => v <= limit });
+  }
+
+  const fmt = (v: number | null, unit = '') => (v == null ? '' : `${v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)}${unit}`);
+  const rows = figures.map((f) => [
+    f.figure,
+    `${fmt(f.value)} ${f.unit}`,
+    f.runs.length > 1 ? `${fmt(f.spread[0])}–${fmt(f.spread[1])}` : '',
+    f.ceiling ? `${fmt(f.ceilingValue)} (${f.ceiling})` : '',
+    f.ratio == null ? '' : `${(f.ratio * 100).toFixed(0)}%`,
+    f.goal ? `${f.goal} ${f.met ? '✓' : '✗'}` : '',
+  ]);
+  const header = ['figure', 'median', 'spread', 'ceiling (same run)', 'ratio', 'goal'];
+  const table = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  const cpu = cpus()[0]?.model ?? 'unknown';
+  const machine = {
+    nproc: Number(execSync('nproc').toString().trim()),
+    cpu,
+    memoryGb: Math.round(totalmem() / 1024 ** 3),
+    node: process.version,
+    sqlite: (openDb({ file: ':memory:' }).$client.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v,
+  };
+  const totalSeconds = (Date.now() - benchStarted) / 1000;
+  console.log(`\n${table}\n`);
+  console.log(
+    `county: ${county.ledgerRows.toLocaleString('en')} ledger rows, ${args.households} households × ${args.months} months (${county.generator}), ${county.sizeMb.toFixed(0)} MB; ` +
+      `generation ${county.generatedSeconds == null ? 'cached' : `${county.generatedSeconds.toFixed(0)} s`}${county.stale ? ' (older migrations, migrated forward)' : ''}; runs ${RUNS} × ${SECONDS} s; total ${totalSeconds.toFixed(0)} s`,
+  );
+  console.log(`machine: ${machine.nproc} cores, ${machine.cpu}, ${machine.memoryGb} GB, node ${machine.node}, SQLite ${machine.sqlite}`);
+  for (const w of web) console.log(`web ${w.page}: ${w.files.slice(0, 6).map((f) => `${f.file} ${f.gzipKb.toFixed(1)} KB`).join(', ')}`);
+  writeFileSync(
+    join(root, 'bench', 'results.json'),
+    `${JSON.stringify({ at: new Date().toISOString(), machine, county: { ...county, file: county.file.slice(root.length + 1) }, runs: RUNS, secondsPerLoad: SECONDS, totalSeconds, figures, web, table }, null, 2)}\n`,
+  );
+  removeDb(work);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
