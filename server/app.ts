@@ -6,6 +6,7 @@ import type { OpenAPIV3_1 } from 'openapi-types';
 import { AppError, NotFound } from './lib/errors';
 import type { AppDeps, AppEnv } from './lib/http';
 import { onError } from './lib/onError';
+import { securityHeaders } from './lib/securityHeaders';
 import { sessionMiddleware } from './lib/session';
 import { areaRoutes } from './modules/areas/routes';
 import { auditRoutes } from './modules/audit/routes';
@@ -69,7 +70,7 @@ export function createApp(deps: AppDeps) {
 
   const app = new Hono<AppEnv>();
   app.onError(onError);
-  app.use('*', secureHeaders({ crossOriginEmbedderPolicy: false, contentSecurityPolicy: undefined }));
+  app.use('*', secureHeaders(securityHeaders));
   app.use('*', async (c, next) => {
     c.set('deps', deps);
     c.set('actor', null);

@@ -36,5 +36,6 @@ export function appConfig(db: Db, env: NodeJS.ProcessEnv = process.env): AppConf
     passTtlSeconds: 60,
     sessionTtlSeconds: Number(env.JIFEN_SESSION_TTL ?? 7 * 24 * 3600),
     cookieSecure: env.JIFEN_COOKIE_SECURE === '1',
+    trustProxy: env.JIFEN_TRUST_PROXY === '1',
   };
 }

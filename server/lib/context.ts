@@ -26,6 +26,8 @@ export interface AppConfig {
   passTtlSeconds: number;
   sessionTtlSeconds: number;
   cookieSecure: boolean;
+  /** Take the client's IP from X-Forwarded-For (only behind a reverse proxy that sets it). */
+  trustProxy?: boolean;
 }
 
 /** What every action receives: the database, who is acting, and the moment it acts. */

@@ -54,7 +54,12 @@ export class Locked extends AppError {
   }
 }
 export class TooManyRequests extends AppError {
-  constructor(message = '尝试过于频繁，请稍后再试', code = 'too_many_requests') {
+  constructor(
+    message = '尝试过于频繁，请稍后再试',
+    code = 'too_many_requests',
+    /** Sent as the Retry-After header. */
+    readonly retryAfterSeconds?: number,
+  ) {
     super(429, code, message);
   }
 }

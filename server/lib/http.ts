@@ -24,7 +24,8 @@ export interface AppEnv {
 }
 
 export function deviceOf(c: Context<AppEnv>): Device {
-  const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+  // X-Forwarded-For is anyone's to write; it names the client only behind a proxy we were told to trust.
+  const forwarded = c.get('deps')?.config.trustProxy ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
   const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
   return { ip: forwarded || incoming?.socket?.remoteAddress || null, userAgent: c.req.header('user-agent') ?? null };
 }

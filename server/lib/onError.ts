@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { AppError } from './errors';
+import { AppError, TooManyRequests } from './errors';
 
 const codeByStatus: Record<number, string> = {
   400: 'invalid',
@@ -17,6 +17,7 @@ const codeByStatus: Record<number, string> = {
 /** The single place where errors become HTTP: `{error:{code,message}}`, never a stack trace. */
 export function onError(err: Error, c: Context): Response {
   if (err instanceof AppError) {
+    if (err instanceof TooManyRequests && err.retryAfterSeconds) c.header('Retry-After', String(err.retryAfterSeconds));
     return c.json({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } }, err.status);
   }
   if (err instanceof HTTPException) {

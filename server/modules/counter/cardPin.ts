@@ -1,11 +1,14 @@
 import { eq, sql } from 'drizzle-orm';
 import { householdCards } from '../../../db/schema';
+import { recordFailure, throttledFor, type Budget } from '../../../db/throttle';
 import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
-import { Gone, Invalid, Locked, NotFound, Unprocessable } from '../../lib/errors';
+import { Gone, Invalid, Locked, NotFound, TooManyRequests, Unprocessable } from '../../lib/errors';
 import { hashPassword, verifyPassword } from '../../lib/password';
 
 export const MAX_PIN_FAILURES = 5;
+/** Per IP across all cards: stops guessing PINs card after card from one counter device. */
+export const PIN_IP_BUDGET: Budget = { max: 30, windowMs: 15 * 60_000 };
 // A PIN has at most a million values, so hashing cost adds little; the lockout is what protects it.
 const PIN_SCRYPT_N = 2 ** 14;
 
@@ -25,10 +28,14 @@ export async function verifyCard(ctx: Ctx, code: string, pin: string | undefined
   if (card.revokedAt) throw new Gone('card_revoked', '该卡已作废，请到村委会补办');
   if (card.lockedAt) throw new Locked('card_locked', 'PIN 错误次数过多，卡片已锁定，请联系村干部解锁');
   if (!pin) throw new Invalid('请输入卡片 PIN', undefined, 'pin_required');
+  const ipKey = `pin-ip:${ctx.device.ip ?? 'unknown'}`;
+  const wait = throttledFor(ctx.db, ipKey, PIN_IP_BUDGET, ctx.now.getTime());
+  if (wait) throw new TooManyRequests(`PIN 错误次数过多，请 ${Math.ceil(wait / 60)} 分钟后再试`, 'too_many_requests', wait);
   if (await verifyPassword(pin, card.pinHash)) {
     if (card.failedAttempts > 0) ctx.db.update(householdCards).set({ failedAttempts: 0 }).where(eq(householdCards.id, card.id)).run();
     return card;
   }
+  recordFailure(ctx.db, ipKey, PIN_IP_BUDGET, ctx.now.getTime());
   const failures = ctx.db.transaction((tx) => {
     const row = tx
       .update(householdCards)
