@@ -125,7 +125,8 @@ describe.skipIf(!hasChromium)('the points loop in a real browser', () => {
       ['desktop', DESKTOP],
     ] as const) {
       await page.setViewportSize(size);
-      await page.waitForTimeout(250);
+      // Tables re-measure their columns after a resize; let them settle before the picture.
+      await page.waitForTimeout(700);
       if (settle) await settle();
       await page.screenshot({ path: join(shots, `${name}-${label}.png`) });
     }

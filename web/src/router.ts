@@ -51,6 +51,7 @@ export const router = createRouter({ history: createWebHistory(), routes });
 
 router.beforeEach(async (to) => {
   if (!session.loaded) await loadSession();
+  if (to.path === '/login' && session.user) return homeFor(session.user.role);
   if (to.meta.public) return true;
   const user = session.user;
   if (!user) return { path: '/login', query: { next: to.fullPath } };

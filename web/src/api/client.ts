@@ -20,6 +20,13 @@ export class ApiError extends Error {
   }
 }
 
+let onUnauthorized: (() => void) | null = null;
+
+/** Called when any request answers 401: the session ended (expired, revoked, password changed). */
+export function setUnauthorizedHandler(handler: () => void): void {
+  onUnauthorized = handler;
+}
+
 interface JsonLike<T> {
   ok: boolean;
   status: number;
@@ -46,6 +53,7 @@ export async function call<T>(request: Promise<JsonLike<T>>): Promise<T> {
     body = null;
   }
   if (!res.ok) {
+    if (res.status === 401) onUnauthorized?.();
     if (isErrorBody(body)) throw new ApiError(res.status, body.error.code ?? 'error', body.error.message ?? '');
     throw new ApiError(res.status, 'http', '');
   }

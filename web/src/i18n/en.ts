@@ -393,6 +393,7 @@ const en: typeof zhCN = {
     areaNumber: 'Area number',
     open: 'Open',
     footnote: 'Names are masked for privacy. Figures come from the points ledger and can be checked at any time.',
+    more: 'Red and black lists, stars, notices and donations →',
   },
   users: {
     title: 'Accounts',

@@ -391,6 +391,7 @@ export default {
     areaNumber: '区域编号',
     open: '查看',
     footnote: '姓名已做隐私处理。数据来自积分流水，可随时核对。',
+    more: '红黑榜、星级文明户、公示与捐赠公开 →',
   },
   users: {
     title: '账号',
