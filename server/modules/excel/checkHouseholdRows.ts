@@ -21,6 +21,8 @@ export interface RosterMember {
 
 export interface RosterRow {
   row: number;
+  /** The cells as written in the file, for the preview. */
+  cells: Record<string, string>;
   headName: string;
   doorNo: string | null;
   groupName: string | null;
@@ -187,7 +189,7 @@ export function checkRoster(ctx: Pick<Ctx, 'db'>, village: AreaRow, sheet: Await
         members.every((m) => target!.memberNames.includes(m.name));
       action = same ? 'unchanged' : 'update';
     }
-    return { row, headName: headName ?? headNameRaw ?? '', doorNo, groupName, groupId, category, phone, idNumber, members, action, householdId: target?.id ?? null, errors };
+    return { row, cells, headName: headName ?? headNameRaw ?? '', doorNo, groupName, groupId, category, phone, idNumber, members, action, householdId: target?.id ?? null, errors };
   });
 }
 

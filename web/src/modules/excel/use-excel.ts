@@ -75,5 +75,5 @@ export async function downloadXlsx(url: URL): Promise<string> {
 
 /** Period keys the pickers offer: "2026", "2026-Q2", "2026-05". */
 export function periodOf(year: number, part: string): string {
-  return part ? `${year}-${part}` : String(year);
+  return part && part !== 'all' ? `${year}-${part}` : String(year);
 }
