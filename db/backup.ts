@@ -1,0 +1,117 @@
+import Database from 'better-sqlite3';
+import { closeSync, existsSync, fsyncSync, linkSync, openSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { verifyDatabase, type VerifyResult } from './verify';
+
+/**
+ * Copies a live database into `dest` with SQLite's online backup while other processes keep writing
+ * (WAL: the copy reads one snapshot, writers are not blocked). The copy is written beside `dest`,
+ * switched to a rollback journal so it is one self-contained file, verified, and only then renamed
+ * into place.
+ */
+export async function backupDatabase(sourceFile: string, dest: string): Promise<VerifyResult> {
+  const source = new Database(sourceFile, { fileMustExist: true });
+  source.pragma('busy_timeout = 5000');
+  const partial = join(dirname(dest), `.${basename(dest)}.partial-${process.pid}`);
+  try {
+    // All pages in one step: a step that is interrupted by a write elsewhere would start over, so
+    // under steady load small steps might never finish.
+    await source.backup(partial, { progress: () => 1 << 30 });
+  } finally {
+    source.close();
+  }
+  const copy = new Database(partial);
+  let result: VerifyResult;
+  try {
+    copy.pragma('journal_mode = DELETE');
+    result = verifyDatabase(copy);
+  } finally {
+    copy.close();
+  }
+  if (!result.ok) {
+    rmSync(partial, { force: true });
+    return result;
+  }
+  fsyncFile(partial);
+  renameSync(partial, dest);
+  fsyncFile(dirname(dest));
+  return result;
+}
+
+function fsyncFile(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export class DatabaseInUse extends Error {}
+
+/**
+ * Throws DatabaseInUse when another connection (a running server) has the file open. In WAL mode
+ * every open connection holds a shared lock on the WAL index, so an exclusive lock is only granted
+ * when nobody else is attached. On success the WAL is folded into the file and removed.
+ */
+export function assertNotInUse(file: string): void {
+  if (!existsSync(file)) return;
+  const probe = new Database(file, { timeout: 0 });
+  try {
+    probe.pragma('locking_mode = EXCLUSIVE');
+    probe.exec('BEGIN EXCLUSIVE; COMMIT');
+    probe.pragma('wal_checkpoint(TRUNCATE)');
+  } catch (err) {
+    if ((err as { code?: string }).code === 'SQLITE_BUSY' || (err as { code?: string }).code === 'SQLITE_LOCKED') {
+      throw new DatabaseInUse(`${file} is in use (is the server still running? stop it first)`);
+    }
+    throw err;
+  } finally {
+    probe.close();
+  }
+}
+
+export interface RestoreResult {
+  verdict: VerifyResult;
+  /** Where the database that was replaced now lives (null when there was none). */
+  replaced: string | null;
+}
+
+/**
+ * Replaces `target` with a verified backup. Refuses a backup that fails verification and a target
+ * that a server still holds open. The swap is a rename within one directory, so the target is
+ * always either the old database or the new one; the old one is kept beside it.
+ */
+export async function restoreDatabase(backupFile: string, target: string, now = new Date()): Promise<RestoreResult> {
+  const check = new Database(backupFile, { fileMustExist: true, readonly: true });
+  let verdict: VerifyResult;
+  try {
+    verdict = verifyDatabase(check);
+  } finally {
+    check.close();
+  }
+  if (!verdict.ok) return { verdict, replaced: null };
+  assertNotInUse(target);
+
+  const dir = dirname(target);
+  const staging = join(dir, `.${basename(target)}.restore-${process.pid}`);
+  const source = new Database(backupFile, { readonly: true });
+  try {
+    // A page copy through SQLite, so a backup that still has its own WAL beside it is copied whole.
+    await source.backup(staging);
+  } finally {
+    source.close();
+  }
+  fsyncFile(staging);
+  let replaced: string | null = null;
+  if (existsSync(target)) {
+    replaced = `${target}.replaced-${now.toISOString().replace(/[:.]/g, '-')}`;
+    linkSync(target, replaced);
+  }
+  // A WAL left from the old file must never be replayed onto the new one.
+  rmSync(`${target}-wal`, { force: true });
+  rmSync(`${target}-shm`, { force: true });
+  renameSync(staging, target);
+  fsyncFile(dir);
+  return { verdict, replaced };
+}

@@ -1,0 +1,27 @@
+import { DatabaseInUse, restoreDatabase } from '../../db/backup';
+import { formatVerdict } from '../../db/verify';
+import { dbFileFromArgs, positionalArgs, requireFile } from './dbFile';
+
+// `npm run restore -- <file> [--db target]`: stop the server first; the backup is verified before anything changes.
+const argv = process.argv.slice(2);
+const [backup] = positionalArgs(argv);
+if (!backup) {
+  console.error('usage: npm run restore -- <backup-file> [--db <database>]');
+  process.exit(2);
+}
+requireFile(backup, 'backup');
+const target = dbFileFromArgs(argv);
+try {
+  const { verdict, replaced } = await restoreDatabase(backup, target);
+  if (!verdict.ok) {
+    console.log(`${formatVerdict(verdict)}; backup refused, ${target} unchanged`);
+    process.exit(1);
+  }
+  console.log(`${formatVerdict(verdict)}; restored to ${target}${replaced ? ` (previous database kept as ${replaced})` : ''}`);
+} catch (err) {
+  if (err instanceof DatabaseInUse) {
+    console.log(`FAIL in_use at ${target} row -: ${err.message}`);
+    process.exit(1);
+  }
+  throw err;
+}

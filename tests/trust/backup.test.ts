@@ -1,0 +1,120 @@
+import { execFile } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDb } from '../../db/client';
+import { verifyDatabase } from '../../db/verify';
+import { grantPoints } from '../support/factories';
+import { HttpClient, seedTrustWorld, serveInProcess } from './support';
+
+const root = resolve(import.meta.dirname, '../..');
+
+/** Runs a CLI without blocking this process, so the in-process server keeps taking writes meanwhile. */
+function cli(script: string, args: string[]): Promise<{ code: number; out: string }> {
+  return new Promise((res) => {
+    execFile(process.execPath, ['--import', 'tsx', `server/cli/${script}.ts`, ...args], { cwd: root, encoding: 'utf8' }, (err, stdout) => {
+      res({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout.trim() });
+    });
+  });
+}
+
+const headOf = (line: string) => {
+  const m = /^OK chain head ([0-9a-f]{64}) at entry (\d+);/.exec(line);
+  if (!m) throw new Error(`no chain head in: ${line}`);
+  return { hash: m[1], lastEntryId: Number(m[2]) };
+};
+
+describe('backup and restore', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'jifen-backup-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('backs up a database while it takes writes, and restores it with the same chain head', async () => {
+    const live = join(dir, 'live.db');
+    const db = openDb({ file: live });
+    const w = await seedTrustWorld(db, { households: 10 });
+    for (const h of w.households) grantPoints(db, h.id, h.villageId, 10_000);
+    const server = await serveInProcess(db);
+    const cadre = await new HttpClient(server.base).login('cadre');
+    const reviewer = await new HttpClient(server.base).login('reviewer');
+    const clerk = await new HttpClient(server.base).login('clerk');
+
+    let writing = true;
+    let writes = 0;
+    const load = (async () => {
+      for (let i = 0; writing; i += 1) {
+        const h = w.households[i % w.households.length];
+        const a = await cadre.request('POST', '/api/awards', { householdId: h.id, ruleId: w.rule.id, quantity: 1, occurredOn: '2026-03-01' });
+        await reviewer.request('POST', `/api/awards/${a.body.id}/approve`);
+        const pass = await cadre.request('POST', `/api/households/${h.id}/pass`);
+        await clerk.request('POST', '/api/redemptions', { code: pass.body.code, items: [{ goodsId: w.goods.id, quantity: 1 }] }, { 'idempotency-key': `backup-load-${i}` });
+        writes += 1;
+      }
+    })();
+    // Let the load get going before the backup starts; what matters is only that both overlap.
+    while (writes < 5) await new Promise((r) => setTimeout(r, 10));
+
+    const backupFile = join(dir, 'copy.db');
+    const backup = await cli('backup', [backupFile, '--db', live]);
+    expect(backup.code, backup.out).toBe(0);
+    const head = headOf(backup.out);
+
+    // The server holds the live file open: restoring over it is refused and nothing changes.
+    const busy = await cli('restore', [backupFile, '--db', live]);
+    expect(busy.code).not.toBe(0);
+    expect(busy.out).toMatch(/^FAIL in_use/);
+
+    writing = false;
+    await load;
+    await server.close();
+    // The backup is a prefix of the live chain: the live entry at the backup's head has the same hash.
+    const liveRow = db.$client.prepare('SELECT hash FROM ledger_entries WHERE id = ?').get(head.lastEntryId) as { hash: string } | undefined;
+    expect(liveRow?.hash ?? '0'.repeat(64)).toBe(head.hash);
+    expect(verifyDatabase(db).ok).toBe(true);
+    db.$client.close();
+
+    // The backup is one self-contained file.
+    expect(existsSync(`${backupFile}-wal`)).toBe(false);
+
+    const target = join(dir, 'restored.db');
+    const restored = await cli('restore', [backupFile, '--db', target]);
+    expect(restored.code, restored.out).toBe(0);
+    expect(headOf(restored.out)).toEqual(head);
+    const again = openDb({ file: target });
+    const verdict = verifyDatabase(again);
+    expect(verdict).toMatchObject({ ok: true, head });
+    again.$client.close();
+
+    // Restoring over an existing database keeps the replaced one beside it.
+    const over = await cli('restore', [backupFile, '--db', live]);
+    expect(over.code, over.out).toBe(0);
+    expect(over.out).toMatch(/previous database kept as .*live\.db\.replaced-/);
+    expect(existsSync(`${live}-wal`)).toBe(false);
+    const swapped = new Database(live, { readonly: true });
+    expect(verifyDatabase(swapped)).toMatchObject({ ok: true, head });
+    swapped.close();
+  }, 120_000);
+
+  it('refuses a backup that fails verification and leaves the database untouched', async () => {
+    const file = join(dir, 'good.db');
+    const db = openDb({ file });
+    const w = await seedTrustWorld(db);
+    grantPoints(db, w.households[0].id, w.households[0].villageId, 50);
+    const before = verifyDatabase(db);
+    db.$client.close();
+
+    const bad = join(dir, 'bad.db');
+    copyFileSync(file, bad);
+    const raw = new Database(bad);
+    raw.exec("DROP TRIGGER ledger_entries_no_update; UPDATE ledger_entries SET points = 5000, balance_after = 5000 WHERE id = 1; PRAGMA journal_mode = DELETE");
+    raw.close();
+
+    const r = await cli('restore', [bad, '--db', file]);
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/^FAIL hash at ledger_entries row 1: .*backup refused/);
+    const after = new Database(file, { readonly: true });
+    expect(verifyDatabase(after)).toEqual(before);
+    after.close();
+  }, 60_000);
+});
