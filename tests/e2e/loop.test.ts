@@ -19,6 +19,8 @@ const shots = join(root, 'docs/screenshots');
 const PASSWORD = 'jifen123';
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1366, height: 768 };
+// Generous waits for a loaded CI machine; nothing here asserts on timing.
+const SLOW = { timeout: 20_000, interval: 200 };
 
 async function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -188,7 +190,7 @@ describe.skipIf(!hasChromium)('the points loop in a real browser', () => {
       const targetRow = await target.first().getAttribute('data-row');
       expect(Number(nextRow)).toBe(Number(targetRow) + 1);
       await cadre.keyboard.type('1');
-      await expect.poll(() => cadre.locator('[data-test=batch-totals]').innerText()).toContain('2 户');
+      await expect.poll(() => cadre.locator('[data-test=batch-totals]').innerText(), SLOW).toContain('2 户');
       await shoot(cadre, 'console-batch');
       await cadre.locator('[data-test=batch-submit]').click();
       await cadre.locator('.el-message-box__btns .el-button--primary').click();
@@ -207,7 +209,7 @@ describe.skipIf(!hasChromium)('the points loop in a real browser', () => {
       for (let i = 0; i < count; i++) await ours.nth(i).locator('.el-checkbox').click();
       await reviewer.locator('[data-test=bulk-approve]').click();
       await reviewer.locator('.el-message-box__btns .el-button--primary').click();
-      await expect.poll(() => reviewer.locator('[data-test=review-table] .el-table__body tr', { hasText: ruleName }).count()).toBe(0);
+      await expect.poll(() => reviewer.locator('[data-test=review-table] .el-table__body tr', { hasText: ruleName }).count(), SLOW).toBe(0);
 
       // ---- Clerk logs in first, so the code is scanned well inside its minute.
       const clerkCtx = await newContext(PHONE);
@@ -225,7 +227,7 @@ describe.skipIf(!hasChromium)('the points loop in a real browser', () => {
       const fresh = (await (await householdApi.get(`/api/households/${householdId}`)).json()) as { balance: number };
       expect(fresh.balance).toBeGreaterThanOrEqual(household.balance + 10);
       const balanceBefore = fresh.balance;
-      await expect.poll(async () => Number(await home.locator('[data-test=my-balance]').innerText())).toBe(balanceBefore);
+      await expect.poll(async () => Number(await home.locator('[data-test=my-balance]').innerText()), SLOW).toBe(balanceBefore);
       await shoot(home, 'household');
       await home.locator('[data-test=show-code]').click();
       const qr = home.locator('[data-test=pass-qr] img');
@@ -239,25 +241,40 @@ describe.skipIf(!hasChromium)('the points loop in a real browser', () => {
       await clerk.locator('[data-test=open-camera]').click();
       const who = clerk.locator('[data-test=counter-household]');
       await who.waitFor({ timeout: 30_000 });
-      await expect.poll(() => who.innerText()).toContain(household.headName);
+      await expect.poll(() => who.innerText(), SLOW).toContain(household.headName);
       expect(Number(await clerk.locator('[data-test=counter-balance]').innerText())).toBe(balanceBefore);
       await clerk.locator('.counter__filter').fill('E2E');
       await clerk.locator('[data-goods="E2E香皂"] .van-stepper__plus').click();
       await clerk.locator('[data-goods="E2E毛巾"] .van-stepper__plus').click();
-      await expect.poll(async () => Number(await clerk.locator('[data-test=cart-total]').innerText())).toBe(7);
+      await expect.poll(async () => Number(await clerk.locator('[data-test=cart-total]').innerText()), SLOW).toBe(7);
       await shoot(clerk, 'counter-cart');
+      // The first answer is lost on the way back (the server did charge): the clerk retries, and the
+      // same Idempotency-Key makes the server answer from its record instead of charging again.
+      let dropped = false;
+      await clerk.route('**/api/redemptions', async (route) => {
+        if (dropped) return route.continue();
+        dropped = true;
+        await route.fetch();
+        await route.abort('connectionreset');
+      });
       await clerk.locator('[data-test=redeem]').click();
       await clerk.locator('.van-dialog__confirm').click();
+      await clerk.locator('[data-test=retry]').waitFor();
+      expect(dropped).toBe(true);
+      await clerk.locator('[data-test=retry]').click();
       await clerk.locator('[data-test=receipt]').waitFor();
       const after = Number(await clerk.locator('[data-test=receipt-balance]').innerText());
       expect(after).toBe(balanceBefore - 7);
       await shoot(clerk, 'counter-receipt');
 
+      const charged = (await (await householdApi.get(`/api/households/${householdId}`)).json()) as { balance: number };
+      expect(charged.balance).toBe(balanceBefore - 7);
+
       // ---- Household: the open page notices the redemption by itself and shows the new balance.
-      await expect.poll(async () => Number(await home.locator('[data-test=my-balance]').innerText()), { timeout: 20_000 }).toBe(after);
+      await expect.poll(async () => Number(await home.locator('[data-test=my-balance]').innerText()), SLOW).toBe(after);
       await home.locator('[data-test=pass-card]').waitFor({ state: 'detached' });
       await home.reload();
-      await expect.poll(async () => Number(await home.locator('[data-test=my-balance]').innerText())).toBe(after);
+      await expect.poll(async () => Number(await home.locator('[data-test=my-balance]').innerText()), SLOW).toBe(after);
       await home.locator('[data-test=elderly-switch]').click();
       await shoot(home, 'household-elderly');
 
