@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import { newWorkbook } from './exceljs';
 import { and, asc, eq } from 'drizzle-orm';
 import { areas } from '../../../db/schema';
 import type { Ctx } from '../../lib/context';
@@ -23,7 +23,7 @@ const widths = [12, 12, 12, 10, 14, 22, 40];
  * sheet 填写说明. Also used by the demo seed to write the shipped roster, so both stay the same format.
  */
 export async function writeRosterWorkbook(rows: RosterHousehold[], groups: string[]): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = await newWorkbook();
   wb.creator = 'jifen';
   const ws = wb.addWorksheet('农户名单', { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = rosterHeaders.map((h, i) => ({ header: h, key: h, width: widths[i], style: h === '手机号' || h === '身份证号' || h === '门牌号' ? { numFmt: '@' } : {} }));

@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import { newWorkbook } from './exceljs';
 import { and, asc, eq } from 'drizzle-orm';
 import { areas, households } from '../../../db/schema';
 import type { Db } from '../../../db/client';
@@ -30,7 +30,7 @@ export async function writeScoreWorkbook(db: Db, village: AreaRow, opts: { ruleN
   const ruleList = applicableRules(db, village);
   const fill = new Map((opts.fill ?? []).map((f) => [f.householdId, f]));
 
-  const wb = new ExcelJS.Workbook();
+  const wb = await newWorkbook();
   wb.creator = 'jifen';
   const ws = wb.addWorksheet('评分表', { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = [

@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import { newWorkbook } from './exceljs';
 import iconv from 'iconv-lite';
 import Papa from 'papaparse';
 import { Invalid } from '../../lib/errors';
@@ -33,7 +33,7 @@ async function readGrid(file: UploadedFile, sheetNames: readonly string[]): Prom
     const parsed = Papa.parse<string[]>(decodeCsv(bytes), { skipEmptyLines: 'greedy' });
     return parsed.data.map((r) => r.map((c) => String(c ?? '')));
   }
-  const wb = new ExcelJS.Workbook();
+  const wb = await newWorkbook();
   try {
     await wb.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch {

@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { newWorkbook } from './exceljs';
 import { shanghaiDay } from '../../../db/time';
 
 export interface SheetColumn<T> {
@@ -39,7 +40,7 @@ export function addSheet<T>(wb: ExcelJS.Workbook, spec: SheetSpec<T>, at: number
 
 /** A whole workbook of sheets as an .xlsx buffer. */
 export async function writeWorkbook(sheets: SheetSpec<unknown>[], at: number): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = await newWorkbook();
   wb.creator = 'jifen';
   wb.created = new Date(at);
   for (const s of sheets) addSheet(wb, s, at);
