@@ -56,6 +56,10 @@ const reviewers: Role[] = ['county_admin', 'township_admin', 'reviewer'];
 const storekeepers: Role[] = [...managers, 'clerk'];
 const boardStaff: Role[] = ['county_admin', 'township_admin', 'village_cadre', 'reviewer'];
 const today = '2026-06-15';
+/** Small sheets for the import routes: a UTF-8 CSV roster row and a score-sheet row (rule 庭院整洁 of the world). */
+const csv = (text: string) => ({ filename: 'sheet.csv', contentBase64: Buffer.from(text, 'utf8').toString('base64') });
+const rosterCsv = csv('户主姓名,门牌号\n新户主,501号\n');
+const scoreCsv = (householdId: number) => csv(`户编号,细则,数量\n${householdId},庭院整洁,1\n`);
 
 export const matrix: Record<string, Spec> = {
   'GET /api/health': { roles: 'public', own: () => ({ path: '/api/health' }) },
@@ -328,7 +332,60 @@ export const matrix: Record<string, Spec> = {
   'GET /api/public/areas/:id/donations': { roles: 'public', own: (f) => ({ path: `/api/public/areas/${f.w.areas.county.id}/donations?year=2026` }) },
   'GET /api/public/areas/:id/honour-roll': { roles: 'public', own: (f) => ({ path: `/api/public/areas/${f.w.areas.county.id}/honour-roll` }) },
   'GET /api/public/households/:id/stars': { roles: 'public', own: (f) => ({ path: `/api/public/households/${f.w.household.id}/stars?year=2026` }) },
+  // Excel import/export and the dashboard (issue 7).
+  'GET /api/imports/households/template.xlsx': {
+    roles: managers,
+    own: (f) => ({ path: `/api/imports/households/template.xlsx?villageId=${f.w.areas.villageA.id}` }),
+    other: (f) => ({ path: `/api/imports/households/template.xlsx?villageId=${f.w.areas.villageB.id}` }),
+  },
+  'POST /api/imports/households/preview': {
+    roles: managers,
+    own: (f) => ({ path: '/api/imports/households/preview', body: { villageId: f.w.areas.villageA.id, file: rosterCsv } }),
+    other: (f) => ({ path: '/api/imports/households/preview', body: { villageId: f.w.areas.villageB.id, file: rosterCsv } }),
+  },
+  'POST /api/imports/households': {
+    roles: managers,
+    own: (f) => ({ path: '/api/imports/households', body: { villageId: f.w.areas.villageA.id, file: rosterCsv } }),
+    other: (f) => ({ path: '/api/imports/households', body: { villageId: f.w.areas.villageB.id, file: rosterCsv } }),
+  },
+  'GET /api/imports/awards/template.xlsx': {
+    roles: managers,
+    own: (f) => ({ path: `/api/imports/awards/template.xlsx?villageId=${f.w.areas.villageA.id}` }),
+    other: (f) => ({ path: `/api/imports/awards/template.xlsx?villageId=${f.w.areas.villageB.id}` }),
+  },
+  'POST /api/imports/awards/preview': {
+    roles: managers,
+    own: (f) => ({ path: '/api/imports/awards/preview', body: { villageId: f.w.areas.villageA.id, occurredOn: today, file: scoreCsv(f.w.household.id) } }),
+    other: (f) => ({ path: '/api/imports/awards/preview', body: { villageId: f.w.areas.villageB.id, occurredOn: today, file: scoreCsv(f.w.otherHousehold.id) } }),
+  },
+  'POST /api/imports/awards': {
+    roles: managers,
+    own: (f) => ({ path: '/api/imports/awards', body: { villageId: f.w.areas.villageA.id, occurredOn: today, file: scoreCsv(f.w.household.id) } }),
+    other: (f) => ({ path: '/api/imports/awards', body: { villageId: f.w.areas.villageB.id, occurredOn: today, file: scoreCsv(f.w.otherHousehold.id) } }),
+  },
+  'GET /api/exports/households.xlsx': areaExport('households.xlsx', managers, ''),
+  'GET /api/exports/ledger.xlsx': areaExport('ledger.xlsx', boardStaff),
+  'GET /api/exports/awards.xlsx': areaExport('awards.xlsx', boardStaff, '&status=pending'),
+  'GET /api/exports/redemptions.xlsx': areaExport('redemptions.xlsx', storekeepers),
+  'GET /api/exports/movements.xlsx': areaExport('movements.xlsx', storekeepers),
+  'GET /api/exports/donations.xlsx': areaExport('donations.xlsx', storekeepers),
+  'GET /api/exports/leaderboard.xlsx': areaExport('leaderboard.xlsx', boardStaff),
+  'GET /api/exports/board.xlsx': areaExport('board.xlsx', boardStaff, '&period=2026-06&kind=red'),
+  'GET /api/dashboard': {
+    roles: boardStaff,
+    own: (f) => ({ path: `/api/dashboard?areaId=${f.w.areas.villageA.id}&period=2026` }),
+    other: (f) => ({ path: `/api/dashboard?areaId=${f.w.areas.villageB.id}&period=2026` }),
+  },
+  'GET /api/exports/dashboard.xlsx': areaExport('dashboard.xlsx', boardStaff, '&period=2026&chart=monthly'),
 };
+
+function areaExport(file: string, roles: Role[], extra = '&period=2026'): Spec {
+  return {
+    roles,
+    own: (f) => ({ path: `/api/exports/${file}?areaId=${f.w.areas.villageA.id}${extra}` }),
+    other: (f) => ({ path: `/api/exports/${file}?areaId=${f.w.areas.villageB.id}${extra}` }),
+  };
+}
 
 const usernameOf: Record<Role, string> = {
   county_admin: 'county',
