@@ -144,6 +144,11 @@ describe('household import', () => {
     const noHeader = await call(t, 'POST', '/api/imports/households/preview', { cookie: cadre, body: { villageId: w.areas.villageA.id, file: await xlsxFile([['a', 'b'], ['1', '2']]) } });
     expect(noHeader.status).toBe(400);
     expect(noHeader.body.error.code).toBe('missing_header');
+    const big = await call(t, 'POST', '/api/imports/households/preview', { cookie: cadre, body: { villageId: w.areas.villageA.id, file: { filename: 'a.xlsx', contentBase64: 'A'.repeat(1_200_000) } } });
+    expect(big.status).toBe(413);
+    expect(big.body.error.code).toBe('payload_too_large');
+    const sci = await call(t, 'POST', '/api/imports/households/preview', { cookie: cadre, body: { villageId: w.areas.villageA.id, file: csvFile([HEADER, ['钱十', '40号', '', '', '', '4.30721E+17', '']], 'utf8bom') } });
+    expect(sci.body.rows[0].errors[0].message).toMatch(/文本/);
     const pdf = await call(t, 'POST', '/api/imports/households/preview', { cookie: cadre, body: { villageId: w.areas.villageA.id, file: { filename: 'a.pdf', contentBase64: 'AAAA' } } });
     expect(pdf.status).toBe(400);
     const other = await call(t, 'POST', '/api/imports/households/preview', { cookie: cadre, body: { villageId: w.areas.villageB.id, file: await xlsxFile(clean) } });
