@@ -149,6 +149,13 @@ const en: typeof zhCN = {
     proxy: 'Proxy',
     categoryHistory: 'Category history',
     validFrom: 'Valid from',
+    change: {
+      categoryTitle: 'Change category',
+      memberTitle: 'Add member',
+      sameCategory: 'Choose a different category',
+      reasonHint: 'e.g. annual review, agreed by the villagers’ meeting',
+      proxyHint: 'May redeem for this household (proxy)',
+    },
     form: {
       villageRequired: 'Choose the village',
       nameRequired: "Enter the head's name",

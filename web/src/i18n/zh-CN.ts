@@ -147,6 +147,13 @@ export default {
     proxy: '代领人',
     categoryHistory: '类别变动',
     validFrom: '生效日期',
+    change: {
+      categoryTitle: '变更类别',
+      memberTitle: '添加家庭成员',
+      sameCategory: '请选择一个不同的类别',
+      reasonHint: '如：2026 年动态调整，经村民代表会议评议',
+      proxyHint: '可代本户到超市兑换（代领人）',
+    },
     form: {
       villageRequired: '请选择所在村',
       nameRequired: '请填写户主姓名',

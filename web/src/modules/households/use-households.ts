@@ -39,3 +39,16 @@ export function isValidIdNumber(raw: string): boolean {
   for (let i = 0; i < 17; i++) sum += Number(id[i]) * weights[i];
   return checks[sum % 11] === id[17];
 }
+
+export type ChangeCategoryBody = InferRequestType<(typeof api.households)[':id']['category']['$post']>['json'];
+export type MemberBody = InferRequestType<(typeof api.households)[':id']['members']['$post']>['json'];
+export type Relation = NonNullable<MemberBody['relation']>;
+export const relations: readonly Relation[] = ['spouse', 'child', 'parent', 'grandchild', 'sibling', 'other'];
+
+export function changeCategory(householdId: number, body: ChangeCategoryBody) {
+  return call(api.households[':id'].category.$post({ param: { id: String(householdId) }, json: body }));
+}
+
+export function addMember(householdId: number, body: MemberBody) {
+  return call(api.households[':id'].members.$post({ param: { id: String(householdId) }, json: body }));
+}
