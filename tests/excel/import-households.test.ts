@@ -83,6 +83,11 @@ describe('household import', () => {
     expect(t.db.select().from(households).where(eq(households.idNumber, id(1))).get()!.phone).toBe('13900002222');
     expect(t.db.select().from(households).where(eq(households.doorNo, '23号')).get()!.category).toBe('wubao');
     expect(t.db.select().from(householdMembers).all().filter((m) => m.name === '李秀英')).toHaveLength(1);
+
+    // A sheet with blank phone, group and category cells changes nothing it does not mention.
+    const sparse = [HEADER, ['王建国', '', '', '', '', id(1), '']];
+    const sparsePreview = await call(t, 'POST', '/api/imports/households/preview', { cookie: cadre, body: { villageId: w.areas.villageA.id, file: await xlsxFile(sparse) } });
+    expect(sparsePreview.body.rows[0].action).toBe('unchanged');
   });
 
   it('marks every error class on its row and writes nothing on confirm', async () => {

@@ -126,9 +126,9 @@ export function checkRoster(ctx: Pick<Ctx, 'db'>, village: AreaRow, sheet: Await
     const headNameRaw = cells['户主姓名'];
     if (!headNameRaw) errors.push({ field: '户主姓名', message: '缺少户主姓名' });
     const headName = headNameRaw ? field<string>('户主姓名', PersonName) : null;
-    const doorNo = field<string>('门牌号', DoorNo);
-    const phone = field<string>('手机号', Phone);
-    const idNumber = field<string>('身份证号', IdNumber);
+    let doorNo = field<string>('门牌号', DoorNo);
+    let phone = field<string>('手机号', Phone);
+    let idNumber = field<string>('身份证号', IdNumber);
     if (cells['身份证号'] && /E\+/i.test(cells['身份证号'])) {
       errors.splice(errors.length - 1, 1, { field: '身份证号', message: '身份证号被 Excel 当成了数字，请把该列设为「文本」格式后重新填写' });
     }
@@ -179,6 +179,12 @@ export function checkRoster(ctx: Pick<Ctx, 'db'>, village: AreaRow, sheet: Await
     let action: RosterRow['action'] = 'create';
     if (errors.length) action = 'error';
     else if (target) {
+      // A blank cell keeps what is registered: a sheet without phones must not erase them.
+      doorNo ??= target.doorNo;
+      phone ??= target.phone;
+      idNumber ??= target.idNumber;
+      if (!cells['村民小组']) groupId = target.groupId;
+      if (!cells['类别']) category = target.category;
       const same =
         target.headName === headName &&
         (target.doorNo ?? null) === doorNo &&
