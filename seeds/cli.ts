@@ -70,6 +70,7 @@ async function main() {
     writer: values.direct ? 'direct' : 'bulk',
     onProgress: (line) => console.log(line),
   });
+  console.log(`[seed] indexes built (${((Date.now() - started) / 1000).toFixed(1)} s since start)`);
   const counts = tableCounts(db);
   writeSeedAudit(db, now, 'generated', { households, months, villages: county.villages.length, townships: county.townshipIds.length, seed, now: now.toISOString(), ...counts });
   finishBulkLoad(db);

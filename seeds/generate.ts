@@ -291,6 +291,7 @@ class Generator {
     if (this.queue.length) throw new Error('generator left events behind');
     this.counts.households = this.out.households.length;
     if (this.counts.ledgerEntries !== chainHeadOf(this.db).lastEntryId) throw new Error('ledger count does not match the chain head');
+    this.log(`[seed] history written (${((Date.now() - started) / 1000).toFixed(1)} s); building indexes …`);
     return this.out;
   }
 
