@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { areas } from '../../db/schema';
-import { makeTestApp } from '../support/app';
+import { createApp } from '../../server/app';
+import { makeTestApp, testConfig } from '../support/app';
 import { call, login } from '../support/factories';
 import { makeBoardWorld } from './world';
 
@@ -165,13 +166,15 @@ describe('public endpoints', () => {
   it('answer without a login and refuse with 429 in the error shape past the per-IP limit', async () => {
     const t = makeTestApp();
     const b = await makeBoardWorld(t);
+    // Behind a trusted proxy, so X-Forwarded-For names the client.
+    const proxied = createApp({ db: t.db, config: { ...testConfig, trustProxy: true }, now: () => t.clock.now });
     const path = `/api/public/areas/${b.v}/notices`;
     let last = 0;
-    for (let i = 0; i < 601; i++) last = (await t.app.request(path, { headers: { 'x-forwarded-for': '10.0.0.9' } })).status;
+    for (let i = 0; i < 601; i++) last = (await proxied.request(path, { headers: { 'x-forwarded-for': '10.0.0.9' } })).status;
     expect(last).toBe(429);
-    const body = await (await t.app.request(path, { headers: { 'x-forwarded-for': '10.0.0.9' } })).json();
+    const body = await (await proxied.request(path, { headers: { 'x-forwarded-for': '10.0.0.9' } })).json();
     expect(body.error.code).toBe('too_many_requests');
-    expect((await t.app.request(path, { headers: { 'x-forwarded-for': '10.0.0.10' } })).status).toBe(200);
-    expect((await t.app.request(path, { method: 'POST', headers: { 'x-forwarded-for': '10.0.0.10' } })).status).toBe(404);
+    expect((await proxied.request(path, { headers: { 'x-forwarded-for': '10.0.0.10' } })).status).toBe(200);
+    expect((await proxied.request(path, { method: 'POST', headers: { 'x-forwarded-for': '10.0.0.10' } })).status).toBe(404);
   });
 });
