@@ -8,6 +8,8 @@ import { expirePoints } from './modules/ledger/expirePoints';
  * Background work, once a minute: post awards whose public notice has ended, and once per Shanghai day
  * expire points past their area's rule. Both are idempotent, so a restart or a second server is harmless.
  */
+const FIRST_TICK_DELAY_MS = 1000;
+
 export function startScheduler(db: Db, config: AppConfig): () => void {
   let expiredOn: string | null = null;
   const tick = () => {
@@ -23,8 +25,13 @@ export function startScheduler(db: Db, config: AppConfig): () => void {
       console.error('[jifen] scheduler:', err);
     }
   };
-  tick();
+  // The first pass can take seconds on a county's ledger: run it just after start-up, not before listening.
+  const first = setTimeout(tick, FIRST_TICK_DELAY_MS);
+  first.unref();
   const timer = setInterval(tick, 60_000);
   timer.unref();
-  return () => clearInterval(timer);
+  return () => {
+    clearTimeout(first);
+    clearInterval(timer);
+  };
 }
