@@ -1,7 +1,7 @@
 import { createApp } from 'vue';
 import App from './App.vue';
 import { router } from './router';
-import { i18n } from './i18n';
+import { i18n, initLocale } from './i18n';
 import { initElderly } from './ui/elderly';
 import { setUnauthorizedHandler } from './api/client';
 import { session } from './modules/auth/use-session';
@@ -15,5 +15,7 @@ setUnauthorizedHandler(() => {
   const here = router.currentRoute.value;
   if (!here.meta.public) void router.replace({ path: '/login', query: { next: here.fullPath } });
 });
-document.documentElement.lang = i18n.global.locale.value;
-createApp(App).use(i18n).use(router).mount('#app');
+void initLocale().finally(() => {
+  document.documentElement.lang = i18n.global.locale.value;
+  createApp(App).use(i18n).use(router).mount('#app');
+});
