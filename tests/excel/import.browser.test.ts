@@ -109,7 +109,7 @@ describe.skipIf(!existsSync(CHROMIUM))('roster import in a real browser', () => 
     await writeRoster(join(tmp, '名单-有错.xlsx'), withErrors);
     await writeRoster(join(tmp, '名单-改好.xlsx'), good);
 
-    const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+    const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true })).newPage();
     await page.goto(`${base}/login`);
     await page.locator('input').first().fill('cadre');
     await page.locator('input[type=password]').fill('jifen123');
@@ -135,5 +135,10 @@ describe.skipIf(!existsSync(CHROMIUM))('roster import in a real browser', () => 
     await page.locator('input[data-test=household-search], [data-test=household-search] input').first().fill('陈新民');
     await page.locator('.el-table').getByText('陈新民').waitFor(SLOW);
     expect(await page.locator('.el-table').getByText('清水路1号').count()).toBe(1);
+
+    // The roster comes back out as a spreadsheet download.
+    await page.goto(`${base}/console/exports`);
+    const [download] = await Promise.all([page.waitForEvent('download', SLOW), page.locator('[data-test=export-households]').click()]);
+    expect(download.suggestedFilename()).toMatch(/^农户名单-石门村-.*\.xlsx$/);
   }, 120_000);
 });

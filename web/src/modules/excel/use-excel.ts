@@ -29,17 +29,17 @@ function clean(query: Query): Record<string, string> {
 
 /** Typed URLs of every spreadsheet the server offers. */
 export const xlsxUrls = {
-  rosterTemplate: (q: Query) => api.imports.households['template.xlsx'].$url({ query: clean(q) }),
-  scoreTemplate: (q: Query) => api.imports.awards['template.xlsx'].$url({ query: clean(q) }),
-  households: (q: Query) => api.exports['households.xlsx'].$url({ query: clean(q) }),
-  ledger: (q: Query) => api.exports['ledger.xlsx'].$url({ query: clean(q) as { period: string } }),
-  awards: (q: Query) => api.exports['awards.xlsx'].$url({ query: clean(q) }),
-  redemptions: (q: Query) => api.exports['redemptions.xlsx'].$url({ query: clean(q) as { period: string } }),
-  movements: (q: Query) => api.exports['movements.xlsx'].$url({ query: clean(q) as { period: string } }),
-  donations: (q: Query) => api.exports['donations.xlsx'].$url({ query: clean(q) as { period: string } }),
-  leaderboard: (q: Query) => api.exports['leaderboard.xlsx'].$url({ query: clean(q) as { period: string } }),
-  board: (q: Query) => api.exports['board.xlsx'].$url({ query: clean(q) as unknown as InferRequestType<(typeof api.exports)['board.xlsx']['$get']>['query'] }),
-  dashboard: (q: Query) => api.exports['dashboard.xlsx'].$url({ query: clean(q) }),
+  rosterTemplate: (q: Query) => api.imports.households['template.xlsx'].$path({ query: clean(q) }),
+  scoreTemplate: (q: Query) => api.imports.awards['template.xlsx'].$path({ query: clean(q) }),
+  households: (q: Query) => api.exports['households.xlsx'].$path({ query: clean(q) }),
+  ledger: (q: Query) => api.exports['ledger.xlsx'].$path({ query: clean(q) as { period: string } }),
+  awards: (q: Query) => api.exports['awards.xlsx'].$path({ query: clean(q) }),
+  redemptions: (q: Query) => api.exports['redemptions.xlsx'].$path({ query: clean(q) as { period: string } }),
+  movements: (q: Query) => api.exports['movements.xlsx'].$path({ query: clean(q) as { period: string } }),
+  donations: (q: Query) => api.exports['donations.xlsx'].$path({ query: clean(q) as { period: string } }),
+  leaderboard: (q: Query) => api.exports['leaderboard.xlsx'].$path({ query: clean(q) as { period: string } }),
+  board: (q: Query) => api.exports['board.xlsx'].$path({ query: clean(q) as unknown as InferRequestType<(typeof api.exports)['board.xlsx']['$get']>['query'] }),
+  dashboard: (q: Query) => api.exports['dashboard.xlsx'].$path({ query: clean(q) }),
 };
 export type XlsxKind = keyof typeof xlsxUrls;
 
@@ -50,10 +50,10 @@ function filenameOf(disposition: string | null): string {
 }
 
 /** Fetches a spreadsheet and saves it; a refusal (too many rows, no access) comes back as an ApiError. */
-export async function downloadXlsx(url: URL): Promise<string> {
+export async function downloadXlsx(path: string): Promise<string> {
   let res: Response;
   try {
-    res = await fetch(url.pathname + url.search, { credentials: 'include' });
+    res = await fetch(path, { credentials: 'include' });
   } catch {
     throw new ApiError(0, 'network', '');
   }
