@@ -57,7 +57,7 @@ export interface XlsxFile {
   body: Buffer;
 }
 
-/** "农户名单-东村-2026-06-15.xlsx": what, where, when. */
+/** "积分流水-东村-2026-06-导出2026-07-01.xlsx": what, where, which period, when exported. */
 export function exportName(what: string, area: string, at: number, period?: string): string {
-  return `${[what, area, period].filter(Boolean).join('-')}-${shanghaiDay(at)}.xlsx`;
+  return `${[what, area, period].filter(Boolean).join('-')}-导出${shanghaiDay(at)}.xlsx`;
 }
