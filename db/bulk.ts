@@ -99,7 +99,6 @@ interface ScoreDelta {
  * flush; nothing else may write the ledger or stock of this database meanwhile.
  */
 export class BulkWriter implements HistoryWriter {
-  private readonly client: Database.Database;
   private readonly ledgerInsert: ChunkedInsert;
   private readonly movementInsert: ChunkedInsert;
   private readonly scoreUpsert: ChunkedInsert;
@@ -129,7 +128,7 @@ export class BulkWriter implements HistoryWriter {
   private nextMovementId: number | null = null;
 
   constructor(private readonly db: Db, chunk = 100) {
-    const c = (this.client = db.$client);
+    const c = db.$client;
     this.ledgerInsert = new ChunkedInsert(c, 'ledger_entries', LEDGER_COLUMNS, chunk);
     this.movementInsert = new ChunkedInsert(c, 'stock_movements', MOVEMENT_COLUMNS, chunk);
     this.scoreUpsert = new ChunkedInsert(c, 'household_period_scores', SCORE_COLUMNS, chunk, SCORE_UPSERT);
