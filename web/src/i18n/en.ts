@@ -344,6 +344,7 @@ const en: typeof zhCN = {
     redeem: 'Redeem ({points} pts)',
     redeeming: 'Redeeming…',
     retry: 'Connection lost – tap to retry (never charged twice)',
+    rescan: 'Scan a fresh code (cart kept)',
     confirmTitle: 'Confirm redemption',
     confirmMessage: '{n} items for {points} points; {after} points left afterwards.',
     confirmRedeem: 'Confirm',

@@ -342,6 +342,7 @@ export default {
     redeem: '确认兑换（{points} 分）',
     redeeming: '正在兑换…',
     retry: '网络中断，点此重试（不会重复扣分）',
+    rescan: '重新扫码（已选商品保留）',
     confirmTitle: '确认兑换',
     confirmMessage: '共 {n} 件，扣 {points} 分，兑换后余 {after} 分。',
     confirmRedeem: '确认',
