@@ -13,7 +13,10 @@ function monthsBetween(from: string, to: string): string[] {
     const key = `${y}-${String(m).padStart(2, '0')}`;
     out.push(key);
     if (key >= end) return out;
-    if (++m > 12) (m = 1), (y += 1);
+    if (++m > 12) {
+      m = 1;
+      y += 1;
+    }
   }
 }
 

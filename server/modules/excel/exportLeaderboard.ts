@@ -33,7 +33,10 @@ export async function exportLeaderboard(ctx: Ctx, query: ExportBoardQuery): Prom
   let rank = 0;
   let previous: number | null = null;
   const ranked = rows.map((r, i) => {
-    if (r.score !== previous) (rank = i + 1), (previous = r.score);
+    if (r.score !== previous) {
+      rank = i + 1;
+      previous = r.score;
+    }
     return { ...r, rank, shown: publicName(settings.maskMode, r.headName, r.doorNo) };
   });
   type R = (typeof ranked)[number];

@@ -70,7 +70,10 @@ export async function readTable(file: UploadedFile, opts: { requiredHeader: stri
     let any = false;
     headers.forEach((h, c) => {
       const v = (grid[i][c] ?? '').trim();
-      if (h && v) (cells[h] = v), (any = true);
+      if (h && v) {
+        cells[h] = v;
+        any = true;
+      }
     });
     if (any) rows.push({ row: i + 1, cells });
   }
