@@ -62,13 +62,15 @@ function addHouseholdAccount(db: Db, county: GeneratedCounty, passwordHash: stri
 function addOpenBusiness(db: Db, county: GeneratedCounty, demoHouseholdId: number, at: number): void {
   const village = county.villages[0];
   const today = shanghaiDay(at);
-  const recent = shanghaiDay(Math.max(at - 3 * DAY, Date.parse(`${today.slice(0, 8)}01T00:00:00+08:00`)));
+  const todayStart = Date.parse(`${today}T00:00:00+08:00`);
+  // Deeds come before their proposals: today's are proposed today, the notices' three days ago.
+  const recent = shanghaiDay(at - 3 * DAY);
   const others = village.households.map((h) => county.households[h]).filter((h) => h.id !== demoHouseholdId);
   const rule = (key: string): RuleInfo => county.rules.get(key)!;
   const householdUser = db.select({ id: users.id }).from(users).where(eq(users.username, 'household')).get()!;
   const insert = (householdId: number, r: RuleInfo, status: 'pending' | 'notice', occurredOn: string, memberName: string, note: string) => {
     const version = r.versions[r.versions.length - 1];
-    const proposedAt = status === 'pending' ? at - 2 * HOUR : at - 2 * DAY;
+    const proposedAt = status === 'pending' ? Math.max(todayStart, at - 2 * HOUR) : at - 2 * DAY;
     const reviewedAt = status === 'notice' ? at - DAY : null;
     return db
       .insert(awards)

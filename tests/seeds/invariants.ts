@@ -93,6 +93,12 @@ export function expectRecordsMatchLedger(db: Db): void {
     ),
   ).toEqual([]);
   expect(all(db, `SELECT l.id FROM ledger_entries l JOIN ledger_entries o ON o.id = l.reverses_id WHERE l.kind = 'reversal' AND (l.conduct_points != -o.conduct_points OR l.occurred_on != o.occurred_on)`)).toEqual([]);
+  // A deed happens before it is proposed, reviewed, on notice and posted.
+  const outOfOrder = all(db, 'SELECT id, occurred_on AS d, proposed_at AS p, reviewed_at AS r, notice_ends_at AS n, posted_at AS t FROM awards').filter((a) => {
+    const times = [Date.parse(`${a.d}T00:00:00+08:00`), a.p, a.r, a.n, a.t].filter((x) => x != null).map(Number);
+    return times.some((x, i) => i > 0 && x < times[i - 1]);
+  });
+  expect(outOfOrder.map((a) => a.id)).toEqual([]);
   // Monthly caps of rules hold (rejected proposals do not count).
   expect(
     all(
