@@ -67,9 +67,10 @@ describe('award import from a score sheet', () => {
       [null, '王芳', '8号', '庭院整洁', 5000], // 6 quantity out of range
       [null, '王芳', '8号', '见义勇为', 1], // 7 evidence required
       [w.household.id, null, null, '门前三包', 1], // 8 cap: 1 already + 1 = 2, fine
-      [w.household.id, null, null, '门前三包', 1], // 9 cap exceeded by the earlier row
+      [w.household.id, null, null, '门前三包', 1], // 9 same household and rule again
       [w.otherHousehold.id, null, null, '庭院整洁', 1], // 10 household of another village
       [null, '张三明', '8号', '庭院整洁', 1], // 11 name and door disagree
+      [null, '王芳', '8号', '门前三包', 3], // 12 monthly cap exceeded
     ];
     const body = { villageId: w.areas.villageA.id, occurredOn: '2026-06-10', file: await xlsxFile(rows) };
     const preview = await call(t, 'POST', '/api/imports/awards/preview', { cookie: cadre, body });
@@ -82,10 +83,11 @@ describe('award import from a score sheet', () => {
     expect(msg(6)).toMatch(/1 到 1000/);
     expect(msg(7)).toMatch(/佐证/);
     expect(msg(8)).toBe('');
-    expect(msg(9)).toMatch(/每户每月最多 2/);
+    expect(msg(9)).toMatch(/第 8 行已有同一细则/);
     expect(msg(10)).toMatch(/编号/);
     expect(msg(11)).toMatch(/不符/);
-    expect(preview.body.counts).toMatchObject({ propose: 1, error: 9 });
+    expect(msg(12)).toMatch(/每户每月最多 2/);
+    expect(preview.body.counts).toMatchObject({ propose: 1, error: 10 });
     const before = t.db.select().from(awards).all().length;
     const res = await call(t, 'POST', '/api/imports/awards', { cookie: cadre, body });
     expect(res.status).toBe(422);

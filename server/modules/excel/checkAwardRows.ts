@@ -119,6 +119,19 @@ export function checkScoreSheet(db: Db | Tx, village: AreaRow, sheet: SheetRow[]
     };
   });
 
+  // One household once per rule and sheet, as in a batch proposal; a second row is a slip of the pen.
+  const firstRow = new Map<string, number>();
+  for (const r of checked) {
+    if (r.action !== 'propose') continue;
+    const key = `${r.householdId}:${r.ruleId}`;
+    const first = firstRow.get(key);
+    if (first) {
+      r.errors.push({ field: '户主姓名', message: `该户在第 ${first} 行已有同一细则，请合并为一行并填写数量` });
+      r.action = 'error';
+      r.points = null;
+    } else firstRow.set(key, r.row);
+  }
+
   // Monthly caps count what is already proposed this month plus earlier rows of this sheet.
   const proposing = checked.filter((r) => r.action === 'propose');
   for (const ruleId of new Set(proposing.map((r) => r.ruleId!))) {
