@@ -85,6 +85,7 @@ describe('i18n', () => {
       areaKinds: ['county', 'township', 'village', 'group'],
       relations: ['head', 'spouse', 'child', 'parent', 'grandchild', 'sibling', 'other'],
       donorKinds: ['enterprise', 'organisation', 'unit', 'person'],
+      movementKinds: ['purchase', 'donation', 'redemption', 'loss', 'return'],
       'counter.problems': ['empty', 'insufficient_points', 'insufficient_stock', 'limit_exceeded'],
     };
     const missing: string[] = [];

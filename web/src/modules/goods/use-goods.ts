@@ -29,3 +29,11 @@ export function createGoods(body: CreateGoodsBody) {
 export function receiveStock(goodsId: number, body: StockBody) {
   return call(api.goods[':id'].stock.$post({ param: { id: String(goodsId) }, json: body }));
 }
+
+export type MovementRow = InferResponseType<(typeof api)['stock-movements']['$get'], 200>['items'][number];
+
+export function listMovements(query: { goodsId?: number; limit: number; offset: number }) {
+  const wire: { goodsId?: string; limit: string; offset: string } = { limit: String(query.limit), offset: String(query.offset) };
+  if (query.goodsId) wire.goodsId = String(query.goodsId);
+  return call(api['stock-movements'].$get({ query: wire }));
+}
