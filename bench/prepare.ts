@@ -25,6 +25,8 @@ export interface Fixture {
   readers: number[];
   /** One batch of pending award ids per approval run. */
   pendingBatches: number[][];
+  /** Twin batches (same households, rule and day) that the raw-SQL posting ceiling posts. */
+  twinBatches: number[][];
 }
 
 function actorOf(db: Db, userId: number, username: string, role: Actor['role'], areaId: number): Actor {
@@ -94,11 +96,13 @@ export async function prepare(file: string, opts: { approvalRuns: number; buyers
 
   const ctx: Ctx = { db, actor: proposer, now: new Date(), device: { ip: '127.0.0.1', userAgent: 'bench' }, config: { passSecret, scryptN: 1024, passTtlSeconds: 60, sessionTtlSeconds: 86400, cookieSecure: false } };
   const pendingBatches: number[][] = [];
+  const twinBatches: number[][] = [];
   for (let r = 0; r < opts.approvalRuns; r++) {
     const picked = households.slice(r * BATCH, (r + 1) * BATCH);
     if (picked.length < BATCH) throw new Error(`township ${town.id} has fewer than ${(r + 1) * BATCH} households`);
-    const res = proposeBatch(ctx, { ruleId: rule.id, occurredOn: shanghaiDay(now), items: picked.map((h) => ({ householdId: h.id, quantity: 1 })) });
-    pendingBatches.push(res.ids);
+    const propose = () => proposeBatch(ctx, { ruleId: rule.id, occurredOn: shanghaiDay(now), items: picked.map((h) => ({ householdId: h.id, quantity: 1 })) }).ids;
+    pendingBatches.push(propose());
+    twinBatches.push(propose());
   }
   db.$client.pragma('wal_checkpoint(TRUNCATE)');
   db.$client.close();
@@ -114,5 +118,6 @@ export async function prepare(file: string, opts: { approvalRuns: number; buyers
     buyers: buyers.map((b) => b.id),
     readers: households.slice(0, 5000).map((h) => h.id),
     pendingBatches,
+    twinBatches,
   };
 }
