@@ -344,6 +344,7 @@ const en: typeof zhCN = {
     stock: 'stock {n}',
     limitLeft: '{n} left this month',
     noGoods: 'No goods available',
+    reloadGoods: 'Reload goods',
     items: '{n} items',
     total: 'Total',
     after: '{n} left after',

@@ -342,6 +342,7 @@ export default {
     stock: '库存 {n}',
     limitLeft: '本月还可兑 {n}',
     noGoods: '没有可兑换的商品',
+    reloadGoods: '重新加载商品',
     items: '已选 {n} 件',
     total: '合计',
     after: '兑后余 {n}',
