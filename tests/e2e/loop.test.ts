@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core';
 import { blankY4m, qrToY4m } from './y4m';
 
@@ -68,8 +68,11 @@ describe.skipIf(!hasChromium)('the points loop in a real browser', () => {
 
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    server = spawn('npx', ['tsx', 'server/main.ts'], {
+    // `node --import tsx` is `npx tsx` in one process: no npx or tsx wrapper left running if a signal is not
+    // passed on. Its own process group, so teardown can stop everything it started.
+    server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
       cwd: root,
+      detached: true,
       env: { ...process.env, JIFEN_DB: join(tmp, 'e2e.db'), JIFEN_DEMO: '1', PORT: String(port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -99,10 +102,12 @@ describe.skipIf(!hasChromium)('the points loop in a real browser', () => {
 
   afterAll(async () => {
     await browser?.close().catch(() => undefined);
-    if (server && server.exitCode === null) {
-      server.kill('SIGTERM');
-      await new Promise((r) => setTimeout(r, 500));
-      if (server.exitCode === null) server.kill('SIGKILL');
+    if (server?.pid && server.exitCode === null) {
+      const group = -server.pid;
+      const exited = new Promise((r) => server.once('exit', r));
+      process.kill(group, 'SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 4000))]);
+      if (server.exitCode === null) process.kill(group, 'SIGKILL');
     }
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
@@ -148,6 +153,16 @@ describe.skipIf(!hasChromium)('the points loop in a real browser', () => {
   it(
     'cadre batch → reviewer approves → household shows code → clerk scans and redeems two goods → household sees the balance',
     async () => {
+      // On failure, leave what every open page showed and what the server said, for whoever reads the CI log.
+      onTestFailed(async () => {
+        const dir = join(root, 'tests/artifacts/e2e-failure');
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, 'server.log'), serverLog);
+        let n = 0;
+        for (const ctx of browser.contexts()) {
+          for (const page of ctx.pages()) await page.screenshot({ path: join(dir, `page-${++n}.png`) }).catch(() => undefined);
+        }
+      });
       // ---- Fixtures through the API: a rule and two goods of our own, notice days 0 so approval posts at once.
       const householdApi = await api('household');
       const me = (await (await householdApi.get('/api/auth/me')).json()) as { user: { householdId: number } };
