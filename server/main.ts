@@ -50,7 +50,9 @@ async function main() {
       await bootstrapCounty(db, { adminPassword: env.adminPassword, scryptN: config.scryptN });
     }
   }
-  const webRoot = process.env.JIFEN_NO_WEB === '1' ? null : await ensureWebBuilt();
+  // JIFEN_WEB_DIR serves a prebuilt copy as is (tests use a private build so a rebuild elsewhere cannot disturb them).
+  const webDir = process.env.JIFEN_WEB_DIR;
+  const webRoot = process.env.JIFEN_NO_WEB === '1' ? null : webDir ? resolve(webDir) : await ensureWebBuilt();
   const app = createApp({ db, config, webRoot });
   const stopScheduler = startScheduler(db, config);
   const server = serve({ fetch: app.fetch, port: env.port, hostname: process.env.HOST ?? '0.0.0.0' }, (info) => {

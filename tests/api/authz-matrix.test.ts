@@ -274,6 +274,7 @@ export const matrix: Record<string, Spec> = {
   },
   'GET /api/redemptions': { roles: all, own: () => ({ path: '/api/redemptions' }) },
   'GET /api/audit': { roles: ['county_admin', 'township_admin', 'village_cadre', 'reviewer'], own: () => ({ path: '/api/audit' }) },
+  'GET /api/public/areas': { roles: 'public', own: () => ({ path: '/api/public/areas' }) },
   'GET /api/public/areas/:id/leaderboard': { roles: 'public', own: (f) => ({ path: `/api/public/areas/${f.w.areas.townA.id}/leaderboard?period=2026` }) },
   'GET /api/public/households/:id/rank': { roles: 'public', own: (f) => ({ path: `/api/public/households/${f.w.household.id}/rank?period=2026` }) },
   'GET /api/public/chain-head': { roles: 'public', own: () => ({ path: '/api/public/chain-head' }) },

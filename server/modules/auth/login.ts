@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { sessions, users } from '../../../db/schema';
+import { areas, sessions, users } from '../../../db/schema';
 import { writeAudit } from '../../lib/audit';
 import type { PublicCtx } from '../../lib/context';
 import { Unauthorized } from '../../lib/errors';
@@ -54,5 +54,7 @@ export async function login(ctx: PublicCtx, body: LoginBody) {
     const actor = { userId: user.id, role: user.role, areaId: user.areaId };
     writeAudit(tx, { ...ctx, actor }, { entity: 'session', entityId: user.id, action: 'session.login', areaId: user.areaId });
   });
-  return { user: publicUser(user), token };
+  // The same shape as /auth/me, so a client can use either answer as its session.
+  const area = ctx.db.select({ name: areas.name, kind: areas.kind }).from(areas).where(eq(areas.id, user.areaId)).get();
+  return { user: { ...publicUser(user), areaName: area?.name ?? '', areaKind: area?.kind ?? 'village' }, token };
 }

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, like, or, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, like, or, sql, type SQL } from 'drizzle-orm';
 import { households } from '../../../db/schema';
 import type { Ctx } from '../../lib/context';
 import { getVillageInScope, villageIdsInScope } from '../../lib/scope';
@@ -35,7 +35,8 @@ export function listHouseholds(ctx: Ctx, query: ListHouseholdsQuery) {
     .select()
     .from(households)
     .where(where)
-    .orderBy(asc(households.villageId), asc(households.doorNo), asc(households.id))
+    // Shorter door numbers first puts 一组2号 before 一组10号 without engine-specific natural sorting.
+    .orderBy(asc(households.villageId), asc(households.groupId), asc(sql`length(${households.doorNo})`), asc(households.doorNo), asc(households.id))
     .limit(query.limit)
     .offset(query.offset)
     .all();

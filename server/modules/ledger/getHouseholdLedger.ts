@@ -1,8 +1,11 @@
 import { count, desc, eq } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import { ledgerEntries, rules } from '../../../db/schema';
 import type { Ctx } from '../../lib/context';
 import { getHouseholdInScope } from '../../lib/scope';
 import type { LedgerQuery } from './schemas';
+
+const reversal = alias(ledgerEntries, 'reversal');
 
 /** The household's balance and its ledger, newest first, with the rule behind each entry. */
 export function getHouseholdLedger(ctx: Ctx, householdId: number, query: LedgerQuery) {
@@ -24,9 +27,11 @@ export function getHouseholdLedger(ctx: Ctx, householdId: number, query: LedgerQ
       note: ledgerEntries.note,
       createdAt: ledgerEntries.createdAt,
       hash: ledgerEntries.hash,
+      reversedById: reversal.id,
     })
     .from(ledgerEntries)
     .leftJoin(rules, eq(rules.id, ledgerEntries.ruleId))
+    .leftJoin(reversal, eq(reversal.reversesId, ledgerEntries.id))
     .where(eq(ledgerEntries.householdId, householdId))
     .orderBy(desc(ledgerEntries.id))
     .limit(query.limit)

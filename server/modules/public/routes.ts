@@ -4,9 +4,13 @@ import { publicCtxOf, valid, type AppEnv } from '../../lib/http';
 import { IdParam } from '../../lib/params';
 import { getHouseholdRank } from './getHouseholdRank';
 import { getLeaderboard } from './getLeaderboard';
+import { listPublicAreas } from './listPublicAreas';
 import { LeaderboardQuery, RankQuery } from './schemas';
 
 export const publicRoutes = new Hono<AppEnv>()
+  .get('/public/areas', describeRoute({ tags: ['public'], summary: 'Townships and villages with public boards (no login)' }), (c) =>
+    c.json(listPublicAreas(publicCtxOf(c)), 200),
+  )
   .get(
     '/public/areas/:id/leaderboard',
     describeRoute({ tags: ['public'], summary: 'Conduct-score leaderboard of a village, township or county (no login)' }),
