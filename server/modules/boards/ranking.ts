@@ -7,7 +7,10 @@ export function withRanks<T>(rows: T[], value: (row: T) => number | string): Arr
   let previous: number | string | null = null;
   return rows.map((row, i) => {
     const v = value(row);
-    if (i === 0 || v !== previous) (rank = i + 1), (previous = v);
+    if (i === 0 || v !== previous) {
+      rank = i + 1;
+      previous = v;
+    }
     return { ...row, rank };
   });
 }

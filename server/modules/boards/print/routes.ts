@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { shanghaiDay } from '../../../../db/time';
 import { publicCtxOf, valid, type AppEnv } from '../../../lib/http';
 import { IdParam } from '../../../lib/params';
-import { BoardQuery, KindAreaParam, PublishedQuery, YearQuery } from '../schemas';
+import { BoardQuery, KindAreaParam, YearQuery } from '../schemas';
 import type { Html } from './layout';
 import { printDonations, printHonourRoll, printLive, printNotices, printPlaque, printPublication, printPublished, printVillagePlaques, type Printed } from './printPages';
 
