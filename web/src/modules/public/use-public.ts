@@ -1,6 +1,12 @@
 import type { InferResponseType } from 'hono/client';
 import { api, call } from '../../api/client';
 
+const areasRoute = api.public.areas;
+export type PublicArea = InferResponseType<typeof areasRoute.$get, 200>['items'][number];
+
+/** Townships and villages for the public area picker (no login). */
+export const listPublicAreas = () => call(areasRoute.$get());
+
 const boardRoute = api.public.areas[':id'].leaderboard;
 export type Leaderboard = InferResponseType<typeof boardRoute.$get, 200>;
 export type LeaderboardRow = Leaderboard['items'][number];
