@@ -108,7 +108,9 @@ export function createApp(deps: AppDeps) {
     }
     await next();
   });
-  app.use('/api/*', sessionMiddleware());
+  // Public boards never look at who is asking, so they skip the session lookup.
+  const session = sessionMiddleware();
+  app.use('/api/*', (c, next) => (c.req.path.startsWith('/api/public/') ? next() : session(c, next)));
   const publicLimit = publicRateLimit();
   app.use('/api/public/*', publicLimit);
   app.use('/print/*', publicLimit);

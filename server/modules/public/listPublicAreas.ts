@@ -8,7 +8,7 @@ export function listPublicAreas(ctx: PublicCtx) {
     .select({ id: areas.id, name: areas.name, kind: areas.kind, parentId: areas.parentId })
     .from(areas)
     .where(inArray(areas.kind, ['county', 'township', 'village']))
-    .orderBy(asc(areas.path))
+    .orderBy(asc(areas.parentId), asc(areas.id))
     .all();
   return { items };
 }
