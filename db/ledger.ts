@@ -30,8 +30,11 @@ export interface LedgerRow extends Required<NewLedgerEntry> {
   hash: string;
 }
 
-/** The fields a ledger hash covers, in a fixed order. Changing this breaks every existing chain. */
-export function ledgerHash(row: Omit<LedgerRow, 'hash' | 'note' | 'category' | 'createdBy'>): string {
+/**
+ * The fields a ledger hash covers: every column but the hash itself, in a fixed order, JSON-encoded so
+ * no field value can imitate a separator. Changing this breaks every existing chain.
+ */
+export function ledgerHash(row: Omit<LedgerRow, 'hash'>): string {
   const fields = [
     row.id,
     row.householdId,
@@ -41,14 +44,17 @@ export function ledgerHash(row: Omit<LedgerRow, 'hash' | 'note' | 'category' | '
     row.balanceAfter,
     row.conductPoints,
     row.occurredOn,
-    row.ruleId ?? '',
-    row.awardId ?? '',
-    row.redemptionId ?? '',
-    row.reversesId ?? '',
+    row.ruleId ?? null,
+    row.category ?? null,
+    row.awardId ?? null,
+    row.redemptionId ?? null,
+    row.reversesId ?? null,
+    row.note ?? null,
+    row.createdBy ?? null,
     row.createdAt,
     row.prevHash,
   ];
-  return createHash('sha256').update(fields.join('|')).digest('hex');
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }
 
 interface Statements {

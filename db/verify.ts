@@ -44,6 +44,9 @@ interface RawEntry {
   awardId: number | null;
   redemptionId: number | null;
   reversesId: number | null;
+  category: string | null;
+  note: string | null;
+  createdBy: number | null;
   createdAt: number;
   prevHash: string;
   hash: string;
@@ -55,7 +58,8 @@ function checkLedger(client: Database.Database): { balances: Map<number, number>
     .prepare(
       `SELECT id, household_id AS householdId, village_id AS villageId, kind, points, balance_after AS balanceAfter,
               conduct_points AS conductPoints, occurred_on AS occurredOn, rule_id AS ruleId, award_id AS awardId,
-              redemption_id AS redemptionId, reverses_id AS reversesId, created_at AS createdAt, prev_hash AS prevHash, hash
+              redemption_id AS redemptionId, reverses_id AS reversesId, category, note, created_by AS createdBy,
+              created_at AS createdAt, prev_hash AS prevHash, hash
          FROM ledger_entries ORDER BY id`,
     )
     .iterate() as IterableIterator<RawEntry>;

@@ -25,8 +25,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 /** Every invariant the ledger promises, checked straight from the tables. */
 export function checkInvariants(t: TestApp) {
   const q = <T>(query: ReturnType<typeof sql>) => t.db.all<T>(query);
-  const entries = q<{ id: number; householdId: number; villageId: number; kind: LedgerKind; points: number; balanceAfter: number; conductPoints: number; occurredOn: string; ruleId: number | null; awardId: number | null; redemptionId: number | null; reversesId: number | null; createdAt: number; prevHash: string; hash: string }>(
-    sql`SELECT id, household_id AS householdId, village_id AS villageId, kind, points, balance_after AS balanceAfter, conduct_points AS conductPoints, occurred_on AS occurredOn, rule_id AS ruleId, award_id AS awardId, redemption_id AS redemptionId, reverses_id AS reversesId, created_at AS createdAt, prev_hash AS prevHash, hash FROM ledger_entries ORDER BY id`,
+  const entries = q<{ id: number; householdId: number; villageId: number; kind: LedgerKind; points: number; balanceAfter: number; conductPoints: number; occurredOn: string; ruleId: number | null; awardId: number | null; redemptionId: number | null; reversesId: number | null; category: string | null; note: string | null; createdBy: number | null; createdAt: number; prevHash: string; hash: string }>(
+    sql`SELECT id, household_id AS householdId, village_id AS villageId, kind, points, balance_after AS balanceAfter, conduct_points AS conductPoints, occurred_on AS occurredOn, rule_id AS ruleId, award_id AS awardId, redemption_id AS redemptionId, reverses_id AS reversesId, category, note, created_by AS createdBy, created_at AS createdAt, prev_hash AS prevHash, hash FROM ledger_entries ORDER BY id`,
   );
   const running = new Map<number, number>();
   const scores = new Map<string, number>();

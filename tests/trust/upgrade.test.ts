@@ -56,7 +56,7 @@ function fillAsOldRelease(c: Database.Database) {
     id += 1;
     const balanceAfter = (balances.get(e.householdId) ?? 0) + e.points;
     balances.set(e.householdId, balanceAfter);
-    const row = { id, householdId: e.householdId, villageId: 3, kind: e.kind, points: e.points, balanceAfter, conductPoints: e.conductPoints, occurredOn: '2026-03-01', ruleId: e.ruleId ?? null, awardId: e.awardId ?? null, redemptionId: e.redemptionId ?? null, reversesId: null, createdAt: T + id, prevHash: prev };
+    const row = { id, householdId: e.householdId, villageId: 3, kind: e.kind, points: e.points, balanceAfter, conductPoints: e.conductPoints, occurredOn: '2026-03-01', ruleId: e.ruleId ?? null, awardId: e.awardId ?? null, redemptionId: e.redemptionId ?? null, reversesId: null, category: null, note: null, createdBy: null, createdAt: T + id, prevHash: prev };
     const hash = ledgerHash(row);
     c.prepare(
       `INSERT INTO ledger_entries (id, household_id, village_id, kind, points, balance_after, conduct_points, occurred_on, rule_id, award_id, redemption_id, reverses_id, created_at, prev_hash, hash)

@@ -57,6 +57,8 @@ describe('verifyDatabase', () => {
     ['an entry moved to another day', 'UPDATE ledger_entries SET occurred_on = \'2026-01-01\' WHERE id = 1', { what: 'hash', table: 'ledger_entries', rowId: 1 }],
     ['an entry deleted from the middle', 'DELETE FROM ledger_entries WHERE id = 2', { what: 'chain', table: 'ledger_entries', rowId: 3 }],
     ['the last entry deleted', 'DELETE FROM ledger_entries WHERE id = (SELECT MAX(id) FROM ledger_entries)', { what: 'chain', table: 'chain_head', rowId: 1 }],
+    ['the reason on an entry rewritten', "UPDATE ledger_entries SET note = '已核实' WHERE id = 1", { what: 'hash', table: 'ledger_entries', rowId: 1 }],
+    ['who made an entry rewritten', 'UPDATE ledger_entries SET created_by = 999 WHERE id = 2', { what: 'hash', table: 'ledger_entries', rowId: 2 }],
     ['a cached balance changed', 'UPDATE households SET balance = balance + 1', { what: 'balance', table: 'households', rowId: expect.any(Number) }],
     ['a cached stock changed', 'UPDATE goods SET stock = stock + 5 WHERE id = 1', { what: 'stock', table: 'goods', rowId: 1 }],
     ['a stock movement edited', 'UPDATE stock_movements SET quantity = quantity + 1 WHERE id = 1', { what: 'stock', table: 'stock_movements', rowId: 1 }],
@@ -79,7 +81,7 @@ describe('verifyDatabase', () => {
     if (!published.ok) throw new Error('setup failed');
     // Someone with the file rewrites entry 1's timestamp and re-hashes the whole chain after it.
     tamper(t, 'UPDATE ledger_entries SET created_at = created_at + 1 WHERE id = 1');
-    const rows = t.db.$client.prepare('SELECT id, household_id AS householdId, village_id AS villageId, kind, points, balance_after AS balanceAfter, conduct_points AS conductPoints, occurred_on AS occurredOn, rule_id AS ruleId, award_id AS awardId, redemption_id AS redemptionId, reverses_id AS reversesId, created_at AS createdAt FROM ledger_entries ORDER BY id').all() as Parameters<typeof ledgerHash>[0][];
+    const rows = t.db.$client.prepare('SELECT id, household_id AS householdId, village_id AS villageId, kind, points, balance_after AS balanceAfter, conduct_points AS conductPoints, occurred_on AS occurredOn, rule_id AS ruleId, award_id AS awardId, redemption_id AS redemptionId, reverses_id AS reversesId, category, note, created_by AS createdBy, created_at AS createdAt FROM ledger_entries ORDER BY id').all() as Parameters<typeof ledgerHash>[0][];
     let prev = GENESIS_HASH;
     for (const r of rows) {
       const hash = ledgerHash({ ...r, prevHash: prev });
