@@ -31,6 +31,10 @@ export function openDb({ file, migrate: runMigrations = true, readonly = false }
   client.pragma('busy_timeout = 5000');
   client.pragma('cache_size = -32000');
   const db = drizzle(client, { schema }) as Db;
+  // Write transactions take the write lock at BEGIN (IMMEDIATE): with deferred ones, two processes that
+  // both read first cannot both upgrade, and one fails with SQLITE_BUSY instead of waiting its turn.
+  const deferredByDefault = db.transaction.bind(db);
+  db.transaction = ((fn, config) => deferredByDefault(fn, { behavior: 'immediate', ...config })) as Db['transaction'];
   if (runMigrations && !readonly) migrate(db, { migrationsFolder });
   return db;
 }

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Db } from './client';
 
-type Runner = (body: () => unknown) => unknown;
+type Runner = Database.Transaction<(body: () => unknown) => unknown>;
 const runners = new WeakMap<Database.Database, Runner>();
 
 /**
@@ -16,5 +16,6 @@ export function inTransaction<T>(db: Db, body: () => T): T {
     run = db.$client.transaction((b: () => unknown) => b());
     runners.set(db.$client, run);
   }
-  return run(body) as T;
+  // IMMEDIATE takes the write lock up front, so a second process waits (busy_timeout) instead of failing mid-way.
+  return run.immediate(body) as T;
 }
