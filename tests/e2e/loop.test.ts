@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core';
+import { buildWebInto } from '../support/web-build';
 import { blankY4m, qrToY4m } from './y4m';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -62,9 +63,8 @@ describe.skipIf(!hasChromium)('the points loop in a real browser', () => {
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'jifen-e2e-'));
     mkdirSync(shots, { recursive: true });
-    // Build once, up front, so the server starts straight away instead of building on its own.
-    const { build } = await import('vite');
-    await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn' });
+    // Build once, up front, into our own directory: the server serves it as is and never builds on its own.
+    const webDir = await buildWebInto(join(tmp, 'web'));
 
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
@@ -73,7 +73,7 @@ describe.skipIf(!hasChromium)('the points loop in a real browser', () => {
     server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
       cwd: root,
       detached: true,
-      env: { ...process.env, JIFEN_DB: join(tmp, 'e2e.db'), JIFEN_DEMO: '1', PORT: String(port), HOST: '127.0.0.1' },
+      env: { ...process.env, JIFEN_DB: join(tmp, 'e2e.db'), JIFEN_WEB_DIR: webDir, JIFEN_DEMO: '1', PORT: String(port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     server.stdout?.on('data', (d: Buffer) => (serverLog += d.toString()));

@@ -4,7 +4,7 @@
  * the new households in the household list.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,6 +12,7 @@ import ExcelJS from 'exceljs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withIdChecksum } from '../../server/lib/identity';
+import { buildWebInto } from '../support/web-build';
 
 const CHROMIUM = '/usr/bin/chromium';
 const root = resolve(import.meta.dirname, '../..');
@@ -27,15 +28,6 @@ async function freePort(): Promise<number> {
       srv.close(() => ok(port));
     });
   });
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
 }
 
 async function writeRoster(file: string, rows: (string | null)[][]) {
@@ -57,16 +49,13 @@ describe.skipIf(!existsSync(CHROMIUM))('roster import in a real browser', () => 
 
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'jifen-import-'));
-    const index = join(root, 'dist/web/index.html');
-    if (!existsSync(index) || statSync(index).mtimeMs < newestMtime(join(root, 'web'))) {
-      const { build } = await import('vite');
-      await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn' });
-    }
+    // A private build, served as is: a rebuild of dist/web elsewhere cannot disturb this test.
+    const webDir = await buildWebInto(join(tmp, 'web'));
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     server = spawn('npx', ['tsx', 'server/main.ts'], {
       cwd: root,
-      env: { ...process.env, JIFEN_DB: join(tmp, 'demo.db'), JIFEN_DEMO: '1', JIFEN_SCRYPT_N: '1024', PORT: String(port), HOST: '127.0.0.1' },
+      env: { ...process.env, JIFEN_DB: join(tmp, 'demo.db'), JIFEN_WEB_DIR: webDir, JIFEN_DEMO: '1', JIFEN_SCRYPT_N: '1024', PORT: String(port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     server.stdout?.on('data', (d: Buffer) => (log += d.toString()));
