@@ -13,7 +13,9 @@ export interface BoardRow {
 }
 
 interface Statements {
-  board: Record<BoardScope, Database.Statement<[number, string, number], BoardRow>>;
+  board: Record<BoardScope, Database.Statement<[number, string, number, number], BoardRow>>;
+  total: Record<BoardScope, Database.Statement<[number, string], { n: number }>>;
+  aboveIn: Record<BoardScope, Database.Statement<[number, string, number], { n: number }>>;
   changes: Database.Statement<[], number>;
   version: Database.Statement<[], number>;
   household: Database.Statement<[number], { id: number; villagePath: string }>;
@@ -29,17 +31,22 @@ function statements(client: Database.Database): Statements {
   let s = cache.get(client);
   if (!s) {
     const board = (column: string) =>
-      client.prepare<[number, string, number], BoardRow>(
+      client.prepare<[number, string, number, number], BoardRow>(
         `SELECT s.household_id AS householdId, s.score, h.head_name AS headName, h.door_no AS doorNo, h.name_initials AS initials, v.name AS village
            FROM household_period_scores s
            JOIN households h ON h.id = s.household_id
            JOIN areas v ON v.id = s.village_id
           WHERE s.${column} = ? AND s.period = ?
           ORDER BY s.score DESC, h.name_initials ASC, h.id ASC
-          LIMIT ?`,
+          LIMIT ? OFFSET ?`,
       );
+    const total = (column: string) => client.prepare<[number, string], { n: number }>(`SELECT COUNT(*) AS n FROM household_period_scores WHERE ${column} = ? AND period = ?`);
+    const aboveIn = (column: string) =>
+      client.prepare<[number, string, number], { n: number }>(`SELECT COUNT(*) AS n FROM household_period_scores WHERE ${column} = ? AND period = ? AND score > ?`);
     s = {
       board: { village: board('village_id'), township: board('township_id'), county: board('county_id') },
+      total: { village: total('village_id'), township: total('township_id'), county: total('county_id') },
+      aboveIn: { village: aboveIn('village_id'), township: aboveIn('township_id'), county: aboveIn('county_id') },
       changes: client.prepare<[], number>('SELECT total_changes()').pluck(),
       version: client.prepare<[], number>('PRAGMA data_version').pluck(),
       household: client.prepare('SELECT h.id, a.path AS villagePath FROM households h JOIN areas a ON a.id = h.village_id WHERE h.id = ?'),
@@ -52,8 +59,14 @@ function statements(client: Database.Database): Statements {
   return s;
 }
 
-export function boardRows(db: Db, scope: BoardScope, areaId: number, period: string, limit: number): BoardRow[] {
-  return statements(db.$client).board[scope].all(areaId, period, limit);
+export function boardRows(db: Db, scope: BoardScope, areaId: number, period: string, limit: number, offset = 0): BoardRow[] {
+  return statements(db.$client).board[scope].all(areaId, period, limit, offset);
+}
+
+/** How many households a board has, and how many score above a given score (for the rank of a page's first row). */
+export function boardCounts(db: Db, scope: BoardScope, areaId: number, period: string, score: number | null): { total: number; above: number } {
+  const s = statements(db.$client);
+  return { total: s.total[scope].get(areaId, period)!.n, above: score === null ? 0 : s.aboveIn[scope].get(areaId, period, score)!.n };
 }
 
 // PRAGMA data_version costs ~10× total_changes(), so other connections' commits are looked for at most this often.

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import { areas } from '../../../db/schema';
-import { boardRows, changeStamp } from '../../../db/leaderboard';
+import { boardCounts, boardRows, changeStamp } from '../../../db/leaderboard';
 import type { PublicCtx } from '../../lib/context';
 import { NotFound } from '../../lib/errors';
 import { resolveSettings } from '../areas/resolveSettings';
@@ -18,17 +18,19 @@ function buildLeaderboard(ctx: PublicCtx, areaId: number, query: LeaderboardQuer
   const area = ctx.db.select().from(areas).where(eq(areas.id, areaId)).get();
   if (!area || area.kind === 'group') throw new NotFound('区域不存在');
   const settings = resolveSettings(ctx.db, area.path);
-  const rows = boardRows(ctx.db, area.kind, area.id, query.period, query.limit);
-  let rank = 0;
-  let previous: number | null = null;
+  const rows = boardRows(ctx.db, area.kind, area.id, query.period, query.limit, query.offset);
+  // A page that starts inside a tie must continue that tie's rank: rank = 1 + households scoring higher.
+  const counts = boardCounts(ctx.db, area.kind, area.id, query.period, rows[0]?.score ?? null);
+  let rank = counts.above + 1;
+  let previous: number | null = rows[0]?.score ?? null;
   const items = rows.map((r, i) => {
     if (r.score !== previous) {
-      rank = i + 1;
+      rank = query.offset + i + 1;
       previous = r.score;
     }
     return { rank, name: publicName(settings.maskMode, r.headName, r.doorNo), village: r.village, points: r.score };
   });
-  return { area: { id: area.id, name: area.name, kind: area.kind }, period: query.period, items };
+  return { area: { id: area.id, name: area.name, kind: area.kind }, period: query.period, items, total: counts.total, offset: query.offset };
 }
 
 /**
@@ -46,7 +48,7 @@ export function getLeaderboard(ctx: PublicCtx, areaId: number, query: Leaderboar
     cache.stamp = stamp;
     cache.boards.clear();
   }
-  const key = `${areaId}|${query.period}|${query.limit}`;
+  const key = `${areaId}|${query.period}|${query.limit}|${query.offset}`;
   let board = cache.boards.get(key);
   if (!board) {
     board = buildLeaderboard(ctx, areaId, query);
