@@ -174,13 +174,14 @@ describe.skipIf(!hasChromium)('the points loop in a real browser', () => {
       const townshipId = village.parentId!;
       const settings = await admin.patch(`/api/areas/${village.id}/settings`, { data: { noticeDays: 0 } });
       expect(settings.status(), await settings.text()).toBe(200);
-      // A fresh database per run, so a fixed name is unique and the screenshots stay comparable between runs.
-      const ruleName = 'E2E义务清扫';
+      // Names a village would use (they show in the README screenshots). A fresh database per run keeps them
+      // unique; the demo data has no rule or goods of these names, so each selector below finds only ours.
+      const ruleName = '清扫村道';
       const rule = await admin.post('/api/rules', { data: { areaId: village.id, category: 'public_welfare', name: ruleName, points: 5, unit: '次' } });
       expect(rule.status(), await rule.text()).toBe(201);
       for (const [name, price] of [
-        ['E2E香皂', 3],
-        ['E2E毛巾', 4],
+        ['香皂', 3],
+        ['牙刷', 4],
       ] as const) {
         const g = await admin.post('/api/goods', { data: { storeAreaId: village.id, name, price, unit: '件', stock: 50 } });
         expect(g.status(), await g.text()).toBe(201);
@@ -261,9 +262,11 @@ describe.skipIf(!hasChromium)('the points loop in a real browser', () => {
       await who.waitFor({ timeout: 30_000 });
       await expect.poll(() => who.innerText(), SLOW).toContain(household.headName);
       expect(Number(await clerk.locator('[data-test=counter-balance]').innerText())).toBe(balanceBefore);
-      await clerk.locator('.counter__filter').fill('E2E');
-      await clerk.locator('[data-goods="E2E香皂"] .van-stepper__plus').click();
-      await clerk.locator('[data-goods="E2E毛巾"] .van-stepper__plus').click();
+      // One through the shelf filter, one from the whole shelf.
+      await clerk.locator('.counter__filter').fill('香皂');
+      await clerk.locator('[data-goods="香皂"] .van-stepper__plus').click();
+      await clerk.locator('.counter__filter').fill('');
+      await clerk.locator('[data-goods="牙刷"] .van-stepper__plus').click();
       await expect.poll(async () => Number(await clerk.locator('[data-test=cart-total]').innerText()), SLOW).toBe(7);
       await shoot(clerk, 'counter-cart');
       // The first answer is lost on the way back (the server did charge): the clerk retries, and the
