@@ -1,5 +1,5 @@
 // ECharts, one chart type at a time: only the dashboard chunk imports this file.
-import { use } from 'echarts/core';
+import { use, type EChartsCoreOption } from 'echarts/core';
 import { BarChart, LineChart, PieChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
@@ -9,3 +9,12 @@ use([BarChart, LineChart, PieChart, GridComponent, LegendComponent, TooltipCompo
 
 export { VChart };
 export type { EChartsCoreOption as ChartOption } from 'echarts/core';
+
+/** One dashboard card: a chart (none for a plain table) and the numbers behind it, exported by `chart`. */
+export interface CardSpec {
+  chart: string;
+  title: string;
+  option?: EChartsCoreOption | null;
+  rows: Record<string, unknown>[];
+  columns: { prop: string; label: string; align?: 'left' | 'right' }[];
+}
