@@ -11,7 +11,8 @@ export function qrToY4m(text: string, opts: { width?: number; height?: number; f
   const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
   const size = qr.modules.size;
   const quiet = 4;
-  const scale = Math.max(1, Math.floor((Math.min(width, height) * 0.85) / (size + 2 * quiet)));
+  // Well inside the frame: Chromium may crop the fake camera to the aspect ratio the page asks for.
+  const scale = Math.max(1, Math.floor((Math.min(width, height) * 0.6) / (size + 2 * quiet)));
   const side = (size + 2 * quiet) * scale;
   const left = Math.floor((width - side) / 2);
   const top = Math.floor((height - side) / 2);
