@@ -13,7 +13,8 @@ import { appendLedgerEntry } from '../../db/ledger';
 import { call, grantPoints, login, makeHousehold, makeRule, makeWorld } from '../support/factories';
 
 const CHROMIUM = '/usr/bin/chromium';
-const shots = resolve(import.meta.dirname, '../../docs/screenshots');
+// Like the e2e run: artifacts by default, the committed copy only when asked (JIFEN_UPDATE_SCREENSHOTS=1).
+const shots = resolve(import.meta.dirname, process.env.JIFEN_UPDATE_SCREENSHOTS === '1' ? '../../docs/screenshots' : '../artifacts/screenshots');
 const SURNAMES = '赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜戚谢邹喻柏水窦章云苏潘葛奚范彭郎';
 const GIVEN = '建国秀英德明桂兰志强春花海燕';
 
