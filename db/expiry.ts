@@ -30,29 +30,20 @@ function toExpirable(r: Row) {
   return { householdId: r.householdId, points: Math.min(r.balance, Math.max(0, r.credits - r.debits)) };
 }
 
+// One query, filtered by village (the daily job) or by household (the household page).
+const expirableSql = (column: 'village_id' | 'household_id') =>
+  `SELECT l.household_id AS householdId,
+          COALESCE(SUM(CASE WHEN l.points > 0 AND l.created_at < ? THEN l.points ELSE 0 END), 0) AS credits,
+          COALESCE(SUM(CASE WHEN l.points < 0 THEN -l.points ELSE 0 END), 0) AS debits,
+          MAX(h.balance) AS balance
+     FROM ledger_entries l JOIN households h ON h.id = l.household_id
+    WHERE l.${column} = ?
+    GROUP BY l.household_id`;
+
 function statements(db: Db): Statements {
   let s = cache.get(db.$client);
   if (!s) {
-    s = {
-      expirable: db.$client.prepare(
-        `SELECT l.household_id AS householdId,
-                COALESCE(SUM(CASE WHEN l.points > 0 AND l.created_at < ? THEN l.points ELSE 0 END), 0) AS credits,
-                COALESCE(SUM(CASE WHEN l.points < 0 THEN -l.points ELSE 0 END), 0) AS debits,
-                MAX(h.balance) AS balance
-           FROM ledger_entries l JOIN households h ON h.id = l.household_id
-          WHERE l.village_id = ?
-          GROUP BY l.household_id`,
-      ),
-      one: db.$client.prepare(
-        `SELECT l.household_id AS householdId,
-                COALESCE(SUM(CASE WHEN l.points > 0 AND l.created_at < ? THEN l.points ELSE 0 END), 0) AS credits,
-                COALESCE(SUM(CASE WHEN l.points < 0 THEN -l.points ELSE 0 END), 0) AS debits,
-                MAX(h.balance) AS balance
-           FROM ledger_entries l JOIN households h ON h.id = l.household_id
-          WHERE l.household_id = ?
-          GROUP BY l.household_id`,
-      ),
-    };
+    s = { expirable: db.$client.prepare(expirableSql('village_id')), one: db.$client.prepare(expirableSql('household_id')) };
     cache.set(db.$client, s);
   }
   return s;

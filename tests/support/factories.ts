@@ -2,7 +2,8 @@ import { eq } from 'drizzle-orm';
 import { insertArea } from '../../db/areas';
 import type { Db } from '../../db/client';
 import { appendLedgerEntry } from '../../db/ledger';
-import { goods, households, rules, ruleVersions, users } from '../../db/schema';
+import { insertRule } from '../../db/rules';
+import { goods, households, rules, users } from '../../db/schema';
 import type { Role } from '../../db/schema/users';
 import { applyStockMovement } from '../../db/stock';
 import { nameInitials, withIdChecksum } from '../../server/lib/identity';
@@ -65,29 +66,7 @@ export function makeHousehold(db: Db, villageId: number, opts: Partial<typeof ho
 }
 
 export function makeRule(db: Db, areaId: number, opts: Partial<typeof rules.$inferInsert> = {}) {
-  const rule = db
-    .insert(rules)
-    .values({ areaId, category: 'hygiene', name: '庭院整洁', points: 5, unit: '次', createdAt: T0, updatedAt: T0, ...opts })
-    .returning()
-    .get();
-  const v = db
-    .insert(ruleVersions)
-    .values({
-      ruleId: rule.id,
-      version: 1,
-      category: rule.category,
-      name: rule.name,
-      points: rule.points,
-      unit: rule.unit,
-      monthlyCap: rule.monthlyCap,
-      evidenceRequired: rule.evidenceRequired,
-      blackList: rule.blackList,
-      createdAt: T0,
-    })
-    .returning()
-    .get();
-  db.update(rules).set({ currentVersionId: v.id }).where(eq(rules.id, rule.id)).run();
-  return { ...rule, currentVersionId: v.id };
+  return insertRule(db, { areaId, category: 'hygiene', name: '庭院整洁', points: 5, unit: '次', createdAt: T0, updatedAt: T0, ...opts }, null);
 }
 
 export function makeGoods(db: Db, storeAreaId: number, opts: { name?: string; price?: number; stock?: number; monthlyLimit?: number } = {}) {

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
-import { areas, rules, ruleVersions } from '../../../db/schema';
+import { recordRuleVersion } from '../../../db/rules';
+import { areas, rules } from '../../../db/schema';
 import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
 import { Invalid, NotFound } from '../../lib/errors';
@@ -15,28 +16,12 @@ export function updateRule(ctx: Ctx, ruleId: number, body: UpdateRuleBody) {
   if (next.blackList && next.points > 0) throw new Invalid('黑榜细则必须是扣分项');
   const at = ctx.now.getTime();
   return ctx.db.transaction((tx) => {
-    const version = tx
-      .insert(ruleVersions)
-      .values({
-        ruleId,
-        version: before.version + 1,
-        category: next.category,
-        name: next.name,
-        points: next.points,
-        unit: next.unit,
-        monthlyCap: next.monthlyCap,
-        evidenceRequired: next.evidenceRequired,
-        blackList: next.blackList,
-        createdBy: ctx.actor.userId,
-        createdAt: at,
-      })
-      .returning()
-      .get();
     tx.update(rules)
-      .set({ ...body, version: version.version, currentVersionId: version.id, updatedAt: at })
+      .set({ ...body, version: before.version + 1, updatedAt: at })
       .where(eq(rules.id, ruleId))
       .run();
-    const after = tx.select().from(rules).where(eq(rules.id, ruleId)).get()!;
+    const updated = tx.select().from(rules).where(eq(rules.id, ruleId)).get()!;
+    const after = { ...updated, currentVersionId: recordRuleVersion(tx, updated, ctx.actor.userId, at).id };
     writeAudit(tx, ctx, { entity: 'rule', entityId: ruleId, action: 'rule.update', areaId: before.areaId, before, after });
     return after;
   });
