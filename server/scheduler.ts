@@ -4,12 +4,12 @@ import type { AppConfig } from './lib/context';
 import { postDueAwards } from './modules/awards/postDueAwards';
 import { expirePoints } from './modules/ledger/expirePoints';
 
+const FIRST_TICK_DELAY_MS = 1000;
+
 /**
  * Background work, once a minute: post awards whose public notice has ended, and once per Shanghai day
  * expire points past their area's rule. Both are idempotent, so a restart or a second server is harmless.
  */
-const FIRST_TICK_DELAY_MS = 1000;
-
 export function startScheduler(db: Db, config: AppConfig): () => void {
   let expiredOn: string | null = null;
   const tick = () => {
