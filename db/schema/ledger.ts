@@ -9,7 +9,9 @@ export type LedgerKind = (typeof ledgerKinds)[number];
  * The only record of points. Append-only: triggers refuse UPDATE and DELETE.
  * `conductPoints` is this entry's effect on the conduct score (表现积分): awards and deductions
  * and their reversals count; redemptions, expiry and adjustments do not.
- * `hash` chains every entry to the one before it (one chain per database, ordered by id).
+ * `hash` chains every entry to the one before it in its village's chain (`chainId` = village id, `seq`
+ * 1, 2, 3 …). Entries written before chains were per village (`hashVersion` 1) have no chain id or seq:
+ * they form the old single chain, ordered by id, whose head is every village chain's genesis.
  */
 export const ledgerEntries = sqliteTable(
   'ledger_entries',
@@ -37,12 +39,17 @@ export const ledgerEntries = sqliteTable(
     createdAt: integer('created_at').notNull(),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
+    chainId: integer('chain_id'),
+    seq: integer('seq'),
+    // 1: the old single chain (kept verifiable as written); 2: per-village chains. The default only serves the upgrade.
+    hashVersion: integer('hash_version').notNull().default(1),
   },
   (t) => [
     index('ledger_household_idx').on(t.householdId, t.id),
     index('ledger_village_day_idx').on(t.villageId, t.occurredOn),
     // A second reversal of the same entry is impossible, even across processes.
     uniqueIndex('ledger_reverses_uq').on(t.reversesId),
+    uniqueIndex('ledger_chain_seq_uq').on(t.chainId, t.seq),
   ],
 );
 
@@ -72,9 +79,17 @@ export const householdPeriodScores = sqliteTable(
   ],
 );
 
-/** Single-row table holding the head of the ledger hash chain. */
-export const chainHead = sqliteTable('chain_head', {
-  id: integer('id').primaryKey(),
-  lastEntryId: integer('last_entry_id').notNull(),
-  hash: text('hash').notNull(),
+/**
+ * The head of each village's hash chain. Every write that reads then changes a village's state takes
+ * this row first (lockVillageChain), so on an engine with row locks it is the village lock.
+ * `genesisHash` is what entry 1 chains to: the head of the old single chain on an upgraded database,
+ * else 64 zeros.
+ */
+export const ledgerChains = sqliteTable('ledger_chains', {
+  villageId: integer('village_id')
+    .primaryKey()
+    .references(() => areas.id),
+  lastSeq: integer('last_seq').notNull(),
+  headHash: text('head_hash').notNull(),
+  genesisHash: text('genesis_hash').notNull(),
 });
