@@ -1,4 +1,4 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import { validator as openapiValidator } from 'hono-openapi';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { ValidationTargets } from 'hono';
@@ -6,6 +6,7 @@ import type { Db } from '../../db/client';
 import type { Role } from '../../db/schema/users';
 import type { Actor, AppConfig, Ctx, Device, PublicCtx } from './context';
 import { Forbidden, Invalid, Unauthorized } from './errors';
+import { findInvalidText, isValidText } from './text';
 
 export interface AppDeps {
   db: Db;
@@ -23,11 +24,31 @@ export interface AppEnv {
   };
 }
 
+/** Longest header value kept (UTF-16 units, as audit rows and sessions cut it): a User-Agent is a hint, not a document. */
+const MAX_HEADER_TEXT = 300;
+
+/**
+ * A client-written header made fit to store: invalid characters become U+FFFD and the value is
+ * capped without splitting a surrogate pair. Replaced rather than refused, because a login must not
+ * fail over a browser's odd User-Agent, and the audit row must still be written.
+ */
+export function storableHeader(value: string | undefined | null): string | null {
+  if (value == null) return null;
+  if (isValidText(value) && value.length <= MAX_HEADER_TEXT) return value;
+  let out = '';
+  for (const ch of value) {
+    const kept = isValidText(ch) ? ch : '\uFFFD';
+    if (out.length + kept.length > MAX_HEADER_TEXT) break;
+    out += kept;
+  }
+  return out;
+}
+
 export function deviceOf(c: Context<AppEnv>): Device {
   // X-Forwarded-For is anyone's to write; it names the client only behind a proxy we were told to trust.
   const forwarded = c.get('deps')?.config.trustProxy ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
   const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
-  return { ip: forwarded || incoming?.socket?.remoteAddress || null, userAgent: c.req.header('user-agent') ?? null };
+  return { ip: storableHeader(forwarded || incoming?.socket?.remoteAddress), userAgent: storableHeader(c.req.header('user-agent')) };
 }
 
 export function publicCtxOf(c: Context<AppEnv>): PublicCtx {
@@ -65,12 +86,31 @@ function describeIssues(issues: readonly StandardSchemaV1.Issue[]): string {
     .join('; ');
 }
 
-/** Validates one part of the request against a zod schema (also feeding the OpenAPI document). */
+function rejectInvalidText(value: unknown): void {
+  const field = findInvalidText(value);
+  if (field) throw new Invalid(`「${field}」含有无法识别的字符`, { path: field }, 'invalid_text');
+}
+
+/**
+ * Validates one part of the request against a zod schema (also feeding the OpenAPI document), then
+ * refuses any string in the parsed value that is not valid Unicode. Every route reads its input
+ * through here, so no route can store a lone surrogate that would break the ledger's hashes.
+ */
 export function valid<S extends StandardSchemaV1, T extends keyof ValidationTargets>(target: T, schema: S) {
-  return openapiValidator(target, schema, (result) => {
+  const inner = openapiValidator(target, schema, (result) => {
+    // The raw input first, so a bad character is named as such rather than as a failed pattern.
+    rejectInvalidText(result.data);
     if (!result.success) {
       const issues = result.error as readonly StandardSchemaV1.Issue[];
       throw new Invalid(`请求参数有误：${describeIssues(issues)}`, issues.map((i) => ({ path: i.path, message: i.message })));
     }
   });
+  const checked = (c: Parameters<typeof inner>[0], next: Next) =>
+    inner(c, async () => {
+      // And what the schema made of it: a transform that cuts a string can split a surrogate pair.
+      rejectInvalidText(c.req.valid(target as never));
+      await next();
+    });
+  // Keep the validator's typing and the OpenAPI metadata hono-openapi reads from the handler.
+  return Object.assign(checked, inner) as unknown as typeof inner;
 }

@@ -1,11 +1,9 @@
 import { z } from 'zod';
 import { boardKinds, reviewStatuses } from '../../../db/schema/boards';
 import { ruleCategories } from '../../../db/schema/rules';
-import { periodPattern } from '../../../db/time';
-import { Day, Paging } from '../../lib/params';
+import { Day, Paging, Period, Year as AnyYear } from '../../lib/params';
 
-export const Period = z.string().regex(periodPattern, 'period 应为 YYYY、YYYY-Qn 或 YYYY-MM');
-const Year = z.string().regex(/^\d{4}$/, '星级评定按年度：period 应为 YYYY');
+const Year = z.string().regex(/^\d{4}$/, '星级评定按年度：period 应为 YYYY').pipe(AnyYear);
 const Text = (label: string) =>
   z
     .string()
@@ -99,8 +97,8 @@ export const ListRectificationsQuery = z.object({
 });
 export type ListRectificationsQuery = z.infer<typeof ListRectificationsQuery>;
 
-export const YearQuery = z.object({ year: z.string().regex(/^\d{4}$/, 'year 应为 YYYY').optional() });
+export const YearQuery = z.object({ year: AnyYear.optional() });
 export type YearQuery = z.infer<typeof YearQuery>;
 
-export const DonationsQuery = z.object({ year: z.string().regex(/^\d{4}$/, 'year 应为 YYYY').optional(), ...Paging });
+export const DonationsQuery = z.object({ year: AnyYear.optional(), ...Paging });
 export type DonationsQuery = z.infer<typeof DonationsQuery>;

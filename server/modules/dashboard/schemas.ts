@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { periodPattern } from '../../../db/time';
+import { Period } from '../../lib/params';
 
 export const dashboardCharts = ['monthly', 'categories', 'participation', 'goods', 'stock', 'lowStock', 'donations'] as const;
 export type DashboardChart = (typeof dashboardCharts)[number];
@@ -7,7 +7,7 @@ export type DashboardChart = (typeof dashboardCharts)[number];
 export const DashboardQuery = z.object({
   areaId: z.coerce.number().int().positive().optional(),
   /** Defaults to the current year. */
-  period: z.string().regex(periodPattern, 'period 应为 YYYY、YYYY-Qn 或 YYYY-MM').optional(),
+  period: Period.optional(),
   lowStock: z.coerce.number().int().min(0).max(10_000).default(5),
 });
 export type DashboardQuery = z.infer<typeof DashboardQuery>;

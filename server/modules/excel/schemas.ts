@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { awardStatuses } from '../../../db/schema/awards';
-import { periodPattern } from '../../../db/time';
-import { Day } from '../../lib/params';
+import { Day, Period } from '../../lib/params';
 import { BoardKind, BoardQuery } from '../boards/schemas';
 
 /**
@@ -46,7 +45,6 @@ export const TemplateQuery = z.object({ villageId: z.coerce.number().int().posit
 export type TemplateQuery = z.infer<typeof TemplateQuery>;
 
 const AreaId = z.coerce.number().int().positive().optional();
-const Period = z.string().regex(periodPattern, 'period 应为 YYYY、YYYY-Qn 或 YYYY-MM');
 
 export const ExportAreaQuery = z.object({ areaId: AreaId });
 export type ExportAreaQuery = z.infer<typeof ExportAreaQuery>;
