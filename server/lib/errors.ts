@@ -63,3 +63,14 @@ export class TooManyRequests extends AppError {
     super(429, code, message);
   }
 }
+
+/** The server cannot take the request now (busy, disk full); Retry-After says when to try again. */
+export class ServiceUnavailable extends AppError {
+  constructor(
+    code: string,
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(503, code, message);
+  }
+}

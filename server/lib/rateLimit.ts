@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { rateLimiter } from 'hono-rate-limiter';
-import { TooManyRequests } from './errors';
+import { ServiceUnavailable, TooManyRequests } from './errors';
 import { deviceOf, type AppEnv } from './http';
 
 /**
@@ -17,4 +17,86 @@ export function publicRateLimit(limit = 600, windowMs = 60_000): MiddlewareHandl
       throw new TooManyRequests('访问过于频繁，请稍后再试');
     },
   });
+}
+
+export interface BudgetOptions {
+  /** Works running at once. */
+  maxInFlight: number;
+  /** Requests that may wait for a slot; beyond that they are refused at once. */
+  maxQueued: number;
+  /** How long a request may wait for a slot before it is refused. */
+  maxWaitMs: number;
+  /** Sent as Retry-After with the 503. */
+  retryAfterSeconds: number;
+}
+
+export interface Budget {
+  /** Runs `work` when a slot is free; throws 503 `busy` when none frees up in time. */
+  run<T>(work: () => Promise<T>): Promise<T>;
+  readonly inFlight: number;
+  readonly queued: number;
+  /** The most works ever in flight at once (for tests and the operator). */
+  readonly peakInFlight: number;
+}
+
+/**
+ * A global (not per-IP) limit on expensive work, so that many clients — each within its per-IP
+ * limit — cannot take the whole main thread from the counter. Waiters get their slot on a later
+ * turn of the event loop (setImmediate), so I/O such as health checks and redemptions is served
+ * between two renders rather than after the whole queue.
+ */
+export function concurrencyBudget(options: BudgetOptions): Budget {
+  let inFlight = 0;
+  let peakInFlight = 0;
+  const queue: Array<{ start: () => void; timer: NodeJS.Timeout }> = [];
+  const busy = () => new ServiceUnavailable('busy', '服务器繁忙，请稍后再试', options.retryAfterSeconds);
+
+  const acquire = (): Promise<void> | void => {
+    if (inFlight < options.maxInFlight) {
+      inFlight += 1;
+      peakInFlight = Math.max(peakInFlight, inFlight);
+      return;
+    }
+    if (queue.length >= options.maxQueued) throw busy();
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        start: resolve,
+        timer: setTimeout(() => {
+          queue.splice(queue.indexOf(waiter), 1);
+          reject(busy());
+        }, options.maxWaitMs),
+      };
+      queue.push(waiter);
+    });
+  };
+  // The slot passes straight to the next waiter, so a newcomer cannot jump the queue.
+  const release = () => {
+    const next = queue.shift();
+    if (!next) {
+      inFlight -= 1;
+      return;
+    }
+    clearTimeout(next.timer);
+    setImmediate(next.start);
+  };
+
+  return {
+    async run(work) {
+      await acquire();
+      try {
+        return await work();
+      } finally {
+        release();
+      }
+    },
+    get inFlight() {
+      return inFlight;
+    },
+    get queued() {
+      return queue.length;
+    },
+    get peakInFlight() {
+      return peakInFlight;
+    },
+  };
 }

@@ -160,10 +160,19 @@ export async function printHonourRoll(ctx: PublicCtx, areaId: number, year: stri
   };
 }
 
+const YIELD_AFTER_MS = 10;
+
 /** 门牌: one A4 plaque per household with its published stars and a QR code to its public star page. */
 export async function printPlaques(ctx: PublicCtx, householdIds: number[], year: string, origin: string): Promise<Html> {
   const plaques: Html[] = [];
+  let ranSince = performance.now();
   for (const id of householdIds) {
+    // A village's sheet costs ~1 ms a household (reads and QR drawing): health checks and the counter go in between.
+    // Each plaque reads its own household at once, and a sheet that saw a write is not cached (printCache).
+    if (performance.now() - ranSince > YIELD_AFTER_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      ranSince = performance.now();
+    }
     const s = getPublicHouseholdStars(ctx, id, year);
     const qr = await qrSvg(`${origin}/public/households/${id}/stars?year=${year}`);
     const stars = s.published?.stars ?? 0;

@@ -3,36 +3,64 @@ import { shanghaiDay } from '../../../../db/time';
 import { publicCtxOf, valid, type AppEnv } from '../../../lib/http';
 import { IdParam } from '../../../lib/params';
 import { BoardQuery, KindAreaParam, YearQuery } from '../schemas';
-import type { Html } from './layout';
+import { cachedPage } from './printCache';
 import { printDonations, printHonourRoll, printLive, printNotices, printPlaque, printPublication, printPublished, printVillagePlaques, type Printed } from './printPages';
 
 const origin = (c: Context<AppEnv>) => new URL(c.req.url).origin;
-const search = (c: Context<AppEnv>) => new URL(c.req.url).search;
 const thisYear = (c: Context<AppEnv>) => shanghaiDay(publicCtxOf(c).now.getTime()).slice(0, 4);
-const send = async (c: Context<AppEnv>, printed: Promise<Printed>) => {
-  const p = await printed;
-  return c.html((await p.page) as Html, p.status);
+
+/** The validated query, written back in a fixed order: junk parameters neither reach a QR code nor split the cache. */
+const canonicalSearch = (q: Record<string, unknown>) => {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v !== undefined) params.set(k, String(v));
+  const s = params.toString();
+  return s ? `?${s}` : '';
 };
 
-/** A4 print layouts of every board and notice (server-rendered HTML, no login, read-only). */
+/** `page` names the page and every parameter it is rendered from (the origin is added here). */
+const send = async (c: Context<AppEnv>, page: string, render: (ctx: ReturnType<typeof publicCtxOf>, origin: string) => Promise<Printed>) => {
+  const ctx = publicCtxOf(c);
+  const o = origin(c);
+  const printed = await cachedPage(ctx, `${o}|${page}`, () => render(ctx, o));
+  return c.body(printed.body, printed.status, { 'content-type': 'text/html; charset=UTF-8' });
+};
+
+/** A4 print layouts of every board and notice (server-rendered HTML, no login, read-only, cached until the data changes). */
 export const printRoutes = new Hono<AppEnv>()
-  .get('/publications/:id', valid('param', IdParam), (c) => send(c, printPublication(publicCtxOf(c), c.req.valid('param').id, origin(c))))
-  .get('/areas/:id/notices', valid('param', IdParam), (c) => send(c, printNotices(publicCtxOf(c), c.req.valid('param').id, origin(c))))
-  .get('/areas/:id/donations', valid('param', IdParam), valid('query', YearQuery), (c) =>
-    send(c, printDonations(publicCtxOf(c), c.req.valid('param').id, c.req.valid('query').year, origin(c))),
-  )
-  .get('/areas/:id/honour-roll', valid('param', IdParam), valid('query', YearQuery), (c) =>
-    send(c, printHonourRoll(publicCtxOf(c), c.req.valid('param').id, c.req.valid('query').year, origin(c))),
-  )
-  .get('/areas/:id/plaques', valid('param', IdParam), valid('query', YearQuery), (c) =>
-    send(c, printVillagePlaques(publicCtxOf(c), c.req.valid('param').id, c.req.valid('query').year ?? thisYear(c), origin(c))),
-  )
-  .get('/households/:id/plaque', valid('param', IdParam), valid('query', YearQuery), (c) =>
-    send(c, printPlaque(publicCtxOf(c), c.req.valid('param').id, c.req.valid('query').year ?? thisYear(c), origin(c))),
-  )
+  .get('/publications/:id', valid('param', IdParam), (c) => {
+    const { id } = c.req.valid('param');
+    return send(c, `publication|${id}`, (ctx, o) => printPublication(ctx, id, o));
+  })
+  .get('/areas/:id/notices', valid('param', IdParam), (c) => {
+    const { id } = c.req.valid('param');
+    return send(c, `notices|${id}`, (ctx, o) => printNotices(ctx, id, o));
+  })
+  .get('/areas/:id/donations', valid('param', IdParam), valid('query', YearQuery), (c) => {
+    const { id } = c.req.valid('param');
+    const { year } = c.req.valid('query');
+    return send(c, `donations|${id}|${year ?? ''}`, (ctx, o) => printDonations(ctx, id, year, o));
+  })
+  .get('/areas/:id/honour-roll', valid('param', IdParam), valid('query', YearQuery), (c) => {
+    const { id } = c.req.valid('param');
+    const { year } = c.req.valid('query');
+    return send(c, `honour-roll|${id}|${year ?? ''}`, (ctx, o) => printHonourRoll(ctx, id, year, o));
+  })
+  .get('/areas/:id/plaques', valid('param', IdParam), valid('query', YearQuery), (c) => {
+    const { id } = c.req.valid('param');
+    const year = c.req.valid('query').year ?? thisYear(c);
+    return send(c, `plaques|${id}|${year}`, (ctx, o) => printVillagePlaques(ctx, id, year, o));
+  })
+  .get('/households/:id/plaque', valid('param', IdParam), valid('query', YearQuery), (c) => {
+    const { id } = c.req.valid('param');
+    const year = c.req.valid('query').year ?? thisYear(c);
+    return send(c, `plaque|${id}|${year}`, (ctx, o) => printPlaque(ctx, id, year, o));
+  })
   .get('/areas/:id/:kind', valid('param', KindAreaParam), valid('query', BoardQuery), (c) => {
     const { id, kind } = c.req.valid('param');
-    const ctx = publicCtxOf(c);
-    if (kind === 'leaderboard' || kind === 'villages') return send(c, printLive(ctx, kind, id, c.req.valid('query'), origin(c), search(c)));
-    return send(c, printPublished(ctx, kind, id, c.req.valid('query').period, origin(c)));
+    const q = c.req.valid('query');
+    if (kind === 'leaderboard' || kind === 'villages') {
+      const search = canonicalSearch(q);
+      return send(c, `${kind}|${id}|${search}`, (ctx, o) => printLive(ctx, kind, id, q, o, search));
+    }
+    return send(c, `${kind}|${id}|${q.period}`, (ctx, o) => printPublished(ctx, kind, id, q.period, o));
   });
