@@ -82,7 +82,7 @@ describe('ledger properties', () => {
               expect(res.status).toBe(201);
             }
           } else if (o.kind === 'redeem' && households[o.household].villageId === w.areas.villageA.id) {
-            const pass = await call(t, 'POST', `/api/households/${households[o.household].id}/pass`, { cookie: await login(t, 'cadre') });
+            const pass = await call(t, 'POST', `/api/households/${households[o.household].id}/assisted-pass`, { cookie: await login(t, 'cadre'), body: { reason: '老人不会用手机' } });
             const res = await call(t, 'POST', '/api/redemptions', { cookie: clerkUser, headers: { 'idempotency-key': `prop-${Math.random()}` }, body: { code: pass.body.code, items: [{ goodsId: goods[o.goods].id, quantity: o.quantity }] } });
             expect([201, 422]).toContain(res.status);
           } else if (o.kind === 'stock') {

@@ -47,7 +47,7 @@ describe('backup and restore', () => {
         const h = w.households[i % w.households.length];
         const a = await cadre.request('POST', '/api/awards', { householdId: h.id, ruleId: w.rule.id, quantity: 1, occurredOn: '2026-03-01' });
         await reviewer.request('POST', `/api/awards/${a.body.id}/approve`);
-        const pass = await cadre.request('POST', `/api/households/${h.id}/pass`);
+        const pass = await cadre.request('POST', `/api/households/${h.id}/assisted-pass`, { reason: '老人不会用手机' });
         await clerk.request('POST', '/api/redemptions', { code: pass.body.code, items: [{ goodsId: w.goods.id, quantity: 1 }] }, { 'idempotency-key': `backup-load-${i}` });
         writes += 1;
       }

@@ -109,7 +109,7 @@ async function fuzzWorld(): Promise<{ t: TestApp; cookies: Record<string, string
   await call(t, 'POST', '/api/awards/2/reject', { cookie: cookies.reviewer, body: { reason: '重复' } });
   const card = await call(t, 'POST', `/api/households/${w.household.id}/cards`, { cookie: cookies.cadre, body: { pin: '2468' } });
   hints.code = [card.body.code];
-  const pass = await call(t, 'POST', `/api/households/${w.household.id}/pass`, { cookie: cookies.cadre });
+  const pass = await call(t, 'POST', `/api/households/${w.household.id}/assisted-pass`, { cookie: cookies.cadre, body: { reason: '老人不会用手机' } });
   await call(t, 'POST', '/api/redemptions', { cookie: cookies.clerk, headers: { 'idempotency-key': 'fuzz-setup-1' }, body: { code: pass.body.code, items: [{ goodsId: w.soap.id, quantity: 1 }] } });
   return { t, cookies };
 }

@@ -29,7 +29,7 @@ async function setup(opts: { balance: number; stock: number; price: number }) {
 async function passes(cadre: HttpClient, householdId: number, n: number): Promise<string[]> {
   const codes: string[] = [];
   for (let i = 0; i < n; i += 1) {
-    const r = await cadre.request('POST', `/api/households/${householdId}/pass`);
+    const r = await cadre.request('POST', `/api/households/${householdId}/assisted-pass`, { reason: '老人不会用手机' });
     expect(r.status).toBe(201);
     codes.push(r.body.code);
   }

@@ -21,7 +21,7 @@ async function busyWorld(t: TestApp = makeTestApp()) {
   const deduction = await call(t, 'POST', '/api/awards', { cookie: cadre, body: { householdId: w.household.id, ruleId: w.deduction.id, quantity: 1, occurredOn: '2026-06-01' } });
   const posted = await call(t, 'POST', `/api/awards/${deduction.body.id}/approve`, { cookie: reviewer });
   await call(t, 'POST', '/api/awards/batch', { cookie: cadre, body: { ruleId: w.rule.id, occurredOn: '2026-06-02', items: [{ householdId: w.household.id, quantity: 2 }] } });
-  const pass = await call(t, 'POST', `/api/households/${w.household.id}/pass`, { cookie: cadre });
+  const pass = await call(t, 'POST', `/api/households/${w.household.id}/assisted-pass`, { cookie: cadre, body: { reason: '老人不会用手机' } });
   const redeemed = await call(t, 'POST', '/api/redemptions', { cookie: clerk, headers: { 'idempotency-key': 'verify-0001' }, body: { code: pass.body.code, items: [{ goodsId: w.oil.id, quantity: 1 }] } });
   expect(redeemed.status).toBe(201);
   const reversed = await call(t, 'POST', `/api/ledger/${posted.body.ledgerEntryId}/reverse`, { cookie: township, body: { reason: '误扣' } });

@@ -1,9 +1,11 @@
 import { and, count, desc, eq, inArray, or, isNull } from 'drizzle-orm';
 import { areas, auditLog, users } from '../../../db/schema';
 import type { Ctx } from '../../lib/context';
+import { seesPersonalData } from '../households/present';
+import { maskPersonal } from './maskPersonal';
 import type { ListAuditQuery } from './schemas';
 
-/** Audit rows about areas at or below the actor's area. */
+/** Audit rows about areas at or below the actor's area; phone and ID numbers masked unless the reader may see them in full on the household itself. */
 export function listAudit(ctx: Ctx, query: ListAuditQuery) {
   const areaIds = ctx.db
     .select({ id: areas.id, path: areas.path })
@@ -41,7 +43,16 @@ export function listAudit(ctx: Ctx, query: ListAuditQuery) {
     .limit(query.limit)
     .offset(query.offset)
     .all()
-    .map((r) => ({ ...r, before: r.before ? (JSON.parse(r.before) as unknown) : null, after: r.after ? (JSON.parse(r.after) as unknown) : null }));
+    .map((r) => {
+      // The household routes decide who sees personal data; the audit log shows no more than they do.
+      const full = seesPersonalData(ctx.actor, r.entity === 'household' ? Number(r.entityId) : -1);
+      const show = (json: string | null) => {
+        if (!json) return null;
+        const value = JSON.parse(json) as unknown;
+        return full ? value : maskPersonal(value);
+      };
+      return { ...r, before: show(r.before), after: show(r.after) };
+    });
   const total = ctx.db.select({ n: count() }).from(auditLog).where(where).get()?.n ?? 0;
   return { items, total };
 }

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { areas, awards, objections } from '../../../db/schema';
 import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
-import { Conflict, NotFound } from '../../lib/errors';
+import { Conflict, Forbidden, NotFound } from '../../lib/errors';
 import { pathWithin } from '../../lib/scope';
 import { postAward } from './postAward';
 import type { ResolveObjectionBody } from './schemas';
@@ -20,6 +20,9 @@ export function resolveObjection(ctx: Ctx, objectionId: number, body: ResolveObj
     .where(eq(objections.id, objectionId))
     .get();
   if (!row || !pathWithin(ctx.actor, row.villagePath)) throw new NotFound('异议不存在');
+  // Judging an objection to one's own proposal, or one's own objection, would make one person both sides.
+  if (row.award.proposedBy === ctx.actor.userId) throw new Forbidden('不能处理针对自己提交的申报的异议', 'own_proposal');
+  if (row.objection.userId === ctx.actor.userId) throw new Forbidden('不能处理自己提出的异议', 'own_objection');
   const at = ctx.now.getTime();
   return ctx.db.transaction((tx) => {
     const changed = tx

@@ -1,19 +1,40 @@
 import QRCode from 'qrcode';
+import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
-import { Unprocessable } from '../../lib/errors';
+import { NotFound, Unprocessable } from '../../lib/errors';
 import { getHouseholdInScope } from '../../lib/scope';
 import { createPassToken } from './passToken';
 
-/**
- * A one-time code for the counter, valid for a minute. Several may be live at once (two phones in one
- * family); each can be spent once. Nothing is stored until it is spent.
- */
-export async function issuePass(ctx: Ctx, householdId: number) {
+async function passFor(ctx: Ctx, householdId: number, audit: { action: string; after: Record<string, unknown> }) {
   const h = getHouseholdInScope(ctx, householdId);
   if (h.status !== 'active') throw new Unprocessable('household_archived', '该农户已注销');
   const expiresAt = ctx.now.getTime() + ctx.config.passTtlSeconds * 1000;
-  const { token } = createPassToken(ctx.config.passSecret, h.id, expiresAt);
-  const svg = await QRCode.toString(token, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
   // The token carries expiry in whole seconds; report the same instant the server will enforce.
-  return { code: token, expiresAt: Math.floor(expiresAt / 1000) * 1000, ttlSeconds: ctx.config.passTtlSeconds, svg };
+  const expiresAtSecond = Math.floor(expiresAt / 1000) * 1000;
+  const { token } = createPassToken(ctx.config.passSecret, h.id, expiresAt);
+  // The row names who asked for a code and when, never the code: an audit reader must not be able to spend it.
+  ctx.db.transaction((tx) => {
+    writeAudit(tx, ctx, { entity: 'household', entityId: h.id, action: audit.action, areaId: h.villageId, after: { ...audit.after, expiresAt: expiresAtSecond } });
+  });
+  const svg = await QRCode.toString(token, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
+  return { code: token, expiresAt: expiresAtSecond, ttlSeconds: ctx.config.passTtlSeconds, svg };
+}
+
+/**
+ * A one-time code for the counter, valid for a minute, asked for by the household's own account (which
+ * the household or its named proxy holds). Several may be live at once (two phones in one family); each
+ * can be spent once. Nothing but the audit row is stored until it is spent.
+ */
+export async function issuePass(ctx: Ctx, householdId: number) {
+  // Only the household itself: staff reach a household's code only through the assisted path below.
+  if (ctx.actor.role !== 'household' || ctx.actor.householdId !== householdId) throw new NotFound('农户不存在');
+  return { ...(await passFor(ctx, householdId, { action: 'household.pass', after: { assisted: false } })), assisted: false as const };
+}
+
+/**
+ * 代为出示: a village cadre shows the code for a household that cannot (no phone, bedridden). The reason
+ * is required, audited, and shown to the household on its own page with the cadre's name.
+ */
+export async function issueAssistedPass(ctx: Ctx, householdId: number, reason: string) {
+  return { ...(await passFor(ctx, householdId, { action: 'household.assisted_pass', after: { assisted: true, reason } })), assisted: true as const };
 }

@@ -3,18 +3,26 @@ import { describeRoute } from 'hono-openapi';
 import { allRoles, allow, ctxOf, valid, type AppEnv } from '../../lib/http';
 import { Invalid } from '../../lib/errors';
 import { IdParam } from '../../lib/params';
-import { issuePass } from './issuePass';
+import { issueAssistedPass, issuePass } from './issuePass';
 import { listRedemptions } from './listRedemptions';
 import { lookupCode } from './lookupCode';
 import { issueCard, revokeCard, unlockCard } from './manageCard';
 import { redeem } from './redeem';
-import { IdempotencyKey, IssueCardBody, ListRedemptionsQuery, LookupBody, RedeemBody } from './schemas';
+import { AssistedPassBody, IdempotencyKey, IssueCardBody, ListRedemptionsQuery, LookupBody, RedeemBody } from './schemas';
 
 const cadres = ['county_admin', 'township_admin', 'village_cadre'] as const;
 
 export const counterRoutes = new Hono<AppEnv>()
-  .post('/households/:id/pass', describeRoute({ tags: ['counter'], summary: 'A one-time QR code for the counter (60 s)' }), allow('household', 'village_cadre'), valid('param', IdParam), async (c) =>
+  .post('/households/:id/pass', describeRoute({ tags: ['counter'], summary: "A one-time QR code for the counter (60 s), for the household's own account" }), allow('household'), valid('param', IdParam), async (c) =>
     c.json(await issuePass(ctxOf(c), c.req.valid('param').id), 201),
+  )
+  .post(
+    '/households/:id/assisted-pass',
+    describeRoute({ tags: ['counter'], summary: 'A cadre shows the code for a household (reason required; audited and shown to the household)' }),
+    allow('village_cadre'),
+    valid('param', IdParam),
+    valid('json', AssistedPassBody),
+    async (c) => c.json(await issueAssistedPass(ctxOf(c), c.req.valid('param').id, c.req.valid('json').reason), 201),
   )
   .post(
     '/households/:id/cards',

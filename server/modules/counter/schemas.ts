@@ -37,3 +37,7 @@ export const ListRedemptionsQuery = z.object({
   ...Paging,
 });
 export type ListRedemptionsQuery = z.infer<typeof ListRedemptionsQuery>;
+
+/** Why a cadre shows a household's code for it; the household reads this on its own page. */
+export const AssistedPassBody = z.object({ reason: z.string().trim().min(2, '请写明代为出示的原因').max(200) });
+export type AssistedPassBody = z.infer<typeof AssistedPassBody>;

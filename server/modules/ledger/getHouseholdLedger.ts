@@ -3,11 +3,12 @@ import { alias } from 'drizzle-orm/sqlite-core';
 import { ledgerEntries, rules } from '../../../db/schema';
 import type { Ctx } from '../../lib/context';
 import { getHouseholdInScope } from '../../lib/scope';
+import { householdNotices } from './householdNotices';
 import type { LedgerQuery } from './schemas';
 
 const reversal = alias(ledgerEntries, 'reversal');
 
-/** The household's balance and its ledger, newest first, with the rule behind each entry. */
+/** The household's balance and its ledger, newest first, with the rule behind each entry, and what staff did to its code, cards and account. */
 export function getHouseholdLedger(ctx: Ctx, householdId: number, query: LedgerQuery) {
   const h = getHouseholdInScope(ctx, householdId);
   const items = ctx.db
@@ -38,5 +39,5 @@ export function getHouseholdLedger(ctx: Ctx, householdId: number, query: LedgerQ
     .offset(query.offset)
     .all();
   const total = ctx.db.select({ n: count() }).from(ledgerEntries).where(eq(ledgerEntries.householdId, householdId)).get()?.n ?? 0;
-  return { householdId, balance: h.balance, items, total };
+  return { householdId, balance: h.balance, items, total, notices: householdNotices(ctx, householdId) };
 }

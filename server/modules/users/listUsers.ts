@@ -1,6 +1,7 @@
 import { and, asc, count, eq, like, or } from 'drizzle-orm';
 import { areas, users } from '../../../db/schema';
 import type { Ctx } from '../../lib/context';
+import { mayManage } from './policy';
 import type { ListUsersQuery } from './schemas';
 
 export function listUsers(ctx: Ctx, query: ListUsersQuery) {
@@ -16,6 +17,7 @@ export function listUsers(ctx: Ctx, query: ListUsersQuery) {
       role: users.role,
       areaId: users.areaId,
       areaName: areas.name,
+      areaPath: areas.path,
       householdId: users.householdId,
       active: users.active,
     })
@@ -25,7 +27,9 @@ export function listUsers(ctx: Ctx, query: ListUsersQuery) {
     .orderBy(asc(areas.path), asc(users.username))
     .limit(query.limit)
     .offset(query.offset)
-    .all();
+    .all()
+    // The screen offers reset and disable only where the server would allow them.
+    .map(({ areaPath, ...u }) => ({ ...u, manageable: mayManage(ctx.actor, { role: u.role, areaPath }) }));
   const total = ctx.db.select({ n: count() }).from(users).innerJoin(areas, eq(areas.id, users.areaId)).where(where).get()?.n ?? 0;
   return { items, total };
 }

@@ -32,3 +32,6 @@ export type UpdateUserBody = z.infer<typeof UpdateUserBody>;
 
 export const ListUsersQuery = z.object({ q: z.string().max(64).optional(), ...Paging });
 export type ListUsersQuery = z.infer<typeof ListUsersQuery>;
+
+export const ChangeOwnPasswordBody = z.object({ currentPassword: z.string().min(1).max(200), newPassword: Password });
+export type ChangeOwnPasswordBody = z.infer<typeof ChangeOwnPasswordBody>;

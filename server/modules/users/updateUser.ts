@@ -5,22 +5,23 @@ import type { Ctx } from '../../lib/context';
 import { Forbidden, Invalid, NotFound } from '../../lib/errors';
 import { hashPassword } from '../../lib/password';
 import { pathWithin } from '../../lib/scope';
-import { assignableRoles, roleAreaKinds } from './roleRank';
+import { mayManage, roleAreaKinds } from './policy';
 import type { UpdateUserBody } from './schemas';
 
-/** Changing role or password, or deactivating, ends the user's sessions at once. */
+/**
+ * Changes an account the actor manages (never its own, a peer's or a higher one's). Changing role or
+ * password, or deactivating, ends the user's sessions at once.
+ */
 export async function updateUser(ctx: Ctx, userId: number, body: UpdateUserBody) {
   const row = ctx.db.select({ user: users, areaPath: areas.path, areaKind: areas.kind }).from(users).innerJoin(areas, eq(areas.id, users.areaId)).where(eq(users.id, userId)).get();
   if (!row || !pathWithin(ctx.actor, row.areaPath)) throw new NotFound('账号不存在');
-  const self = userId === ctx.actor.userId;
-  if (!self && !assignableRoles[ctx.actor.role].includes(row.user.role)) throw new Forbidden('不能修改该账号');
+  if (userId === ctx.actor.userId) throw new Forbidden('自己的账号请在“修改密码”中修改，不能在这里更改', 'own_account');
+  if (!mayManage(ctx.actor, { role: row.user.role, areaPath: row.areaPath })) throw new Forbidden('不能管理该账号', 'role_not_allowed');
   if (body.role !== undefined) {
-    if (self) throw new Forbidden('不能修改自己的角色');
-    if (!assignableRoles[ctx.actor.role].includes(body.role)) throw new Forbidden('不能授予该角色');
+    if (!mayManage(ctx.actor, { role: body.role, areaPath: row.areaPath })) throw new Forbidden('不能授予该角色', 'role_not_allowed');
     if (!roleAreaKinds[body.role].includes(row.areaKind)) throw new Invalid('账号所属区域与角色不匹配', undefined, 'invalid_area');
     if ((body.role === 'household') !== (row.user.role === 'household')) throw new Invalid('农户账号与工作人员账号不能互换');
   }
-  if (body.active === false && self) throw new Forbidden('不能停用自己的账号');
   const passwordHash = body.password ? await hashPassword(body.password, ctx.config.scryptN) : undefined;
   const at = ctx.now.getTime();
   return ctx.db.transaction((tx) => {
