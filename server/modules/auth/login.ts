@@ -3,43 +3,36 @@ import { areas, sessions, users } from '../../../db/schema';
 import { writeAudit } from '../../lib/audit';
 import type { PublicCtx } from '../../lib/context';
 import { Unauthorized } from '../../lib/errors';
-import { verifyPassword } from '../../lib/password';
-import { assertAccountMayTry, assertIpMayTry, recordAccountFailure, recordIpFailure } from './loginThrottle';
+import { dummyPasswordHash, verifyPassword } from '../../lib/password';
+import { pruneLoginCounters, releaseLogin, reserveLogin } from './loginThrottle';
 import type { LoginBody } from './schemas';
 import { newSessionToken } from './sessionCookie';
 import { publicUser } from './publicUser';
 
-// Compared against when the username is unknown, so timing does not reveal which usernames exist.
-const DUMMY_HASH = 'scrypt$1024$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
-
 /**
- * Checks the password and opens a fresh server-side session (a new id at every login). Failures are
- * counted per account (exponential lockout) and per IP (a wide budget), each on its own, so a
- * neighbour behind the same village IP can still log in while one account is locked.
+ * Checks the password and opens a fresh server-side session (a new id at every login). The attempt is
+ * counted before the hash (per account or unknown username, and per IP) and given back on success, so a
+ * parallel burst gets no more guesses than a sequence. An unknown username goes through the same steps
+ * and the same hash cost as a real one: neither the answer nor its timing tells them apart.
  */
 export async function login(ctx: PublicCtx, body: LoginBody) {
-  assertIpMayTry(ctx);
-  const user = ctx.db.select().from(users).where(eq(users.username, body.username)).get();
-  if (user) assertAccountMayTry(ctx, user.lockedUntil);
-  const ok = await verifyPassword(body.password, user?.passwordHash ?? DUMMY_HASH);
   const at = ctx.now.getTime();
+  pruneLoginCounters(ctx.db, at);
+  const user = ctx.db.select().from(users).where(eq(users.username, body.username)).get();
+  const reservation = ctx.db.transaction((tx) => reserveLogin(tx, ctx, body.username, user?.id ?? null));
+  const ok = await verifyPassword(body.password, user?.passwordHash ?? dummyPasswordHash(ctx.config.scryptN));
   if (!user || !ok || !user.active) {
-    recordIpFailure(ctx);
-    if (user && !ok) {
-      ctx.db.transaction((tx) => {
-        // Re-read inside the transaction: concurrent failures must each count.
-        const current = tx.select({ failedLogins: users.failedLogins }).from(users).where(eq(users.id, user.id)).get();
-        const lockedUntil = recordAccountFailure(tx, ctx, user.id, current?.failedLogins ?? user.failedLogins);
-        if (lockedUntil) {
-          writeAudit(tx, { ...ctx, actor: null }, { entity: 'user', entityId: user.id, action: 'user.lock', areaId: user.areaId, after: { lockedUntil } });
-        }
-      });
+    // The failure is already counted; only a new lock is worth an audit row.
+    if (user && reservation.lockMs > 0) {
+      ctx.db.transaction((tx) =>
+        writeAudit(tx, { ...ctx, actor: null }, { entity: 'user', entityId: user.id, action: 'user.lock', areaId: user.areaId, after: { lockedUntil: reservation.lockedUntil } }),
+      );
     }
     throw new Unauthorized('用户名或密码错误', 'bad_credentials');
   }
   const { token, idHash } = newSessionToken();
   ctx.db.transaction((tx) => {
-    if (user.failedLogins || user.lockedUntil) tx.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, user.id)).run();
+    releaseLogin(tx, ctx, user.id, reservation);
     tx.insert(sessions)
       .values({
         idHash,

@@ -2,11 +2,15 @@ import { Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { describeRoute } from 'hono-openapi';
 import { allRoles, allow, ctxOf, publicCtxOf, valid, type AppEnv } from '../../lib/http';
+import { IdParam } from '../../lib/params';
 import { getMe } from './getMe';
 import { login } from './login';
 import { logout } from './logout';
 import { LoginBody } from './schemas';
 import { SESSION_COOKIE } from './sessionCookie';
+import { unlockAccount } from './unlockAccount';
+
+const managers = ['county_admin', 'township_admin', 'village_cadre'] as const;
 
 export const authRoutes = new Hono<AppEnv>()
   .post('/auth/login', describeRoute({ tags: ['auth'], summary: 'Log in; sets the session cookie' }), valid('json', LoginBody), async (c) => {
@@ -26,4 +30,11 @@ export const authRoutes = new Hono<AppEnv>()
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.body(null, 204);
   })
-  .get('/auth/me', describeRoute({ tags: ['auth'], summary: 'The logged-in user' }), allow(...allRoles), (c) => c.json(getMe(ctxOf(c)), 200));
+  .get('/auth/me', describeRoute({ tags: ['auth'], summary: 'The logged-in user' }), allow(...allRoles), (c) => c.json(getMe(ctxOf(c)), 200))
+  .post(
+    '/users/:id/unlock',
+    describeRoute({ tags: ['auth'], summary: 'Lift a login lock on an account the actor manages' }),
+    allow(...managers),
+    valid('param', IdParam),
+    (c) => c.json(unlockAccount(ctxOf(c), c.req.valid('param').id), 200),
+  );

@@ -1,14 +1,21 @@
-import { eq, sql } from 'drizzle-orm';
-import { householdCards } from '../../../db/schema';
-import { recordFailure, throttledFor, type Budget } from '../../../db/throttle';
+import { cardForPin, cardState, lockCardIfSpent, releaseAttempt, releaseCardAttempts, reserveAttempt, reserveCardAttempt, throttledFor, type Budget, type CardRow } from '../../../db/throttle';
+import type { Db, Tx } from '../../../db/client';
 import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
 import { Gone, Invalid, Locked, NotFound, TooManyRequests, Unprocessable } from '../../lib/errors';
-import { hashPassword, verifyPassword } from '../../lib/password';
+import { dummyPasswordHash, hashPassword, verifyPassword } from '../../lib/password';
+import { pathWithin } from '../../lib/scope';
+
+export type { CardRow };
 
 export const MAX_PIN_FAILURES = 5;
-/** Per IP across all cards: stops guessing PINs card after card from one counter device. */
-export const PIN_IP_BUDGET: Budget = { max: 30, windowMs: 15 * 60_000 };
+/**
+ * Per clerk account across all cards: stops guessing PINs card after card. Counted per account, not per
+ * IP, so the clerks of one township store behind one address do not share it.
+ */
+export const PIN_CLERK_BUDGET: Budget = { max: 30, windowMs: 15 * 60_000 };
+/** @deprecated The budget is per clerk account now; the name is kept for existing callers. */
+export const PIN_IP_BUDGET = PIN_CLERK_BUDGET;
 // A PIN has at most a million values, so hashing cost adds little; the lockout is what protects it.
 const PIN_SCRYPT_N = 2 ** 14;
 
@@ -16,42 +23,63 @@ export function hashPin(pin: string): Promise<string> {
   return hashPassword(pin, PIN_SCRYPT_N);
 }
 
-export type CardRow = typeof householdCards.$inferSelect;
+const clerkKey = (ctx: Ctx) => `pin-clerk:${ctx.actor.userId}`;
+
+const notFound = () => new NotFound('卡片不存在或不属于本超市服务范围', 'card_not_found');
+
+/** Takes one attempt from the clerk's budget before a hash, or answers 429. */
+function reserveClerkAttempt(h: Db | Tx, ctx: Ctx): number {
+  const now = ctx.now.getTime();
+  const window = reserveAttempt(h, clerkKey(ctx), PIN_CLERK_BUDGET, now);
+  if (window === null) {
+    const wait = throttledFor(h, clerkKey(ctx), PIN_CLERK_BUDGET, now);
+    throw new TooManyRequests(`PIN 错误次数过多，请 ${Math.max(1, Math.ceil(wait / 60))} 分钟后再试`, 'too_many_requests', wait);
+  }
+  return window;
+}
 
 /**
- * Checks a printed card and its PIN. A wrong PIN is counted in its own committed transaction (so the
- * count survives the failed request); the fifth wrong PIN locks the card until a cadre unlocks it.
+ * Checks a printed card and its PIN. Each attempt is counted on the card (where the card lives, not
+ * where the clerk stands) and on the clerk's budget before the hash, in one transaction, and given back
+ * when the PIN is right; so parallel guesses get no more tries than sequential ones. The fifth failure
+ * locks the card until a cadre unlocks it. A card outside the clerk's area answers exactly like one that
+ * does not exist — same answer after the same hash — and is never counted or locked.
  */
 export async function verifyCard(ctx: Ctx, code: string, pin: string | undefined): Promise<CardRow> {
-  const card = ctx.db.select().from(householdCards).where(eq(householdCards.code, code)).get();
-  if (!card) throw new NotFound('卡片不存在', 'card_not_found');
+  const card = cardForPin(ctx.db, code);
+  if (!card || !pathWithin(ctx.actor, card.villagePath)) {
+    if (pin) {
+      reserveClerkAttempt(ctx.db, ctx);
+      await verifyPassword(pin, dummyPasswordHash(PIN_SCRYPT_N));
+    }
+    throw notFound();
+  }
   if (card.revokedAt) throw new Gone('card_revoked', '该卡已作废，请到村委会补办');
   if (card.lockedAt) throw new Locked('card_locked', 'PIN 错误次数过多，卡片已锁定，请联系村干部解锁');
   if (!pin) throw new Invalid('请输入卡片 PIN', undefined, 'pin_required');
-  const ipKey = `pin-ip:${ctx.device.ip ?? 'unknown'}`;
-  const wait = throttledFor(ctx.db, ipKey, PIN_IP_BUDGET, ctx.now.getTime());
-  if (wait) throw new TooManyRequests(`PIN 错误次数过多，请 ${Math.ceil(wait / 60)} 分钟后再试`, 'too_many_requests', wait);
+  const { window, slot } = ctx.db.transaction((tx) => {
+    const slot = reserveCardAttempt(tx, card.id, MAX_PIN_FAILURES);
+    if (slot === null) {
+      const now = cardState(tx, card.id);
+      if (now?.revokedAt) throw new Gone('card_revoked', '该卡已作废，请到村委会补办');
+      if (now?.lockedAt) throw new Locked('card_locked', 'PIN 错误次数过多，卡片已锁定，请联系村干部解锁');
+      // Every remaining try is being checked right now; one of them may lock the card.
+      throw new TooManyRequests('该卡的 PIN 正在核验，请稍后再试', 'too_many_requests', 1);
+    }
+    return { window: reserveClerkAttempt(tx, ctx), slot };
+  });
   if (await verifyPassword(pin, card.pinHash)) {
-    if (card.failedAttempts > 0) ctx.db.update(householdCards).set({ failedAttempts: 0 }).where(eq(householdCards.id, card.id)).run();
+    ctx.db.transaction((tx) => {
+      releaseCardAttempts(tx, card.id, slot);
+      releaseAttempt(tx, clerkKey(ctx), window);
+    });
     return card;
   }
-  recordFailure(ctx.db, ipKey, PIN_IP_BUDGET, ctx.now.getTime());
   const failures = ctx.db.transaction((tx) => {
-    const row = tx
-      .update(householdCards)
-      .set({ failedAttempts: sql`${householdCards.failedAttempts} + 1` })
-      .where(eq(householdCards.id, card.id))
-      .returning({ failedAttempts: householdCards.failedAttempts })
-      .get();
-    const n = row?.failedAttempts ?? MAX_PIN_FAILURES;
-    if (n >= MAX_PIN_FAILURES) tx.update(householdCards).set({ lockedAt: ctx.now.getTime() }).where(eq(householdCards.id, card.id)).run();
-    writeAudit(tx, ctx, {
-      entity: 'card',
-      entityId: card.id,
-      action: n >= MAX_PIN_FAILURES ? 'card.lock' : 'card.pin_failed',
-      after: { failedAttempts: n },
-    });
-    return n;
+    const locked = lockCardIfSpent(tx, card.id, MAX_PIN_FAILURES, ctx.now.getTime());
+    const n = cardState(tx, card.id)?.failedAttempts ?? MAX_PIN_FAILURES;
+    writeAudit(tx, ctx, { entity: 'card', entityId: card.id, areaId: card.villageId, action: locked ? 'card.lock' : 'card.pin_failed', after: { failedAttempts: n } });
+    return locked ? MAX_PIN_FAILURES : n;
   });
   const left = Math.max(0, MAX_PIN_FAILURES - failures);
   throw new Unprocessable('wrong_pin', left > 0 ? `PIN 错误，还可尝试 ${left} 次` : 'PIN 错误次数过多，卡片已锁定', { attemptsLeft: left });
