@@ -2,7 +2,21 @@ import type Database from 'better-sqlite3';
 import { getTableColumns } from 'drizzle-orm';
 import { getTableConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from './client';
-import { appendLedgerEntry, GENESIS_HASH, ledgerHash, villageAncestors, type LedgerRow, type NewLedgerEntry } from './ledger';
+import {
+  appendLedgerEntry,
+  chainEntry,
+  LEDGER_COLUMNS,
+  ledgerEntryKind,
+  nextLedgerEntryId,
+  pushLedgerValues,
+  saveVillageChain,
+  scoreBucket,
+  takeVillageChain,
+  villageAncestors,
+  type LedgerRow,
+  type NewLedgerEntry,
+  type VillageChain,
+} from './ledger';
 import type { LedgerKind } from './schema/ledger';
 import { applyStockMovement, StockShortage, type NewMovement } from './stock';
 import { periodsOfDay } from './time';
@@ -27,10 +41,6 @@ export function directWriter(db: Db): HistoryWriter {
   };
 }
 
-const LEDGER_COLUMNS = [
-  'id', 'household_id', 'village_id', 'kind', 'points', 'balance_after', 'conduct_points', 'occurred_on', 'rule_id',
-  'category', 'award_id', 'redemption_id', 'reverses_id', 'note', 'created_by', 'created_at', 'prev_hash', 'hash',
-];
 const MOVEMENT_COLUMNS = ['id', 'goods_id', 'store_area_id', 'kind', 'quantity', 'stock_after', 'donation_id', 'redemption_id', 'note', 'created_by', 'created_at'];
 const SCORE_COLUMNS = ['household_id', 'period', 'village_id', 'township_id', 'county_id', 'score', 'earned', 'deducted'];
 const SCORE_UPSERT = `ON CONFLICT (household_id, period) DO UPDATE SET
@@ -93,27 +103,25 @@ interface ScoreDelta {
 
 /**
  * Does what `appendLedgerEntry` and `applyStockMovement` do, with far fewer statement executions per
- * row: the chain head, balances, stock and period scores are kept in memory and written once per
- * flush; rows go in through multi-row INSERTs. Hashes come from the same `ledgerHash`, so the chain
- * is identical to one written entry by entry. For generating history inside one transaction per
- * flush; nothing else may write the ledger or stock of this database meanwhile.
+ * row: the village chains, balances, stock and period scores are kept in memory and written once per
+ * flush; rows go in through multi-row INSERTs. Each entry is built by the ledger's own `chainEntry` and
+ * its score bucket by `scoreBucket`, so the ledger is identical to one written entry by entry. For
+ * generating history inside one transaction per flush; nothing else may write the ledger or stock of
+ * this database meanwhile.
  */
 export class BulkWriter implements HistoryWriter {
   private readonly ledgerInsert: ChunkedInsert;
   private readonly movementInsert: ChunkedInsert;
   private readonly scoreUpsert: ChunkedInsert;
   private readonly st: {
-    head: Database.Statement<[], { lastEntryId: number; hash: string }>;
-    initHead: Database.Statement<[number, string]>;
-    setHead: Database.Statement<[number, string]>;
     balance: Database.Statement<[number], { balance: number }>;
     setBalance: Database.Statement<[number, number, number]>;
-    kind: Database.Statement<[number], { kind: LedgerKind }>;
     goods: Database.Statement<[number], { stock: number; storeAreaId: number }>;
     setStock: Database.Statement<[number, number, number]>;
     lastMovement: Database.Statement<[], { id: number | null }>;
   };
-  private head: { lastEntryId: number; hash: string; stored: boolean } | null = null;
+  private readonly chains = new Map<number, VillageChain>();
+  private nextId: number | null = null;
   private readonly balances = new Map<number, { balance: number; changedAt: number | null }>();
   /** Kinds of entries appended since the last flush (ids are contiguous from recentFrom), for reversals of recent entries. */
   private recentKinds: LedgerKind[] = [];
@@ -129,16 +137,12 @@ export class BulkWriter implements HistoryWriter {
 
   constructor(private readonly db: Db, chunk = 100) {
     const c = db.$client;
-    this.ledgerInsert = new ChunkedInsert(c, 'ledger_entries', LEDGER_COLUMNS, chunk);
+    this.ledgerInsert = new ChunkedInsert(c, 'ledger_entries', ['id', ...LEDGER_COLUMNS], chunk);
     this.movementInsert = new ChunkedInsert(c, 'stock_movements', MOVEMENT_COLUMNS, chunk);
     this.scoreUpsert = new ChunkedInsert(c, 'household_period_scores', SCORE_COLUMNS, chunk, SCORE_UPSERT);
     this.st = {
-      head: c.prepare('SELECT last_entry_id AS lastEntryId, hash FROM chain_head WHERE id = 1'),
-      initHead: c.prepare('INSERT INTO chain_head (id, last_entry_id, hash) VALUES (1, ?, ?)'),
-      setHead: c.prepare('UPDATE chain_head SET last_entry_id = ?, hash = ? WHERE id = 1'),
       balance: c.prepare('SELECT balance FROM households WHERE id = ?'),
       setBalance: c.prepare('UPDATE households SET balance = ?, updated_at = ? WHERE id = ?'),
-      kind: c.prepare('SELECT kind FROM ledger_entries WHERE id = ?'),
       goods: c.prepare('SELECT stock, store_area_id AS storeAreaId FROM goods WHERE id = ?'),
       setStock: c.prepare('UPDATE goods SET stock = ?, updated_at = ? WHERE id = ?'),
       lastMovement: c.prepare('SELECT MAX(id) AS id FROM stock_movements'),
@@ -146,10 +150,8 @@ export class BulkWriter implements HistoryWriter {
   }
 
   appendLedger(entry: NewLedgerEntry): LedgerRow {
-    if (!this.head) {
-      const h = this.st.head.get();
-      this.head = h ? { ...h, stored: true } : { lastEntryId: 0, hash: GENESIS_HASH, stored: false };
-    }
+    let chain = this.chains.get(entry.villageId);
+    if (!chain) this.chains.set(entry.villageId, (chain = takeVillageChain(this.db, entry.villageId)));
     let current = this.balances.get(entry.householdId);
     if (!current) {
       const row = this.st.balance.get(entry.householdId);
@@ -157,46 +159,21 @@ export class BulkWriter implements HistoryWriter {
       current = { balance: row.balance, changedAt: null };
       this.balances.set(entry.householdId, current);
     }
-    let points = entry.points;
-    if (points < 0 && current.balance + points < 0) {
-      if (entry.kind === 'redemption') throw new Error('redemption would overdraw the balance');
-      points = -current.balance;
-    }
-    const row: LedgerRow = {
-      id: this.head.lastEntryId + 1,
-      householdId: entry.householdId,
-      villageId: entry.villageId,
-      kind: entry.kind,
-      points,
-      balanceAfter: current.balance + points,
-      conductPoints: entry.conductPoints,
-      occurredOn: entry.occurredOn,
-      ruleId: entry.ruleId ?? null,
-      category: entry.category ?? null,
-      awardId: entry.awardId ?? null,
-      redemptionId: entry.redemptionId ?? null,
-      reversesId: entry.reversesId ?? null,
-      note: entry.note ?? null,
-      createdBy: entry.createdBy ?? null,
-      createdAt: entry.createdAt,
-      prevHash: this.head.hash,
-      hash: '',
-    };
-    row.hash = ledgerHash(row);
-    this.ledgerInsert.out.push(
-      row.id, row.householdId, row.villageId, row.kind, row.points, row.balanceAfter, row.conductPoints, row.occurredOn, row.ruleId,
-      row.category, row.awardId, row.redemptionId, row.reversesId, row.note, row.createdBy, row.createdAt, row.prevHash, row.hash,
-    );
+    // The ids AUTOINCREMENT would give, so the rows equal those written one by one.
+    this.nextId ??= nextLedgerEntryId(this.db);
+    const row: LedgerRow = { ...chainEntry(chain, current.balance, entry), id: this.nextId++ };
+    const out = this.ledgerInsert.out;
+    out.push(row.id);
+    pushLedgerValues(out, row);
     this.ledgerInsert.rowDone();
-    this.head.lastEntryId = row.id;
-    this.head.hash = row.hash;
     if (!this.recentKinds.length) this.recentFrom = row.id;
     this.recentKinds.push(row.kind);
+    const points = row.points;
     if (points !== 0) {
       current.balance = row.balanceAfter;
       current.changedAt = entry.createdAt;
     }
-    const bucket = this.scoreBucket(entry);
+    const bucket = scoreBucket(entry.kind, entry.conductPoints, this.reversedKind(entry));
     if (bucket) {
       let anc = this.ancestors.get(entry.villageId);
       if (!anc) this.ancestors.set(entry.villageId, (anc = villageAncestors(this.db, entry.villageId)));
@@ -231,17 +208,10 @@ export class BulkWriter implements HistoryWriter {
     return slots;
   }
 
-  private scoreBucket(e: NewLedgerEntry): 'earned' | 'deducted' | null {
-    if (e.conductPoints === 0) return null;
-    if (e.kind === 'award') return 'earned';
-    if (e.kind === 'deduction') return 'deducted';
-    if (e.kind === 'reversal' && e.reversesId) {
-      const recent = e.reversesId >= this.recentFrom ? this.recentKinds[e.reversesId - this.recentFrom] : undefined;
-      const original = recent ?? this.st.kind.get(e.reversesId)?.kind;
-      if (original === 'award') return 'earned';
-      if (original === 'deduction') return 'deducted';
-    }
-    return e.conductPoints > 0 ? 'earned' : 'deducted';
+  private reversedKind(e: NewLedgerEntry): LedgerKind | undefined {
+    if (e.kind !== 'reversal' || !e.reversesId) return undefined;
+    const recent = e.reversesId >= this.recentFrom ? this.recentKinds[e.reversesId - this.recentFrom] : undefined;
+    return recent ?? ledgerEntryKind(this.db, e.reversesId);
   }
 
   moveStock(m: NewMovement): { stockAfter: number; movementId: number } {
@@ -263,10 +233,7 @@ export class BulkWriter implements HistoryWriter {
 
   flush(): void {
     this.ledgerInsert.flush();
-    if (this.head && this.head.lastEntryId > 0) {
-      if (this.head.stored) this.st.setHead.run(this.head.lastEntryId, this.head.hash);
-      else this.st.initHead.run(this.head.lastEntryId, this.head.hash);
-    }
+    for (const chain of this.chains.values()) saveVillageChain(this.db, chain);
     for (const [id, b] of this.balances) if (b.changedAt != null) this.st.setBalance.run(b.balance, b.changedAt, id);
     for (const s of this.scores.values()) {
       const anc = this.ancestors.get(s.villageId)!;
@@ -276,7 +243,8 @@ export class BulkWriter implements HistoryWriter {
     this.movementInsert.flush();
     for (const [id, g] of this.stock) if (g.changedAt != null) this.st.setStock.run(g.stock, g.changedAt, id);
     // Everything is in the database now; re-read it next time rather than trust a cache across commits.
-    this.head = null;
+    this.chains.clear();
+    this.nextId = null;
     this.balances.clear();
     this.recentKinds = [];
     this.scores.clear();

@@ -5,9 +5,13 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema';
+import { asyncTransactionHolds, TransactionMisuse } from './transaction';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
-/** A drizzle transaction handle; every action writes through one. */
+/**
+ * @deprecated The old synchronous drizzle transaction handle (`db.transaction(tx => …)`); ported code
+ * takes `Tx` from db/transaction.ts. Remove with the last synchronous transaction.
+ */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -20,9 +24,7 @@ export interface OpenDbOptions {
   readonly?: boolean;
 }
 
-/** Opens the database with the pragmas the ledger's guarantees rely on, then migrates it. */
-export function openDb({ file, migrate: runMigrations = true, readonly = false }: OpenDbOptions): Db {
-  if (file !== ':memory:' && !readonly) mkdirSync(dirname(file), { recursive: true });
+function connect(file: string, readonly: boolean): Database.Database {
   const client = new Database(file, { readonly });
   client.pragma('journal_mode = WAL');
   // FULL: an acknowledged write survives power loss, not only a process crash.
@@ -30,13 +32,57 @@ export function openDb({ file, migrate: runMigrations = true, readonly = false }
   client.pragma('foreign_keys = ON');
   client.pragma('busy_timeout = 5000');
   client.pragma('cache_size = -32000');
+  return client;
+}
+
+/** Where each file database lives, so its read connection can be opened when first asked for. */
+const files = new WeakMap<Database.Database, string>();
+const readers = new WeakMap<Database.Database, Db>();
+
+/** Opens the database with the pragmas the ledger's guarantees rely on, then migrates it. */
+export function openDb({ file, migrate: runMigrations = true, readonly = false }: OpenDbOptions): Db {
+  if (file !== ':memory:' && !readonly) mkdirSync(dirname(file), { recursive: true });
+  const client = connect(file, readonly);
+  // Only a named file can have a second connection; ':memory:', '' (temporary) and URIs cannot.
+  if (file !== ':memory:' && file !== '' && !file.startsWith('file:')) files.set(client, file);
   const db = drizzle(client, { schema }) as Db;
   // Write transactions take the write lock at BEGIN (IMMEDIATE): with deferred ones, two processes that
   // both read first cannot both upgrade, and one fails with SQLITE_BUSY instead of waiting its turn.
   const deferredByDefault = db.transaction.bind(db);
-  db.transaction = ((fn, config) => deferredByDefault(fn, { behavior: 'immediate', ...config })) as Db['transaction'];
+  db.transaction = ((fn, config) => {
+    if (asyncTransactionHolds(client)) {
+      throw new TransactionMisuse('db.transaction() while an async transaction() holds the write connection: port the caller to transaction()');
+    }
+    return deferredByDefault(fn, { behavior: 'immediate', ...config });
+  }) as Db['transaction'];
   if (runMigrations && !readonly) migrate(db, { migrationsFolder });
   return db;
+}
+
+/**
+ * The connection for reads outside a transaction. On a file database it is a second, query-only
+ * connection (WAL: it sees the last commit, never a transaction in progress on the write connection),
+ * opened on first use; on ':memory:' there is only one connection, so it is `db` itself.
+ */
+export function readDb(db: Db): Db {
+  const file = files.get(db.$client);
+  if (!file) return db;
+  let reader = readers.get(db.$client);
+  if (!reader || !reader.$client.open) {
+    const client = connect(file, false);
+    client.pragma('query_only = ON');
+    reader = drizzle(client, { schema }) as Db;
+    readers.set(db.$client, reader);
+  }
+  return reader;
+}
+
+/** Closes the write connection and its read connection, if one was opened. */
+export function closeDb(db: Db): void {
+  const reader = readers.get(db.$client);
+  if (reader?.$client.open) reader.$client.close();
+  readers.delete(db.$client);
+  db.$client.close();
 }
 
 export { schema };

@@ -1,10 +1,16 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import { isValidText } from '../server/lib/text';
 import type { Db } from './client';
 import type { LedgerKind } from './schema/ledger';
 import { periodsOfDay } from './time';
+import type { Tx } from './transaction';
 
+/** What the first entry of a chain links to on a database that never had the old single chain. */
 export const GENESIS_HASH = '0'.repeat(64);
+/** The hash version new entries are written with. */
+export const HASH_VERSION = 2;
+const HASH_TAG = 'jifen-ledger/2';
 
 export interface NewLedgerEntry {
   householdId: number;
@@ -26,127 +32,122 @@ export interface NewLedgerEntry {
 export interface LedgerRow extends Required<NewLedgerEntry> {
   id: number;
   balanceAfter: number;
+  /** The village chain the entry belongs to (its village id); null on entries of the old single chain. */
+  chainId: number | null;
+  /** 1, 2, 3 … within the chain; null on entries of the old single chain. */
+  seq: number | null;
+  hashVersion: number;
   prevHash: string;
   hash: string;
 }
 
-/**
- * The fields a ledger hash covers: every column but the hash itself, in a fixed order, JSON-encoded so
- * no field value can imitate a separator. Changing this breaks every existing chain.
- */
-export function ledgerHash(row: Omit<LedgerRow, 'hash'>): string {
-  const fields = [
-    row.id,
-    row.householdId,
-    row.villageId,
-    row.kind,
-    row.points,
-    row.balanceAfter,
-    row.conductPoints,
-    row.occurredOn,
-    row.ruleId ?? null,
-    row.category ?? null,
-    row.awardId ?? null,
-    row.redemptionId ?? null,
-    row.reversesId ?? null,
-    row.note ?? null,
-    row.createdBy ?? null,
-    row.createdAt,
-    row.prevHash,
-  ];
+/** The columns every hash version covers. */
+export type LedgerContent = Omit<LedgerRow, 'id' | 'chainId' | 'seq' | 'hashVersion' | 'hash'>;
+
+function sha256(fields: unknown[]): string {
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }
 
-interface Statements {
-  head: Database.Statement<[], { lastEntryId: number; hash: string }>;
-  initHead: Database.Statement<[string]>;
-  setHead: Database.Statement<[number, string]>;
-  balance: Database.Statement<[number], { balance: number }>;
-  setBalance: Database.Statement<[number, number, number]>;
-  reversedKind: Database.Statement<[number], { kind: LedgerKind; reversesId: number | null }>;
-  insert: Database.Statement<unknown[]>;
-  villageAncestry: Database.Statement<[number], { path: string }>;
-  upsertScore: Database.Statement<unknown[]>;
-}
-
-const cache = new WeakMap<Database.Database, Statements>();
-
-function statements(client: Database.Database): Statements {
-  let s = cache.get(client);
-  if (!s) {
-    s = {
-      head: client.prepare('SELECT last_entry_id AS lastEntryId, hash FROM chain_head WHERE id = 1'),
-      initHead: client.prepare('INSERT INTO chain_head (id, last_entry_id, hash) VALUES (1, 0, ?)'),
-      setHead: client.prepare('UPDATE chain_head SET last_entry_id = ?, hash = ? WHERE id = 1'),
-      balance: client.prepare('SELECT balance FROM households WHERE id = ?'),
-      setBalance: client.prepare('UPDATE households SET balance = ?, updated_at = ? WHERE id = ?'),
-      reversedKind: client.prepare('SELECT kind, reverses_id AS reversesId FROM ledger_entries WHERE id = ?'),
-      insert: client.prepare(
-        `INSERT INTO ledger_entries (id, household_id, village_id, kind, points, balance_after, conduct_points,
-          occurred_on, rule_id, category, award_id, redemption_id, reverses_id, note, created_by, created_at, prev_hash, hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      villageAncestry: client.prepare('SELECT path FROM areas WHERE id = ?'),
-      upsertScore: client.prepare(
-        `INSERT INTO household_period_scores (household_id, period, village_id, township_id, county_id, score, earned, deducted)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (household_id, period) DO UPDATE SET
-           score = score + excluded.score, earned = earned + excluded.earned, deducted = deducted + excluded.deducted`,
-      ),
-    };
-    cache.set(client, s);
-  }
-  return s;
-}
-
-/** Township and county ids of a village, from its materialised path "/county/township/village/". */
-export function villageAncestors(db: Db, villageId: number): { townshipId: number; countyId: number } {
-  const row = statements(db.$client).villageAncestry.get(villageId);
-  if (!row) throw new Error(`unknown village ${villageId}`);
-  const ids = row.path.split('/').filter(Boolean).map(Number);
-  return { countyId: ids[0], townshipId: ids[1] ?? ids[0] };
-}
-
-function scoreBucket(s: Statements, e: NewLedgerEntry): 'earned' | 'deducted' | null {
-  if (e.conductPoints === 0) return null;
-  if (e.kind === 'award') return 'earned';
-  if (e.kind === 'deduction') return 'deducted';
-  if (e.kind === 'reversal' && e.reversesId) {
-    const original = s.reversedKind.get(e.reversesId);
-    if (original?.kind === 'award') return 'earned';
-    if (original?.kind === 'deduction') return 'deducted';
-  }
-  return e.conductPoints > 0 ? 'earned' : 'deducted';
+/**
+ * Version 1, the old single chain ordered by id: every column but the hash, JSON-encoded so no value
+ * can imitate a separator. Entries written before per-village chains keep verifying with it.
+ */
+export function legacyLedgerHash(row: LedgerContent & { id: number }): string {
+  return sha256([
+    row.id, row.householdId, row.villageId, row.kind, row.points, row.balanceAfter, row.conductPoints, row.occurredOn,
+    row.ruleId ?? null, row.category ?? null, row.awardId ?? null, row.redemptionId ?? null, row.reversesId ?? null,
+    row.note ?? null, row.createdBy ?? null, row.createdAt, row.prevHash,
+  ]);
 }
 
 /**
- * Appends one entry to the ledger: chains its hash, moves the cached balance and the conduct-score
- * totals. Must run inside the caller's transaction. Outgoing entries other than redemptions are
- * limited to what the household holds (积分扣完为止); the conduct score still takes the full value.
- * Redemptions must be checked by the caller: one that would go below zero throws.
+ * Version 2, one chain per village: a version tag, the chain and the sequence number, then every
+ * column as in version 1 but the global id, then the previous hash. Changing this breaks every chain.
  */
-export function appendLedgerEntry(db: Db, entry: NewLedgerEntry): LedgerRow {
-  const s = statements(db.$client);
-  let head = s.head.get();
-  if (!head) {
-    s.initHead.run(GENESIS_HASH);
-    head = { lastEntryId: 0, hash: GENESIS_HASH };
+export function chainedLedgerHash(row: LedgerContent & { chainId: number; seq: number }): string {
+  return sha256([
+    HASH_TAG, row.chainId, row.seq, row.householdId, row.villageId, row.kind, row.points, row.balanceAfter, row.conductPoints,
+    row.occurredOn, row.ruleId ?? null, row.category ?? null, row.awardId ?? null, row.redemptionId ?? null,
+    row.reversesId ?? null, row.note ?? null, row.createdBy ?? null, row.createdAt, row.prevHash,
+  ]);
+}
+
+/** The hash a stored row should carry, by its own hash version. */
+export function ledgerHash(row: LedgerContent & { id: number; chainId: number | null; seq: number | null; hashVersion: number }): string {
+  if (row.hashVersion === 1) return legacyLedgerHash(row);
+  if (row.hashVersion === 2) {
+    if (row.chainId == null || row.seq == null) throw new Error(`ledger entry ${row.id}: version 2 needs a chain id and a seq`);
+    return chainedLedgerHash({ ...row, chainId: row.chainId, seq: row.seq });
   }
-  const current = s.balance.get(entry.householdId);
-  if (!current) throw new Error(`unknown household ${entry.householdId}`);
+  throw new Error(`ledger entry ${row.id}: unknown hash version ${row.hashVersion}`);
+}
+
+/**
+ * The hash covers the JavaScript string, but SQLite stores its UTF-8 bytes: a lone surrogate would be
+ * stored as U+FFFD and the row could never be verified again. Input validation rejects such text long
+ * before this point, so reaching it is a programming error.
+ */
+function assertStorableText(e: NewLedgerEntry): void {
+  for (const [field, value] of [['kind', e.kind], ['occurredOn', e.occurredOn], ['category', e.category], ['note', e.note]] as const) {
+    if (typeof value === 'string' && !isValidText(value)) {
+      throw new Error(`programming error: ledger entry ${field} is not valid Unicode text (lone surrogate or non-character); validate input before posting`);
+    }
+  }
+}
+
+export type ScoreBucket = 'earned' | 'deducted';
+const KIND_BUCKET: Partial<Record<LedgerKind, ScoreBucket>> = { award: 'earned', deduction: 'deducted' };
+
+/**
+ * Which conduct-score total an entry moves: awards earn, deductions deduct, a reversal counts against
+ * the bucket of the entry it reverses, anything else by its sign. The one owner of this rule.
+ */
+export function scoreBucket(kind: LedgerKind, conductPoints: number, reversedKind: LedgerKind | undefined): ScoreBucket | null {
+  if (conductPoints === 0) return null;
+  const own = KIND_BUCKET[kind];
+  if (own) return own;
+  const original = kind === 'reversal' && reversedKind ? KIND_BUCKET[reversedKind] : undefined;
+  if (original) return original;
+  return conductPoints > 0 ? 'earned' : 'deducted';
+}
+
+/** `scoreBucket` as an SQL expression over an entry row `e` and the row `o` it reverses (LEFT JOINed). */
+export function scoreBucketSql(e: string, o: string): string {
+  const kinds = Object.entries(KIND_BUCKET) as [LedgerKind, ScoreBucket][];
+  return `CASE WHEN ${e}.conduct_points = 0 THEN NULL
+  ${kinds.map(([k, b]) => `WHEN ${e}.kind = '${k}' THEN '${b}'`).join('\n  ')}
+  ${kinds.map(([k, b]) => `WHEN ${e}.kind = 'reversal' AND ${o}.kind = '${k}' THEN '${b}'`).join('\n  ')}
+  WHEN ${e}.conduct_points > 0 THEN 'earned' ELSE 'deducted' END`;
+}
+
+/** A village's chain as its row holds it: the last seq and hash, and what seq 1 links to. */
+export interface VillageChain {
+  villageId: number;
+  lastSeq: number;
+  headHash: string;
+  genesisHash: string;
+}
+
+/**
+ * The next entry of `chain`: outgoing points limited to what the household holds (积分扣完为止; the
+ * conduct score still takes the full value), linked and hashed; `chain` advances in memory. Pure: the
+ * caller stores the row and, before its transaction ends, the chain (`saveVillageChain`). A redemption
+ * that would overdraw throws: the caller must have checked it.
+ */
+export function chainEntry(chain: VillageChain, balanceBefore: number, entry: NewLedgerEntry): Omit<LedgerRow, 'id'> {
+  if (entry.villageId !== chain.villageId) throw new Error(`entry of village ${entry.villageId} on the chain of village ${chain.villageId}`);
+  assertStorableText(entry);
   let points = entry.points;
-  if (points < 0 && current.balance + points < 0) {
+  if (points < 0 && balanceBefore + points < 0) {
     if (entry.kind === 'redemption') throw new Error('redemption would overdraw the balance');
-    points = -current.balance;
+    points = -balanceBefore;
   }
-  const balanceAfter = current.balance + points;
-  const row: LedgerRow = {
-    id: head.lastEntryId + 1,
+  const content: LedgerContent = {
     householdId: entry.householdId,
     villageId: entry.villageId,
     kind: entry.kind,
     points,
-    balanceAfter,
+    balanceAfter: balanceBefore + points,
     conductPoints: entry.conductPoints,
     occurredOn: entry.occurredOn,
     ruleId: entry.ruleId ?? null,
@@ -157,33 +158,151 @@ export function appendLedgerEntry(db: Db, entry: NewLedgerEntry): LedgerRow {
     note: entry.note ?? null,
     createdBy: entry.createdBy ?? null,
     createdAt: entry.createdAt,
-    prevHash: head.hash,
-    hash: '',
+    prevHash: chain.headHash,
   };
-  row.hash = ledgerHash(row);
-  s.insert.run(
-    row.id,
-    row.householdId,
-    row.villageId,
-    row.kind,
-    row.points,
-    row.balanceAfter,
-    row.conductPoints,
-    row.occurredOn,
-    row.ruleId,
-    row.category,
-    row.awardId,
-    row.redemptionId,
-    row.reversesId,
-    row.note,
-    row.createdBy,
-    row.createdAt,
-    row.prevHash,
-    row.hash,
+  const seq = chain.lastSeq + 1;
+  const hash = chainedLedgerHash({ ...content, chainId: chain.villageId, seq });
+  chain.lastSeq = seq;
+  chain.headHash = hash;
+  return { ...content, chainId: chain.villageId, seq, hashVersion: HASH_VERSION, hash };
+}
+
+/** Column order of `pushLedgerValues`, for single and multi-row INSERTs alike. */
+export const LEDGER_COLUMNS = [
+  'household_id', 'village_id', 'kind', 'points', 'balance_after', 'conduct_points', 'occurred_on', 'rule_id', 'category',
+  'award_id', 'redemption_id', 'reverses_id', 'note', 'created_by', 'created_at', 'prev_hash', 'hash', 'chain_id', 'seq', 'hash_version',
+] as const;
+
+/** Appends a row's values in `LEDGER_COLUMNS` order to `out` (no array per row on the bulk path). */
+export function pushLedgerValues(out: unknown[], r: Omit<LedgerRow, 'id'>): void {
+  out.push(
+    r.householdId, r.villageId, r.kind, r.points, r.balanceAfter, r.conductPoints, r.occurredOn, r.ruleId, r.category,
+    r.awardId, r.redemptionId, r.reversesId, r.note, r.createdBy, r.createdAt, r.prevHash, r.hash, r.chainId, r.seq, r.hashVersion,
   );
-  s.setHead.run(row.id, row.hash);
-  if (points !== 0) s.setBalance.run(balanceAfter, entry.createdAt, entry.householdId);
-  const bucket = scoreBucket(s, entry);
+}
+
+interface Statements {
+  chain: Database.Statement<[number], VillageChain>;
+  anyGenesis: Database.Statement<[], { genesisHash: string }>;
+  newChain: Database.Statement<[number, string, string]>;
+  saveChain: Database.Statement<[number, string, number]>;
+  balance: Database.Statement<[number], { balance: number }>;
+  setBalance: Database.Statement<[number, number, number]>;
+  reversedKind: Database.Statement<[number], { kind: LedgerKind }>;
+  insert: Database.Statement<unknown[]>;
+  villageAncestry: Database.Statement<[number], { path: string }>;
+  upsertScore: Database.Statement<unknown[]>;
+  latest: Database.Statement<[], { lastEntryId: number; hash: string }>;
+  heads: Database.Statement<[], VillageChainHead>;
+  nextId: Database.Statement<[], { next: number }>;
+}
+
+const cache = new WeakMap<Database.Database, Statements>();
+
+function statements(client: Database.Database): Statements {
+  let s = cache.get(client);
+  if (!s) {
+    s = {
+      chain: client.prepare(
+        'SELECT village_id AS villageId, last_seq AS lastSeq, head_hash AS headHash, genesis_hash AS genesisHash FROM ledger_chains WHERE village_id = ?',
+      ),
+      anyGenesis: client.prepare('SELECT genesis_hash AS genesisHash FROM ledger_chains LIMIT 1'),
+      newChain: client.prepare('INSERT INTO ledger_chains (village_id, last_seq, head_hash, genesis_hash) VALUES (?, 0, ?, ?)'),
+      saveChain: client.prepare('UPDATE ledger_chains SET last_seq = ?, head_hash = ? WHERE village_id = ?'),
+      balance: client.prepare('SELECT balance FROM households WHERE id = ?'),
+      setBalance: client.prepare('UPDATE households SET balance = ?, updated_at = ? WHERE id = ?'),
+      reversedKind: client.prepare('SELECT kind FROM ledger_entries WHERE id = ?'),
+      insert: client.prepare(`INSERT INTO ledger_entries (${LEDGER_COLUMNS.join(', ')}) VALUES (${LEDGER_COLUMNS.map(() => '?').join(', ')})`),
+      villageAncestry: client.prepare('SELECT path FROM areas WHERE id = ?'),
+      upsertScore: client.prepare(
+        `INSERT INTO household_period_scores (household_id, period, village_id, township_id, county_id, score, earned, deducted)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (household_id, period) DO UPDATE SET
+           score = score + excluded.score, earned = earned + excluded.earned, deducted = deducted + excluded.deducted`,
+      ),
+      latest: client.prepare('SELECT id AS lastEntryId, hash FROM ledger_entries ORDER BY id DESC LIMIT 1'),
+      heads: client.prepare(
+        `SELECT c.village_id AS villageId, a.name AS villageName, c.last_seq AS lastSeq, c.head_hash AS hash, c.genesis_hash AS genesisHash
+           FROM ledger_chains c JOIN areas a ON a.id = c.village_id ORDER BY c.village_id`,
+      ),
+      nextId: client.prepare(
+        `SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'ledger_entries'), 0), COALESCE((SELECT MAX(id) FROM ledger_entries), 0)) + 1 AS next`,
+      ),
+    };
+    cache.set(client, s);
+  }
+  return s;
+}
+
+function requireWriteTransaction(db: Db): void {
+  if (!db.$client.inTransaction) throw new Error('programming error: the ledger is written only inside a transaction');
+}
+
+/**
+ * The village's chain row, created on first use. Every chain starts from the same genesis: the head of
+ * the old single chain on an upgraded database (the migration wrote it into every village's row), else zeros.
+ * Synchronous core of `lockVillageChain`, for the bulk path and code not yet ported.
+ */
+export function takeVillageChain(db: Db, villageId: number): VillageChain {
+  requireWriteTransaction(db);
+  const s = statements(db.$client);
+  const row = s.chain.get(villageId);
+  if (row) return row;
+  const genesis = s.anyGenesis.get()?.genesisHash ?? GENESIS_HASH;
+  s.newChain.run(villageId, genesis, genesis);
+  return { villageId, lastSeq: 0, headHash: genesis, genesisHash: genesis };
+}
+
+/**
+ * Locks the village's chain row for the rest of the transaction and returns it. Every transaction that
+ * reads then writes a village's state (balances, caps, expiry, redemption) calls this first. On SQLite
+ * the write transaction already serialises everything; the PostgreSQL store takes the row FOR UPDATE.
+ */
+export async function lockVillageChain(tx: Tx, villageId: number): Promise<VillageChain> {
+  return takeVillageChain(tx, villageId);
+}
+
+/** Stores the chain's new head after `chainEntry` advanced it. */
+export function saveVillageChain(db: Db, chain: VillageChain): void {
+  statements(db.$client).saveChain.run(chain.lastSeq, chain.headHash, chain.villageId);
+}
+
+/** Township and county ids of a village, from its materialised path "/county/township/village/". */
+export function villageAncestors(db: Db, villageId: number): { townshipId: number; countyId: number } {
+  const row = statements(db.$client).villageAncestry.get(villageId);
+  if (!row) throw new Error(`unknown village ${villageId}`);
+  const ids = row.path.split('/').filter(Boolean).map(Number);
+  return { countyId: ids[0], townshipId: ids[1] ?? ids[0] };
+}
+
+/** The kind of an existing entry, for the score bucket of a reversal. */
+export function ledgerEntryKind(db: Db, id: number): LedgerKind | undefined {
+  return statements(db.$client).reversedKind.get(id)?.kind;
+}
+
+/** The id SQLite's AUTOINCREMENT gives the next entry, for the bulk path that inserts many rows at once. */
+export function nextLedgerEntryId(db: Db): number {
+  return statements(db.$client).nextId.get()!.next;
+}
+
+/**
+ * Appends one entry to its village's chain: takes the chain row, links and hashes the entry, moves
+ * the cached balance and the conduct-score totals. Synchronous, for code not yet ported to
+ * `transaction()`; ported code calls `postLedgerEntry`. Must run inside the caller's transaction.
+ */
+export function appendLedgerEntry(db: Db, entry: NewLedgerEntry): LedgerRow {
+  const chain = takeVillageChain(db, entry.villageId);
+  const s = statements(db.$client);
+  const current = s.balance.get(entry.householdId);
+  if (!current) throw new Error(`unknown household ${entry.householdId}`);
+  const built = chainEntry(chain, current.balance, entry);
+  const values: unknown[] = [];
+  pushLedgerValues(values, built);
+  const id = Number(s.insert.run(values).lastInsertRowid);
+  saveVillageChain(db, chain);
+  if (built.points !== 0) s.setBalance.run(built.balanceAfter, entry.createdAt, entry.householdId);
+  const reversed = entry.kind === 'reversal' && entry.reversesId ? ledgerEntryKind(db, entry.reversesId) : undefined;
+  const bucket = scoreBucket(entry.kind, entry.conductPoints, reversed);
   if (bucket) {
     const { townshipId, countyId } = villageAncestors(db, entry.villageId);
     const earned = bucket === 'earned' ? entry.conductPoints : 0;
@@ -192,9 +311,41 @@ export function appendLedgerEntry(db: Db, entry: NewLedgerEntry): LedgerRow {
       s.upsertScore.run(entry.householdId, period, entry.villageId, townshipId, countyId, entry.conductPoints, earned, deducted);
     }
   }
-  return row;
+  return { ...built, id };
 }
 
+/** Store function: appends one entry to its village's chain inside `tx` (see `appendLedgerEntry`). */
+export async function postLedgerEntry(tx: Tx, entry: NewLedgerEntry): Promise<LedgerRow> {
+  return appendLedgerEntry(tx, entry);
+}
+
+/**
+ * The newest entry of the whole ledger (highest id) and its hash, or entry 0 and zeros. Kept for
+ * boards and prints that pin "the ledger as of entry N"; per-village heads come from `villageChainHeads`.
+ */
 export function chainHeadOf(db: Db): { lastEntryId: number; hash: string } {
-  return statements(db.$client).head.get() ?? { lastEntryId: 0, hash: GENESIS_HASH };
+  return statements(db.$client).latest.get() ?? { lastEntryId: 0, hash: GENESIS_HASH };
+}
+
+/** Store function: the newest entry of the whole ledger and its hash (see `chainHeadOf`). */
+export async function latestLedgerEntry(db: Db): Promise<{ lastEntryId: number; hash: string }> {
+  return chainHeadOf(db);
+}
+
+export interface VillageChainHead {
+  villageId: number;
+  villageName: string;
+  lastSeq: number;
+  hash: string;
+  genesisHash: string;
+}
+
+/** Every village chain's head, by village id. */
+export function villageChainHeads(db: Db): VillageChainHead[] {
+  return statements(db.$client).heads.all();
+}
+
+/** Store function: every village chain's head, by village id. */
+export async function listVillageChainHeads(db: Db): Promise<VillageChainHead[]> {
+  return villageChainHeads(db);
 }

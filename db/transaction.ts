@@ -1,16 +1,121 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type Database from 'better-sqlite3';
 import type { Db } from './client';
+
+declare const inTx: unique symbol;
+
+/**
+ * The handle a transaction body gets. Store functions that must run inside a transaction take a `Tx`
+ * (a plain `Db` does not type-check there). On SQLite it is the write connection itself, which is
+ * inside BEGIN IMMEDIATE … COMMIT for as long as the body runs; do not keep it after the body returns.
+ */
+export type Tx = Db & { readonly [inTx]: true };
+
+/** A programming error: code that nests transactions or mixes the two transaction styles. */
+export class TransactionMisuse extends Error {
+  override name = 'TransactionMisuse';
+}
+
+/** One FIFO queue per write connection: who holds it, who waits. */
+interface Lane {
+  busy: boolean;
+  waiting: (() => void)[];
+  begin: Database.Statement;
+  commit: Database.Statement;
+  rollback: Database.Statement;
+}
+
+const lanes = new WeakMap<Database.Database, Lane>();
+/** The connections whose async transaction the current async context is running in. */
+const current = new AsyncLocalStorage<Database.Database>();
+
+function laneOf(client: Database.Database): Lane {
+  let lane = lanes.get(client);
+  if (!lane) {
+    lane = {
+      busy: false,
+      waiting: [],
+      begin: client.prepare('BEGIN IMMEDIATE'),
+      commit: client.prepare('COMMIT'),
+      rollback: client.prepare('ROLLBACK'),
+    };
+    lanes.set(client, lane);
+  }
+  return lane;
+}
+
+function acquire(lane: Lane): Promise<void> | undefined {
+  if (!lane.busy) {
+    lane.busy = true;
+    return undefined;
+  }
+  return new Promise<void>((resolve) => lane.waiting.push(resolve));
+}
+
+function release(lane: Lane): void {
+  // Hand the connection straight to the next in line, so nobody can jump the queue in between.
+  const next = lane.waiting.shift();
+  if (next) next();
+  else lane.busy = false;
+}
+
+/**
+ * Runs `body` in one write transaction: waits its turn (FIFO) for the write connection, BEGIN
+ * IMMEDIATE, awaits the body, COMMIT; ROLLBACK and re-throw if the body throws. The body may await
+ * only the database (store functions), never the network, files or scrypt: everyone else waits meanwhile.
+ *
+ * Rule for code outside a transaction: reads go through `readDb(db)`, not the write connection, or
+ * they may see a transaction's uncommitted writes while its body awaits (on ':memory:' the two are one).
+ */
+export async function transaction<T>(db: Db, body: (tx: Tx) => Promise<T>): Promise<T> {
+  const client = db.$client;
+  if (current.getStore() === client) {
+    throw new TransactionMisuse('transaction() called inside a transaction on the same database: pass the tx handle down instead of nesting');
+  }
+  const lane = laneOf(client);
+  const wait = acquire(lane);
+  if (wait) await wait;
+  try {
+    if (client.inTransaction) throw new TransactionMisuse('the write connection is already inside a transaction it did not start here');
+    lane.begin.run();
+    let result: T;
+    try {
+      result = await current.run(client, () => body(db as Tx));
+    } catch (err) {
+      if (client.inTransaction) lane.rollback.run();
+      throw err;
+    }
+    try {
+      lane.commit.run();
+    } catch (err) {
+      if (client.inTransaction) lane.rollback.run();
+      throw err;
+    }
+    return result;
+  } finally {
+    release(lane);
+  }
+}
+
+/** True while an async transaction holds (or waits for) this connection; the synchronous style must not start then. */
+export function asyncTransactionHolds(db: Db | Database.Database): boolean {
+  const client = '$client' in db ? db.$client : db;
+  return lanes.get(client)?.busy ?? false;
+}
 
 type Runner = Database.Transaction<(body: () => unknown) => unknown>;
 const runners = new WeakMap<Database.Database, Runner>();
 
 /**
- * Runs `body` in one transaction (BEGIN … COMMIT, rolled back if it throws), like
- * `db.transaction`, but with one reusable better-sqlite3 wrapper per connection: drizzle builds a
- * fresh wrapper and prepares BEGIN/COMMIT again on every call, which hot paths cannot afford.
- * Synchronous only; never nest it inside another transaction.
+ * The old synchronous style, kept only for code not yet ported to `transaction()`; remove it with the
+ * last caller. Runs `body` in one transaction (BEGIN IMMEDIATE … COMMIT, rolled back if it throws) with
+ * one reusable better-sqlite3 wrapper per connection. Refuses to start while an async transaction holds
+ * the connection: its statements would silently join that transaction. Never nest it.
  */
 export function inTransaction<T>(db: Db, body: () => T): T {
+  if (asyncTransactionHolds(db)) {
+    throw new TransactionMisuse('inTransaction() while an async transaction() holds the write connection: port the caller to transaction()');
+  }
   let run = runners.get(db.$client);
   if (!run) {
     run = db.$client.transaction((b: () => unknown) => b());

@@ -1,22 +1,47 @@
 import type Database from 'better-sqlite3';
 import type { Db } from './client';
-import { GENESIS_HASH, ledgerHash, type LedgerRow } from './ledger';
+import { chainedLedgerHash, GENESIS_HASH, legacyLedgerHash, scoreBucketSql, type LedgerContent, type LedgerRow } from './ledger';
+
+/** A village chain as verified: its last seq and head hash. */
+export interface VerifiedChain {
+  villageId: number;
+  villageName: string;
+  lastSeq: number;
+  hash: string;
+}
 
 export interface VerifyOk {
   ok: true;
+  /** The newest entry of the whole ledger (highest id) and its hash. */
   head: { lastEntryId: number; hash: string };
+  /** The old single chain of an upgraded database (entries written before per-village chains), or null. */
+  legacy: { lastEntryId: number; hash: string } | null;
+  chains: VerifiedChain[];
   entries: number;
   households: number;
   goods: number;
 }
 
+/** An entry whose stored text cannot reproduce its hash because an old version stored a lone surrogate. */
+export interface DamagedText {
+  entryId: number;
+  villageId: number;
+  /** Its seq in the village chain, or null on the old single chain. */
+  seq: number | null;
+  field: 'note' | 'category';
+  /** Whether the original text was recovered from the stored bytes and reproduces the hash exactly. */
+  confirmed: boolean;
+}
+
 export interface VerifyFailure {
   ok: false;
-  /** What kind of check failed: hash, chain, balance, stock, score, award, redemption, integrity, foreign_key. */
+  /** What kind of check failed: hash, chain, damaged_text, balance, stock, score, award, redemption, integrity, foreign_key. */
   what: string;
   table: string;
   rowId: string | number | null;
   detail: string;
+  /** Entries with damaged text found before the failure (all of them when `what` is damaged_text). */
+  damaged?: DamagedText[];
 }
 
 export type VerifyResult = VerifyOk | VerifyFailure;
@@ -31,64 +56,185 @@ function fail(what: string, table: string, rowId: string | number | null, detail
   throw new Mismatch({ ok: false, what, table, rowId, detail });
 }
 
-interface RawEntry {
+interface RawEntry extends LedgerContent {
   id: number;
-  householdId: number;
-  villageId: number;
   kind: LedgerRow['kind'];
-  points: number;
-  balanceAfter: number;
-  conductPoints: number;
-  occurredOn: string;
-  ruleId: number | null;
-  awardId: number | null;
-  redemptionId: number | null;
-  reversesId: number | null;
-  category: string | null;
-  note: string | null;
-  createdBy: number | null;
-  createdAt: number;
-  prevHash: string;
+  chainId: number | null;
+  seq: number | null;
+  hashVersion: number;
   hash: string;
 }
 
-/** Walks the chain in id order: every hash, every link, every running balance; returns balances per household. */
-function checkLedger(client: Database.Database): { balances: Map<number, number>; head: { lastEntryId: number; hash: string }; entries: number } {
+function expectedHash(e: RawEntry): string {
+  return e.hashVersion === 1 ? legacyLedgerHash(e) : chainedLedgerHash({ ...e, chainId: e.chainId!, seq: e.seq! });
+}
+
+/**
+ * Decodes UTF-8 that may hold surrogate code points (what SQLite keeps when a lone surrogate was bound:
+ * ED A0 BD for U+D83D), which a strict decoder turns into U+FFFD. Null when the bytes are not that.
+ */
+function decodeLenientUtf8(bytes: Buffer): string | null {
+  const units: number[] = [];
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i];
+    let cp: number;
+    let n: number;
+    if (b < 0x80) [cp, n] = [b, 1];
+    else if (b >= 0xc2 && b < 0xe0) [cp, n] = [b & 0x1f, 2];
+    else if (b >= 0xe0 && b < 0xf0) [cp, n] = [b & 0x0f, 3];
+    else if (b >= 0xf0 && b < 0xf5) [cp, n] = [b & 0x07, 4];
+    else return null;
+    if (i + n > bytes.length) return null;
+    for (let k = 1; k < n; k++) {
+      if ((bytes[i + k] & 0xc0) !== 0x80) return null;
+      cp = (cp << 6) | (bytes[i + k] & 0x3f);
+    }
+    if (cp >= 0x10000) units.push(0xd800 + ((cp - 0x10000) >> 10), 0xdc00 + ((cp - 0x10000) & 0x3ff));
+    else units.push(cp);
+    i += n;
+  }
+  return String.fromCharCode(...units);
+}
+
+const REPLACEMENT = '\uFFFD';
+
+/**
+ * Whether `e`, whose hash does not match its stored fields, is an entry an old version wrote with a lone
+ * surrogate in its note or category: either SQLite kept the surrogate's bytes (recovered here, and the
+ * hash then matches exactly), or the text holds exactly one U+FFFD that some lone surrogate reproduces.
+ */
+function damagedText(client: Database.Database, e: RawEntry): DamagedText | null {
+  const raw = client.prepare('SELECT CAST(note AS BLOB) AS note, CAST(category AS BLOB) AS category FROM ledger_entries WHERE id = ?').get(e.id) as { note: Buffer | null; category: Buffer | null };
+  for (const field of ['note', 'category'] as const) {
+    const bytes = raw[field];
+    const stored = e[field];
+    if (!bytes || stored == null || !stored.includes(REPLACEMENT)) continue;
+    const base = { entryId: e.id, villageId: e.villageId, seq: e.seq, field };
+    const original = decodeLenientUtf8(bytes);
+    if (original !== null && original !== stored && expectedHash({ ...e, [field]: original }) === e.hash) return { ...base, confirmed: true };
+    const at = stored.indexOf(REPLACEMENT);
+    if (at === stored.lastIndexOf(REPLACEMENT)) {
+      for (let unit = 0xd800; unit <= 0xdfff; unit++) {
+        const candidate = stored.slice(0, at) + String.fromCharCode(unit) + stored.slice(at + 1);
+        if (expectedHash({ ...e, [field]: candidate }) === e.hash) return { ...base, confirmed: true };
+      }
+    }
+  }
+  return null;
+}
+
+interface ChainRow {
+  villageId: number;
+  villageName: string | null;
+  lastSeq: number;
+  headHash: string;
+  genesisHash: string;
+}
+
+interface LedgerWalk {
+  balances: Map<number, number>;
+  head: { lastEntryId: number; hash: string };
+  legacy: { lastEntryId: number; hash: string } | null;
+  chains: VerifiedChain[];
+  entries: number;
+  damaged: DamagedText[];
+}
+
+/**
+ * Walks the ledger once in id order: the old single chain (version 1: ids 1, 2, 3 … linked from zeros),
+ * then every village chain (seq 1, 2, 3 … linked from the chain's genesis, which must be the old chain's
+ * head); every hash, every link, every running balance, and each chain row against its last entry.
+ */
+function checkLedger(client: Database.Database, damaged: DamagedText[]): LedgerWalk {
+  const chainRows = new Map(
+    (
+      client
+        .prepare(
+          `SELECT c.village_id AS villageId, a.name AS villageName, c.last_seq AS lastSeq, c.head_hash AS headHash, c.genesis_hash AS genesisHash
+             FROM ledger_chains c LEFT JOIN areas a ON a.id = c.village_id ORDER BY c.village_id`,
+        )
+        .all() as ChainRow[]
+    ).map((r) => [r.villageId, r]),
+  );
   const rows = client
     .prepare(
       `SELECT id, household_id AS householdId, village_id AS villageId, kind, points, balance_after AS balanceAfter,
               conduct_points AS conductPoints, occurred_on AS occurredOn, rule_id AS ruleId, award_id AS awardId,
               redemption_id AS redemptionId, reverses_id AS reversesId, category, note, created_by AS createdBy,
-              created_at AS createdAt, prev_hash AS prevHash, hash
+              created_at AS createdAt, prev_hash AS prevHash, hash, chain_id AS chainId, seq, hash_version AS hashVersion
          FROM ledger_entries ORDER BY id`,
     )
     .iterate() as IterableIterator<RawEntry>;
   const balances = new Map<number, number>();
-  let prev = GENESIS_HASH;
+  const chains = new Map<number, { seq: number; hash: string }>();
+  let legacyHash = GENESIS_HASH;
+  let legacyLast = 0;
   let lastId = 0;
+  let lastHash = GENESIS_HASH;
   let entries = 0;
-  for (const e of rows) {
-    // Ids are assigned as head + 1, so a gap means a row was removed.
-    if (e.id !== lastId + 1) fail('chain', 'ledger_entries', e.id, `expected entry ${lastId + 1} next, found ${e.id}`);
-    if (e.prevHash !== prev) fail('chain', 'ledger_entries', e.id, `prev_hash ${e.prevHash} does not match the previous entry's hash ${prev}`);
-    const expected = ledgerHash(e);
-    if (e.hash !== expected) fail('hash', 'ledger_entries', e.id, `stored hash ${e.hash} but the row's fields hash to ${expected}`);
-    const before = balances.get(e.householdId) ?? 0;
-    if (e.balanceAfter !== before + e.points) {
-      fail('balance', 'ledger_entries', e.id, `balance_after ${e.balanceAfter} but household ${e.householdId} had ${before} and the entry moves ${e.points}`);
+  const where = (e: RawEntry) => (e.hashVersion === 1 ? `entry ${e.id} of the old single chain` : `entry ${e.seq} of village ${e.chainId}`);
+  try {
+    for (const e of rows) {
+      if (e.hashVersion === 1) {
+        if (chains.size) fail('chain', 'ledger_entries', e.id, 'an entry of the old single chain after the village chains began');
+        // The old chain's ids were head + 1, so a gap means a row was removed.
+        if (e.id !== legacyLast + 1) fail('chain', 'ledger_entries', e.id, `expected entry ${legacyLast + 1} next on the old single chain, found ${e.id}`);
+        if (e.prevHash !== legacyHash) fail('chain', 'ledger_entries', e.id, `prev_hash ${e.prevHash} does not match the previous entry's hash ${legacyHash}`);
+        legacyHash = e.hash;
+        legacyLast = e.id;
+      } else if (e.hashVersion === 2) {
+        if (e.chainId === null || e.seq === null || e.chainId !== e.villageId) fail('chain', 'ledger_entries', e.id, `chain ${e.chainId} seq ${e.seq} on an entry of village ${e.villageId}`);
+        let state = chains.get(e.chainId);
+        if (!state) {
+          const row = chainRows.get(e.chainId);
+          if (!row) fail('chain', 'ledger_chains', e.chainId, `entry ${e.id} is on the chain of village ${e.chainId}, which has no chain row`);
+          chains.set(e.chainId, (state = { seq: 0, hash: row.genesisHash }));
+        }
+        if (e.seq !== state.seq + 1) fail('chain', 'ledger_entries', e.id, `expected entry ${state.seq + 1} of village ${e.chainId} next, found ${e.seq}`);
+        if (e.prevHash !== state.hash) fail('chain', 'ledger_entries', e.id, `prev_hash ${e.prevHash} of ${where(e)} does not match the previous entry's hash ${state.hash}`);
+        state.seq = e.seq;
+        state.hash = e.hash;
+      } else {
+        fail('hash', 'ledger_entries', e.id, `unknown hash version ${e.hashVersion}`);
+      }
+      const expected = expectedHash(e);
+      if (e.hash !== expected) {
+        const damage = damagedText(client, e);
+        // Not tampering: the stored hash is the original's, so the next entry's link still checks it.
+        if (damage) damaged.push(damage);
+        else fail('hash', 'ledger_entries', e.id, `stored hash ${e.hash} of ${where(e)} but the row's fields hash to ${expected}`);
+      }
+      const before = balances.get(e.householdId) ?? 0;
+      if (e.balanceAfter !== before + e.points) {
+        fail('balance', 'ledger_entries', e.id, `balance_after ${e.balanceAfter} but household ${e.householdId} had ${before} and the entry moves ${e.points}`);
+      }
+      if (e.balanceAfter < 0) fail('balance', 'ledger_entries', e.id, `balance_after ${e.balanceAfter} is below zero`);
+      balances.set(e.householdId, e.balanceAfter);
+      lastId = e.id;
+      lastHash = e.hash;
+      entries += 1;
     }
-    if (e.balanceAfter < 0) fail('balance', 'ledger_entries', e.id, `balance_after ${e.balanceAfter} is below zero`);
-    balances.set(e.householdId, e.balanceAfter);
-    prev = e.hash;
-    lastId = e.id;
-    entries += 1;
+  } finally {
+    rows.return?.();
   }
-  const head = client.prepare('SELECT last_entry_id AS lastEntryId, hash FROM chain_head WHERE id = 1').get() as { lastEntryId: number; hash: string } | undefined;
-  const published = head ?? { lastEntryId: 0, hash: GENESIS_HASH };
-  if (published.lastEntryId !== lastId || published.hash !== prev) {
-    fail('chain', 'chain_head', 1, `chain_head says entry ${published.lastEntryId} ${published.hash}, the ledger ends at entry ${lastId} ${prev}`);
+  const verified: VerifiedChain[] = [];
+  for (const row of chainRows.values()) {
+    // Every chain starts where the old single chain ended, so cutting that chain's tail shows here too.
+    if (row.genesisHash !== legacyHash) fail('chain', 'ledger_chains', row.villageId, `genesis ${row.genesisHash} but the old single chain ends at ${legacyHash}`);
+    const state = chains.get(row.villageId) ?? { seq: 0, hash: row.genesisHash };
+    if (row.lastSeq !== state.seq || row.headHash !== state.hash) {
+      fail('chain', 'ledger_chains', row.villageId, `village ${row.villageId} chain row says entry ${row.lastSeq} ${row.headHash}, its entries end at ${state.seq} ${state.hash}`);
+    }
+    verified.push({ villageId: row.villageId, villageName: row.villageName ?? '', lastSeq: state.seq, hash: state.hash });
   }
-  return { balances, head: { lastEntryId: lastId, hash: prev }, entries };
+  return {
+    balances,
+    head: { lastEntryId: lastId, hash: lastHash },
+    legacy: legacyLast ? { lastEntryId: legacyLast, hash: legacyHash } : null,
+    chains: verified,
+    entries,
+    damaged,
+  };
 }
 
 function checkHouseholds(client: Database.Database, balances: Map<number, number>): number {
@@ -132,13 +278,8 @@ interface ScoreRow {
   deducted: number;
 }
 
-// Mirrors appendLedgerEntry's scoreBucket: a reversal counts against the bucket of the entry it reverses.
-const BUCKET = `CASE
-  WHEN e.kind = 'award' THEN 'e'
-  WHEN e.kind = 'deduction' THEN 'd'
-  WHEN e.kind = 'reversal' AND o.kind = 'award' THEN 'e'
-  WHEN e.kind = 'reversal' AND o.kind = 'deduction' THEN 'd'
-  WHEN e.conduct_points > 0 THEN 'e' ELSE 'd' END`;
+// The ledger's own score-bucket rule, as SQL: a reversal counts against the bucket of the entry it reverses.
+const BUCKET = scoreBucketSql('e', 'o');
 
 /** Recomputes every household_period_scores row from the ledger's conduct points and merges the two sorted lists. */
 function checkScores(client: Database.Database): void {
@@ -155,8 +296,8 @@ function checkScores(client: Database.Database): void {
   const expected = client
     .prepare(
       `SELECT householdId, period, SUM(cp) AS score,
-              SUM(CASE WHEN bucket = 'e' THEN cp ELSE 0 END) AS earned,
-              SUM(CASE WHEN bucket = 'd' THEN -cp ELSE 0 END) AS deducted
+              SUM(CASE WHEN bucket = 'earned' THEN cp ELSE 0 END) AS earned,
+              SUM(CASE WHEN bucket = 'deducted' THEN -cp ELSE 0 END) AS deducted
          FROM (${parts.join(' UNION ALL ')})
         GROUP BY householdId, period ORDER BY householdId, period`,
     )
@@ -243,31 +384,59 @@ function checkIntegrity(client: Database.Database): void {
 }
 
 /**
- * Recomputes everything the ledger promises from first principles: the hash chain and its head,
- * every running and cached balance, every stock level, every conduct score, the award and redemption
- * links, and SQLite's own integrity checks. Reads one consistent snapshot; stops at the first bad row.
+ * Recomputes everything the ledger promises from first principles: the old single chain and every
+ * village chain with their heads, every running and cached balance, every stock level, every conduct
+ * score, the award and redemption links, and SQLite's own integrity checks. Reads one consistent
+ * snapshot; stops at the first bad row, except entries with damaged text (an old version's lone
+ * surrogate), which are collected and reported together after everything else checked out.
  */
 export function verifyDatabase(db: Db | Database.Database): VerifyResult {
   const client = '$client' in db ? db.$client : db;
+  const damaged: DamagedText[] = [];
   const snapshot = client.transaction((): VerifyOk => {
-    const ledger = checkLedger(client);
+    const ledger = checkLedger(client, damaged);
     const households = checkHouseholds(client, ledger.balances);
     const goods = checkStock(client);
     checkScores(client);
     checkLinks(client);
     checkIntegrity(client);
-    return { ok: true, head: ledger.head, entries: ledger.entries, households, goods };
+    return { ok: true, head: ledger.head, legacy: ledger.legacy, chains: ledger.chains, entries: ledger.entries, households, goods };
   });
+  let result: VerifyResult;
   try {
-    return snapshot.deferred();
+    result = snapshot.deferred();
   } catch (err) {
-    if (err instanceof Mismatch) return err.failure;
-    throw err;
+    if (!(err instanceof Mismatch)) throw err;
+    return damaged.length ? { ...err.failure, damaged } : err.failure;
   }
+  if (!damaged.length) return result;
+  const first = damaged[0];
+  const place = (d: DamagedText) => (d.seq === null ? `entry ${d.entryId} of the old single chain (village ${d.villageId})` : `entry ${d.seq} of village ${d.villageId}`);
+  return {
+    ok: false,
+    what: 'damaged_text',
+    table: 'ledger_entries',
+    rowId: first.entryId,
+    damaged,
+    detail:
+      `damaged text written by an old version (lone surrogate) in the ${first.field} of ${place(first)}` +
+      (damaged.length > 1 ? ` and ${damaged.length - 1} more (${damaged.slice(1, 6).map(place).join(', ')})` : '') +
+      `: not tampering — the original text reproduces the stored hash and every link, balance and total checks out. ` +
+      `The text cannot be repaired in place (the ledger is append-only); keep this report with the database and its backups.`,
+  };
 }
 
 /** The one-line verdict `npm run verify` prints. */
 export function formatVerdict(r: VerifyResult): string {
-  if (r.ok) return `OK chain head ${r.head.hash} at entry ${r.head.lastEntryId}; ${r.entries} entries, ${r.households} households, ${r.goods} goods`;
+  if (r.ok) {
+    return `OK ${r.chains.length} village chains, ledger head ${r.head.hash} at entry ${r.head.lastEntryId}; ${r.entries} entries, ${r.households} households, ${r.goods} goods`;
+  }
   return `FAIL ${r.what} at ${r.table} row ${r.rowId ?? '-'}: ${r.detail}`;
+}
+
+/** One line per verified village chain, for `npm run verify` to print above the verdict. */
+export function formatChainHeads(r: VerifyOk): string[] {
+  const lines = r.chains.map((c) => `village ${c.villageName} (id ${c.villageId}): seq ${c.lastSeq} head ${c.hash}`);
+  if (r.legacy) lines.unshift(`old single chain (before per-village chains): entry ${r.legacy.lastEntryId} head ${r.legacy.hash}`);
+  return lines;
 }

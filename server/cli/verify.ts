@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
-import { formatVerdict, verifyDatabase } from '../../db/verify';
+import { formatChainHeads, formatVerdict, verifyDatabase } from '../../db/verify';
 import { dbFileFromArgs, requireFile } from './dbFile';
 
-// `npm run verify [-- --db file]`: one line, exit 0 only when every check passes.
+// `npm run verify [-- --db file]`: each village chain's verified head, then a one-line verdict; exit 0 only when every check passes.
 const file = dbFileFromArgs(process.argv.slice(2));
 requireFile(file, 'database');
 // Opened without migrating: the verifier checks the file as it is and never changes it.
@@ -10,5 +10,6 @@ const client = new Database(file, { fileMustExist: true });
 client.pragma('busy_timeout = 5000');
 const result = verifyDatabase(client);
 client.close();
+if (result.ok) for (const line of formatChainHeads(result)) console.log(line);
 console.log(formatVerdict(result));
 process.exit(result.ok ? 0 : 1);

@@ -25,20 +25,21 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 /** Every invariant the ledger promises, checked straight from the tables. */
 export function checkInvariants(t: TestApp) {
   const q = <T>(query: ReturnType<typeof sql>) => t.db.all<T>(query);
-  const entries = q<{ id: number; householdId: number; villageId: number; kind: LedgerKind; points: number; balanceAfter: number; conductPoints: number; occurredOn: string; ruleId: number | null; awardId: number | null; redemptionId: number | null; reversesId: number | null; category: string | null; note: string | null; createdBy: number | null; createdAt: number; prevHash: string; hash: string }>(
-    sql`SELECT id, household_id AS householdId, village_id AS villageId, kind, points, balance_after AS balanceAfter, conduct_points AS conductPoints, occurred_on AS occurredOn, rule_id AS ruleId, award_id AS awardId, redemption_id AS redemptionId, reverses_id AS reversesId, category, note, created_by AS createdBy, created_at AS createdAt, prev_hash AS prevHash, hash FROM ledger_entries ORDER BY id`,
+  const entries = q<{ id: number; householdId: number; villageId: number; kind: LedgerKind; points: number; balanceAfter: number; conductPoints: number; occurredOn: string; ruleId: number | null; awardId: number | null; redemptionId: number | null; reversesId: number | null; category: string | null; note: string | null; createdBy: number | null; createdAt: number; prevHash: string; hash: string; chainId: number | null; seq: number | null; hashVersion: number }>(
+    sql`SELECT id, household_id AS householdId, village_id AS villageId, kind, points, balance_after AS balanceAfter, conduct_points AS conductPoints, occurred_on AS occurredOn, rule_id AS ruleId, award_id AS awardId, redemption_id AS redemptionId, reverses_id AS reversesId, category, note, created_by AS createdBy, created_at AS createdAt, prev_hash AS prevHash, hash, chain_id AS chainId, seq, hash_version AS hashVersion FROM ledger_entries ORDER BY id`,
   );
   const running = new Map<number, number>();
   const scores = new Map<string, number>();
-  let prev = '0'.repeat(64);
+  // One chain per village: each entry links to the one before it in its village.
+  const prev = new Map<number | null, string>();
   for (const e of entries) {
     const balance = (running.get(e.householdId) ?? 0) + e.points;
     expect(e.balanceAfter).toBe(balance);
     expect(balance).toBeGreaterThanOrEqual(0);
     running.set(e.householdId, balance);
-    expect(e.prevHash).toBe(prev);
+    expect(e.prevHash).toBe(prev.get(e.chainId) ?? '0'.repeat(64));
     expect(ledgerHash(e)).toBe(e.hash);
-    prev = e.hash;
+    prev.set(e.chainId, e.hash);
     if (e.conductPoints) for (const p of periodsOfDay(e.occurredOn)) scores.set(`${e.householdId}/${p}`, (scores.get(`${e.householdId}/${p}`) ?? 0) + e.conductPoints);
   }
   for (const h of q<{ id: number; balance: number }>(sql`SELECT id, balance FROM households`)) expect(h.balance).toBe(running.get(h.id) ?? 0);

@@ -46,7 +46,7 @@ describe('the county generator', () => {
       'SELECT * FROM stock_movements ORDER BY id',
       'SELECT id, stock, updated_at FROM goods ORDER BY id',
       'SELECT * FROM awards ORDER BY id',
-      'SELECT * FROM chain_head',
+      'SELECT * FROM ledger_chains ORDER BY village_id',
     ]) {
       expect(dump(bulk, q), q).toEqual(dump(direct, q));
     }

@@ -18,7 +18,9 @@ export function expectLedgerInvariants(db: Db): void {
   );
   expect(mismatched).toEqual([]);
   const running = new Map<number, number>();
-  let prev = GENESIS_HASH;
+  // One chain per village: each entry links to the one before it in its village, seq 1, 2, 3 …
+  const chains = new Map<number | null, { seq: number; hash: string }>();
+  let lastHash = GENESIS_HASH;
   let lastId = 0;
   let lastAt = 0;
   const broken: number[] = [];
@@ -26,14 +28,16 @@ export function expectLedgerInvariants(db: Db): void {
     const after = (running.get(row.householdId) ?? 0) + row.points;
     running.set(row.householdId, after);
     // Contiguous ids, chained hashes, running balances, never negative, appended in time order.
-    const ok = row.id === lastId + 1 && row.prevHash === prev && ledgerHash(row) === row.hash && row.balanceAfter === after && after >= 0 && row.createdAt >= lastAt;
+    const chain = chains.get(row.chainId) ?? { seq: 0, hash: GENESIS_HASH };
+    const ok = row.id === lastId + 1 && row.seq === chain.seq + 1 && row.prevHash === chain.hash && ledgerHash(row) === row.hash && row.balanceAfter === after && after >= 0 && row.createdAt >= lastAt;
     if (!ok) broken.push(row.id);
-    prev = row.hash;
+    chains.set(row.chainId, { seq: row.seq ?? 0, hash: row.hash });
+    lastHash = row.hash;
     lastId = row.id;
     lastAt = row.createdAt;
   }
   expect(broken).toEqual([]);
-  expect(chainHeadOf(db)).toEqual({ lastEntryId: lastId, hash: prev });
+  expect(chainHeadOf(db)).toEqual({ lastEntryId: lastId, hash: lastHash });
 }
 
 /** Cached period scores equal the conduct points of the ledger, per household and period. */

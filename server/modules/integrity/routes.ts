@@ -5,6 +5,6 @@ import { getChainHead } from './getChainHead';
 
 export const integrityRoutes = new Hono<AppEnv>().get(
   '/public/chain-head',
-  describeRoute({ tags: ['public'], summary: 'Head of the ledger hash chain (no login)' }),
-  (c) => c.json(getChainHead(publicCtxOf(c)), 200),
+  describeRoute({ tags: ['public'], summary: 'Head of every village ledger chain (no login)' }),
+  async (c) => c.json(await getChainHead(publicCtxOf(c)), 200),
 );
