@@ -395,6 +395,16 @@ const en: typeof zhCN = {
     objectionSent: 'Objection sent; the review group will handle it',
     noNotices: 'No notices now',
     noHousehold: 'This account has no household; please ask the village cadre',
+    staffNotices: 'Done for your household by others',
+    staffNoticesHint: 'If you did not agree to this, tell the township.',
+    staffNotice: {
+      assisted_pass: '{role} {name} showed your redemption code on {time}. Reason: {reason}',
+      card_issued: '{role} {name} issued a card for your household on {time}',
+      card_revoked: '{role} {name} revoked your household card on {time}',
+      card_unlocked: '{role} {name} unlocked your household card on {time}',
+      account_created: '{role} {name} created a login for your household on {time}',
+      account_changed: '{role} {name} changed your household login (e.g. reset its password) on {time}',
+    },
   },
   board: {
     title: ' leaderboard',

@@ -393,6 +393,16 @@ export default {
     objectionSent: '异议已提交，评议小组会处理',
     noNotices: '目前没有公示',
     noHousehold: '此账号没有关联农户，请联系村干部',
+    staffNotices: '他人为本户办理的事项',
+    staffNoticesHint: '如果不是您同意的，请向乡镇反映。',
+    staffNotice: {
+      assisted_pass: '{role} {name} 于 {time} 代为出示兑换码，原因：{reason}',
+      card_issued: '{role} {name} 于 {time} 为本户办理了兑换卡',
+      card_revoked: '{role} {name} 于 {time} 作废了本户的兑换卡',
+      card_unlocked: '{role} {name} 于 {time} 解锁了本户的兑换卡',
+      account_created: '{role} {name} 于 {time} 为本户新建了登录账号',
+      account_changed: '{role} {name} 于 {time} 修改了本户的登录账号（如重设密码）',
+    },
   },
   board: {
     title: '积分榜',

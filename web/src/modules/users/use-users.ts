@@ -3,6 +3,7 @@ import { api, call } from '../../api/client';
 
 export type UserRow = InferResponseType<typeof api.users.$get, 200>['items'][number];
 export type CreateUserBody = InferRequestType<typeof api.users.$post>['json'];
+export type CreatableRole = InferResponseType<typeof api.users.roles.$get, 200>['items'][number];
 export type UpdateUserBody = InferRequestType<(typeof api.users)[':id']['$patch']>['json'];
 
 export function listUsers(query: { q?: string; limit: number; offset: number }) {
@@ -17,4 +18,9 @@ export function createUser(body: CreateUserBody) {
 
 export function updateUser(id: number, body: UpdateUserBody) {
   return call(api.users[':id'].$patch({ param: { id: String(id) }, json: body }));
+}
+
+/** The roles this user may create, as the server's account policy says (server/modules/users/policy.ts). */
+export async function creatableRoles(): Promise<CreatableRole[]> {
+  return (await call(api.users.roles.$get())).items;
 }
