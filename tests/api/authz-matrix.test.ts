@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { awards, boardPublications, dishonestyListings, householdCards, objections, rectifications } from '../../db/schema';
 import { appendLedgerEntry } from '../../db/ledger';
 import type { Role } from '../../db/schema/users';
@@ -17,8 +17,19 @@ interface Req {
   body?: unknown;
   headers?: Record<string, string>;
 }
+/**
+ * What one case may touch. The world (areas, users, households, goods) is shared by the whole file; everything a
+ * write consumes (a pending award, a card, a listing …) is made for the case on first use, so no case sees
+ * another's writes and cases pass alone or in any order.
+ */
 interface Fixture {
   w: World;
+  /** Unique per case: new names (users, areas, rules, goods, roster rows) never collide with another case's. */
+  n: number;
+  /** A month of this case's own, so a proposed board does not meet another case's pending one. */
+  month: string;
+  /** A household of the case's own in the own village, for writes one household takes only once (a listing). */
+  spareOwn: number;
   pendingOwn: number;
   pendingOther: number;
   noticeOwn: number;
@@ -46,6 +57,8 @@ interface Spec {
   own: (f: Fixture) => Req;
   /** The same request aimed at another area (omitted where the route takes no area or id). */
   other?: (f: Fixture) => Req;
+  /** The request ends the session it is sent with: the case logs in on its own instead of using the shared one. */
+  endsSession?: true;
 }
 
 const all: Role[] = ['county_admin', 'township_admin', 'village_cadre', 'reviewer', 'clerk', 'household'];
@@ -58,20 +71,20 @@ const boardStaff: Role[] = ['county_admin', 'township_admin', 'village_cadre', '
 const today = '2026-06-15';
 /** Small sheets for the import routes: a UTF-8 CSV roster row and a score-sheet row (rule 庭院整洁 of the world). */
 const csv = (text: string) => ({ filename: 'sheet.csv', contentBase64: Buffer.from(text, 'utf8').toString('base64') });
-const rosterCsv = csv('户主姓名,门牌号\n新户主,501号\n');
+const rosterCsv = (n: number) => csv(`户主姓名,门牌号\n新户主,${n}号\n`);
 const scoreCsv = (householdId: number) => csv(`户编号,细则,数量\n${householdId},庭院整洁,1\n`);
 
 export const matrix: Record<string, Spec> = {
   'GET /api/health': { roles: 'public', own: () => ({ path: '/api/health' }) },
   'GET /api/openapi.json': { roles: 'public', own: () => ({ path: '/api/openapi.json' }) },
   'POST /api/auth/login': { roles: 'public', own: () => ({ path: '/api/auth/login', body: { username: 'cadre', password: 'password-123' } }) },
-  'POST /api/auth/logout': { roles: all, own: () => ({ path: '/api/auth/logout' }) },
+  'POST /api/auth/logout': { roles: all, endsSession: true, own: () => ({ path: '/api/auth/logout' }) },
   'GET /api/auth/me': { roles: all, own: () => ({ path: '/api/auth/me' }) },
   'GET /api/areas': { roles: all, own: () => ({ path: '/api/areas' }) },
   'POST /api/areas': {
     roles: admins,
-    own: (f) => ({ path: '/api/areas', body: { name: '新村', kind: 'village', parentId: f.w.areas.townA.id } }),
-    other: (f) => ({ path: '/api/areas', body: { name: '新村', kind: 'village', parentId: f.w.areas.townB.id } }),
+    own: (f) => ({ path: '/api/areas', body: { name: `新村${f.n}`, kind: 'village', parentId: f.w.areas.townA.id } }),
+    other: (f) => ({ path: '/api/areas', body: { name: `新村${f.n}`, kind: 'village', parentId: f.w.areas.townB.id } }),
   },
   'GET /api/areas/:id/settings': {
     roles: all,
@@ -86,8 +99,8 @@ export const matrix: Record<string, Spec> = {
   'GET /api/users': { roles: managers, own: () => ({ path: '/api/users' }) },
   'POST /api/users': {
     roles: managers,
-    own: (f) => ({ path: '/api/users', body: { username: 'newclerk', password: 'long-password', role: 'clerk', areaId: f.w.areas.villageA.id } }),
-    other: (f) => ({ path: '/api/users', body: { username: 'newclerk', password: 'long-password', role: 'clerk', areaId: f.w.areas.villageB.id } }),
+    own: (f) => ({ path: '/api/users', body: { username: `newclerk${f.n}`, password: 'long-password', role: 'clerk', areaId: f.w.areas.villageA.id } }),
+    other: (f) => ({ path: '/api/users', body: { username: `newclerk${f.n}`, password: 'long-password', role: 'clerk', areaId: f.w.areas.villageB.id } }),
   },
   'PATCH /api/users/:id': {
     roles: managers,
@@ -160,8 +173,8 @@ export const matrix: Record<string, Spec> = {
   },
   'POST /api/rules': {
     roles: managers,
-    own: (f) => ({ path: '/api/rules', body: { areaId: f.w.areas.villageA.id, category: 'public_welfare', name: '义务植树', points: 3 } }),
-    other: (f) => ({ path: '/api/rules', body: { areaId: f.w.areas.villageB.id, category: 'public_welfare', name: '义务植树', points: 3 } }),
+    own: (f) => ({ path: '/api/rules', body: { areaId: f.w.areas.villageA.id, category: 'public_welfare', name: `义务植树${f.n}`, points: 3 } }),
+    other: (f) => ({ path: '/api/rules', body: { areaId: f.w.areas.villageB.id, category: 'public_welfare', name: `义务植树${f.n}`, points: 3 } }),
   },
   'PATCH /api/rules/:id': {
     roles: managers,
@@ -224,7 +237,7 @@ export const matrix: Record<string, Spec> = {
   'GET /api/dishonesty': { roles: [...managers, 'reviewer'], own: () => ({ path: '/api/dishonesty' }) },
   'POST /api/dishonesty': {
     roles: managers,
-    own: (f) => ({ path: '/api/dishonesty', body: { householdId: f.w.household.id, reason: 'refuses_support', detail: '有能力却拒不赡养老人' } }),
+    own: (f) => ({ path: '/api/dishonesty', body: { householdId: f.spareOwn, reason: 'refuses_support', detail: '有能力却拒不赡养老人' } }),
     other: (f) => ({ path: '/api/dishonesty', body: { householdId: f.w.otherHousehold.id, reason: 'refuses_support', detail: '有能力却拒不赡养老人' } }),
   },
   'POST /api/dishonesty/:id/decision': {
@@ -244,8 +257,8 @@ export const matrix: Record<string, Spec> = {
   },
   'POST /api/goods': {
     roles: storekeepers,
-    own: (f) => ({ path: '/api/goods', body: { storeAreaId: f.w.areas.villageA.id, name: '毛巾', price: 8, stock: 20 } }),
-    other: (f) => ({ path: '/api/goods', body: { storeAreaId: f.w.areas.villageB.id, name: '毛巾', price: 8, stock: 20 } }),
+    own: (f) => ({ path: '/api/goods', body: { storeAreaId: f.w.areas.villageA.id, name: `毛巾${f.n}`, price: 8, stock: 20 } }),
+    other: (f) => ({ path: '/api/goods', body: { storeAreaId: f.w.areas.villageB.id, name: `毛巾${f.n}`, price: 8, stock: 20 } }),
   },
   'PATCH /api/goods/:id': {
     roles: storekeepers,
@@ -269,8 +282,8 @@ export const matrix: Record<string, Spec> = {
   },
   'POST /api/redemptions': {
     roles: ['clerk'],
-    own: (f) => ({ path: '/api/redemptions', headers: { 'idempotency-key': 'matrix-key-1' }, body: { code: f.passOwn, items: [{ goodsId: f.w.soap.id, quantity: 1 }] } }),
-    other: (f) => ({ path: '/api/redemptions', headers: { 'idempotency-key': 'matrix-key-2' }, body: { code: f.passOther, items: [{ goodsId: f.w.soap.id, quantity: 1 }] } }),
+    own: (f) => ({ path: '/api/redemptions', headers: { 'idempotency-key': `matrix-own-${f.n}` }, body: { code: f.passOwn, items: [{ goodsId: f.w.soap.id, quantity: 1 }] } }),
+    other: (f) => ({ path: '/api/redemptions', headers: { 'idempotency-key': `matrix-other-${f.n}` }, body: { code: f.passOther, items: [{ goodsId: f.w.soap.id, quantity: 1 }] } }),
   },
   'GET /api/redemptions': { roles: all, own: () => ({ path: '/api/redemptions' }) },
   'GET /api/audit': { roles: ['county_admin', 'township_admin', 'village_cadre', 'reviewer'], own: () => ({ path: '/api/audit' }) },
@@ -287,8 +300,8 @@ export const matrix: Record<string, Spec> = {
   'GET /api/boards/publications': { roles: boardStaff, own: () => ({ path: '/api/boards/publications?status=pending' }) },
   'POST /api/boards/publications': {
     roles: managers,
-    own: (f) => ({ path: '/api/boards/publications', body: { kind: 'red', areaId: f.w.areas.villageA.id, period: '2026-06' } }),
-    other: (f) => ({ path: '/api/boards/publications', body: { kind: 'red', areaId: f.w.areas.villageB.id, period: '2026-06' } }),
+    own: (f) => ({ path: '/api/boards/publications', body: { kind: 'red', areaId: f.w.areas.villageA.id, period: f.month } }),
+    other: (f) => ({ path: '/api/boards/publications', body: { kind: 'red', areaId: f.w.areas.villageB.id, period: f.month } }),
   },
   'GET /api/boards/publications/:id': {
     roles: boardStaff,
@@ -341,13 +354,13 @@ export const matrix: Record<string, Spec> = {
   },
   'POST /api/imports/households/preview': {
     roles: managers,
-    own: (f) => ({ path: '/api/imports/households/preview', body: { villageId: f.w.areas.villageA.id, file: rosterCsv } }),
-    other: (f) => ({ path: '/api/imports/households/preview', body: { villageId: f.w.areas.villageB.id, file: rosterCsv } }),
+    own: (f) => ({ path: '/api/imports/households/preview', body: { villageId: f.w.areas.villageA.id, file: rosterCsv(f.n) } }),
+    other: (f) => ({ path: '/api/imports/households/preview', body: { villageId: f.w.areas.villageB.id, file: rosterCsv(f.n) } }),
   },
   'POST /api/imports/households': {
     roles: managers,
-    own: (f) => ({ path: '/api/imports/households', body: { villageId: f.w.areas.villageA.id, file: rosterCsv } }),
-    other: (f) => ({ path: '/api/imports/households', body: { villageId: f.w.areas.villageB.id, file: rosterCsv } }),
+    own: (f) => ({ path: '/api/imports/households', body: { villageId: f.w.areas.villageA.id, file: rosterCsv(f.n) } }),
+    other: (f) => ({ path: '/api/imports/households', body: { villageId: f.w.areas.villageB.id, file: rosterCsv(f.n) } }),
   },
   'GET /api/imports/awards/template.xlsx': {
     roles: managers,
@@ -417,75 +430,177 @@ function insertAward(t: TestApp, w: World, householdId: number, villageId: numbe
     .get().id;
 }
 
-async function setup(): Promise<{ t: TestApp; f: Fixture }> {
+/** Made once per file: the world every case shares, and one session per role. */
+async function buildWorld() {
   const t = makeTestApp();
   const w = await makeWorld(t);
+  // Enough points that no order of cases (deductions, reversals, one redemption) can leave a redemption short.
+  grantPoints(t.db, w.household.id, w.areas.villageA.id, 1000);
+  grantPoints(t.db, w.otherHousehold.id, w.areas.villageB.id, 1000);
+  const cookies = {} as Record<Role, string>;
+  for (const role of all) cookies[role] = await login(t, usernameOf[role]);
+  return { t, w, cookies };
+}
+
+let cases = 0;
+let periods = 0;
+
+/** A fixture of the case's own: each object is inserted the first time the case reads it, and only then. */
+function fixtureFor(t: TestApp, w: World): Fixture {
   const a = w.areas;
-  const pendingOwn = insertAward(t, w, w.household.id, a.villageA.id, w.users.cadre2.id, 'pending');
-  const pendingOther = insertAward(t, w, w.otherHousehold.id, a.villageB.id, w.users.otherCadre.id, 'pending');
-  const noticeOwn = insertAward(t, w, w.household.id, a.villageA.id, w.users.cadre2.id, 'notice');
-  const noticeOther = insertAward(t, w, w.otherHousehold.id, a.villageB.id, w.users.otherCadre.id, 'notice');
+  const n = ++cases;
+  const made = new Map<string, unknown>();
+  const once = <T>(key: string, make: () => T): T => {
+    if (!made.has(key)) made.set(key, make());
+    return made.get(key) as T;
+  };
+  const now = () => t.clock.now.getTime();
   const objection = (awardId: number, userId: number) =>
-    t.db.insert(objections).values({ awardId, userId, reason: '有异议', createdAt: t.clock.now.getTime() }).returning().get().id;
-  const entryOwn = grantPoints(t.db, w.household.id, a.villageA.id, 100).id;
-  const entryOther = grantPoints(t.db, w.otherHousehold.id, a.villageB.id, 100).id;
+    t.db.insert(objections).values({ awardId, userId, reason: '有异议', createdAt: now() }).returning().get().id;
   const card = (householdId: number) =>
-    t.db.insert(householdCards).values({ householdId, code: `C1.card${householdId}`, pinHash: 'x', createdAt: 0 }).returning().get().id;
-  const expires = t.clock.now.getTime() + 60_000;
+    t.db
+      .insert(householdCards)
+      .values({ householdId, code: `C1.card${householdId}-${n}`, pinHash: 'x', createdAt: 0 })
+      .returning()
+      .get().id;
+  const pass = (householdId: number) => createPassToken(testConfig.passSecret, householdId, now() + 60_000).token;
   const listing = (householdId: number, villageId: number, proposedBy: number, status: 'proposed' | 'listed') =>
     t.db
       .insert(dishonestyListings)
       .values({ householdId, villageId, reason: 'other', detail: '虚报', suspendRedemption: false, status, proposedBy, proposedAt: 0 })
       .returning()
       .get().id;
-  const f: Fixture = {
-    w,
-    pendingOwn,
-    pendingOther,
-    noticeOwn,
-    noticeOther,
-    objectionOwn: objection(noticeOwn, w.users.cadre2.id),
-    objectionOther: objection(noticeOther, w.users.otherCadre.id),
-    entryOwn,
-    entryOther,
-    ruleOwn: makeRule(t.db, a.villageA.id, { name: '村规则' }).id,
-    ruleOther: makeRule(t.db, a.villageB.id, { name: '外村规则' }).id,
-    cardOwn: card(w.household.id),
-    cardOther: card(w.otherHousehold.id),
-    passOwn: createPassToken(testConfig.passSecret, w.household.id, expires).token,
-    passOther: createPassToken(testConfig.passSecret, w.otherHousehold.id, expires).token,
-    listingOwn: listing(makeHousehold(t.db, a.villageA.id, { headName: '孙八', idNumber: null }).id, a.villageA.id, w.users.cadre2.id, 'proposed'),
-    listingOther: listing(w.otherHousehold.id, a.villageB.id, w.users.otherCadre.id, 'proposed'),
-    listedOwn: listing(makeHousehold(t.db, a.villageA.id, { headName: '赵六', idNumber: null }).id, a.villageA.id, w.users.cadre2.id, 'listed'),
-    listedOther: listing(makeHousehold(t.db, a.villageB.id, { headName: '钱七', idNumber: null }).id, a.villageB.id, w.users.otherCadre.id, 'listed'),
-    boards: boardFixtures(t, w, a),
-  };
-  return { t, f };
-}
-
-function boardFixtures(t: TestApp, w: World, a: World['areas']): Fixture['boards'] {
-  const now = t.clock.now.getTime();
   const black = (householdId: number, villageId: number) =>
     t.db.transaction(() =>
-      appendLedgerEntry(t.db, { householdId, villageId, kind: 'deduction', points: -5, conductPoints: -5, occurredOn: '2026-06-10', ruleId: w.deduction.id, category: 'hygiene', createdAt: now }),
+      appendLedgerEntry(t.db, { householdId, villageId, kind: 'deduction', points: -5, conductPoints: -5, occurredOn: '2026-06-10', ruleId: w.deduction.id, category: 'hygiene', createdAt: now() }),
     ).id;
-  const rect = (entryId: number, householdId: number, villageId: number, by: number) =>
-    t.db.insert(rectifications).values({ ledgerEntryId: entryId, householdId, villageId, note: '已整改', rectifiedOn: '2026-06-12', proposedBy: by, proposedAt: now }).returning().get().id;
+  const rect = (householdId: number, villageId: number, by: number) =>
+    t.db
+      .insert(rectifications)
+      .values({ ledgerEntryId: black(householdId, villageId), householdId, villageId, note: '已整改', rectifiedOn: '2026-06-12', proposedBy: by, proposedAt: now() })
+      .returning()
+      .get().id;
   const pub = (areaId: number, by: number, status: 'pending' | 'approved' = 'pending') =>
     t.db
       .insert(boardPublications)
-      .values({ kind: status === 'pending' ? 'black' : 'stars', areaId, period: status === 'pending' ? '2026-06' : '2026', params: '{}', snapshot: '{"items":[],"params":{"method":"score"}}', hash: 'h', chainEntryId: 0, chainHash: '0'.repeat(64), status, version: status === 'pending' ? null : 1, proposedBy: by, proposedAt: now, reviewedAt: status === 'pending' ? null : now })
+      .values({
+        kind: status === 'pending' ? 'black' : 'stars',
+        // A period per publication: two pending ones of one board would be refused, two approved ones share a version.
+        period: status === 'pending' ? nextMonth() : nextYear(),
+        areaId,
+        params: '{}',
+        snapshot: '{"items":[],"params":{"method":"score"}}',
+        hash: 'h',
+        chainEntryId: 0,
+        chainHash: '0'.repeat(64),
+        status,
+        version: status === 'pending' ? null : 1,
+        proposedBy: by,
+        proposedAt: now(),
+        reviewedAt: status === 'pending' ? null : now(),
+      })
       .returning()
       .get().id;
+  const spare = (villageId: number, headName: string) => makeHousehold(t.db, villageId, { headName, idNumber: null }).id;
+  const own = { village: a.villageA.id, by: w.users.cadre2.id, household: w.household.id };
+  const other = { village: a.villageB.id, by: w.users.otherCadre.id, household: w.otherHousehold.id };
   return {
-    blackOwn: black(w.household.id, a.villageA.id),
-    blackOther: black(w.otherHousehold.id, a.villageB.id),
-    rectOwn: rect(black(w.household.id, a.villageA.id), w.household.id, a.villageA.id, w.users.cadre2.id),
-    rectOther: rect(black(w.otherHousehold.id, a.villageB.id), w.otherHousehold.id, a.villageB.id, w.users.otherCadre.id),
-    pubOwn: pub(a.villageA.id, w.users.cadre2.id),
-    pubOther: pub(a.villageB.id, w.users.otherCadre.id),
-    published: pub(a.villageA.id, w.users.cadre2.id, 'approved'),
+    w,
+    n,
+    get month() {
+      return once('month', nextMonth);
+    },
+    get spareOwn() {
+      return once('spareOwn', () => spare(own.village, '周九'));
+    },
+    get pendingOwn() {
+      return once('pendingOwn', () => insertAward(t, w, own.household, own.village, own.by, 'pending'));
+    },
+    get pendingOther() {
+      return once('pendingOther', () => insertAward(t, w, other.household, other.village, other.by, 'pending'));
+    },
+    get noticeOwn() {
+      return once('noticeOwn', () => insertAward(t, w, own.household, own.village, own.by, 'notice'));
+    },
+    get noticeOther() {
+      return once('noticeOther', () => insertAward(t, w, other.household, other.village, other.by, 'notice'));
+    },
+    get objectionOwn() {
+      return once('objectionOwn', () => objection(insertAward(t, w, own.household, own.village, own.by, 'notice'), own.by));
+    },
+    get objectionOther() {
+      return once('objectionOther', () => objection(insertAward(t, w, other.household, other.village, other.by, 'notice'), other.by));
+    },
+    get entryOwn() {
+      return once('entryOwn', () => grantPoints(t.db, own.household, own.village, 100).id);
+    },
+    get entryOther() {
+      return once('entryOther', () => grantPoints(t.db, other.household, other.village, 100).id);
+    },
+    get ruleOwn() {
+      return once('ruleOwn', () => makeRule(t.db, own.village, { name: `村规则${n}` }).id);
+    },
+    get ruleOther() {
+      return once('ruleOther', () => makeRule(t.db, other.village, { name: `外村规则${n}` }).id);
+    },
+    get cardOwn() {
+      return once('cardOwn', () => card(own.household));
+    },
+    get cardOther() {
+      return once('cardOther', () => card(other.household));
+    },
+    get passOwn() {
+      return once('passOwn', () => pass(own.household));
+    },
+    get passOther() {
+      return once('passOther', () => pass(other.household));
+    },
+    get listingOwn() {
+      return once('listingOwn', () => listing(spare(own.village, '孙八'), own.village, own.by, 'proposed'));
+    },
+    get listingOther() {
+      return once('listingOther', () => listing(other.household, other.village, other.by, 'proposed'));
+    },
+    get listedOwn() {
+      return once('listedOwn', () => listing(spare(own.village, '赵六'), own.village, own.by, 'listed'));
+    },
+    get listedOther() {
+      return once('listedOther', () => listing(spare(other.village, '钱七'), other.village, other.by, 'listed'));
+    },
+    boards: {
+      get blackOwn() {
+        return once('blackOwn', () => black(own.household, own.village));
+      },
+      get blackOther() {
+        return once('blackOther', () => black(other.household, other.village));
+      },
+      get rectOwn() {
+        return once('rectOwn', () => rect(own.household, own.village, own.by));
+      },
+      get rectOther() {
+        return once('rectOther', () => rect(other.household, other.village, other.by));
+      },
+      get pubOwn() {
+        return once('pubOwn', () => pub(own.village, own.by));
+      },
+      get pubOther() {
+        return once('pubOther', () => pub(other.village, other.by));
+      },
+      get published() {
+        return once('published', () => pub(own.village, own.by, 'approved'));
+      },
+    },
   };
+}
+
+/** Periods no other case uses: months, and years, counting back from June 2026. */
+function nextMonth(): string {
+  periods += 1;
+  return new Date(Date.UTC(2026, 6 - periods, 1)).toISOString().slice(0, 7);
+}
+function nextYear(): string {
+  periods += 1;
+  return String(2026 - periods);
 }
 
 function send(t: TestApp, method: string, req: Req, cookie?: string) {
@@ -493,10 +608,18 @@ function send(t: TestApp, method: string, req: Req, cookie?: string) {
 }
 
 describe('role × route matrix', () => {
+  let t: TestApp;
+  let w: World;
+  let cookies: Record<Role, string>;
+  beforeAll(async () => {
+    ({ t, w, cookies } = await buildWorld());
+  });
+  const fresh = () => fixtureFor(t, w);
+  const sessionOf = async (role: Role, spec: Spec) => (spec.endsSession ? login(t, usernameOf[role]) : cookies[role]);
+
   it('has a row for every route the app serves', () => {
-    const { app } = makeTestApp();
     const served = new Set(
-      app.routes
+      t.app.routes
         .filter((r) => r.method !== 'ALL' && r.path.startsWith('/api/') && !r.path.includes('*'))
         .map((r) => `${r.method} ${r.path}`),
     );
@@ -509,38 +632,33 @@ describe('role × route matrix', () => {
     const [method] = key.split(' ');
     if (spec.roles === 'public') {
       it(`${key} answers without a session`, async () => {
-        const { t, f } = await setup();
-        const res = await send(t, method, spec.own(f));
+        const res = await send(t, method, spec.own(fresh()));
         expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
       });
       continue;
     }
     const allowed = spec.roles;
     it(`${key} is 401 without a session`, async () => {
-      const { t, f } = await setup();
-      const res = await send(t, method, spec.own(f));
+      const res = await send(t, method, spec.own(fresh()));
       expect(res.status).toBe(401);
       expect(res.body.error.code).toBe('unauthorized');
     });
     for (const role of all) {
       if (!allowed.includes(role)) {
         it(`${key} is 403 for ${role}`, async () => {
-          const { t, f } = await setup();
-          const res = await send(t, method, spec.own(f), await login(t, usernameOf[role]));
+          const res = await send(t, method, spec.own(fresh()), await sessionOf(role, spec));
           expect(res.status, JSON.stringify(res.body)).toBe(403);
         });
         continue;
       }
       if (spec.other && role !== 'county_admin') {
         it(`${key} is 404 for ${role} aimed at another area`, async () => {
-          const { t, f } = await setup();
-          const res = await send(t, method, spec.other!(f), await login(t, usernameOf[role]));
+          const res = await send(t, method, spec.other!(fresh()), await sessionOf(role, spec));
           expect(res.status, JSON.stringify(res.body)).toBe(404);
         });
       }
       it(`${key} succeeds for ${role} in its own area`, async () => {
-        const { t, f } = await setup();
-        const res = await send(t, method, spec.own(f), await login(t, usernameOf[role]));
+        const res = await send(t, method, spec.own(fresh()), await sessionOf(role, spec));
         expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
       });
     }
