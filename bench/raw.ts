@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { createHash, randomBytes } from 'node:crypto';
-import { ledgerHash, type LedgerRow } from '../db/ledger';
+import { chainedLedgerHash, GENESIS_HASH, type LedgerRow } from '../db/ledger';
 import { periodsOfDay, shanghaiDay, shanghaiMonth } from '../db/time';
 
 /** The same pragmas as db/client.ts openDb, so ceilings compare like with like (durable FULL). */
@@ -15,9 +15,32 @@ export function openRaw(file: string): Database.Database {
 }
 
 interface Head {
-  lastEntryId: number;
+  lastSeq: number;
   hash: string;
 }
+
+/** The village chain's row, as db/ledger.ts takeVillageChain reads it (created on first use). */
+function chainStatements(c: Database.Database) {
+  const get = c.prepare('SELECT last_seq AS lastSeq, head_hash AS hash FROM ledger_chains WHERE village_id = ?');
+  const create = c.prepare(
+    `INSERT INTO ledger_chains (village_id, last_seq, head_hash, genesis_hash)
+     SELECT ?, 0, g, g FROM (SELECT COALESCE((SELECT genesis_hash FROM ledger_chains LIMIT 1), ?) AS g)`,
+  );
+  return {
+    head: (villageId: number): Head => {
+      let h = get.get(villageId) as Head | undefined;
+      if (!h) {
+        create.run(villageId, GENESIS_HASH);
+        h = get.get(villageId) as Head;
+      }
+      return h;
+    },
+    set: c.prepare('UPDATE ledger_chains SET last_seq = ?, head_hash = ? WHERE village_id = ?'),
+  };
+}
+
+const LEDGER_INSERT = `INSERT INTO ledger_entries (household_id, village_id, kind, points, balance_after, conduct_points, occurred_on, rule_id, category, award_id, redemption_id, reverses_id, note, created_by, created_at, prev_hash, hash, chain_id, seq, hash_version)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 2)`;
 
 /**
  * Ceiling for redemption: the SQL of one redemption (idempotency and code checks, household and
@@ -41,13 +64,9 @@ export function rawRedemptionRate(file: string, opts: { clerkId: number; goodsId
       `INSERT INTO stock_movements (goods_id, store_area_id, kind, quantity, stock_after, donation_id, redemption_id, note, created_by, created_at) VALUES (?, ?, 'redemption', ?, ?, NULL, ?, NULL, ?, ?)`,
     ),
     setStock: c.prepare('UPDATE goods SET stock = ?, updated_at = ? WHERE id = ?'),
-    head: c.prepare('SELECT last_entry_id AS lastEntryId, hash FROM chain_head WHERE id = 1'),
+    chain: chainStatements(c),
     balance: c.prepare('SELECT balance FROM households WHERE id = ?'),
-    ledger: c.prepare(
-      `INSERT INTO ledger_entries (id, household_id, village_id, kind, points, balance_after, conduct_points, occurred_on, rule_id, category, award_id, redemption_id, reverses_id, note, created_by, created_at, prev_hash, hash)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    setHead: c.prepare('UPDATE chain_head SET last_entry_id = ?, hash = ? WHERE id = 1'),
+    ledger: c.prepare(LEDGER_INSERT),
     setBalance: c.prepare('UPDATE households SET balance = ?, updated_at = ? WHERE id = ?'),
     link: c.prepare('UPDATE redemptions SET ledger_entry_id = ? WHERE id = ?'),
     storeIdem: c.prepare('INSERT INTO idempotency_keys (user_id, key, request_hash, status, body, created_at) VALUES (?, ?, ?, 201, ?, ?)'),
@@ -66,17 +85,18 @@ export function rawRedemptionRate(file: string, opts: { clerkId: number; goodsId
     const st = s.stock.get(g.id) as { stock: number; storeAreaId: number };
     s.movement.run(g.id, st.storeAreaId, -1, st.stock - 1, redemptionId, opts.clerkId, at);
     s.setStock.run(st.stock - 1, at, g.id);
-    const head = s.head.get() as Head;
+    const head = s.chain.head(h.village_id);
     const bal = (s.balance.get(h.id) as { balance: number }).balance;
-    const row: LedgerRow = {
-      id: head.lastEntryId + 1, householdId: h.id, villageId: h.village_id, kind: 'redemption', points: -total, balanceAfter: bal - total, conductPoints: 0,
+    const row: Omit<LedgerRow, 'id'> = {
+      householdId: h.id, villageId: h.village_id, kind: 'redemption', points: -total, balanceAfter: bal - total, conductPoints: 0,
       occurredOn: shanghaiDay(at), ruleId: null, category: null, awardId: null, redemptionId, reversesId: null, note: null, createdBy: opts.clerkId, createdAt: at, prevHash: head.hash, hash: '',
+      chainId: h.village_id, seq: head.lastSeq + 1, hashVersion: 2,
     };
-    row.hash = ledgerHash(row);
-    s.ledger.run(row.id, row.householdId, row.villageId, row.kind, row.points, row.balanceAfter, 0, row.occurredOn, null, null, null, redemptionId, null, null, opts.clerkId, at, row.prevHash, row.hash);
-    s.setHead.run(row.id, row.hash);
+    row.hash = chainedLedgerHash({ ...row, chainId: h.village_id, seq: head.lastSeq + 1 });
+    const entryId = Number(s.ledger.run(row.householdId, row.villageId, row.kind, row.points, row.balanceAfter, 0, row.occurredOn, null, null, null, redemptionId, null, null, opts.clerkId, at, row.prevHash, row.hash, row.chainId, row.seq).lastInsertRowid);
+    s.chain.set.run(row.seq, row.hash, h.village_id);
     s.setBalance.run(row.balanceAfter, at, h.id);
-    s.link.run(row.id, redemptionId);
+    s.link.run(entryId, redemptionId);
     const result = { id: redemptionId, householdId: h.id, headName: h.head_name, points: total, balanceAfter: row.balanceAfter, items: [{ goodsId: g.id, name: g.name, unit: g.unit, quantity: 1, price: g.price, points: total }], createdAt: at };
     s.storeIdem.run(opts.clerkId, key, reqHash, JSON.stringify(result), at);
     s.audit.run(opts.clerkId, h.village_id, String(redemptionId), JSON.stringify({ balance: h.balance }), JSON.stringify({ ...result, via: 'pass' }), at);
@@ -110,27 +130,26 @@ export function rawLedgerBatchMs(file: string, awardIds: number[]): number {
          FROM awards a JOIN rules r ON r.id = a.rule_id JOIN households h ON h.id = a.household_id WHERE a.id IN (SELECT value FROM json_each(?))`,
     )
     .all(JSON.stringify(awardIds)) as { householdId: number; villageId: number; points: number; occurredOn: string; ruleId: number; category: string; balance: number }[];
-  const head = c.prepare('SELECT last_entry_id AS lastEntryId, hash FROM chain_head WHERE id = 1');
-  const insert = c.prepare(
-    `INSERT INTO ledger_entries (id, household_id, village_id, kind, points, balance_after, conduct_points, occurred_on, rule_id, category, award_id, redemption_id, reverses_id, note, created_by, created_at, prev_hash, hash)
-     VALUES (?, ?, ?, 'award', ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL, NULL, ?, ?, ?)`,
-  );
-  const setHead = c.prepare('UPDATE chain_head SET last_entry_id = ?, hash = ? WHERE id = 1');
+  const chain = chainStatements(c);
+  const insert = c.prepare(LEDGER_INSERT);
   const at = Date.now();
   const started = performance.now();
   c.transaction(() => {
-    let { lastEntryId, hash } = head.get() as Head;
+    const heads = new Map<number, Head>();
     for (const a of awards) {
-      const row: LedgerRow = {
-        id: lastEntryId + 1, householdId: a.householdId, villageId: a.villageId, kind: 'award', points: a.points, balanceAfter: a.balance + a.points, conductPoints: a.points,
-        occurredOn: a.occurredOn, ruleId: a.ruleId, category: a.category, awardId: null, redemptionId: null, reversesId: null, note: null, createdBy: null, createdAt: at, prevHash: hash, hash: '',
+      let head = heads.get(a.villageId);
+      if (!head) heads.set(a.villageId, (head = chain.head(a.villageId)));
+      const row: Omit<LedgerRow, 'id'> = {
+        householdId: a.householdId, villageId: a.villageId, kind: 'award', points: a.points, balanceAfter: a.balance + a.points, conductPoints: a.points,
+        occurredOn: a.occurredOn, ruleId: a.ruleId, category: a.category, awardId: null, redemptionId: null, reversesId: null, note: null, createdBy: null, createdAt: at, prevHash: head.hash, hash: '',
+        chainId: a.villageId, seq: head.lastSeq + 1, hashVersion: 2,
       };
-      row.hash = ledgerHash(row);
-      insert.run(row.id, row.householdId, row.villageId, row.points, row.balanceAfter, row.conductPoints, row.occurredOn, row.ruleId, row.category, at, row.prevHash, row.hash);
-      lastEntryId = row.id;
-      hash = row.hash;
+      row.hash = chainedLedgerHash({ ...row, chainId: a.villageId, seq: head.lastSeq + 1 });
+      insert.run(row.householdId, row.villageId, 'award', row.points, row.balanceAfter, row.conductPoints, row.occurredOn, row.ruleId, row.category, null, null, null, null, null, at, row.prevHash, row.hash, row.chainId, row.seq);
+      head.lastSeq += 1;
+      head.hash = row.hash;
     }
-    setHead.run(lastEntryId, hash);
+    for (const [villageId, head] of heads) chain.set.run(head.lastSeq, head.hash, villageId);
   })();
   const ms = performance.now() - started;
   c.close();
@@ -153,13 +172,9 @@ export function rawPostingBatchMs(file: string, awardIds: number[], reviewerId: 
   const s = {
     review: c.prepare(`UPDATE awards SET status = 'posted', reviewed_by = ?, reviewed_at = ?, notice_ends_at = NULL WHERE id = ? AND status = 'pending'`),
     category: c.prepare('SELECT category FROM rules WHERE id = ?'),
-    head: c.prepare('SELECT last_entry_id AS lastEntryId, hash FROM chain_head WHERE id = 1'),
+    chain: chainStatements(c),
     balance: c.prepare('SELECT balance FROM households WHERE id = ?'),
-    insert: c.prepare(
-      `INSERT INTO ledger_entries (id, household_id, village_id, kind, points, balance_after, conduct_points, occurred_on, rule_id, category, award_id, redemption_id, reverses_id, note, created_by, created_at, prev_hash, hash)
-       VALUES (?, ?, ?, 'award', ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, ?, ?, ?, ?)`,
-    ),
-    setHead: c.prepare('UPDATE chain_head SET last_entry_id = ?, hash = ? WHERE id = 1'),
+    insert: c.prepare(LEDGER_INSERT),
     setBalance: c.prepare('UPDATE households SET balance = ?, updated_at = ? WHERE id = ?'),
     score: c.prepare(
       `INSERT INTO household_period_scores (household_id, period, village_id, township_id, county_id, score, earned, deducted) VALUES (?, ?, ?, ?, ?, ?, ?, 0)
@@ -176,20 +191,21 @@ export function rawPostingBatchMs(file: string, awardIds: number[], reviewerId: 
     for (const a of awards) {
       if (s.review.run(reviewerId, at, a.id).changes !== 1) throw new Error(`award ${a.id} is not pending`);
       const category = (s.category.get(a.ruleId) as { category: string }).category;
-      const head = s.head.get() as Head;
+      const head = s.chain.head(a.villageId);
       const balance = (s.balance.get(a.householdId) as { balance: number }).balance;
-      const row: LedgerRow = {
-        id: head.lastEntryId + 1, householdId: a.householdId, villageId: a.villageId, kind: 'award', points: a.points, balanceAfter: balance + a.points, conductPoints: a.points,
+      const row: Omit<LedgerRow, 'id'> = {
+        householdId: a.householdId, villageId: a.villageId, kind: 'award', points: a.points, balanceAfter: balance + a.points, conductPoints: a.points,
         occurredOn: a.occurredOn, ruleId: a.ruleId, category, awardId: a.id, redemptionId: null, reversesId: null, note: null, createdBy: reviewerId, createdAt: at, prevHash: head.hash, hash: '',
+        chainId: a.villageId, seq: head.lastSeq + 1, hashVersion: 2,
       };
-      row.hash = ledgerHash(row);
-      s.insert.run(row.id, row.householdId, row.villageId, row.points, row.balanceAfter, row.conductPoints, row.occurredOn, row.ruleId, category, a.id, reviewerId, at, row.prevHash, row.hash);
-      s.setHead.run(row.id, row.hash);
+      row.hash = chainedLedgerHash({ ...row, chainId: a.villageId, seq: head.lastSeq + 1 });
+      const entryId = Number(s.insert.run(row.householdId, row.villageId, 'award', row.points, row.balanceAfter, row.conductPoints, row.occurredOn, row.ruleId, category, a.id, null, null, null, reviewerId, at, row.prevHash, row.hash, row.chainId, row.seq).lastInsertRowid);
+      s.chain.set.run(row.seq, row.hash, a.villageId);
       s.setBalance.run(row.balanceAfter, at, a.householdId);
       const [countyId, townshipId] = a.path.split('/').filter(Boolean).map(Number);
       for (const period of periodsOfDay(a.occurredOn)) s.score.run(a.householdId, period, a.villageId, townshipId, countyId, a.points, a.points);
-      s.posted.run(at, row.id, a.id);
-      s.audit.run(reviewerId, a.villageId, String(a.id), JSON.stringify({ status: 'pending' }), JSON.stringify({ id: a.id, status: 'posted', noticeEndsAt: null, ledgerEntryId: row.id }), at);
+      s.posted.run(at, entryId, a.id);
+      s.audit.run(reviewerId, a.villageId, String(a.id), JSON.stringify({ status: 'pending' }), JSON.stringify({ id: a.id, status: 'posted', noticeEndsAt: null, ledgerEntryId: entryId }), at);
     }
   })();
   const ms = performance.now() - started;
