@@ -1,4 +1,4 @@
-import { and, eq, gte, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, gte, isNull, lt, lte, sql } from 'drizzle-orm';
 import type { Db, Tx } from './client';
 import { areas, householdCards, households, throttle, users } from './schema';
 
@@ -40,12 +40,14 @@ export function reserveAttempt(h: Handle, key: string, budget: Budget, now: numb
   return row?.windowStart ?? null;
 }
 
-/** Gives back an attempt that succeeded (only within the window it was taken from). */
+/**
+ * Gives back an attempt that succeeded (only within the window it was taken from). A counter back at
+ * zero is removed, so a request that passed its check leaves no trace of having been counted.
+ */
 export function releaseAttempt(h: Handle, key: string, windowStart: number): void {
-  h.update(throttle)
-    .set({ failures: sql`${throttle.failures} - 1` })
-    .where(and(eq(throttle.key, key), eq(throttle.windowStart, windowStart), gte(throttle.failures, 1)))
-    .run();
+  const inWindow = and(eq(throttle.key, key), eq(throttle.windowStart, windowStart));
+  h.delete(throttle).where(and(inWindow, lte(throttle.failures, 1))).run();
+  h.update(throttle).set({ failures: sql`${throttle.failures} - 1` }).where(inWindow).run();
 }
 
 /** Seconds until the key's window has room again, or 0 when it has room now. */
