@@ -24,7 +24,7 @@ import { publicRoutes } from './modules/public/routes';
 import { boardRoutes } from './modules/boards/routes';
 import { boardPublicRoutes } from './modules/boards/publicRoutes';
 import { printRoutes } from './modules/boards/print/routes';
-import { publicRateLimit } from './lib/rateLimit';
+import { publicRateLimit, timeBudget } from './lib/rateLimit';
 import { ruleRoutes } from './modules/rules/routes';
 import { systemRoutes } from './modules/system/routes';
 import { userRoutes } from './modules/users/routes';
@@ -114,6 +114,8 @@ export function createApp(deps: AppDeps) {
   const publicLimit = publicRateLimit();
   app.use('/api/public/*', publicLimit);
   app.use('/print/*', publicLimit);
+  // Live boards are computed on every request (~15 ms for a county of 9,000 households): at most half of each second, for all visitors together.
+  app.use('/api/public/areas/:id/live/*', timeBudget());
 
   const routes = app.route('/api', api);
 

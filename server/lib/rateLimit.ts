@@ -100,3 +100,26 @@ export function concurrencyBudget(options: BudgetOptions): Budget {
     },
   };
 }
+
+/**
+ * A global limit on the main-thread time a group of routes may take: once their handlers have run
+ * `maxBusyMs` within the last `windowMs`, further requests get 503 `busy` until the window moves
+ * on. For synchronous handlers (a concurrency limit cannot hold them back: each runs to the end),
+ * so that anonymous visitors leave the rest of every second to the counter.
+ */
+export function timeBudget(windowMs = 1000, maxBusyMs = 500): MiddlewareHandler<AppEnv> {
+  const spent: Array<{ at: number; ms: number }> = [];
+  let total = 0;
+  return async (c, next) => {
+    const now = performance.now();
+    while (spent.length && spent[0].at <= now - windowMs) total -= spent.shift()!.ms;
+    if (total >= maxBusyMs) throw new ServiceUnavailable('busy', '服务器繁忙，请稍后再试', Math.ceil(windowMs / 1000));
+    try {
+      await next();
+    } finally {
+      const end = performance.now();
+      spent.push({ at: end, ms: end - now });
+      total += end - now;
+    }
+  };
+}

@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app';
 import { openDb } from '../../db/client';
-import { concurrencyBudget } from '../../server/lib/rateLimit';
+import { Hono } from 'hono';
+import type { AppEnv } from '../../server/lib/http';
+import { onError } from '../../server/lib/onError';
+import { concurrencyBudget, timeBudget } from '../../server/lib/rateLimit';
 import { createPassToken } from '../../server/modules/counter/passToken';
 import { printBudget, printStats } from '../../server/modules/boards/print/printCache';
 import { makeTestApp, testConfig, type TestApp } from '../support/app';
@@ -162,6 +165,56 @@ describe('render budget', () => {
     // A failed work frees its slot too.
     await expect(budget.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     expect(await budget.run(work(1))).toBe(1);
+  });
+
+  it('holds synchronous routes to their share of each second, for all clients together', async () => {
+    const app = new Hono<AppEnv>();
+    app.onError(onError);
+    app.use('/slow', timeBudget(1000, 100));
+    app.get('/slow', (c) => {
+      const until = performance.now() + 30;
+      while (performance.now() < until);
+      return c.text('done');
+    });
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 8; i++) {
+      const res = await app.request('/slow');
+      statuses.push(res.status);
+      if (res.status === 503) retryAfter = res.headers.get('retry-after');
+    }
+    // At least 30 ms each: by the fourth the window is past 100 ms, and from the first refusal on all are refused.
+    const served = statuses.indexOf(503);
+    expect(served).toBeGreaterThanOrEqual(1);
+    expect(served).toBeLessThanOrEqual(4);
+    expect(statuses.slice(0, served).every((s) => s === 200)).toBe(true);
+    expect(statuses.slice(served).every((s) => s === 503)).toBe(true);
+    expect(retryAfter).toBe('1');
+    await new Promise((r) => setTimeout(r, 1050));
+    expect((await app.request('/slow')).status).toBe(200);
+  });
+
+  it('gives anonymous live boards at most half of each second: a hammering client gets 503 busy', async () => {
+    const t = makeTestApp();
+    const a = makeAreas(t.db);
+    t.db.$client.exec('BEGIN');
+    for (let i = 0; i < 1500; i++) makeHousehold(t.db, [a.villageA, a.villageA2, a.villageB][i % 3].id, { headName: `王${i}` });
+    t.db.$client.exec('COMMIT');
+    const statuses = new Map<number, number>();
+    const started = performance.now();
+    let handled = 0;
+    // Sequential: each request is answered before the next, as from one busy client.
+    while (performance.now() - started < 600) {
+      const res = await t.app.request(`/api/public/areas/${a.county.id}/live/villages?period=2026`);
+      await res.arrayBuffer();
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+      if (res.status === 200) handled += 1;
+    }
+    expect(handled).toBeGreaterThan(0);
+    expect(statuses.get(503) ?? 0).toBeGreaterThan(0);
+    expect([...statuses.keys()].sort()).toEqual([200, 503]);
+    // The cached leaderboard is not held back by it.
+    expect((await t.app.request(`/api/public/areas/${a.county.id}/leaderboard?period=2026`)).status).toBe(200);
   });
 
   it('keeps health checks and the counter answering while ten anonymous plaque sheets render over real HTTP', async () => {
