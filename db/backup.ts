@@ -3,13 +3,23 @@ import { closeSync, existsSync, fsyncSync, linkSync, openSync, renameSync, rmSyn
 import { basename, dirname, join } from 'node:path';
 import { verifyDatabase, type VerifyResult } from './verify';
 
+export interface BackupResult {
+  verdict: VerifyResult;
+  /** Where the copy was written: `dest`, or beside it when an unverified copy must not replace a file there. */
+  written: string;
+}
+
 /**
  * Copies a live database into `dest` with SQLite's online backup while other processes keep writing
  * (WAL: the copy reads one snapshot, writers are not blocked). The copy is written beside `dest`,
- * switched to a rollback journal so it is one self-contained file, verified, and only then renamed
- * into place.
+ * switched to a rollback journal so it is one self-contained file, verified, and renamed into place.
+ *
+ * A copy that fails verification is still kept: a backup is a copy of the bytes, and one bad ledger
+ * row must not leave an operator with no backup of everything else. It never replaces an existing
+ * file, though (that may be the last good backup): if `dest` exists it is written beside it as
+ * `<dest>.unverified-<time>`. The caller reports the verdict.
  */
-export async function backupDatabase(sourceFile: string, dest: string): Promise<VerifyResult> {
+export async function backupDatabase(sourceFile: string, dest: string, now = new Date()): Promise<BackupResult> {
   const source = new Database(sourceFile, { fileMustExist: true });
   source.pragma('busy_timeout = 5000');
   const partial = join(dirname(dest), `.${basename(dest)}.partial-${process.pid}`);
@@ -17,25 +27,34 @@ export async function backupDatabase(sourceFile: string, dest: string): Promise<
     // All pages in one step: a step that is interrupted by a write elsewhere would start over, so
     // under steady load small steps might never finish.
     await source.backup(partial, { progress: () => 1 << 30 });
+  } catch (err) {
+    rmSync(partial, { force: true });
+    throw err;
   } finally {
     source.close();
   }
+  let verdict: VerifyResult;
   const copy = new Database(partial);
-  let result: VerifyResult;
   try {
     copy.pragma('journal_mode = DELETE');
-    result = verifyDatabase(copy);
+    verdict = verifySafely(copy);
   } finally {
     copy.close();
   }
-  if (!result.ok) {
-    rmSync(partial, { force: true });
-    return result;
-  }
+  const written = verdict.ok || !existsSync(dest) ? dest : `${dest}.unverified-${now.toISOString().replace(/[:.]/g, '-')}`;
   fsyncFile(partial);
-  renameSync(partial, dest);
+  renameSync(partial, written);
   fsyncFile(dirname(dest));
-  return result;
+  return { verdict, written };
+}
+
+/** A verifier that crashes on a row it cannot read is a failed verification, not a lost backup. */
+function verifySafely(db: Database.Database): VerifyResult {
+  try {
+    return verifyDatabase(db);
+  } catch (err) {
+    return { ok: false, what: 'error', table: 'sqlite', rowId: null, detail: `the verifier stopped: ${err instanceof Error ? err.message : String(err)}` };
+  }
 }
 
 function fsyncFile(path: string): void {
@@ -86,7 +105,7 @@ export async function restoreDatabase(backupFile: string, target: string, now = 
   const check = new Database(backupFile, { fileMustExist: true, readonly: true });
   let verdict: VerifyResult;
   try {
-    verdict = verifyDatabase(check);
+    verdict = verifySafely(check);
   } finally {
     check.close();
   }

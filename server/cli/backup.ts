@@ -3,6 +3,8 @@ import { formatVerdict } from '../../db/verify';
 import { dbFileFromArgs, positionalArgs, requireFile } from './dbFile';
 
 // `npm run backup -- <file> [--db source]`: safe while the server runs.
+// Exit 0: verified backup written. Exit 3: a complete copy written, but it fails verification (alert
+// someone; the copy is still the best backup there is). Anything else: no backup written.
 const argv = process.argv.slice(2);
 const [dest] = positionalArgs(argv);
 if (!dest) {
@@ -11,6 +13,13 @@ if (!dest) {
 }
 const source = dbFileFromArgs(argv);
 requireFile(source, 'database');
-const result = await backupDatabase(source, dest);
-console.log(result.ok ? `${formatVerdict(result)}; backup written to ${dest}` : `${formatVerdict(result)}; no backup written`);
-process.exit(result.ok ? 0 : 1);
+const { verdict, written } = await backupDatabase(source, dest);
+if (verdict.ok) {
+  console.log(`${formatVerdict(verdict)}; backup written to ${written}`);
+  process.exit(0);
+}
+console.log(
+  `${formatVerdict(verdict)}; backup written to ${written} anyway: a complete copy of ${source}, but that database fails verification. ` +
+    'Find the cause before relying on it (npm run verify; README, Backups); npm run restore refuses this copy.',
+);
+process.exit(3);

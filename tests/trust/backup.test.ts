@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -20,8 +20,14 @@ function cli(script: string, args: string[]): Promise<{ code: number; out: strin
   });
 }
 
+/** Rows per table: a backup is complete when every table has as many rows as the source. */
+function rowCounts(db: Database.Database): Record<string, number> {
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[];
+  return Object.fromEntries(tables.map(({ name }) => [name, (db.prepare(`SELECT COUNT(*) AS n FROM "${name}"`).get() as { n: number }).n]));
+}
+
 const headOf = (line: string) => {
-  const m = /^OK chain head ([0-9a-f]{64}) at entry (\d+);/.exec(line);
+  const m = /^OK .*head ([0-9a-f]{64}) at entry (\d+);/.exec(line);
   if (!m) throw new Error(`no chain head in: ${line}`);
   return { hash: m[1], lastEntryId: Number(m[2]) };
 };
@@ -95,6 +101,42 @@ describe('backup and restore', () => {
     expect(verifyDatabase(swapped)).toMatchObject({ ok: true, head });
     swapped.close();
   }, 120_000);
+
+  it('still backs up a database with one bad ledger row, whole, and says so with exit code 3', async () => {
+    const file = join(dir, 'damaged.db');
+    const db = openDb({ file });
+    const w = await seedTrustWorld(db, { households: 3 });
+    for (const h of w.households) grantPoints(db, h.id, h.villageId, 40);
+    db.$client.close();
+    const raw = new Database(file);
+    raw.exec('DROP TRIGGER ledger_entries_no_update; UPDATE ledger_entries SET points = 5000, balance_after = 5000 WHERE id = 2');
+    const source = rowCounts(raw);
+    raw.close();
+
+    const dest = join(dir, 'damaged-copy.db');
+    const r = await cli('backup', [dest, '--db', file]);
+    expect(r.code, r.out).toBe(3);
+    expect(r.out).toMatch(/^FAIL hash at ledger_entries row 2: .*; backup written to .*damaged-copy\.db anyway/);
+    // Every row of every table is in the copy, in one self-contained file SQLite itself finds sound.
+    expect(existsSync(`${dest}-wal`)).toBe(false);
+    const copy = new Database(dest, { readonly: true });
+    expect(rowCounts(copy)).toEqual(source);
+    expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(verifyDatabase(copy)).toMatchObject({ ok: false, what: 'hash', rowId: 2 });
+    copy.close();
+    expect(readdirSync(dir).filter((f) => f.includes('.partial-'))).toEqual([]);
+
+    // An unverified copy never replaces a backup already there, which may be the last good one.
+    writeFileSync(dest, 'last good backup');
+    const again = await cli('backup', [dest, '--db', file]);
+    expect(again.code, again.out).toBe(3);
+    const beside = /backup written to (\S+damaged-copy\.db\.unverified-\S+) anyway/.exec(again.out)?.[1];
+    expect(beside, again.out).toBeDefined();
+    expect(readFileSync(dest, 'utf8')).toBe('last good backup');
+    const second = new Database(beside!, { readonly: true });
+    expect(rowCounts(second)).toEqual(source);
+    second.close();
+  }, 60_000);
 
   it('refuses a backup that fails verification and leaves the database untouched', async () => {
     const file = join(dir, 'good.db');
