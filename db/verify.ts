@@ -131,6 +131,11 @@ interface ChainRow {
   genesisHash: string;
 }
 
+/** Every chain starts where the old single chain ended (zeros if there was none), so cutting that chain's tail shows. */
+function checkGenesis(row: ChainRow, legacyHash: string): void {
+  if (row.genesisHash !== legacyHash) fail('chain', 'ledger_chains', row.villageId, `genesis ${row.genesisHash} but the old single chain ends at ${legacyHash}`);
+}
+
 interface LedgerWalk {
   balances: Map<number, number>;
   head: { lastEntryId: number; hash: string };
@@ -146,22 +151,26 @@ interface LedgerWalk {
  * head); every hash, every link, every running balance, and each chain row against its last entry.
  */
 function checkLedger(client: Database.Database, damaged: DamagedText[]): LedgerWalk {
+  // A file from before per-village chains (a backup, a database not yet upgraded) is checked as it is.
+  const perVillage = (client.pragma('table_info(ledger_entries)') as { name: string }[]).some((c) => c.name === 'hash_version');
   const chainRows = new Map(
-    (
-      client
-        .prepare(
-          `SELECT c.village_id AS villageId, a.name AS villageName, c.last_seq AS lastSeq, c.head_hash AS headHash, c.genesis_hash AS genesisHash
-             FROM ledger_chains c LEFT JOIN areas a ON a.id = c.village_id ORDER BY c.village_id`,
-        )
-        .all() as ChainRow[]
+    (perVillage
+      ? (client
+          .prepare(
+            `SELECT c.village_id AS villageId, a.name AS villageName, c.last_seq AS lastSeq, c.head_hash AS headHash, c.genesis_hash AS genesisHash
+               FROM ledger_chains c LEFT JOIN areas a ON a.id = c.village_id ORDER BY c.village_id`,
+          )
+          .all() as ChainRow[])
+      : []
     ).map((r) => [r.villageId, r]),
   );
+  const chainColumns = perVillage ? 'chain_id AS chainId, seq, hash_version AS hashVersion' : 'NULL AS chainId, NULL AS seq, 1 AS hashVersion';
   const rows = client
     .prepare(
       `SELECT id, household_id AS householdId, village_id AS villageId, kind, points, balance_after AS balanceAfter,
               conduct_points AS conductPoints, occurred_on AS occurredOn, rule_id AS ruleId, award_id AS awardId,
               redemption_id AS redemptionId, reverses_id AS reversesId, category, note, created_by AS createdBy,
-              created_at AS createdAt, prev_hash AS prevHash, hash, chain_id AS chainId, seq, hash_version AS hashVersion
+              created_at AS createdAt, prev_hash AS prevHash, hash, ${chainColumns}
          FROM ledger_entries ORDER BY id`,
     )
     .iterate() as IterableIterator<RawEntry>;
@@ -188,6 +197,8 @@ function checkLedger(client: Database.Database, damaged: DamagedText[]): LedgerW
         if (!state) {
           const row = chainRows.get(e.chainId);
           if (!row) fail('chain', 'ledger_chains', e.chainId, `entry ${e.id} is on the chain of village ${e.chainId}, which has no chain row`);
+          // The old chain is complete once village chains begin, so its head is known here.
+          checkGenesis(row, legacyHash);
           chains.set(e.chainId, (state = { seq: 0, hash: row.genesisHash }));
         }
         if (e.seq !== state.seq + 1) fail('chain', 'ledger_entries', e.id, `expected entry ${state.seq + 1} of village ${e.chainId} next, found ${e.seq}`);
@@ -217,10 +228,16 @@ function checkLedger(client: Database.Database, damaged: DamagedText[]): LedgerW
   } finally {
     rows.return?.();
   }
+  if (!perVillage) {
+    const head = client.prepare('SELECT last_entry_id AS lastEntryId, hash FROM chain_head WHERE id = 1').get() as { lastEntryId: number; hash: string } | undefined;
+    const published = head ?? { lastEntryId: 0, hash: GENESIS_HASH };
+    if (published.lastEntryId !== legacyLast || published.hash !== legacyHash) {
+      fail('chain', 'chain_head', 1, `chain_head says entry ${published.lastEntryId} ${published.hash}, the ledger ends at entry ${legacyLast} ${legacyHash}`);
+    }
+  }
   const verified: VerifiedChain[] = [];
   for (const row of chainRows.values()) {
-    // Every chain starts where the old single chain ended, so cutting that chain's tail shows here too.
-    if (row.genesisHash !== legacyHash) fail('chain', 'ledger_chains', row.villageId, `genesis ${row.genesisHash} but the old single chain ends at ${legacyHash}`);
+    checkGenesis(row, legacyHash);
     const state = chains.get(row.villageId) ?? { seq: 0, hash: row.genesisHash };
     if (row.lastSeq !== state.seq || row.headHash !== state.hash) {
       fail('chain', 'ledger_chains', row.villageId, `village ${row.villageId} chain row says entry ${row.lastSeq} ${row.headHash}, its entries end at ${state.seq} ${state.hash}`);

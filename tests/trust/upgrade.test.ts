@@ -7,7 +7,8 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrationsFolder, openDb } from '../../db/client';
-import { GENESIS_HASH, ledgerHash } from '../../db/ledger';
+import { appendLedgerEntry, GENESIS_HASH, legacyLedgerHash } from '../../db/ledger';
+import { inTransaction } from '../../db/transaction';
 import { periodsOfDay } from '../../db/time';
 import { verifyDatabase } from '../../db/verify';
 
@@ -57,7 +58,7 @@ function fillAsOldRelease(c: Database.Database) {
     const balanceAfter = (balances.get(e.householdId) ?? 0) + e.points;
     balances.set(e.householdId, balanceAfter);
     const row = { id, householdId: e.householdId, villageId: 3, kind: e.kind, points: e.points, balanceAfter, conductPoints: e.conductPoints, occurredOn: '2026-03-01', ruleId: e.ruleId ?? null, awardId: e.awardId ?? null, redemptionId: e.redemptionId ?? null, reversesId: null, category: null, note: null, createdBy: null, createdAt: T + id, prevHash: prev };
-    const hash = ledgerHash(row);
+    const hash = legacyLedgerHash(row);
     c.prepare(
       `INSERT INTO ledger_entries (id, household_id, village_id, kind, points, balance_after, conduct_points, occurred_on, rule_id, award_id, redemption_id, reverses_id, created_at, prev_hash, hash)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -134,11 +135,59 @@ describe('upgrades keep data', () => {
     const c = db.$client;
     const applied = (c.prepare('SELECT COUNT(*) AS n FROM __drizzle_migrations').get() as { n: number }).n;
     expect(applied).toBe(journal.entries.length);
-    expect(verifyDatabase(db)).toEqual(oldVerdict);
-    expect(tableCounts(c, oldTables)).toEqual(before);
+    expect(oldVerdict).toMatchObject({ ok: true, legacy: { lastEntryId: 4 }, chains: [] });
+    if (!oldVerdict.ok) return;
+    // The old chain still verifies as written, and every village chain starts from its head.
+    expect(verifyDatabase(db)).toEqual({ ...oldVerdict, chains: [{ villageId: 3, villageName: '旧村', lastSeq: 0, hash: oldVerdict.legacy!.hash }] });
+    expect(tableCounts(c, oldTables.filter((t) => t !== 'chain_head'))).toEqual(Object.fromEntries(Object.entries(before).filter(([t]) => t !== 'chain_head')));
     expect(c.prepare('SELECT id, balance FROM households ORDER BY id').all()).toEqual(balances);
     // Append-only still holds after the upgrade.
     expect(() => c.exec('UPDATE ledger_entries SET points = 0 WHERE id = 1')).toThrow(/append-only/);
+    db.$client.close();
+  });
+
+  it(`new entries on an upgraded ${previous} database go into village chains that start from the old head`, () => {
+    const file = join(dir, 'grow.db');
+    const old = new Database(file);
+    old.pragma('journal_mode = WAL');
+    old.pragma('foreign_keys = ON');
+    migrate(drizzle(old), { migrationsFolder: releaseFolder(dir, previous) });
+    fillAsOldRelease(old);
+    const oldHead = old.prepare('SELECT hash FROM chain_head WHERE id = 1').get() as { hash: string };
+    old.close();
+
+    const db = openDb({ file });
+    const c = db.$client;
+    // A village created after the upgrade shares the same genesis.
+    c.exec(`INSERT INTO areas (id, name, kind, parent_id, path, created_at) VALUES (4, '新村', 'village', 2, '/1/2/4/', ${T});
+            INSERT INTO households (id, village_id, head_name, name_initials, balance, created_at, updated_at) VALUES (3, 4, '王五', 'ww', 0, ${T}, ${T});`);
+    const post = (householdId: number, villageId: number, points: number) =>
+      inTransaction(db, () => appendLedgerEntry(db, { householdId, villageId, kind: 'adjustment', points, conductPoints: 0, occurredOn: '2026-04-01', note: '补录', createdAt: T + 1000 }));
+    const first = post(1, 3, 7);
+    const second = post(2, 3, 3);
+    const other = post(3, 4, 5);
+    expect(first).toMatchObject({ chainId: 3, seq: 1, hashVersion: 2, prevHash: oldHead.hash, id: 5 });
+    expect(second).toMatchObject({ chainId: 3, seq: 2, prevHash: first.hash });
+    expect(other).toMatchObject({ chainId: 4, seq: 1, prevHash: oldHead.hash });
+    const r = verifyDatabase(db);
+    expect(r).toMatchObject({
+      ok: true,
+      entries: 7,
+      legacy: { lastEntryId: 4, hash: oldHead.hash },
+      head: { lastEntryId: other.id, hash: other.hash },
+      chains: [
+        { villageId: 3, villageName: '旧村', lastSeq: 2, hash: second.hash },
+        { villageId: 4, villageName: '新村', lastSeq: 1, hash: other.hash },
+      ],
+    });
+    // The old chain is closed: nothing can be appended to it any more.
+    expect(() =>
+      c.exec(`INSERT INTO ledger_entries (household_id, village_id, kind, points, balance_after, conduct_points, occurred_on, created_at, prev_hash, hash)
+              VALUES (1, 3, 'adjustment', 1, 8, 0, '2026-04-01', ${T}, '${second.hash}', 'x')`),
+    ).toThrow(/hash_version 2/);
+    // Cutting the old chain's tail shows, because every village chain records where it ended.
+    c.exec("DROP TRIGGER ledger_entries_no_delete; UPDATE redemptions SET ledger_entry_id = NULL; DELETE FROM ledger_entries WHERE id = 4");
+    expect(verifyDatabase(db)).toMatchObject({ ok: false, what: 'chain', table: 'ledger_chains', rowId: 3 });
     db.$client.close();
   });
 });
