@@ -1,25 +1,84 @@
 import { auditLog } from '../../db/schema';
 import { insertAuditRow, type AuditRow } from '../../db/audit';
-import type { Db, Tx } from '../../db/client';
+import type { Db, Tx as LegacyTx } from '../../db/client';
+import type { Tx } from '../../db/transaction';
 import type { Ctx } from './context';
+
+/** Every action the audit log knows, `{entity}.{verb}`; the web app labels each one. */
+export const auditActions = [
+  'area.create',
+  'area.settings',
+  'award.approve',
+  'award.import',
+  'award.post',
+  'award.propose',
+  'award.reject',
+  'award_batch.propose',
+  'board_publication.approve',
+  'board_publication.propose',
+  'board_publication.reject',
+  'card.issue',
+  'card.lock',
+  'card.pin_failed',
+  'card.revoke',
+  'card.unlock',
+  'dishonesty_listing.decide',
+  'dishonesty_listing.decide_removal',
+  'dishonesty_listing.propose',
+  'dishonesty_listing.propose_removal',
+  'goods.create',
+  'goods.donation',
+  'goods.loss',
+  'goods.purchase',
+  'goods.update',
+  'household.assisted_pass',
+  'household.category',
+  'household.create',
+  'household.import',
+  'household.pass',
+  'household.update',
+  'household_member.create',
+  'ledger_entry.adjust',
+  'ledger_entry.expire',
+  'ledger_entry.reverse',
+  'objection.create',
+  'objection.resolve',
+  'rectification.approve',
+  'rectification.propose',
+  'rectification.reject',
+  'redemption.create',
+  'rule.create',
+  'rule.update',
+  'seed.load',
+  'session.login',
+  'session.logout',
+  'user.change_own_password',
+  'user.create',
+  'user.lock',
+  'user.unlock',
+  'user.update',
+] as const;
+export type AuditAction = (typeof auditActions)[number];
 
 export interface AuditEntry {
   entity: string;
   entityId: number | string;
-  /** `{entity}.{verb}`, e.g. `award.approve`. */
-  action: string;
+  action: AuditAction;
   areaId?: number | null;
   before?: unknown;
   after?: unknown;
 }
 
-/** Writes one audit row; call it inside the same transaction as the change it records. */
+/** Who an audit row names: a user, or nobody (`actor: null`) for scheduled work by the system. */
 export type AuditCtx = Pick<Ctx, 'now' | 'device'> & { actor: Pick<Ctx['actor'], 'userId' | 'role' | 'areaId'> | null };
+
+/** The actor of scheduled work (posting due awards, expiry): audited as `system`, with no user. */
+export const SYSTEM_DEVICE = { ip: null, userAgent: 'scheduler' } as const;
 
 function auditRow(ctx: AuditCtx, entry: AuditEntry): AuditRow {
   return {
     actorId: ctx.actor?.userId ?? null,
-    actorRole: ctx.actor?.role ?? null,
+    actorRole: ctx.actor?.role ?? 'system',
     areaId: entry.areaId ?? ctx.actor?.areaId ?? null,
     entity: entry.entity,
     entityId: String(entry.entityId),
@@ -32,11 +91,15 @@ function auditRow(ctx: AuditCtx, entry: AuditEntry): AuditRow {
   };
 }
 
-export function writeAudit(tx: Tx, ctx: AuditCtx, entry: AuditEntry): void {
-  tx.insert(auditLog).values(auditRow(ctx, entry)).run();
+/**
+ * The one audit writer: one row, written through the transaction of the change it records. The row is
+ * written before this returns its promise, so code not yet ported to `transaction()` stays correct too.
+ */
+export async function writeAudit(tx: Tx | Db | LegacyTx, ctx: AuditCtx, entry: AuditEntry): Promise<void> {
+  const row = auditRow(ctx, entry);
+  if ('$client' in tx) insertAuditRow(tx, row);
+  else tx.insert(auditLog).values(row).run();
 }
 
-/** The same row through a cached prepared statement, for hot paths running inside `inTransaction`. */
-export function writeAuditFast(db: Db, ctx: AuditCtx, entry: AuditEntry): void {
-  insertAuditRow(db, auditRow(ctx, entry));
-}
+/** @deprecated the same writer; kept until the last synchronous caller is ported. */
+export const writeAuditFast = writeAudit;

@@ -1,11 +1,11 @@
 import QRCode from 'qrcode';
-import { writeAudit } from '../../lib/audit';
+import { writeAudit, type AuditAction } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
 import { NotFound, Unprocessable } from '../../lib/errors';
 import { getHouseholdInScope } from '../../lib/scope';
 import { createPassToken } from './passToken';
 
-async function passFor(ctx: Ctx, householdId: number, audit: { action: string; after: Record<string, unknown> }) {
+async function passFor(ctx: Ctx, householdId: number, audit: { action: AuditAction; after: Record<string, unknown> }) {
   const h = getHouseholdInScope(ctx, householdId);
   if (h.status !== 'active') throw new Unprocessable('household_archived', '该农户已注销');
   const expiresAt = ctx.now.getTime() + ctx.config.passTtlSeconds * 1000;
