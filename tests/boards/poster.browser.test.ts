@@ -2,23 +2,23 @@
  * The printable red list in Debian's Chromium: Chinese glyphs render (no tofu), a screenshot goes to
  * docs/screenshots/red-list-poster.png, and the A4 PDF has one page per 30 households.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { makeTestApp, type TestApp } from '../support/app';
+import { describeWithChromium, launchChromium } from '../support/browser';
 import { appendLedgerEntry } from '../../db/ledger';
 import { call, grantPoints, login, makeHousehold, makeRule, makeWorld } from '../support/factories';
 
-const CHROMIUM = '/usr/bin/chromium';
 // Like the e2e run: artifacts by default, the committed copy only when asked (JIFEN_UPDATE_SCREENSHOTS=1).
 const shots = resolve(import.meta.dirname, process.env.JIFEN_UPDATE_SCREENSHOTS === '1' ? '../../docs/screenshots' : '../artifacts/screenshots');
 const SURNAMES = '赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜戚谢邹喻柏水窦章云苏潘葛奚范彭郎';
 const GIVEN = '建国秀英德明桂兰志强春花海燕';
 
-describe.skipIf(!existsSync(CHROMIUM))('the printable red list in Chromium', () => {
+describeWithChromium('the printable red list in Chromium', () => {
   let t: TestApp;
   let server: ServerType;
   let base: string;
@@ -55,12 +55,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the printable red list in Chromium', () 
     server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' });
     await new Promise((ok) => server.once('listening', ok));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

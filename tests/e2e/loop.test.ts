@@ -3,18 +3,16 @@
  * cadre records a batch → reviewer approves → household shows its QR code → clerk scans it with the (fake)
  * camera → redeems two goods → household sees the new balance. Screenshots of every face go to docs/screenshots.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, expect, it, onTestFailed } from 'vitest';
 import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core';
+import { describeWithChromium, launchChromium } from '../support/browser';
+import { startServer, type ServerProcess } from '../support/server-process';
 import { buildWebInto } from '../support/web-build';
 import { blankY4m, qrToY4m } from './y4m';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 const root = resolve(import.meta.dirname, '../..');
 // Every run keeps its pictures under tests/artifacts (ignored by git); `JIFEN_UPDATE_SCREENSHOTS=1` refreshes the
 // committed ones in docs/screenshots, so an ordinary `npm test` leaves the working tree clean.
@@ -25,37 +23,9 @@ const DESKTOP = { width: 1366, height: 768 };
 // Generous waits for a loaded CI machine; nothing here asserts on timing.
 const SLOW = { timeout: 20_000, interval: 200 };
 
-async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => ok(port));
-    });
-  });
-}
-
-async function waitForHealth(base: string, child: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + 150_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${log()}`);
-    try {
-      const res = await fetch(`${base}/api/health`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`server did not become healthy:\n${log()}`);
-}
-
-describe.skipIf(!hasChromium)('the points loop in a real browser', () => {
+describeWithChromium('the points loop in a real browser', () => {
   let tmp: string;
-  let server: ChildProcess;
-  let serverLog = '';
+  let server: ServerProcess | undefined;
   let base: string;
   let browser: Browser;
   const videoFile = () => join(tmp, 'camera.y4m');
@@ -66,49 +36,21 @@ describe.skipIf(!hasChromium)('the points loop in a real browser', () => {
     // Build once, up front, into our own directory: the server serves it as is and never builds on its own.
     const webDir = await buildWebInto(join(tmp, 'web'));
 
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    // `node --import tsx` is `npx tsx` in one process: no npx or tsx wrapper left running if a signal is not
-    // passed on. Its own process group, so teardown can stop everything it started.
-    server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      cwd: root,
-      detached: true,
-      env: { ...process.env, JIFEN_DB: join(tmp, 'e2e.db'), JIFEN_WEB_DIR: webDir, JIFEN_DEMO: '1', PORT: String(port), HOST: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    server.stdout?.on('data', (d: Buffer) => (serverLog += d.toString()));
-    server.stderr?.on('data', (d: Buffer) => (serverLog += d.toString()));
-    await waitForHealth(base, server, () => serverLog);
+    server = await startServer({ env: { JIFEN_DB: join(tmp, 'e2e.db'), JIFEN_WEB_DIR: webDir, JIFEN_DEMO: '1' } });
+    base = server.base;
 
     writeFileSync(videoFile(), blankY4m());
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-dev-shm-usage',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--use-fake-ui-for-media-stream',
-        '--use-fake-device-for-media-stream',
-        `--use-file-for-fake-video-capture=${videoFile()}`,
-      ],
-    });
+    browser = await launchChromium([
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-video-capture=${videoFile()}`,
+    ]);
   }, 240_000);
 
   afterAll(async () => {
     await browser?.close().catch(() => undefined);
-    if (server?.pid && server.exitCode === null) {
-      const group = -server.pid;
-      const exited = new Promise((r) => server.once('exit', r));
-      process.kill(group, 'SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 4000))]);
-      if (server.exitCode === null) process.kill(group, 'SIGKILL');
-    }
+    // Returns once every process of the server's group is gone, or fails the suite.
+    await server?.stop();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -157,7 +99,7 @@ describe.skipIf(!hasChromium)('the points loop in a real browser', () => {
       onTestFailed(async () => {
         const dir = join(root, 'tests/artifacts/e2e-failure');
         mkdirSync(dir, { recursive: true });
-        writeFileSync(join(dir, 'server.log'), serverLog);
+        writeFileSync(join(dir, 'server.log'), server?.log() ?? '');
         let n = 0;
         for (const ctx of browser.contexts()) {
           for (const page of ctx.pages()) await page.screenshot({ path: join(dir, `page-${++n}.png`) }).catch(() => undefined);

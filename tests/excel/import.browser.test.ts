@@ -3,32 +3,18 @@
  * uploads a roster with mistakes, sees them marked row by row, uploads the corrected file, imports, and finds
  * the new households in the household list.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { withIdChecksum } from '../../server/lib/identity';
+import { describeWithChromium, launchChromium } from '../support/browser';
+import { startServer, type ServerProcess } from '../support/server-process';
 import { buildWebInto } from '../support/web-build';
 
-const CHROMIUM = '/usr/bin/chromium';
-const root = resolve(import.meta.dirname, '../..');
 const SLOW = { timeout: 30_000 };
-
-async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => ok(port));
-    });
-  });
-}
 
 async function writeRoster(file: string, rows: (string | null)[][]) {
   const wb = new ExcelJS.Workbook();
@@ -40,10 +26,9 @@ async function writeRoster(file: string, rows: (string | null)[][]) {
   await wb.xlsx.writeFile(file);
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('roster import in a real browser', () => {
+describeWithChromium('roster import in a real browser', () => {
   let tmp: string;
-  let server: ChildProcess;
-  let log = '';
+  let server: ServerProcess | undefined;
   let base: string;
   let browser: Browser;
 
@@ -51,37 +36,15 @@ describe.skipIf(!existsSync(CHROMIUM))('roster import in a real browser', () => 
     tmp = mkdtempSync(join(tmpdir(), 'jifen-import-'));
     // A private build, served as is: a rebuild of dist/web elsewhere cannot disturb this test.
     const webDir = await buildWebInto(join(tmp, 'web'));
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    server = spawn('npx', ['tsx', 'server/main.ts'], {
-      cwd: root,
-      env: { ...process.env, JIFEN_DB: join(tmp, 'demo.db'), JIFEN_WEB_DIR: webDir, JIFEN_DEMO: '1', JIFEN_SCRYPT_N: '1024', PORT: String(port), HOST: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    server.stdout?.on('data', (d: Buffer) => (log += d.toString()));
-    server.stderr?.on('data', (d: Buffer) => (log += d.toString()));
-    const deadline = Date.now() + 150_000;
-    for (;;) {
-      if (server.exitCode !== null) throw new Error(`server exited:\n${log}`);
-      if (Date.now() > deadline) throw new Error(`server did not start:\n${log}`);
-      const ok = await fetch(`${base}/api/health`).then((r) => r.ok, () => false);
-      if (ok) break;
-      await new Promise((r) => setTimeout(r, 300));
-    }
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    server = await startServer({ env: { JIFEN_DB: join(tmp, 'demo.db'), JIFEN_WEB_DIR: webDir, JIFEN_DEMO: '1' } });
+    base = server.base;
+    browser = await launchChromium();
   }, 300_000);
 
   afterAll(async () => {
     await browser?.close();
-    if (server && server.exitCode === null) {
-      server.kill('SIGTERM');
-      await new Promise((r) => server.once('exit', r));
-    }
+    // Returns once every process of the server's group is gone, or fails the suite.
+    await server?.stop();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
