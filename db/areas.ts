@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, like } from 'drizzle-orm';
 import type { Db, Tx } from './client';
-import { areas } from './schema';
+import { areas, households } from './schema';
 
 export type AreaKind = (typeof areas.$inferSelect)['kind'];
 export type NewArea = Omit<typeof areas.$inferInsert, 'id' | 'path' | 'createdAt'> & { createdAt?: number };
@@ -17,4 +17,34 @@ export function insertArea(tx: Tx | Db, values: NewArea & { createdAt: number })
   const path = `${parentPath}${row.id}/`;
   tx.update(areas).set({ path }).where(eq(areas.id, row.id)).run();
   return { ...row, path };
+}
+
+export type AreaRow = typeof areas.$inferSelect;
+
+export async function areaById(db: Db, id: number): Promise<AreaRow | undefined> {
+  return db.select().from(areas).where(eq(areas.id, id)).get();
+}
+
+/** A household with its village's materialised path, the input of every household scope check. */
+export async function householdWithVillagePath(
+  db: Db,
+  id: number,
+): Promise<(typeof households.$inferSelect & { villagePath: string }) | undefined> {
+  const row = db
+    .select({ household: households, villagePath: areas.path })
+    .from(households)
+    .innerJoin(areas, eq(areas.id, households.villageId))
+    .where(eq(households.id, id))
+    .get();
+  return row && { ...row.household, villagePath: row.villagePath };
+}
+
+/** Ids of the villages at or below a materialised path. */
+export async function villageIdsUnder(db: Db, path: string): Promise<number[]> {
+  return db
+    .select({ id: areas.id })
+    .from(areas)
+    .where(and(eq(areas.kind, 'village'), like(areas.path, `${path}%`)))
+    .all()
+    .map((r) => r.id);
 }

@@ -1,5 +1,8 @@
 import { and, eq, like } from 'drizzle-orm';
 import { areas, households } from '../../db/schema';
+import { areaById, householdWithVillagePath, villageIdsUnder } from '../../db/areas';
+import type { Db } from '../../db/client';
+import type { Actor } from './context';
 import type { Ctx } from './context';
 import { NotFound } from './errors';
 
@@ -11,20 +14,23 @@ export function pathWithin(actor: Ctx['actor'], path: string): boolean {
 }
 
 /** The area if it lies within the actor's area; otherwise 404, so ids outside reveal nothing. */
-export function getAreaInScope(ctx: Ctx, areaId: number): AreaRow {
+/** @deprecated synchronous; use getAreaInScope. */
+export function getAreaInScopeSync(ctx: Ctx, areaId: number): AreaRow {
   const area = ctx.db.select().from(areas).where(eq(areas.id, areaId)).get();
   if (!area || !pathWithin(ctx.actor, area.path)) throw new NotFound('区域不存在');
   return area;
 }
 
-export function getVillageInScope(ctx: Ctx, villageId: number): AreaRow {
-  const area = getAreaInScope(ctx, villageId);
+/** @deprecated synchronous; use getVillageInScope. */
+export function getVillageInScopeSync(ctx: Ctx, villageId: number): AreaRow {
+  const area = getAreaInScopeSync(ctx, villageId);
   if (area.kind !== 'village') throw new NotFound('村不存在');
   return area;
 }
 
 /** Ids of the villages at or below the actor's area. */
-export function villageIdsInScope(ctx: Ctx): number[] {
+/** @deprecated synchronous; use villageIdsInScope. */
+export function villageIdsInScopeSync(ctx: Ctx): number[] {
   return ctx.db
     .select({ id: areas.id })
     .from(areas)
@@ -34,7 +40,8 @@ export function villageIdsInScope(ctx: Ctx): number[] {
 }
 
 /** A household the actor may see: a household user sees only its own. */
-export function getHouseholdInScope(ctx: Ctx, householdId: number): HouseholdRow & { villagePath: string } {
+/** @deprecated synchronous; use getHouseholdInScope. */
+export function getHouseholdInScopeSync(ctx: Ctx, householdId: number): HouseholdRow & { villagePath: string } {
   if (ctx.actor.role === 'household' && ctx.actor.householdId !== householdId) throw new NotFound('农户不存在');
   const row = ctx.db
     .select({ household: households, villagePath: areas.path })
@@ -44,4 +51,30 @@ export function getHouseholdInScope(ctx: Ctx, householdId: number): HouseholdRow
     .get();
   if (!row || !pathWithin(ctx.actor, row.villagePath)) throw new NotFound('农户不存在');
   return { ...row.household, villagePath: row.villagePath };
+}
+
+/** The area if it lies within the actor's area; otherwise 404, so ids outside reveal nothing. */
+export async function getAreaInScope(db: Db, actor: Actor, areaId: number): Promise<AreaRow> {
+  const area = await areaById(db, areaId);
+  if (!area || !pathWithin(actor, area.path)) throw new NotFound('区域不存在');
+  return area;
+}
+
+export async function getVillageInScope(db: Db, actor: Actor, villageId: number): Promise<AreaRow> {
+  const area = await getAreaInScope(db, actor, villageId);
+  if (area.kind !== 'village') throw new NotFound('村不存在');
+  return area;
+}
+
+/** Ids of the villages at or below the actor's area. */
+export function villageIdsInScope(db: Db, actor: Actor): Promise<number[]> {
+  return villageIdsUnder(db, actor.areaPath);
+}
+
+/** A household the actor may see: a household user sees only its own. */
+export async function getHouseholdInScope(db: Db, actor: Actor, householdId: number): Promise<HouseholdRow & { villagePath: string }> {
+  if (actor.role === 'household' && actor.householdId !== householdId) throw new NotFound('农户不存在');
+  const row = await householdWithVillagePath(db, householdId);
+  if (!row || !pathWithin(actor, row.villagePath)) throw new NotFound('农户不存在');
+  return row;
 }

@@ -2,13 +2,13 @@ import { insertArea } from '../../../db/areas';
 import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
 import { Invalid } from '../../lib/errors';
-import { getAreaInScope } from '../../lib/scope';
+import { getAreaInScopeSync } from '../../lib/scope';
 import type { CreateAreaBody } from './schemas';
 
 const parentKind = { township: 'county', village: 'township', group: 'village' } as const;
 
 export function createArea(ctx: Ctx, body: CreateAreaBody) {
-  const parent = getAreaInScope(ctx, body.parentId);
+  const parent = getAreaInScopeSync(ctx, body.parentId);
   if (parent.kind !== parentKind[body.kind]) {
     throw new Invalid(`${body.kind} 的上级必须是 ${parentKind[body.kind]}`, undefined, 'invalid_parent');
   }

@@ -2,13 +2,13 @@ import { eq } from 'drizzle-orm';
 import { areas } from '../../../db/schema';
 import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
-import { getAreaInScope } from '../../lib/scope';
+import { getAreaInScopeSync } from '../../lib/scope';
 import { resolveSettings } from './resolveSettings';
 import type { AreaSettingsBody } from './schemas';
 
 /** Sets (or with null, clears back to inherited) settings on an area. */
 export function updateAreaSettings(ctx: Ctx, areaId: number, body: AreaSettingsBody) {
-  const before = getAreaInScope(ctx, areaId);
+  const before = getAreaInScopeSync(ctx, areaId);
   const patch: Partial<typeof areas.$inferInsert> = {};
   if (body.noticeDays !== undefined) patch.noticeDays = body.noticeDays;
   if (body.maskMode !== undefined) patch.maskMode = body.maskMode;
@@ -23,6 +23,6 @@ export function updateAreaSettings(ctx: Ctx, areaId: number, body: AreaSettingsB
 }
 
 export function getAreaSettings(ctx: Ctx, areaId: number) {
-  const area = getAreaInScope(ctx, areaId);
+  const area = getAreaInScopeSync(ctx, areaId);
   return { areaId, ...resolveSettings(ctx.db, area.path) };
 }

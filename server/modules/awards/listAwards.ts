@@ -2,13 +2,13 @@ import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { areas, awards, households, objections, rules, users } from '../../../db/schema';
 import type { Ctx } from '../../lib/context';
-import { getVillageInScope, villageIdsInScope } from '../../lib/scope';
+import { getVillageInScopeSync, villageIdsInScopeSync } from '../../lib/scope';
 import type { ListAwardsQuery } from './schemas';
 
 const proposer = alias(users, 'proposer');
 
 export function listAwards(ctx: Ctx, query: ListAwardsQuery) {
-  const villageIds = query.villageId ? [getVillageInScope(ctx, query.villageId).id] : villageIdsInScope(ctx);
+  const villageIds = query.villageId ? [getVillageInScopeSync(ctx, query.villageId).id] : villageIdsInScopeSync(ctx);
   if (!villageIds.length) return { items: [], total: 0 };
   const where = and(
     inArray(awards.villageId, villageIds),

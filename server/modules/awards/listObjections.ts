@@ -1,12 +1,12 @@
 import { and, count, desc, eq, inArray } from 'drizzle-orm';
 import { areas, awards, households, objections, rules } from '../../../db/schema';
 import type { Ctx } from '../../lib/context';
-import { villageIdsInScope } from '../../lib/scope';
+import { villageIdsInScopeSync } from '../../lib/scope';
 import type { ListObjectionsQuery } from './schemas';
 
 /** The reviewers' queue of objections raised during public notice. */
 export function listObjections(ctx: Ctx, query: ListObjectionsQuery) {
-  const villageIds = villageIdsInScope(ctx);
+  const villageIds = villageIdsInScopeSync(ctx);
   if (!villageIds.length) return { items: [], total: 0 };
   const where = and(inArray(awards.villageId, villageIds), query.status ? eq(objections.status, query.status) : undefined);
   const items = ctx.db

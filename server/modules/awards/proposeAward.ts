@@ -4,7 +4,7 @@ import { shanghaiDay } from '../../../db/time';
 import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
 import { Invalid, NotFound, Unprocessable } from '../../lib/errors';
-import { getHouseholdInScope } from '../../lib/scope';
+import { getHouseholdInScopeSync } from '../../lib/scope';
 import { findApplicableRule } from '../rules/listRules';
 import { capUsage } from './monthlyCap';
 import type { ProposeAwardBody } from './schemas';
@@ -15,7 +15,7 @@ export function assertDayNotInFuture(ctx: Ctx, day: string): void {
 
 export function proposeAward(ctx: Ctx, body: ProposeAwardBody) {
   assertDayNotInFuture(ctx, body.occurredOn);
-  const household = getHouseholdInScope(ctx, body.householdId);
+  const household = getHouseholdInScopeSync(ctx, body.householdId);
   if (household.status !== 'active') throw new Unprocessable('household_archived', '该农户已注销');
   const rule = findApplicableRule(ctx, body.ruleId, household.villagePath);
   if (!rule || !rule.active) throw new NotFound('细则不存在或已停用');

@@ -3,7 +3,7 @@ import { boardPublications, households } from '../../../db/schema';
 import { shanghaiDay } from '../../../db/time';
 import type { Ctx, PublicCtx } from '../../lib/context';
 import { NotFound } from '../../lib/errors';
-import { getHouseholdInScope } from '../../lib/scope';
+import { getHouseholdInScopeSync } from '../../lib/scope';
 import { publicName } from '../public/publicName';
 import { loadArea } from './boardArea';
 import type { StarBoard } from './computeBoard';
@@ -37,7 +37,7 @@ const yearOf = (ctx: PublicCtx, year?: string) => year ?? shanghaiDay(ctx.now.ge
 
 /** For the household page (staff, or the household itself): stars computed now and as published. */
 export function getHouseholdStars(ctx: Ctx, householdId: number, year?: string) {
-  const h = getHouseholdInScope(ctx, householdId);
+  const h = getHouseholdInScopeSync(ctx, householdId);
   const y = yearOf(ctx, year);
   const loaded = loadArea(ctx.db, h.villageId);
   const [now] = computeStars(ctx.db, loaded, y, StarParams.parse({}), [h.id]);

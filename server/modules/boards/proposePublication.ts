@@ -3,7 +3,7 @@ import { boardPublications } from '../../../db/schema';
 import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
 import { Conflict } from '../../lib/errors';
-import { getAreaInScope } from '../../lib/scope';
+import { getAreaInScopeSync } from '../../lib/scope';
 import { loadArea } from './boardArea';
 import { computeBoard } from './computeBoard';
 import { publicationFacts } from './publicationView';
@@ -15,7 +15,7 @@ import { canonicalJson } from './snapshot';
  * approve, so what is reviewed is exactly what gets published.
  */
 export function proposePublication(ctx: Ctx, spec: BoardSpec) {
-  getAreaInScope(ctx, spec.areaId);
+  getAreaInScopeSync(ctx, spec.areaId);
   const loaded = loadArea(ctx.db, spec.areaId);
   const at = ctx.now.getTime();
   return ctx.db.transaction((tx) => {

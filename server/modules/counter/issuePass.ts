@@ -2,11 +2,11 @@ import QRCode from 'qrcode';
 import { writeAudit, type AuditAction } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
 import { NotFound, Unprocessable } from '../../lib/errors';
-import { getHouseholdInScope } from '../../lib/scope';
+import { getHouseholdInScopeSync } from '../../lib/scope';
 import { createPassToken } from './passToken';
 
 async function passFor(ctx: Ctx, householdId: number, audit: { action: AuditAction; after: Record<string, unknown> }) {
-  const h = getHouseholdInScope(ctx, householdId);
+  const h = getHouseholdInScopeSync(ctx, householdId);
   if (h.status !== 'active') throw new Unprocessable('household_archived', '该农户已注销');
   const expiresAt = ctx.now.getTime() + ctx.config.passTtlSeconds * 1000;
   // The token carries expiry in whole seconds; report the same instant the server will enforce.

@@ -1,11 +1,11 @@
 import { and, count, desc, eq, inArray } from 'drizzle-orm';
 import { areas, households, redemptions } from '../../../db/schema';
 import type { Ctx } from '../../lib/context';
-import { villageIdsInScope } from '../../lib/scope';
+import { villageIdsInScopeSync } from '../../lib/scope';
 import type { ListRedemptionsQuery } from './schemas';
 
 export function listRedemptions(ctx: Ctx, query: ListRedemptionsQuery) {
-  const villageIds = villageIdsInScope(ctx);
+  const villageIds = villageIdsInScopeSync(ctx);
   if (!villageIds.length) return { items: [], total: 0 };
   const where = and(
     inArray(redemptions.villageId, villageIds),

@@ -3,7 +3,7 @@ import { areas, goods, redemptionItems } from '../../../db/schema';
 import { shanghaiMonth } from '../../../db/time';
 import type { Ctx } from '../../lib/context';
 import { Locked } from '../../lib/errors';
-import { getHouseholdInScope } from '../../lib/scope';
+import { getHouseholdInScopeSync } from '../../lib/scope';
 import { identify } from './identify';
 import type { LookupBody } from './schemas';
 
@@ -15,7 +15,7 @@ export function storesServing(villagePath: string): number[] {
 /** What the clerk sees after scanning: who it is, what it can spend, and its monthly limits. Spends nothing. */
 export async function lookupCode(ctx: Ctx, body: LookupBody) {
   const who = await identify(ctx, body.code, body.pin);
-  const h = getHouseholdInScope(ctx, who.householdId);
+  const h = getHouseholdInScopeSync(ctx, who.householdId);
   const village = ctx.db.select({ name: areas.name }).from(areas).where(eq(areas.id, h.villageId)).get();
   const month = shanghaiMonth(ctx.now.getTime());
   const limited = ctx.db

@@ -5,7 +5,7 @@ import { householdCards } from '../../../db/schema';
 import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
 import { NotFound } from '../../lib/errors';
-import { getHouseholdInScope } from '../../lib/scope';
+import { getHouseholdInScopeSync } from '../../lib/scope';
 import { hashPin } from './cardPin';
 
 /**
@@ -14,7 +14,7 @@ import { hashPin } from './cardPin';
  * The household's page lists card changes made by staff (see ledger/householdNotices.ts).
  */
 export async function issueCard(ctx: Ctx, householdId: number, pin: string) {
-  const h = getHouseholdInScope(ctx, householdId);
+  const h = getHouseholdInScopeSync(ctx, householdId);
   const pinHash = await hashPin(pin);
   const code = `C1.${randomBytes(12).toString('base64url')}`;
   const at = ctx.now.getTime();
@@ -37,7 +37,7 @@ export async function issueCard(ctx: Ctx, householdId: number, pin: string) {
 function loadCard(ctx: Ctx, cardId: number) {
   const card = ctx.db.select().from(householdCards).where(eq(householdCards.id, cardId)).get();
   if (!card) throw new NotFound('卡片不存在', 'card_not_found');
-  const h = getHouseholdInScope(ctx, card.householdId);
+  const h = getHouseholdInScopeSync(ctx, card.householdId);
   return { card, h };
 }
 

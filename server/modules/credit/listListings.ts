@@ -1,11 +1,11 @@
 import { and, count, desc, eq, inArray } from 'drizzle-orm';
 import { areas, dishonestyListings, households } from '../../../db/schema';
 import type { Ctx } from '../../lib/context';
-import { villageIdsInScope } from '../../lib/scope';
+import { villageIdsInScopeSync } from '../../lib/scope';
 import type { ListListingsQuery } from './schemas';
 
 export function listListings(ctx: Ctx, query: ListListingsQuery) {
-  const villageIds = villageIdsInScope(ctx);
+  const villageIds = villageIdsInScopeSync(ctx);
   if (!villageIds.length) return { items: [], total: 0 };
   const where = and(
     inArray(dishonestyListings.villageId, villageIds),

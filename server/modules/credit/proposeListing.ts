@@ -3,11 +3,11 @@ import { dishonestyListings } from '../../../db/schema';
 import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
 import { Conflict } from '../../lib/errors';
-import { getHouseholdInScope } from '../../lib/scope';
+import { getHouseholdInScopeSync } from '../../lib/scope';
 import type { ProposeListingBody } from './schemas';
 
 export function proposeListing(ctx: Ctx, body: ProposeListingBody) {
-  const h = getHouseholdInScope(ctx, body.householdId);
+  const h = getHouseholdInScopeSync(ctx, body.householdId);
   return ctx.db.transaction((tx) => {
     const open = tx
       .select({ id: dishonestyListings.id })

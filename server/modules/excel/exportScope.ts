@@ -3,11 +3,11 @@ import { areas } from '../../../db/schema';
 import { periodRange } from '../../../db/time';
 import type { Ctx } from '../../lib/context';
 import { Unprocessable } from '../../lib/errors';
-import { getAreaInScope, type AreaRow } from '../../lib/scope';
+import { getAreaInScopeSync, type AreaRow } from '../../lib/scope';
 
 /** The area to report on: the one asked for if the actor may see it, else the actor's own. */
 export function reportArea(ctx: Ctx, areaId: number | undefined): AreaRow {
-  return getAreaInScope(ctx, areaId ?? ctx.actor.areaId);
+  return getAreaInScopeSync(ctx, areaId ?? ctx.actor.areaId);
 }
 
 export function villagesUnder(ctx: Pick<Ctx, 'db'>, area: AreaRow): { id: number; name: string }[] {

@@ -1,11 +1,11 @@
 import { householdMembers } from '../../../db/schema';
 import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
-import { getHouseholdInScope } from '../../lib/scope';
+import { getHouseholdInScopeSync } from '../../lib/scope';
 import type { MemberInput } from './schemas';
 
 export function addMember(ctx: Ctx, householdId: number, body: MemberInput) {
-  const h = getHouseholdInScope(ctx, householdId);
+  const h = getHouseholdInScopeSync(ctx, householdId);
   return ctx.db.transaction((tx) => {
     const m = tx
       .insert(householdMembers)

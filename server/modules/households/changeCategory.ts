@@ -2,12 +2,12 @@ import { eq } from 'drizzle-orm';
 import { householdCategoryHistory, households } from '../../../db/schema';
 import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
-import { getHouseholdInScope } from '../../lib/scope';
+import { getHouseholdInScopeSync } from '../../lib/scope';
 import type { ChangeCategoryBody } from './schemas';
 
 /** 动态管理: a category change is recorded with its date and reason; history is never overwritten. */
 export function changeCategory(ctx: Ctx, householdId: number, body: ChangeCategoryBody) {
-  const h = getHouseholdInScope(ctx, householdId);
+  const h = getHouseholdInScopeSync(ctx, householdId);
   const at = ctx.now.getTime();
   return ctx.db.transaction((tx) => {
     tx.update(households).set({ category: body.category, updatedAt: at }).where(eq(households.id, householdId)).run();

@@ -6,12 +6,12 @@ import { resolveSettings } from '../areas/resolveSettings';
 import { nextExpiry } from '../ledger/expiryPlan';
 import type { Ctx } from '../../lib/context';
 import { maskIdNumber, maskPhone } from '../../lib/identity';
-import { getHouseholdInScope } from '../../lib/scope';
+import { getHouseholdInScopeSync } from '../../lib/scope';
 import { presentHousehold, seesPersonalData } from './present';
 
 /** Everything the household page and the cadre's household view show. */
 export function getHousehold(ctx: Ctx, householdId: number) {
-  const h = getHouseholdInScope(ctx, householdId);
+  const h = getHouseholdInScopeSync(ctx, householdId);
   const full = seesPersonalData(ctx.actor, h.id);
   const village = ctx.db.select({ name: areas.name }).from(areas).where(eq(areas.id, h.villageId)).get();
   const group = h.groupId ? ctx.db.select({ name: areas.name }).from(areas).where(eq(areas.id, h.groupId)).get() : undefined;

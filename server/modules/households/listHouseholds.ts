@@ -1,7 +1,7 @@
 import { and, asc, count, eq, inArray, like, or, sql, type SQL } from 'drizzle-orm';
 import { households } from '../../../db/schema';
 import type { Ctx } from '../../lib/context';
-import { getVillageInScope, villageIdsInScope } from '../../lib/scope';
+import { getVillageInScopeSync, villageIdsInScopeSync } from '../../lib/scope';
 import { presentHousehold } from './present';
 import type { ListHouseholdsQuery } from './schemas';
 
@@ -12,7 +12,7 @@ function escapeLike(s: string): string {
 
 /** Search matches the head's name, door number, or pinyin initials ("zsm" finds 张三明). */
 export function listHouseholds(ctx: Ctx, query: ListHouseholdsQuery) {
-  const villageIds = query.villageId ? [getVillageInScope(ctx, query.villageId).id] : villageIdsInScope(ctx);
+  const villageIds = query.villageId ? [getVillageInScopeSync(ctx, query.villageId).id] : villageIdsInScopeSync(ctx);
   if (villageIds.length === 0) return { items: [], total: 0 };
   const conditions: (SQL | undefined)[] = [inArray(households.villageId, villageIds)];
   if (ctx.actor.role === 'household') conditions.push(eq(households.id, ctx.actor.householdId ?? -1));

@@ -2,12 +2,12 @@ import { appendLedgerEntry } from '../../../db/ledger';
 import { shanghaiDay } from '../../../db/time';
 import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
-import { getHouseholdInScope } from '../../lib/scope';
+import { getHouseholdInScopeSync } from '../../lib/scope';
 import type { AdjustBody } from './schemas';
 
 /** A manual correction by a county administrator (e.g. migrating paper balances); never counts as conduct. */
 export function adjustBalance(ctx: Ctx, householdId: number, body: AdjustBody) {
-  const h = getHouseholdInScope(ctx, householdId);
+  const h = getHouseholdInScopeSync(ctx, householdId);
   const at = ctx.now.getTime();
   return ctx.db.transaction((tx) => {
     const entry = appendLedgerEntry(ctx.db, {

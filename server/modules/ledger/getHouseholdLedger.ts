@@ -2,7 +2,7 @@ import { count, desc, eq } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { ledgerEntries, rules } from '../../../db/schema';
 import type { Ctx } from '../../lib/context';
-import { getHouseholdInScope } from '../../lib/scope';
+import { getHouseholdInScopeSync } from '../../lib/scope';
 import { householdNotices } from './householdNotices';
 import type { LedgerQuery } from './schemas';
 
@@ -10,7 +10,7 @@ const reversal = alias(ledgerEntries, 'reversal');
 
 /** The household's balance and its ledger, newest first, with the rule behind each entry, and what staff did to its code, cards and account. */
 export function getHouseholdLedger(ctx: Ctx, householdId: number, query: LedgerQuery) {
-  const h = getHouseholdInScope(ctx, householdId);
+  const h = getHouseholdInScopeSync(ctx, householdId);
   const items = ctx.db
     .select({
       id: ledgerEntries.id,

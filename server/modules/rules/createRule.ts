@@ -2,11 +2,11 @@ import { insertRule } from '../../../db/rules';
 import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
 import { Invalid } from '../../lib/errors';
-import { getAreaInScope } from '../../lib/scope';
+import { getAreaInScopeSync } from '../../lib/scope';
 import type { CreateRuleBody } from './schemas';
 
 export function createRule(ctx: Ctx, body: CreateRuleBody) {
-  const area = getAreaInScope(ctx, body.areaId);
+  const area = getAreaInScopeSync(ctx, body.areaId);
   if (area.kind === 'group') throw new Invalid('细则只能建在县、乡镇或村', undefined, 'invalid_area');
   if (body.blackList && body.points > 0) throw new Invalid('黑榜细则必须是扣分项');
   const at = ctx.now.getTime();

@@ -1,12 +1,12 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { areas, rules } from '../../../db/schema';
 import type { Ctx } from '../../lib/context';
-import { getAreaInScope } from '../../lib/scope';
+import { getAreaInScopeSync } from '../../lib/scope';
 import type { ListRulesQuery } from './schemas';
 
 /** Rules that apply in an area: its own and those inherited from the township and county above it. */
 export function listRules(ctx: Ctx, query: ListRulesQuery) {
-  const area = getAreaInScope(ctx, query.areaId ?? ctx.actor.areaId);
+  const area = getAreaInScopeSync(ctx, query.areaId ?? ctx.actor.areaId);
   const ancestorIds = area.path.split('/').filter(Boolean).map(Number);
   const items = ctx.db
     .select({ rule: rules, areaName: areas.name, areaKind: areas.kind })

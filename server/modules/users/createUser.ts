@@ -4,17 +4,17 @@ import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
 import { Conflict, Forbidden, Invalid } from '../../lib/errors';
 import { hashPassword } from '../../lib/password';
-import { getAreaInScope, getHouseholdInScope } from '../../lib/scope';
+import { getAreaInScopeSync, getHouseholdInScopeSync } from '../../lib/scope';
 import { mayManage, roleAreaKinds } from './policy';
 import type { CreateUserBody } from './schemas';
 
 export async function createUser(ctx: Ctx, body: CreateUserBody) {
-  const area = getAreaInScope(ctx, body.areaId);
+  const area = getAreaInScopeSync(ctx, body.areaId);
   if (!mayManage(ctx.actor, { role: body.role, areaPath: area.path })) throw new Forbidden('不能创建该角色的账号', 'role_not_allowed');
   if (!roleAreaKinds[body.role].includes(area.kind)) throw new Invalid('账号所属区域与角色不匹配', undefined, 'invalid_area');
   if (body.role === 'household') {
     if (!body.householdId) throw new Invalid('农户账号必须指定 householdId');
-    const household = getHouseholdInScope(ctx, body.householdId);
+    const household = getHouseholdInScopeSync(ctx, body.householdId);
     if (household.villageId !== area.id) throw new Invalid('农户不属于该村', undefined, 'invalid_area');
   } else if (body.householdId) {
     throw new Invalid('只有农户账号可以绑定农户');
