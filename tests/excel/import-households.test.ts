@@ -114,7 +114,8 @@ describe('household import', () => {
     expect(byRow.get(3)!.errors[0].message).toMatch(/校验位/);
     expect(byRow.get(4)!.action).toBe('create');
     expect(byRow.get(5)!.errors[0].message).toMatch(/第 4 行重复/);
-    expect(byRow.get(6)!.errors[0].message).toMatch(/西村/);
+    // Refused without saying where the number is registered: another village's data stays there.
+    expect(byRow.get(6)!.errors[0].message).toBe('该身份证号无法登记，请核对或联系乡镇');
     expect(byRow.get(7)!.errors[0].message).toMatch(/九组/);
     expect(fieldOf(8)).toEqual(['手机号']);
     expect(byRow.get(9)!.errors[0].message).toMatch(/贫困户/);

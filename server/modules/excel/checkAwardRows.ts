@@ -2,10 +2,11 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { households, rules } from '../../../db/schema';
 import type { Db, Tx } from '../../../db/client';
 import type { Ctx } from '../../lib/context';
-import { getVillageInScope, type AreaRow } from '../../lib/scope';
+import { getVillageInScopeSync, type AreaRow } from '../../lib/scope';
 import { capUsage } from '../awards/monthlyCap';
 import { assertDayNotInFuture } from '../awards/proposeAward';
-import type { RowError } from './checkHouseholdRows';
+import { selectInChunks } from '../../../db/inChunks';
+import { unreadableMessage, type RowError } from './checkHouseholdRows';
 import { readTable, type SheetRow } from './readTable';
 import { scoreAliases } from './labels';
 import type { AwardImportBody } from './schemas';
@@ -36,7 +37,7 @@ export function applicableRules(db: Db | Tx, village: AreaRow): RuleRow[] {
 
 export async function readScoreSheet(ctx: Ctx, body: AwardImportBody) {
   assertDayNotInFuture(ctx, body.occurredOn);
-  const village = getVillageInScope(ctx, body.villageId);
+  const village = getVillageInScopeSync(ctx, body.villageId);
   const sheet = await readTable(body.file, { requiredHeader: ['户主姓名', '户编号', '门牌号'], aliases: scoreAliases, sheetNames: ['评分表'] });
   return { village, sheet };
 }
@@ -57,11 +58,15 @@ export function checkScoreSheet(db: Db | Tx, village: AreaRow, sheet: SheetRow[]
   const rulesByName = new Map<string, RuleRow[]>();
   for (const r of ruleList) rulesByName.set(r.name, [...(rulesByName.get(r.name) ?? []), r]);
 
-  const checked = sheet.map(({ row, cells }) => {
+  const checked = sheet.map(({ row, cells, unreadable }) => {
     const errors: RowError[] = [];
     const quantityText = cells['数量'] ?? '';
     const householdLabel = [cells['户主姓名'], cells['门牌号']].filter(Boolean).join(' ') || (cells['户编号'] ? `#${cells['户编号']}` : '');
     const ruleLabel = cells['细则'] ?? (cells['细则编号'] ? `#${cells['细则编号']}` : '');
+    if (unreadable?.length) {
+      const unreadableErrors = unreadable.map((h) => ({ field: h, message: unreadableMessage(h) }));
+      return { row, household: householdLabel, householdId: null, rule: ruleLabel, ruleId: null, quantity: null, points: null, action: 'error' as const, errors: unreadableErrors };
+    }
     if (!quantityText || quantityText === '0') {
       return { row, household: householdLabel, householdId: null, rule: ruleLabel, ruleId: null, quantity: null, points: null, action: 'skip' as const, errors };
     }
@@ -138,7 +143,8 @@ export function checkScoreSheet(db: Db | Tx, village: AreaRow, sheet: SheetRow[]
     const rule = ruleById.get(ruleId)!;
     if (rule.monthlyCap == null) continue;
     const rows = proposing.filter((r) => r.ruleId === ruleId);
-    const used = capUsage(db as Tx, ruleId, [...new Set(rows.map((r) => r.householdId!))], occurredOn);
+    const used = new Map<number, number>();
+    for (const [id, n] of selectInChunks([...new Set(rows.map((r) => r.householdId!))], (ids) => [...capUsage(db as Tx, ruleId, ids, occurredOn)])) used.set(id, n);
     for (const r of rows) {
       const before = used.get(r.householdId!) ?? 0;
       if (before + r.quantity! > rule.monthlyCap) {

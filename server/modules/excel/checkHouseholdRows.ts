@@ -3,10 +3,11 @@ import { areas, householdMembers, households } from '../../../db/schema';
 import type { HouseholdCategory } from '../../../db/schema/households';
 import type { Ctx } from '../../lib/context';
 import type { AreaRow } from '../../lib/scope';
-import { getVillageInScope } from '../../lib/scope';
-import { DoorNo, IdNumber, PersonName, Phone } from '../households/schemas';
+import { getVillageInScopeSync } from '../../lib/scope';
+import { DoorNo, ID_NUMBER_UNAVAILABLE, IdNumber, PersonName, Phone } from '../households/schemas';
 import { categoryLabels, relationWords, rosterAliases, type Relation } from './labels';
 import { readTable } from './readTable';
+import { selectInChunks } from '../../../db/inChunks';
 import type { HouseholdImportBody } from './schemas';
 
 export interface RowError {
@@ -34,6 +35,11 @@ export interface RosterRow {
   action: 'create' | 'update' | 'unchanged' | 'error';
   householdId: number | null;
   errors: RowError[];
+}
+
+/** A cell holding text that is not valid Unicode (a lone surrogate, a non-character): never stored. */
+export function unreadableMessage(header: string): string {
+  return `${header}含有无法识别的字符（可能是乱码），请重新输入`;
 }
 
 const categoryByLabel = new Map<string, HouseholdCategory>(Object.entries(categoryLabels).map(([k, v]) => [v, k as HouseholdCategory]));
@@ -71,7 +77,7 @@ type Existing = typeof households.$inferSelect & { memberNames: string[] };
  * exactly this, and the import runs it again on the same bytes inside its transaction.
  */
 export async function readRoster(ctx: Ctx, body: HouseholdImportBody) {
-  const village = getVillageInScope(ctx, body.villageId);
+  const village = getVillageInScopeSync(ctx, body.villageId);
   const sheet = await readTable(body.file, { requiredHeader: ['户主姓名', '户主'], aliases: rosterAliases, sheetNames: ['农户名单'] });
   return { village, sheet };
 }
@@ -84,35 +90,34 @@ export function checkRoster(ctx: Pick<Ctx, 'db'>, village: AreaRow, sheet: Await
     .all();
   const groupByName = new Map(groups.map((g) => [g.name, g.id]));
   const existingRows = ctx.db.select().from(households).where(eq(households.villageId, village.id)).all();
-  const memberRows = existingRows.length
-    ? ctx.db
-        .select({ householdId: householdMembers.householdId, name: householdMembers.name })
-        .from(householdMembers)
-        .where(inArray(householdMembers.householdId, existingRows.map((h) => h.id)))
-        .all()
-    : [];
-  const existing: Existing[] = existingRows.map((h) => ({ ...h, memberNames: memberRows.filter((m) => m.householdId === h.id).map((m) => m.name) }));
+  const memberNames = new Map<number, string[]>();
+  for (const m of selectInChunks(
+    existingRows.map((h) => h.id),
+    (ids) => ctx.db.select({ householdId: householdMembers.householdId, name: householdMembers.name }).from(householdMembers).where(inArray(householdMembers.householdId, ids)).all(),
+  )) {
+    const list = memberNames.get(m.householdId);
+    if (list) list.push(m.name);
+    else memberNames.set(m.householdId, [m.name]);
+  }
+  const existing: Existing[] = existingRows.map((h) => ({ ...h, memberNames: memberNames.get(h.id) ?? [] }));
   const byId = new Map(existing.filter((h) => h.idNumber).map((h) => [h.idNumber!, h]));
   const byDoor = new Map(existing.filter((h) => h.doorNo).map((h) => [h.doorNo!, h]));
-  const idsInFile = sheet.map((r) => r.cells['身份证号']?.toUpperCase()).filter((v): v is string => !!v);
-  const elsewhere = new Map(
-    idsInFile.length
-      ? ctx.db
-          .select({ idNumber: households.idNumber, villageId: households.villageId, villageName: areas.name })
-          .from(households)
-          .innerJoin(areas, eq(areas.id, households.villageId))
-          .where(inArray(households.idNumber, idsInFile))
-          .all()
-          .filter((h) => h.villageId !== village.id)
-          .map((h) => [h.idNumber!, h.villageName])
-      : [],
+  // ID numbers already held by a household of another village. Which village is not said: a cadre
+  // must not learn where someone outside the village is registered.
+  const idsInFile = [...new Set(sheet.map((r) => r.cells['身份证号']?.toUpperCase()).filter((v): v is string => !!v))];
+  const elsewhere = new Set(
+    selectInChunks(idsInFile, (ids) =>
+      ctx.db.select({ idNumber: households.idNumber, villageId: households.villageId }).from(households).where(inArray(households.idNumber, ids)).all(),
+    )
+      .filter((h) => h.villageId !== village.id)
+      .map((h) => h.idNumber!),
   );
 
   const seenIds = new Map<string, number>();
   const seenDoors = new Map<string, number>();
   const matched = new Map<number, number>();
-  return sheet.map(({ row, cells }) => {
-    const errors: RowError[] = [];
+  return sheet.map(({ row, cells, unreadable }) => {
+    const errors: RowError[] = (unreadable ?? []).map((h) => ({ field: h, message: unreadableMessage(h) }));
     const field = <T>(name: string, schema: { safeParse(v: unknown): { success: boolean; data?: T; error?: { issues: { message: string }[] } } }): T | null => {
       const raw = cells[name];
       if (!raw) return null;
@@ -124,7 +129,7 @@ export function checkRoster(ctx: Pick<Ctx, 'db'>, village: AreaRow, sheet: Await
       return r.data as T;
     };
     const headNameRaw = cells['户主姓名'];
-    if (!headNameRaw) errors.push({ field: '户主姓名', message: '缺少户主姓名' });
+    if (!headNameRaw && !unreadable?.includes('户主姓名')) errors.push({ field: '户主姓名', message: '缺少户主姓名' });
     const headName = headNameRaw ? field<string>('户主姓名', PersonName) : null;
     let doorNo = field<string>('门牌号', DoorNo);
     let phone = field<string>('手机号', Phone);
@@ -150,8 +155,7 @@ export function checkRoster(ctx: Pick<Ctx, 'db'>, village: AreaRow, sheet: Await
       const first = seenIds.get(idNumber);
       if (first) errors.push({ field: '身份证号', message: `身份证号与第 ${first} 行重复` });
       else seenIds.set(idNumber, row);
-      const other = elsewhere.get(idNumber);
-      if (other) errors.push({ field: '身份证号', message: `该身份证号已在「${other}」登记为户主` });
+      if (elsewhere.has(idNumber)) errors.push({ field: '身份证号', message: ID_NUMBER_UNAVAILABLE });
     }
     if (doorNo) {
       const first = seenDoors.get(doorNo);

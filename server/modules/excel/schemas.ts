@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { awardStatuses } from '../../../db/schema/awards';
 import { Day, Period } from '../../lib/params';
+import { isValidText } from '../../lib/text';
 import { BoardKind, BoardQuery } from '../boards/schemas';
 
 /**
@@ -13,7 +14,8 @@ export const UploadedFile = z.object({
     .trim()
     .min(1)
     .max(200)
-    .regex(/\.(xlsx|csv)$/i, '只支持 .xlsx 或 .csv 文件'),
+    .regex(/\.(xlsx|csv)$/i, '只支持 .xlsx 或 .csv 文件')
+    .refine(isValidText, '文件名含有无法识别的字符'),
   contentBase64: z
     .string()
     .min(1, '文件是空的')
@@ -36,6 +38,7 @@ export const AwardImportBody = z.object({
     .trim()
     .max(500)
     .regex(/^[^<>]*$/, '备注不能包含 < 或 >')
+    .refine(isValidText, '备注含有无法识别的字符')
     .optional(),
   file: UploadedFile,
 });

@@ -5,21 +5,20 @@ import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
 import { Conflict, Invalid } from '../../lib/errors';
 import { nameInitials } from '../../lib/identity';
-import { getAreaInScope, getVillageInScope } from '../../lib/scope';
+import { getAreaInScopeSync, getVillageInScopeSync } from '../../lib/scope';
 import { presentHousehold } from './present';
-import type { CreateHouseholdBody } from './schemas';
+import { ID_NUMBER_IN_VILLAGE, ID_NUMBER_UNAVAILABLE, type CreateHouseholdBody } from './schemas';
 
 export function createHousehold(ctx: Ctx, body: CreateHouseholdBody) {
-  const village = getVillageInScope(ctx, body.villageId);
+  const village = getVillageInScopeSync(ctx, body.villageId);
   if (body.groupId) {
-    const group = getAreaInScope(ctx, body.groupId);
+    const group = getAreaInScopeSync(ctx, body.groupId);
     if (group.kind !== 'group' || group.parentId !== village.id) throw new Invalid('村民小组不属于该村', undefined, 'invalid_group');
   }
   const at = ctx.now.getTime();
   return ctx.db.transaction((tx) => {
-    if (body.idNumber && tx.select({ id: households.id }).from(households).where(eq(households.idNumber, body.idNumber)).get()) {
-      throw new Conflict('id_number_taken', '该身份证号已登记为户主');
-    }
+    const holder = body.idNumber ? tx.select({ villageId: households.villageId }).from(households).where(eq(households.idNumber, body.idNumber)).get() : undefined;
+    if (holder) throw new Conflict('id_number_taken', holder.villageId === village.id ? ID_NUMBER_IN_VILLAGE : ID_NUMBER_UNAVAILABLE);
     const h = tx
       .insert(households)
       .values({

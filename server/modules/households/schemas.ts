@@ -17,6 +17,13 @@ export const IdNumber = z
   .trim()
   .transform((v) => v.toUpperCase())
   .refine(isValidIdNumber, '身份证号格式或校验位不正确');
+/**
+ * An ID number held by a household of another village gets this answer, the same wherever it is:
+ * a cadre must not learn where someone outside the village is registered.
+ */
+export const ID_NUMBER_UNAVAILABLE = '该身份证号无法登记，请核对或联系乡镇';
+export const ID_NUMBER_IN_VILLAGE = '本村已有户主登记了该身份证号';
+
 export const DoorNo = z
   .string()
   .trim()

@@ -4,21 +4,22 @@ import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
 import { Conflict, Invalid } from '../../lib/errors';
 import { nameInitials } from '../../lib/identity';
-import { getAreaInScope, getHouseholdInScope } from '../../lib/scope';
+import { getAreaInScopeSync, getHouseholdInScopeSync } from '../../lib/scope';
 import { presentHousehold } from './present';
-import type { UpdateHouseholdBody } from './schemas';
+import { ID_NUMBER_IN_VILLAGE, ID_NUMBER_UNAVAILABLE, type UpdateHouseholdBody } from './schemas';
 
 export function updateHousehold(ctx: Ctx, householdId: number, body: UpdateHouseholdBody) {
-  const before = getHouseholdInScope(ctx, householdId);
+  const before = getHouseholdInScopeSync(ctx, householdId);
   if (body.groupId) {
-    const group = getAreaInScope(ctx, body.groupId);
+    const group = getAreaInScopeSync(ctx, body.groupId);
     if (group.kind !== 'group' || group.parentId !== before.villageId) throw new Invalid('村民小组不属于该村', undefined, 'invalid_group');
   }
   const at = ctx.now.getTime();
   return ctx.db.transaction((tx) => {
-    if (body.idNumber && tx.select({ id: households.id }).from(households).where(and(eq(households.idNumber, body.idNumber), ne(households.id, householdId))).get()) {
-      throw new Conflict('id_number_taken', '该身份证号已登记为户主');
-    }
+    const holder = body.idNumber
+      ? tx.select({ villageId: households.villageId }).from(households).where(and(eq(households.idNumber, body.idNumber), ne(households.id, householdId))).get()
+      : undefined;
+    if (holder) throw new Conflict('id_number_taken', holder.villageId === before.villageId ? ID_NUMBER_IN_VILLAGE : ID_NUMBER_UNAVAILABLE);
     const patch: Partial<typeof households.$inferInsert> = { updatedAt: at };
     if (body.headName !== undefined) {
       patch.headName = body.headName;
