@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { verifyDatabase } from '../../db/verify';
 import { withIdChecksum } from '../../server/lib/identity';
+import { isValidText } from '../../server/lib/text';
 import { makeTestApp, type TestApp } from '../support/app';
 import { call, login, makeWorld } from '../support/factories';
 import { snapshotCounts } from './support';
@@ -33,14 +35,29 @@ function nest(depth: number): unknown {
   return v;
 }
 
+/**
+ * Strings that are not valid Unicode text: lone surrogates (alone, mid-text, at either end, a pair
+ * cut in half) and non-characters. Stored, a lone surrogate is bytes other than the ones a hash
+ * covers, which once broke the ledger's verification for good.
+ */
+const invalidText = fc.constantFrom(
+  '\ud800', '\udfff', '张三\ud800', '\udc00整改完成', '王\ud83d五', '😀'.slice(0, 1), '😀'.slice(1), 'ok\ud800\ud800', '\ufffe', '\uffff', '\ufdd0', '\ufdef', '\u{1fffe}', '\u{10ffff}', '备注\u{2ffff}',
+);
+/** Days, months and years that do not exist or lie outside 2000–2100. */
+const impossibleDays = ['2026-02-30', '2026-02-31', '2026-02-29', '2025-02-29', '2100-02-29', '2026-04-31', '2026-13-01', '2026-00-10', '0000-01-01', '0000-00-00', '1999-12-31', '2101-01-01', '9999-12-31'];
+const impossiblePeriods = ['0000', '1999', '2101', '9999', '0000-Q1', '1999-12', '2026-13', '2026-00', '2026-Q0', '2026-Q5'];
+
 /** Values no route should choke on: wrong types, edges of number ranges, hostile strings, deep nesting. */
 const nasty: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom<unknown>(
-    null, true, false, 0, -1, 1, 1.5, -0.5, 2 ** 31, 2 ** 53, 2 ** 53 + 2, 1e308, -1e308, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER,
+    null, true, false, 0, -1, 1, 1.5, -0.5, 2 ** 31, 2 ** 53, 2 ** 53 + 1, 2 ** 53 + 2, -(2 ** 53), 2 ** 63, 1e308, -1e308, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER,
+    '9007199254740992', '9007199254740993', '-9007199254740993', '1e21',
     '', ' ', '0', '-1', '1e999', 'NaN', 'null', "'; DROP TABLE households; --", "1 OR 1=1", '<script>alert(1)</script>', '<img src=x onerror=alert(1)>',
-    '\u0000', '\u202e', '😀'.repeat(300), 'x'.repeat(20_000), '2026-02-30', '2026-06-15', '9999-12-31', '0000-00-00', '2026-13', '2026-Q5',
+    '\u0000', '\u202e', '😀'.repeat(300), 'x'.repeat(20_000), '2026-06-15', ...impossibleDays, ...impossiblePeriods,
     [], {}, [[[[[]]]]], { __proto__: { admin: true } }, { constructor: { prototype: { x: 1 } } }, nest(300),
   ),
+  invalidText,
+  invalidText.map((bad) => ({ note: bad, name: bad, [bad]: 1 })),
   fc.jsonValue({ maxDepth: 3 }),
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 20 }),
@@ -75,18 +92,39 @@ function typed(schema: JsonSchema | undefined, depth = 0, key = ''): fc.Arbitrar
   else if (type === 'integer' || type === 'number') good = fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 1, max: 12 }) }, { weight: 1, arbitrary: fc.constantFrom(-5, 0, 100, 1000, 2 ** 40) });
   else if (type === 'boolean') good = fc.boolean();
   else if (type === 'string' && schema.format === 'uri') good = fc.constantFrom('https://example.com/a.jpg', 'javascript:alert(1)');
-  else if (type === 'string' && schema.pattern?.includes('d{4}-')) good = fc.constantFrom('2026-06-10', '2026-06-01', '2026-02-30', '2030-01-01');
+  else if (type === 'string' && schema.pattern?.includes('d{4}-')) good = fc.constantFrom('2026-06-10', '2026-06-01', '2024-02-29', '2030-01-01', ...impossibleDays);
+  else if (type === 'string' && schema.pattern?.includes('d{4}')) good = fc.constantFrom('2026', '2026-06', '2026-Q2', '2000', '2100-12', ...impossiblePeriods);
   else if (type === 'string' && hints[key]?.length) good = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...hints[key]) }, { weight: 1, arbitrary: fc.string({ maxLength: 12 }) });
-  else if (type === 'string') good = fc.oneof(fc.constantFrom('2026', '2026-06', '2026-Q2', 'hygiene', '张三', '整改完成', '13800138000', '2468', '123456', 'abcdefgh-1'), fc.string({ maxLength: 12 }));
+  else if (type === 'string') {
+    good = fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom('2026', '2026-06', '2026-Q2', 'hygiene', '张三', '整改完成', '𠮷野', '香皂🧼', '13800138000', '2468', '123456', 'abcdefgh-1') },
+      { weight: 4, arbitrary: fc.string({ maxLength: 12 }) },
+      // Every text field, not only the ones a hostile constant happens to land on.
+      { weight: 1, arbitrary: invalidText },
+    );
+  }
   else good = nasty;
   return fc.oneof({ weight: 19, arbitrary: good }, { weight: 1, arbitrary: nasty });
 }
 
 /** A well-formed body with one field swapped for a hostile value. */
-function oneFieldBad(schema: JsonSchema): fc.Arbitrary<unknown> {
+function oneFieldBad(schema: JsonSchema, bad: fc.Arbitrary<unknown> = nasty): fc.Arbitrary<unknown> {
   const keys = Object.keys(schema.properties ?? {});
-  if (!keys.length) return nasty;
-  return fc.tuple(typed(schema), fc.constantFrom(...keys), nasty).map(([obj, key, bad]) => (obj && typeof obj === 'object' && !Array.isArray(obj) ? { ...obj, [key]: bad } : obj));
+  if (!keys.length) return bad;
+  return fc.tuple(typed(schema), fc.constantFrom(...keys), bad).map(([obj, key, b]) => (obj && typeof obj === 'object' && !Array.isArray(obj) ? { ...obj, [key]: b } : obj));
+}
+
+/** Every stored string that is not valid Unicode (a non-character survives storage; a lone surrogate shows up in `verify`). */
+function invalidStoredText(t: TestApp): string[] {
+  const client = t.db.$client;
+  const tables = client.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[];
+  const found: string[] = [];
+  for (const { name } of tables) {
+    for (const row of client.prepare(`SELECT * FROM "${name}"`).iterate() as IterableIterator<Record<string, unknown>>) {
+      for (const [col, v] of Object.entries(row)) if (typeof v === 'string' && !isValidText(v)) found.push(`${name}.${col}: ${JSON.stringify(v)}`);
+    }
+  }
+  return found;
 }
 
 const pathId = fc.oneof(
@@ -145,16 +183,23 @@ describe('bad input, everywhere', () => {
       const queryParams = (route.op?.parameters ?? []).filter((p) => p.in === 'query');
       const queryShape: Record<string, fc.Arbitrary<unknown>> = {};
       for (const p of queryParams) queryShape[p.name] = typed(p.schema);
-      const body = fc.oneof(
+      const hasBody = !!bodySchema?.properties && Object.keys(bodySchema.properties).length > 0;
+      type Body = { json: unknown; poisoned?: true } | { raw: string };
+      const bodies: fc.WeightedArbitrary<Body>[] = [
         { weight: 4, arbitrary: typed(bodySchema ?? { type: 'object', properties: {} }).map((v) => ({ json: v })) },
         { weight: 3, arbitrary: oneFieldBad(bodySchema ?? { type: 'object', properties: {} }).map((v) => ({ json: v })) },
         { weight: 1, arbitrary: nasty.map((v) => ({ json: v })) },
         { weight: 1, arbitrary: fc.constantFrom('{', '{"a":', '[1,', 'nul', '"\\u00"', '{"a":1}}', '\u0000').map((raw) => ({ raw })) },
         { weight: 1, arbitrary: fc.constant({ json: {} as unknown }) },
-      );
+      ];
+      // Otherwise good, one field of invalid text: whatever the role, this must never be accepted.
+      if (hasBody) bodies.push({ weight: 2, arbitrary: oneFieldBad(bodySchema, invalidText).map((v) => ({ json: v, poisoned: true as const })) });
+      const body = fc.oneof(...bodies);
       const query = fc.oneof(
         fc.record(queryShape, { requiredKeys: [] }),
-        fc.dictionary(fc.constantFrom('limit', 'offset', 'id', 'q', 'period', 'areaId', 'villageId', '__proto__', 'x[y]'), nasty, { maxKeys: 3 }),
+        fc.dictionary(fc.constantFrom('limit', 'offset', 'id', 'q', 'period', 'year', 'areaId', 'villageId', '__proto__', 'x[y]'), nasty, { maxKeys: 3 }),
+        // A non-character survives URL encoding (a lone surrogate becomes U+FFFD on the way).
+        fc.record({ [queryParams[0]?.name ?? 'q']: fc.constantFrom('\ufffe', 'a\uffff', '\ufdd0', '\u{1fffe}') }),
       );
       const stats: Record<number, number> = {};
       await fc.assert(
@@ -166,9 +211,11 @@ describe('bad input, everywhere', () => {
           const headers: Record<string, string> = {};
           if (role !== 'anonymous') headers.cookie = cookies[role];
           let payload: string | undefined;
+          const poisoned = route.method !== 'GET' && 'poisoned' in b && b.poisoned === true;
           if (route.method !== 'GET') {
             headers['content-type'] = 'application/json';
-            headers['idempotency-key'] = `fuzz-${Math.abs(JSON.stringify(b).length)}-key`;
+            // Headers are byte strings: the worst a client can send is Latin-1, which the key's alphabet refuses.
+            headers['idempotency-key'] = JSON.stringify(b).length % 7 === 0 ? 'ÿþ-fuzz-key-é' : `fuzz-${Math.abs(JSON.stringify(b).length)}-key`;
             payload = 'raw' in b ? b.raw : JSON.stringify(b.json) ?? 'null';
           }
           const before = snapshotCounts(t.db);
@@ -177,6 +224,7 @@ describe('bad input, everywhere', () => {
           stats[res.status] = (stats[res.status] ?? 0) + 1;
           const where = `${route.method} ${path} as ${role} with ${payload?.slice(0, 300)} → ${res.status} ${text.slice(0, 300)}`;
           expect(res.status, where).toBeLessThan(500);
+          if (poisoned) expect(res.status, where).toBeGreaterThanOrEqual(400);
           if (res.status >= 400) {
             const parsed = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
             expect(typeof parsed.error?.code, where).toBe('string');
@@ -187,6 +235,9 @@ describe('bad input, everywhere', () => {
         { numRuns: RUNS, seed: SEED, endOnFailure: true },
       );
       if (process.env.JIFEN_FUZZ_STATS) console.log(`${route.method} ${route.path}`, JSON.stringify(stats));
+      // Whatever got through, the ledger still verifies (the function behind `npm run verify`) and no stored text is invalid.
+      expect(verifyDatabase(t.db)).toMatchObject({ ok: true });
+      expect(invalidStoredText(t)).toEqual([]);
     },
     120_000,
   );
