@@ -2,9 +2,9 @@ import { newWorkbook } from './exceljs';
 import { and, asc, eq } from 'drizzle-orm';
 import { areas } from '../../../db/schema';
 import type { Ctx } from '../../lib/context';
-import { getVillageInScope } from '../../lib/scope';
+import { getVillageInScopeSync } from '../../lib/scope';
 import { categoryLabels, relationLabels, rosterHeaders } from './labels';
-import type { XlsxFile } from './writeWorkbook';
+import { safeCell, type XlsxFile } from './writeWorkbook';
 
 export interface RosterHousehold {
   headName: string;
@@ -29,11 +29,13 @@ export async function writeRosterWorkbook(rows: RosterHousehold[], groups: strin
   ws.columns = rosterHeaders.map((h, i) => ({ header: h, key: h, width: widths[i], style: h === '手机号' || h === '身份证号' || h === '门牌号' ? { numFmt: '@' } : {} }));
   ws.getRow(1).font = { bold: true };
   ws.getCell('A1').value = '户主姓名*';
-  for (const r of rows) ws.addRow([r.headName, r.doorNo ?? null, r.group ?? null, r.category ?? null, r.phone ?? null, r.idNumber ?? null, r.members ?? null]);
+  for (const r of rows) ws.addRow([r.headName, r.doorNo ?? null, r.group ?? null, r.category ?? null, r.phone ?? null, r.idNumber ?? null, r.members ?? null].map(safeCell));
+  // A group name with a quote or comma cannot sit in a list formula (it would end it): typed, not picked.
+  const listable = groups.filter((g) => !/[",]/.test(g));
   const last = Math.max(rows.length + 1, 500);
   for (let n = 2; n <= last; n++) {
     ws.getCell(`D${n}`).dataValidation = { type: 'list', allowBlank: true, formulae: [`"${Object.values(categoryLabels).join(',')}"`] };
-    if (groups.length) ws.getCell(`C${n}`).dataValidation = { type: 'list', allowBlank: true, formulae: [`"${groups.join(',')}"`] };
+    if (listable.length) ws.getCell(`C${n}`).dataValidation = { type: 'list', allowBlank: true, formulae: [`"${listable.join(',')}"`] };
   }
 
   const help = wb.addWorksheet('填写说明');
@@ -62,7 +64,7 @@ export async function writeRosterWorkbook(rows: RosterHousehold[], groups: strin
 
 /** The blank roster template for one village, with its groups offered in a drop-down. */
 export async function makeRosterTemplate(ctx: Ctx, villageId: number | undefined): Promise<XlsxFile> {
-  const village = getVillageInScope(ctx, villageId ?? ctx.actor.areaId);
+  const village = getVillageInScopeSync(ctx, villageId ?? ctx.actor.areaId);
   const groups = ctx.db
     .select({ name: areas.name })
     .from(areas)

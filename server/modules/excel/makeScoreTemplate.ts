@@ -3,10 +3,10 @@ import { and, asc, eq } from 'drizzle-orm';
 import { areas, households } from '../../../db/schema';
 import type { Db } from '../../../db/client';
 import type { Ctx } from '../../lib/context';
-import { getVillageInScope, type AreaRow } from '../../lib/scope';
+import { getVillageInScopeSync, type AreaRow } from '../../lib/scope';
 import { applicableRules } from './checkAwardRows';
 import { ruleCategoryLabels } from './labels';
-import type { XlsxFile } from './writeWorkbook';
+import { safeCell, type XlsxFile } from './writeWorkbook';
 
 export interface ScoreFill {
   householdId: number;
@@ -44,7 +44,7 @@ export async function writeScoreWorkbook(db: Db, village: AreaRow, opts: { ruleN
   ws.getRow(1).font = { bold: true };
   for (const h of list) {
     const f = fill.get(h.id);
-    ws.addRow([opts.withoutIds ? null : h.id, h.headName, h.doorNo, h.groupId ? (groupName.get(h.groupId) ?? null) : null, f?.rule ?? opts.ruleName ?? null, f?.quantity ?? null]);
+    ws.addRow([opts.withoutIds ? null : h.id, h.headName, h.doorNo, h.groupId ? (groupName.get(h.groupId) ?? null) : null, f?.rule ?? opts.ruleName ?? null, f?.quantity ?? null].map(safeCell));
   }
   if (ruleList.length) {
     for (let n = 2; n <= list.length + 1; n++) {
@@ -61,7 +61,7 @@ export async function writeScoreWorkbook(db: Db, village: AreaRow, opts: { ruleN
     { header: '每月上限', width: 9 },
   ];
   rs.getRow(1).font = { bold: true };
-  for (const r of ruleList) rs.addRow([r.id, r.name, ruleCategoryLabels[r.category], r.points, r.unit, r.monthlyCap]);
+  for (const r of ruleList) rs.addRow([r.id, r.name, ruleCategoryLabels[r.category], r.points, r.unit, r.monthlyCap].map(safeCell));
   const help = wb.addWorksheet('填写说明');
   help.getColumn(1).width = 90;
   for (const line of [
@@ -78,7 +78,7 @@ export async function writeScoreWorkbook(db: Db, village: AreaRow, opts: { ruleN
 }
 
 export async function makeScoreTemplate(ctx: Ctx, villageId: number | undefined, ruleId: number | undefined): Promise<XlsxFile> {
-  const village = getVillageInScope(ctx, villageId ?? ctx.actor.areaId);
+  const village = getVillageInScopeSync(ctx, villageId ?? ctx.actor.areaId);
   const rule = ruleId ? applicableRules(ctx.db, village).find((r) => r.id === ruleId) : undefined;
   return { filename: `积分评分表-${village.name}.xlsx`, body: await writeScoreWorkbook(ctx.db, village, { ruleName: rule?.name }) };
 }

@@ -17,6 +17,16 @@ export interface SheetSpec<T> {
   rows: T[];
 }
 
+/**
+ * Text a spreadsheet could take for a formula (= + - @, or a tab or CR before one) gets a leading
+ * quote, so a cell never runs when someone edits it or saves the sheet as CSV. Numbers stay numbers.
+ */
+export function safeCell(value: string | number | null): string | number {
+  if (value === null) return '';
+  if (typeof value !== 'string') return value;
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
 function shanghaiTime(ms: number): string {
   return new Date(ms + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
 }
@@ -25,17 +35,18 @@ function shanghaiTime(ms: number): string {
 export function addSheet<T>(wb: ExcelJS.Workbook, spec: SheetSpec<T>, at: number): void {
   const ws = wb.addWorksheet(spec.name, { views: [{ state: 'frozen', ySplit: 2 }] });
   ws.columns = spec.columns.map((c) => ({ width: c.width, style: c.text ? { numFmt: '@' } : {} }));
-  const title = ws.addRow([`${spec.title}（导出时间 ${shanghaiTime(at)}）`]);
+  const title = ws.addRow([safeCell(`${spec.title}（导出时间 ${shanghaiTime(at)}）`)]);
   title.font = { bold: true, size: 14 };
   title.height = 22;
   if (spec.columns.length > 1) ws.mergeCells(1, 1, 1, spec.columns.length);
-  const header = ws.addRow(spec.columns.map((c) => c.header));
+  const header = ws.addRow(spec.columns.map((c) => safeCell(c.header)));
   header.font = { bold: true };
   header.eachCell((cell) => {
     cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } };
     cell.border = { bottom: { style: 'thin' } };
   });
-  for (const row of spec.rows) ws.addRow(spec.columns.map((c) => c.value(row) ?? ''));
+  // Every cell of every export is written here, and only through safeCell.
+  for (const row of spec.rows) ws.addRow(spec.columns.map((c) => safeCell(c.value(row))));
 }
 
 /** A whole workbook of sheets as an .xlsx buffer. */
