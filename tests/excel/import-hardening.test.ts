@@ -164,6 +164,7 @@ describe('zip bombs', () => {
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe('file_too_large');
     expect(growthMb).toBeLessThan(250);
+    console.info(`700 MB bomb, honest headers: RSS grew ${Math.round(growthMb)} MB`);
   });
 
   it('refuses the same bomb when its headers lie about the size: inflation stops at the declared size', async () => {
@@ -174,6 +175,7 @@ describe('zip bombs', () => {
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe('file_too_large');
     expect(growthMb).toBeLessThan(250);
+    console.info(`700 MB bomb, lying headers: RSS grew ${Math.round(growthMb)} MB`);
     // Declared as empty, same answer.
     expect(refusal(zip(xlsxParts({ data: Buffer.alloc(0), deflated: zeroBomb(5).deflated, declaredSize: 0, crc: 0 })))).toEqual({ status: 413, code: 'file_too_large' });
   });

@@ -6,7 +6,7 @@ import type { AreaRow } from '../../lib/scope';
 import { getVillageInScopeSync } from '../../lib/scope';
 import { DoorNo, ID_NUMBER_UNAVAILABLE, IdNumber, PersonName, Phone } from '../households/schemas';
 import { categoryLabels, relationWords, rosterAliases, type Relation } from './labels';
-import { readTable } from './readTable';
+import { readTable, type SheetRow } from './readTable';
 import { selectInChunks } from '../../../db/inChunks';
 import type { HouseholdImportBody } from './schemas';
 
@@ -82,7 +82,7 @@ export async function readRoster(ctx: Ctx, body: HouseholdImportBody) {
   return { village, sheet };
 }
 
-export function checkRoster(ctx: Pick<Ctx, 'db'>, village: AreaRow, sheet: Awaited<ReturnType<typeof readRoster>>['sheet']): RosterRow[] {
+function* rosterSteps(ctx: Pick<Ctx, 'db'>, village: AreaRow, sheet: SheetRow[]): Generator<void, RosterRow[]> {
   const groups = ctx.db
     .select({ id: areas.id, name: areas.name })
     .from(areas)
@@ -116,7 +116,7 @@ export function checkRoster(ctx: Pick<Ctx, 'db'>, village: AreaRow, sheet: Await
   const seenIds = new Map<string, number>();
   const seenDoors = new Map<string, number>();
   const matched = new Map<number, number>();
-  return sheet.map(({ row, cells, unreadable }) => {
+  const checkRow = ({ row, cells, unreadable }: SheetRow): RosterRow => {
     const errors: RowError[] = (unreadable ?? []).map((h) => ({ field: h, message: unreadableMessage(h) }));
     const field = <T>(name: string, schema: { safeParse(v: unknown): { success: boolean; data?: T; error?: { issues: { message: string }[] } } }): T | null => {
       const raw = cells[name];
@@ -200,7 +200,35 @@ export function checkRoster(ctx: Pick<Ctx, 'db'>, village: AreaRow, sheet: Await
       action = same ? 'unchanged' : 'update';
     }
     return { row, cells, headName: headName ?? headNameRaw ?? '', doorNo, groupName, groupId, category, phone, idNumber, members, action, householdId: target?.id ?? null, errors };
-  });
+  };
+  const out: RosterRow[] = [];
+  for (const line of sheet) {
+    if (out.length % 1000 === 999) yield;
+    out.push(checkRow(line));
+  }
+  return out;
+}
+
+/** Every row checked against the village, in one go (inside the import's transaction). */
+export function checkRoster(ctx: Pick<Ctx, 'db'>, village: AreaRow, sheet: SheetRow[]): RosterRow[] {
+  const steps = rosterSteps(ctx, village, sheet);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * The same check for the preview, letting other requests run every thousand rows: a 20,000-row
+ * roster would otherwise hold the event loop for a few hundred milliseconds.
+ */
+export async function checkRosterYielding(ctx: Pick<Ctx, 'db'>, village: AreaRow, sheet: SheetRow[]): Promise<RosterRow[]> {
+  const steps = rosterSteps(ctx, village, sheet);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 export function summarise(rows: RosterRow[]) {
