@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -5,7 +6,7 @@ import { defineConfig } from 'vitest/config';
  * - browser: every `*.browser.test.ts` and tests/e2e (Chromium, the real server, a web build);
  * - trust: the slow proofs, crash, races and fuzz (`tests/**` files named *crash*, *race*, *fuzz*, or `*.trust.test.ts`);
  * - fast: everything else (unit, API, boards, Excel, seeds, the quick trust tests): `npm run test:fast`.
- * `npm test` runs all three.
+ * `npm test` runs all three, one after the other (fast, trust, browser), so the slow ones do not compete for CPU.
  */
 const browser = ['tests/**/*.browser.test.ts', 'tests/e2e/**/*.test.ts'];
 const trust = ['tests/**/*{crash,race,fuzz}*.test.ts', 'tests/**/*.trust.test.ts'];
@@ -24,9 +25,23 @@ export default defineConfig({
     // Once per run, not per project: fails the run if a test left a process behind.
     globalSetup: ['tests/support/no-leftover-processes.ts'],
     projects: [
-      { test: { ...shared, name: 'fast', include: ['tests/**/*.test.ts'], exclude: [...browser, ...trust] } },
-      { test: { ...shared, name: 'trust', include: trust, exclude: browser } },
-      { test: { ...shared, name: 'browser', include: browser } },
+      {
+        test: {
+          ...shared,
+          name: 'fast',
+          include: ['tests/**/*.test.ts'],
+          exclude: [...browser, ...trust],
+          // One module graph per worker instead of one per file: loading the app for each of ~40 files was most
+          // of the run. Safe because every cache in server/ and db/ is keyed by its database and no fast test
+          // mocks modules or changes process.env; a test that must do either belongs in trust.
+          isolate: false,
+          // Vitest leaves a core to itself by default, which on a two-core laptop means one worker.
+          maxWorkers: Math.max(2, availableParallelism() - 1),
+          sequence: { groupOrder: 0 },
+        },
+      },
+      { test: { ...shared, name: 'trust', include: trust, exclude: browser, sequence: { groupOrder: 1 } } },
+      { test: { ...shared, name: 'browser', include: browser, sequence: { groupOrder: 2 } } },
     ],
   },
 });
