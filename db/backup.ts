@@ -1,7 +1,22 @@
 import Database from 'better-sqlite3';
 import { closeSync, existsSync, fsyncSync, linkSync, openSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { verifyDatabase, type VerifyResult } from './verify';
+import { formatVerdict, verifyDatabase, type VerifyResult } from './verify';
+
+/**
+ * Whether a copy is as good as its database can be: verified, or verified except for text an old
+ * version damaged (a lone surrogate, confirmed against the stored hash). That damage is permanent in
+ * an append-only ledger, so refusing such copies would mean no usable backup, ever.
+ */
+export function isSoundCopy(v: VerifyResult): boolean {
+  return v.ok || v.what === 'damaged_text';
+}
+
+/** The verdict line `backup` and `restore` print: known damage is a warning there, not a failure. */
+export function copyVerdictLine(v: VerifyResult): string {
+  const line = formatVerdict(v);
+  return !v.ok && v.what === 'damaged_text' ? line.replace(/^FAIL /, 'WARN ') : line;
+}
 
 export interface BackupResult {
   verdict: VerifyResult;
@@ -15,9 +30,9 @@ export interface BackupResult {
  * switched to a rollback journal so it is one self-contained file, verified, and renamed into place.
  *
  * A copy that fails verification is still kept: a backup is a copy of the bytes, and one bad ledger
- * row must not leave an operator with no backup of everything else. It never replaces an existing
- * file, though (that may be the last good backup): if `dest` exists it is written beside it as
- * `<dest>.unverified-<time>`. The caller reports the verdict.
+ * row must not leave an operator with no backup of everything else. Unless it is sound (isSoundCopy)
+ * it never replaces an existing file, though (that may be the last good backup): if `dest` exists it
+ * is written beside it as `<dest>.unverified-<time>`. The caller reports the verdict.
  */
 export async function backupDatabase(sourceFile: string, dest: string, now = new Date()): Promise<BackupResult> {
   const source = new Database(sourceFile, { fileMustExist: true });
@@ -41,7 +56,7 @@ export async function backupDatabase(sourceFile: string, dest: string, now = new
   } finally {
     copy.close();
   }
-  const written = verdict.ok || !existsSync(dest) ? dest : `${dest}.unverified-${now.toISOString().replace(/[:.]/g, '-')}`;
+  const written = isSoundCopy(verdict) || !existsSync(dest) ? dest : `${dest}.unverified-${now.toISOString().replace(/[:.]/g, '-')}`;
   fsyncFile(partial);
   renameSync(partial, written);
   fsyncFile(dirname(dest));
@@ -92,12 +107,15 @@ export function assertNotInUse(file: string): void {
 
 export interface RestoreResult {
   verdict: VerifyResult;
+  /** False when the backup was refused (it is not a sound copy) and nothing changed. */
+  restored: boolean;
   /** Where the database that was replaced now lives (null when there was none). */
   replaced: string | null;
 }
 
 /**
- * Replaces `target` with a verified backup. Refuses a backup that fails verification and a target
+ * Replaces `target` with a verified backup (or one whose only defect is known damaged text, see
+ * isSoundCopy). Refuses a backup that fails verification otherwise, and a target
  * that a server still holds open. The swap is a rename within one directory, so the target is
  * always either the old database or the new one; the old one is kept beside it.
  */
@@ -109,7 +127,7 @@ export async function restoreDatabase(backupFile: string, target: string, now = 
   } finally {
     check.close();
   }
-  if (!verdict.ok) return { verdict, replaced: null };
+  if (!isSoundCopy(verdict)) return { verdict, restored: false, replaced: null };
   assertNotInUse(target);
 
   const dir = dirname(target);
@@ -132,5 +150,5 @@ export async function restoreDatabase(backupFile: string, target: string, now = 
   rmSync(`${target}-shm`, { force: true });
   renameSync(staging, target);
   fsyncFile(dir);
-  return { verdict, replaced };
+  return { verdict, restored: true, replaced };
 }

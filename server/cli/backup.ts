@@ -1,10 +1,10 @@
-import { backupDatabase } from '../../db/backup';
-import { formatVerdict } from '../../db/verify';
+import { backupDatabase, copyVerdictLine, isSoundCopy } from '../../db/backup';
 import { dbFileFromArgs, positionalArgs, requireFile } from './dbFile';
 
 // `npm run backup -- <file> [--db source]`: safe while the server runs.
-// Exit 0: verified backup written. Exit 3: a complete copy written, but it fails verification (alert
-// someone; the copy is still the best backup there is). Anything else: no backup written.
+// Exit 0: a verified backup written (a WARN line when it holds text an old version damaged, which no
+// backup can repair). Exit 3: a complete copy written, but it fails verification: alert someone; the
+// copy is still the best backup there is. Anything else: no backup written.
 const argv = process.argv.slice(2);
 const [dest] = positionalArgs(argv);
 if (!dest) {
@@ -14,12 +14,12 @@ if (!dest) {
 const source = dbFileFromArgs(argv);
 requireFile(source, 'database');
 const { verdict, written } = await backupDatabase(source, dest);
-if (verdict.ok) {
-  console.log(`${formatVerdict(verdict)}; backup written to ${written}`);
+if (isSoundCopy(verdict)) {
+  console.log(`${copyVerdictLine(verdict)}; backup written to ${written}`);
   process.exit(0);
 }
 console.log(
-  `${formatVerdict(verdict)}; backup written to ${written} anyway: a complete copy of ${source}, but that database fails verification. ` +
+  `${copyVerdictLine(verdict)}; backup written to ${written} anyway: a complete copy of ${source}, but that database fails verification. ` +
     'Find the cause before relying on it (npm run verify; README, Backups); npm run restore refuses this copy.',
 );
 process.exit(3);

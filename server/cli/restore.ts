@@ -1,5 +1,4 @@
-import { DatabaseInUse, restoreDatabase } from '../../db/backup';
-import { formatVerdict } from '../../db/verify';
+import { copyVerdictLine, DatabaseInUse, restoreDatabase } from '../../db/backup';
 import { dbFileFromArgs, positionalArgs, requireFile } from './dbFile';
 
 // `npm run restore -- <file> [--db target]`: stop the server first; the backup is verified before anything changes.
@@ -12,12 +11,12 @@ if (!backup) {
 requireFile(backup, 'backup');
 const target = dbFileFromArgs(argv);
 try {
-  const { verdict, replaced } = await restoreDatabase(backup, target);
-  if (!verdict.ok) {
-    console.log(`${formatVerdict(verdict)}; backup refused, ${target} unchanged`);
+  const { verdict, restored, replaced } = await restoreDatabase(backup, target);
+  if (!restored) {
+    console.log(`${copyVerdictLine(verdict)}; backup refused, ${target} unchanged`);
     process.exit(1);
   }
-  console.log(`${formatVerdict(verdict)}; restored to ${target}${replaced ? ` (previous database kept as ${replaced})` : ''}`);
+  console.log(`${copyVerdictLine(verdict)}; restored to ${target}${replaced ? ` (previous database kept as ${replaced})` : ''}`);
 } catch (err) {
   if (err instanceof DatabaseInUse) {
     console.log(`FAIL in_use at ${target} row -: ${err.message}`);

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../db/client';
+import { chainedLedgerHash } from '../../db/ledger';
 import { verifyDatabase } from '../../db/verify';
 import { grantPoints } from '../support/factories';
 import { HttpClient, seedTrustWorld, serveInProcess } from './support';
@@ -24,6 +25,31 @@ function cli(script: string, args: string[]): Promise<{ code: number; out: strin
 function rowCounts(db: Database.Database): Record<string, number> {
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[];
   return Object.fromEntries(tables.map(({ name }) => [name, (db.prepare(`SELECT COUNT(*) AS n FROM "${name}"`).get() as { n: number }).n]));
+}
+
+/**
+ * Appends an entry the way an old version did when a note held a lone surrogate: the hash covers the
+ * JavaScript string, SQLite keeps other bytes. Written directly, as the check that now refuses such
+ * text is in the way of the app. Returns the entry's id.
+ */
+function damageLikeAnOldVersion(raw: Database.Database, householdId: number, villageId: number): number {
+  raw.exec('DROP TRIGGER IF EXISTS ledger_entries_no_update');
+  const chain = raw.prepare('SELECT last_seq AS seq, head_hash AS head FROM ledger_chains WHERE village_id = ?').get(villageId) as { seq: number; head: string };
+  const balance = (raw.prepare('SELECT balance FROM households WHERE id = ?').get(householdId) as { balance: number }).balance;
+  const entry = {
+    householdId, villageId, kind: 'adjustment' as const, points: 1, balanceAfter: balance + 1, conductPoints: 0, occurredOn: '2026-06-03', ruleId: null, category: null,
+    awardId: null, redemptionId: null, reversesId: null, note: '补录\uD83D', createdBy: null, createdAt: 1, prevHash: chain.head, chainId: villageId, seq: chain.seq + 1,
+  };
+  const hash = chainedLedgerHash(entry);
+  const id = raw
+    .prepare(
+      `INSERT INTO ledger_entries (household_id, village_id, kind, points, balance_after, conduct_points, occurred_on, note, created_at, prev_hash, hash, chain_id, seq, hash_version)
+       VALUES (?, ?, 'adjustment', 1, ?, 0, '2026-06-03', ?, 1, ?, ?, ?, ?, 2)`,
+    )
+    .run(householdId, villageId, entry.balanceAfter, entry.note, entry.prevHash, hash, villageId, entry.seq).lastInsertRowid;
+  raw.prepare('UPDATE households SET balance = balance + 1 WHERE id = ?').run(householdId);
+  raw.prepare('UPDATE ledger_chains SET last_seq = ?, head_hash = ? WHERE village_id = ?').run(entry.seq, hash, villageId);
+  return Number(id);
 }
 
 const headOf = (line: string) => {
@@ -136,6 +162,32 @@ describe('backup and restore', () => {
     const second = new Database(beside!, { readonly: true });
     expect(rowCounts(second)).toEqual(source);
     second.close();
+  }, 60_000);
+
+  it('backs up and restores a database with text an old version damaged: a warning naming the entry, not a refusal', async () => {
+    const file = join(dir, 'surrogate.db');
+    const db = openDb({ file });
+    const w = await seedTrustWorld(db, { households: 2 });
+    grantPoints(db, w.households[0].id, w.households[0].villageId, 30);
+    db.$client.close();
+    const raw = new Database(file);
+    const damagedId = damageLikeAnOldVersion(raw, w.households[0].id, w.households[0].villageId);
+    raw.close();
+
+    // An older backup sits at the destination: a sound copy replaces it, as every night's backup does.
+    const dest = join(dir, 'surrogate-copy.db');
+    writeFileSync(dest, 'yesterday');
+    const r = await cli('backup', [dest, '--db', file]);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(new RegExp(`^WARN damaged_text at ledger_entries row ${damagedId}: damaged text .*; backup written to .*surrogate-copy\\.db$`));
+    const copy = new Database(dest, { readonly: true });
+    expect(verifyDatabase(copy)).toMatchObject({ ok: false, what: 'damaged_text', rowId: damagedId });
+    copy.close();
+
+    const target = join(dir, 'surrogate-restored.db');
+    const restored = await cli('restore', [dest, '--db', target]);
+    expect(restored.code, restored.out).toBe(0);
+    expect(restored.out).toMatch(/^WARN damaged_text .*; restored to /);
   }, 60_000);
 
   it('refuses a backup that fails verification and leaves the database untouched', async () => {
