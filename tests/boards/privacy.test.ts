@@ -52,8 +52,8 @@ beforeAll(async () => {
       { kind: 'black', areaId: v.id, period: year, params: {} },
       { kind: 'stars', areaId: v.id, period: year, params: { method: 'both', dimensionThreshold: 10 } },
     ] as BoardSpec[]) {
-      const p = proposePublication(actor(admin.id), spec);
-      approvePublication(actor(second.id), p.id);
+      const p = await proposePublication(actor(admin.id), spec);
+      await approvePublication(actor(second.id), p.id);
       publicationIds.push(p.id);
     }
     for (const kind of ['red', 'black']) paths.push(`/api/public/areas/${v.id}/published/${kind}?period=${kind === 'red' ? month : year}`, `/print/areas/${v.id}/${kind}?period=${kind === 'red' ? month : year}`);

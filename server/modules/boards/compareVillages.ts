@@ -1,5 +1,5 @@
-import { and, count, eq, like, sql } from 'drizzle-orm';
-import { areas, householdPeriodScores, households } from '../../../db/schema';
+import { villagesUnder } from '../../../db/boards/areas';
+import { activeHouseholdsPerVillage, villagePeriodTotals } from '../../../db/boards/scores';
 import type { Db } from '../../../db/client';
 import type { LoadedArea } from './boardArea';
 import { withRanks } from './ranking';
@@ -25,38 +25,10 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
  * Villages of a township (or county) compared fairly: by participation rate first, then points per
  * household; the plain total is shown with its own rank. Only active households count.
  */
-export function compareVillages(db: Db, { row }: LoadedArea, period: string): VillageItem[] {
-  const villages = db
-    .select({ id: areas.id, name: areas.name })
-    .from(areas)
-    .where(and(eq(areas.kind, 'village'), like(areas.path, `${row.path}%`)))
-    .all();
-  const inArea = like(areas.path, `${row.path}%`);
-  const sizes = new Map(
-    db
-      .select({ villageId: households.villageId, n: count() })
-      .from(households)
-      .innerJoin(areas, eq(areas.id, households.villageId))
-      .where(and(inArea, eq(households.status, 'active')))
-      .groupBy(households.villageId)
-      .all()
-      .map((r) => [r.villageId, r.n]),
-  );
-  const scores = new Map(
-    db
-      .select({
-        villageId: householdPeriodScores.villageId,
-        participants: sql<number>`sum(case when ${householdPeriodScores.earned} > 0 then 1 else 0 end)`,
-        total: sql<number>`sum(${householdPeriodScores.score})`,
-      })
-      .from(householdPeriodScores)
-      .innerJoin(households, eq(households.id, householdPeriodScores.householdId))
-      .innerJoin(areas, eq(areas.id, householdPeriodScores.villageId))
-      .where(and(inArea, eq(householdPeriodScores.period, period), eq(households.status, 'active')))
-      .groupBy(householdPeriodScores.villageId)
-      .all()
-      .map((r) => [r.villageId, { participants: Number(r.participants), total: Number(r.total) }]),
-  );
+export async function compareVillages(db: Db, { row }: LoadedArea, period: string): Promise<VillageItem[]> {
+  const villages = await villagesUnder(db, row.path);
+  const sizes = await activeHouseholdsPerVillage(db, row.path);
+  const scores = await villagePeriodTotals(db, row.path, period);
   const items = villages.map((v) => {
     const n = sizes.get(v.id) ?? 0;
     const s = scores.get(v.id) ?? { participants: 0, total: 0 };

@@ -1,7 +1,7 @@
-import { chainHeadOf } from '../../../db/ledger';
 import type { Db } from '../../../db/client';
 import { Unprocessable } from '../../lib/errors';
 import { loadArea, type BoardArea, type LoadedArea } from './boardArea';
+import { areaChainHead, type BoardChainHead } from './chainHead';
 import { compareVillages, type VillageItem } from './compareVillages';
 import { computeBlackList, type BlackItem } from './computeBlackList';
 import { computeRankings, type RankItem } from './computeRankings';
@@ -15,8 +15,8 @@ interface BoardBase<K extends BoardKind, P, I> {
   area: BoardArea;
   period: string;
   params: P;
-  /** The ledger chain head the board was computed from. */
-  chainHead: { lastEntryId: number; hash: string };
+  /** The ledger chain head(s) the board was computed from. */
+  chainHead: BoardChainHead;
   items: I[];
 }
 export type RedBoard = BoardBase<'red', Extract<BoardSpec, { kind: 'red' }>['params'], RedItem>;
@@ -53,21 +53,35 @@ export function assertAreaFits(kind: BoardKind, loaded: LoadedArea): void {
   }
 }
 
+// A live board whose chain head moved while it was read is read again, at most this many times.
+const READS = 4;
+
 /**
  * Computes a board from the ledger (and the per-period totals the ledger keeps) for an area and
- * period. Synchronous from first read to chain head, so no write can slip in between.
+ * period, pinned to the chain heads of the area's villages. Inside a transaction that locked those
+ * chains the heads cannot move; outside one (live boards, previews) a write may land between the
+ * reads, so the heads are read before and after and the board is read again if they moved.
  */
-export function computeBoard(db: Db, spec: BoardSpec, loaded: LoadedArea = loadArea(db, spec.areaId)): ComputedBoard {
+export async function computeBoard(db: Db, spec: BoardSpec, given?: LoadedArea): Promise<ComputedBoard> {
+  const loaded = given ?? (await loadArea(db, spec.areaId));
   assertAreaFits(spec.kind, loaded);
-  const chainHead = chainHeadOf(db);
-  const base = { area: loaded.area, period: spec.period, chainHead: { lastEntryId: chainHead.lastEntryId, hash: chainHead.hash } };
+  for (let read = 1; ; read++) {
+    const chainHead = await areaChainHead(db, loaded.row);
+    const computed = await computeOnce(db, spec, loaded, chainHead);
+    const after = await areaChainHead(db, loaded.row);
+    if (after.hash === chainHead.hash || read === READS) return computed;
+  }
+}
+
+async function computeOnce(db: Db, spec: BoardSpec, loaded: LoadedArea, chainHead: BoardChainHead): Promise<ComputedBoard> {
+  const base = { area: loaded.area, period: spec.period, chainHead };
   let board: Board;
   switch (spec.kind) {
     case 'red':
-      board = { ...base, kind: 'red', params: spec.params, items: computeRedList(db, loaded, spec.period, spec.params) };
+      board = { ...base, kind: 'red', params: spec.params, items: await computeRedList(db, loaded, spec.period, spec.params) };
       break;
     case 'black':
-      board = { ...base, kind: 'black', params: spec.params, items: computeBlackList(db, loaded, spec.period) };
+      board = { ...base, kind: 'black', params: spec.params, items: await computeBlackList(db, loaded, spec.period) };
       break;
     case 'stars':
       board = {
@@ -76,14 +90,14 @@ export function computeBoard(db: Db, spec: BoardSpec, loaded: LoadedArea = loadA
         params: spec.params,
         thresholds: loaded.settings.starThresholds,
         dimensions: starDimensions.map((d) => ({ label: d.label, category: d.category })),
-        items: computeStars(db, loaded, spec.period, spec.params),
+        items: await computeStars(db, loaded, spec.period, spec.params),
       };
       break;
     case 'leaderboard':
-      board = { ...base, kind: 'leaderboard', params: spec.params, items: computeRankings(db, loaded, spec.period, spec.params) };
+      board = { ...base, kind: 'leaderboard', params: spec.params, items: await computeRankings(db, loaded, spec.period, spec.params) };
       break;
     case 'villages':
-      board = { ...base, kind: 'villages', params: spec.params, items: compareVillages(db, loaded, spec.period) };
+      board = { ...base, kind: 'villages', params: spec.params, items: await compareVillages(db, loaded, spec.period) };
       break;
   }
   const snapshot = canonicalJson(board);

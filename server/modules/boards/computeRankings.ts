@@ -1,11 +1,9 @@
-import { and, between, desc, eq, inArray, like, ne, sql } from 'drizzle-orm';
-import { areas, householdPeriodScores, households, ledgerEntries } from '../../../db/schema';
+import { villagesUnder } from '../../../db/boards/areas';
+import { boardCounts, boardRows, boardRowsDownTo, categoryPoints, householdsForBoard, type BoardRow } from '../../../db/boards/leaderboard';
 import type { Db } from '../../../db/client';
-import { periodRange } from '../../../db/time';
 import { publicName } from '../public/publicName';
 import type { LoadedArea } from './boardArea';
-import { chunks } from './computeBlackList';
-import { byInitials, withRanks } from './ranking';
+import { byInitials } from './ranking';
 import type { RankParams } from './schemas';
 
 export interface RankItem {
@@ -16,77 +14,64 @@ export interface RankItem {
   points: number;
 }
 
+export interface RankPage {
+  /** Best first; ties share a rank (1, 1, 3) and are in pinyin order, then by household id. */
+  items: RankItem[];
+  /** How many households the whole board ranks. */
+  total: number;
+}
+
+export interface RankOptions {
+  /** Net conduct points of this rule category alone instead of the conduct score. */
+  category?: RankParams['category'];
+  limit: number;
+  offset: number;
+  /** Carry the page on past `limit` while the tie at its end lasts, so a cut never splits a rank. */
+  throughTies: boolean;
+}
+
 /**
- * Households of a village, township or county ranked by conduct score in a period; with a category,
- * by the net conduct points of that category alone (summed from the ledger over the village/day index).
+ * The one leaderboard: households of a village, township or county ranked by conduct score in a
+ * period (the per-period totals the ledger keeps, read in index order), or by one category's net
+ * points (summed from the ledger). A page that starts inside a tie continues that tie's rank:
+ * rank = 1 + households scoring higher.
  */
-export function computeRankings(db: Db, { row, settings }: LoadedArea, period: string, params: RankParams): RankItem[] {
-  let top: Array<{ householdId: number; points: number }>;
-  if (!params.category) {
-    const column = row.kind === 'village' ? householdPeriodScores.villageId : row.kind === 'township' ? householdPeriodScores.townshipId : householdPeriodScores.countyId;
-    // Everyone tied with the last place shown is kept, so the cut never splits a rank.
-    const cut = db
-      .select({ score: householdPeriodScores.score })
-      .from(householdPeriodScores)
-      .where(and(eq(column, row.id), eq(householdPeriodScores.period, period)))
-      .orderBy(desc(householdPeriodScores.score))
-      .limit(1)
-      .offset(params.limit - 1)
-      .get();
-    top = db
-      .select({ householdId: householdPeriodScores.householdId, points: householdPeriodScores.score })
-      .from(householdPeriodScores)
-      .where(and(eq(column, row.id), eq(householdPeriodScores.period, period), cut ? sql`${householdPeriodScores.score} >= ${cut.score}` : undefined))
-      .all();
+export async function rankHouseholds(db: Db, { row, settings }: LoadedArea, period: string, o: RankOptions): Promise<RankPage> {
+  let rows: BoardRow[];
+  let total: number;
+  let above: number;
+  if (!o.category) {
+    const scope = row.kind === 'village' ? 'village' : row.kind === 'township' ? 'township' : 'county';
+    rows = await boardRows(db, scope, row.id, period, o.limit, o.offset);
+    if (o.throughTies && rows.length === o.limit) rows = await boardRowsDownTo(db, scope, row.id, period, rows[rows.length - 1].score, o.offset);
+    const counts = await boardCounts(db, scope, row.id, period, rows[0]?.score ?? null);
+    total = counts.total;
+    above = counts.above;
   } else {
-    const villageIds = db
-      .select({ id: areas.id })
-      .from(areas)
-      .where(and(eq(areas.kind, 'village'), like(areas.path, `${row.path}%`)))
-      .all()
-      .map((a) => a.id);
-    const { from, to } = periodRange(period);
-    top = [];
-    for (const part of chunks(villageIds, 500)) {
-      top.push(
-        ...db
-          .select({ householdId: ledgerEntries.householdId, points: sql<number>`sum(${ledgerEntries.conductPoints})` })
-          .from(ledgerEntries)
-          .where(
-            and(
-              inArray(ledgerEntries.villageId, part),
-              between(ledgerEntries.occurredOn, from, to),
-              eq(ledgerEntries.category, params.category),
-              ne(ledgerEntries.conductPoints, 0),
-            ),
-          )
-          .groupBy(ledgerEntries.householdId)
-          .all()
-          .map((r) => ({ householdId: r.householdId, points: Number(r.points) })),
-      );
+    const villageIds = (await villagesUnder(db, row.path)).map((v) => v.id);
+    const sums = (await categoryPoints(db, villageIds, period, o.category)).sort((a, b) => b.points - a.points);
+    total = sums.length;
+    // Names are read only down to the tie at the page's end: the order within a tie needs them.
+    const end = sums[Math.min(o.offset + o.limit, sums.length) - 1];
+    const reach = end ? sums.filter((s) => s.points >= end.points) : [];
+    const people = new Map((await householdsForBoard(db, reach.map((s) => s.householdId))).map((p) => [p.householdId, p]));
+    const ordered = reach.map((s) => ({ ...people.get(s.householdId)!, score: s.points })).sort((a, b) => b.score - a.score || byInitials(a, b));
+    rows = ordered.slice(o.offset, o.throughTies ? undefined : o.offset + o.limit);
+    above = rows.length ? sums.filter((s) => s.points > rows[0].score).length : 0;
+  }
+  let rank = above + 1;
+  let previous = rows[0]?.score ?? null;
+  const items = rows.map((r, i) => {
+    if (r.score !== previous) {
+      rank = o.offset + i + 1;
+      previous = r.score;
     }
-    top = top.filter((r) => r.points !== 0);
-    top.sort((a, b) => b.points - a.points);
-    const last = top[params.limit - 1];
-    if (last) top = top.filter((r) => r.points >= last.points);
-  }
-  const people = new Map<number, { headName: string; doorNo: string | null; initials: string; village: string }>();
-  for (const part of chunks(top.map((t) => t.householdId), 500)) {
-    for (const h of db
-      .select({ id: households.id, headName: households.headName, doorNo: households.doorNo, initials: households.nameInitials, village: areas.name })
-      .from(households)
-      .innerJoin(areas, eq(areas.id, households.villageId))
-      .where(inArray(households.id, part))
-      .all())
-      people.set(h.id, h);
-  }
-  const rows = top.map((t) => ({ ...t, ...people.get(t.householdId)! }));
-  rows.sort((a, b) => b.points - a.points || byInitials(a, b));
-  return withRanks(rows, (r) => r.points).map((r) => ({
-    rank: r.rank,
-    householdId: r.householdId,
-    name: publicName(settings.maskMode, r.headName, r.doorNo),
-    village: r.village,
-    points: r.points,
-  }));
+    return { rank, householdId: r.householdId, name: publicName(settings.maskMode, r.headName, r.doorNo), village: r.village, points: r.score };
+  });
+  return { items, total };
+}
+
+/** The leaderboard of a board (red/black/stars' sibling): the first `limit` places, ties at the cut all kept. */
+export async function computeRankings(db: Db, loaded: LoadedArea, period: string, params: RankParams): Promise<RankItem[]> {
+  return (await rankHouseholds(db, loaded, period, { category: params.category, limit: params.limit, offset: 0, throughTies: true })).items;
 }

@@ -1,7 +1,5 @@
-import { and, asc, between, eq, gt, inArray } from 'drizzle-orm';
-import { awards, householdPeriodScores, households, ledgerEntries, ruleVersions, rules } from '../../../db/schema';
+import { awardDeeds, reversedEntryIds, villageEarners } from '../../../db/boards/scores';
 import type { Db } from '../../../db/client';
-import { periodRange } from '../../../db/time';
 import { publicName } from '../public/publicName';
 import type { LoadedArea } from './boardArea';
 import { byInitials, withRanks } from './ranking';
@@ -16,61 +14,18 @@ export interface RedItem {
   deeds: string[];
 }
 
-/** Ledger entries of a village and period that a later reversal has undone. */
-export function reversedIds(db: Db, villageId: number, period: string): Set<number> {
-  const { from, to } = periodRange(period);
-  return new Set(
-    db
-      .select({ id: ledgerEntries.reversesId })
-      .from(ledgerEntries)
-      .where(and(eq(ledgerEntries.villageId, villageId), between(ledgerEntries.occurredOn, from, to), eq(ledgerEntries.kind, 'reversal')))
-      .all()
-      .map((r) => r.id)
-      .filter((id): id is number => id != null),
-  );
-}
-
 /**
  * 红榜: every household of the village that earned points in the period, most earned first (points
  * earned, so a deduction elsewhere does not hide a good deed), with its good deeds named.
  */
-export function computeRedList(db: Db, { row, settings }: LoadedArea, period: string, params: RedParams): RedItem[] {
-  const scored = db
-    .select({
-      householdId: householdPeriodScores.householdId,
-      earned: householdPeriodScores.earned,
-      headName: households.headName,
-      doorNo: households.doorNo,
-      initials: households.nameInitials,
-    })
-    .from(householdPeriodScores)
-    .innerJoin(households, eq(households.id, householdPeriodScores.householdId))
-    .where(and(eq(householdPeriodScores.villageId, row.id), eq(householdPeriodScores.period, period), gt(householdPeriodScores.earned, 0)))
-    .all();
-  const { from, to } = periodRange(period);
-  const reversed = reversedIds(db, row.id, period);
-  const deedRows = db
-    .select({ id: ledgerEntries.id, householdId: ledgerEntries.householdId, versionName: ruleVersions.name, ruleName: rules.name })
-    .from(ledgerEntries)
-    .leftJoin(awards, eq(awards.id, ledgerEntries.awardId))
-    .leftJoin(ruleVersions, eq(ruleVersions.id, awards.ruleVersionId))
-    .leftJoin(rules, eq(rules.id, ledgerEntries.ruleId))
-    .where(
-      and(
-        eq(ledgerEntries.villageId, row.id),
-        between(ledgerEntries.occurredOn, from, to),
-        eq(ledgerEntries.kind, 'award'),
-        inArray(ledgerEntries.category, params.categories),
-      ),
-    )
-    .orderBy(asc(ledgerEntries.id))
-    .all();
+export async function computeRedList(db: Db, { row, settings }: LoadedArea, period: string, params: RedParams): Promise<RedItem[]> {
+  const scored = await villageEarners(db, row.id, period);
+  const reversed = await reversedEntryIds(db, row.id, period);
   const deeds = new Map<number, string[]>();
-  for (const d of deedRows) {
-    const name = d.versionName ?? d.ruleName;
-    if (reversed.has(d.id) || !name) continue;
+  for (const d of await awardDeeds(db, row.id, period, params.categories)) {
+    if (reversed.has(d.id) || !d.name) continue;
     const list = deeds.get(d.householdId) ?? [];
-    if (!list.includes(name)) list.push(name);
+    if (!list.includes(d.name)) list.push(d.name);
     deeds.set(d.householdId, list);
   }
   scored.sort((a, b) => b.earned - a.earned || byInitials(a, b));

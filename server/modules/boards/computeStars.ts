@@ -1,8 +1,6 @@
-import { and, asc, between, eq, inArray, ne, sql } from 'drizzle-orm';
-import { householdPeriodScores, households, ledgerEntries } from '../../../db/schema';
+import { activeVillageHouseholds, villageCategoryPoints, villageScores } from '../../../db/boards/scores';
+import type { RuleCategory } from '../../../db/boards/types';
 import type { Db } from '../../../db/client';
-import type { RuleCategory } from '../../../db/schema/rules';
-import { periodRange } from '../../../db/time';
 import { publicName } from '../public/publicName';
 import type { LoadedArea } from './boardArea';
 import { withRanks } from './ranking';
@@ -43,41 +41,15 @@ export function starsFor(method: StarParams['method'], byScore: number, byDimens
  * dimensions whose category points (net, reversals included) reach the threshold, and its stars.
  * Households are listed most stars first, ties share a rank and are in pinyin order.
  */
-export function computeStars(db: Db, { row, settings }: LoadedArea, year: string, params: StarParams, householdIds?: number[]): StarItem[] {
-  const filter = householdIds ? inArray(households.id, householdIds) : undefined;
-  const people = db
-    .select({ householdId: households.id, headName: households.headName, doorNo: households.doorNo, initials: households.nameInitials })
-    .from(households)
-    .where(and(eq(households.villageId, row.id), eq(households.status, 'active'), filter))
-    .orderBy(asc(households.nameInitials), asc(households.id))
-    .all();
-  const scores = new Map(
-    db
-      .select({ householdId: householdPeriodScores.householdId, score: householdPeriodScores.score })
-      .from(householdPeriodScores)
-      .where(and(eq(householdPeriodScores.villageId, row.id), eq(householdPeriodScores.period, year)))
-      .all()
-      .map((s) => [s.householdId, s.score]),
+export async function computeStars(db: Db, { row, settings }: LoadedArea, year: string, params: StarParams, householdIds?: number[]): Promise<StarItem[]> {
+  const people = await activeVillageHouseholds(db, row.id, householdIds);
+  const scores = await villageScores(db, row.id, year);
+  const perCategory = await villageCategoryPoints(
+    db,
+    row.id,
+    year,
+    starDimensions.map((d) => d.category),
   );
-  const { from, to } = periodRange(year);
-  const perCategory = new Map<string, number>();
-  for (const r of db
-    .select({ householdId: ledgerEntries.householdId, category: ledgerEntries.category, points: sql<number>`sum(${ledgerEntries.conductPoints})` })
-    .from(ledgerEntries)
-    .where(
-      and(
-        eq(ledgerEntries.villageId, row.id),
-        between(ledgerEntries.occurredOn, from, to),
-        ne(ledgerEntries.conductPoints, 0),
-        inArray(
-          ledgerEntries.category,
-          starDimensions.map((d) => d.category),
-        ),
-      ),
-    )
-    .groupBy(ledgerEntries.householdId, ledgerEntries.category)
-    .all())
-    perCategory.set(`${r.householdId}:${r.category}`, Number(r.points));
   const items = people.map((p) => {
     const score = scores.get(p.householdId) ?? 0;
     const reached = starDimensions.filter((d) => (perCategory.get(`${p.householdId}:${d.category}`) ?? 0) >= params.dimensionThreshold).map((d) => d.label);

@@ -1,8 +1,10 @@
-import { and, desc, eq } from 'drizzle-orm';
-import { boardPublications, ledgerEntries } from '../../../db/schema';
+import { chainEntryHash, ledgerEntryHashById } from '../../../db/boards/chainHeads';
+import { approvedPublicationById, approvedPublications } from '../../../db/boards/publications';
+import { readDb, type Db } from '../../../db/client';
 import type { PublicCtx } from '../../lib/context';
 import { NotFound } from '../../lib/errors';
 import { loadArea } from './boardArea';
+import { headOf } from './chainHead';
 import { assertAreaFits } from './computeBoard';
 import { boardOf, publicationFacts, type PublicationRow } from './publicationView';
 import type { BoardKind } from './schemas';
@@ -10,41 +12,50 @@ import { boardHash } from './snapshot';
 
 /**
  * Anyone can check a published board: its hash recomputed from the stored snapshot, and the chain
- * head it names still present in the ledger (entry `chainEntryId` carries that hash).
+ * head(s) it names still in the ledger. A board names the head of each village chain it covers
+ * (entry `lastSeq` of that chain carries `headHash`), and the head hash is derived from them; a
+ * board published before per-village chains names one global entry (`chainEntryId` carries `chainHash`).
  */
-export function verifyPublication(ctx: PublicCtx, p: PublicationRow) {
-  const entry = p.chainEntryId ? ctx.db.select({ hash: ledgerEntries.hash }).from(ledgerEntries).where(eq(ledgerEntries.id, p.chainEntryId)).get() : null;
-  return {
-    hashMatches: boardHash(p.snapshot, p.chainHash) === p.hash,
-    chainHeadInLedger: p.chainEntryId === 0 ? true : entry?.hash === p.chainHash,
-  };
+export async function verifyPublication(db: Db, p: PublicationRow) {
+  const hashMatches = boardHash(p.snapshot, p.chainHash) === p.hash;
+  const board = boardOf(p);
+  const head = board.chainHead;
+  let chainHeadInLedger: boolean;
+  if (!head.chains) {
+    chainHeadInLedger = p.chainEntryId === 0 ? true : (await ledgerEntryHashById(db, p.chainEntryId)) === p.chainHash;
+  } else {
+    const derived = headOf(board.area.kind, head.chains);
+    chainHeadInLedger = derived.hash === p.chainHash && derived.lastEntryId === p.chainEntryId && head.hash === p.chainHash;
+    for (const c of head.chains) {
+      if (!chainHeadInLedger) break;
+      chainHeadInLedger = (await chainEntryHash(db, c.villageId, c.lastSeq)) === c.headHash;
+    }
+  }
+  return { hashMatches, chainHeadInLedger };
 }
 
 /** The latest published version of a board, the list of its versions, and the check above; `board` is null before the first. */
-export function getPublishedBoard(ctx: PublicCtx, kind: BoardKind, areaId: number, period: string) {
-  const loaded = loadArea(ctx.db, areaId);
+export async function getPublishedBoard(ctx: PublicCtx, kind: BoardKind, areaId: number, period: string) {
+  const db = readDb(ctx.db);
+  const loaded = await loadArea(db, areaId);
   assertAreaFits(kind, loaded);
-  const rows = ctx.db
-    .select()
-    .from(boardPublications)
-    .where(and(eq(boardPublications.kind, kind), eq(boardPublications.areaId, areaId), eq(boardPublications.period, period), eq(boardPublications.status, 'approved')))
-    .orderBy(desc(boardPublications.version))
-    .all();
+  const rows = await approvedPublications(db, { kind, areaId, period });
   const latest = rows[0];
   return {
     area: loaded.area,
     kind,
     period,
     publication: latest ? publicationFacts(latest) : null,
-    verification: latest ? verifyPublication(ctx, latest) : null,
+    verification: latest ? await verifyPublication(db, latest) : null,
     versions: rows.map((r) => ({ id: r.id, version: r.version, publishedAt: r.reviewedAt, hash: r.hash })),
     board: latest ? boardOf(latest) : null,
   };
 }
 
 /** One published version by id (older versions stay readable forever). */
-export function getPublicPublication(ctx: PublicCtx, id: number) {
-  const p = ctx.db.select().from(boardPublications).where(and(eq(boardPublications.id, id), eq(boardPublications.status, 'approved'))).get();
+export async function getPublicPublication(ctx: PublicCtx, id: number) {
+  const db = readDb(ctx.db);
+  const p = await approvedPublicationById(db, id);
   if (!p) throw new NotFound('榜单不存在或尚未发布');
-  return { area: loadArea(ctx.db, p.areaId).area, publication: publicationFacts(p), verification: verifyPublication(ctx, p), board: boardOf(p) };
+  return { area: (await loadArea(db, p.areaId)).area, publication: publicationFacts(p), verification: await verifyPublication(db, p), board: boardOf(p) };
 }

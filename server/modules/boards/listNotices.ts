@@ -1,9 +1,8 @@
-import { and, asc, eq, inArray, like } from 'drizzle-orm';
-import { areas, awards, households, objections, ruleVersions } from '../../../db/schema';
+import { awardsOnNotice, objectionCounts } from '../../../db/boards/notices';
+import { readDb } from '../../../db/client';
 import type { PublicCtx } from '../../lib/context';
 import { publicName } from '../public/publicName';
 import { loadArea } from './boardArea';
-import { chunks } from './computeBlackList';
 
 export interface NoticeItem {
   awardId: number;
@@ -22,41 +21,18 @@ export interface NoticeItem {
  * names and evidence stay off the public page; an objection is raised by a logged-in household through
  * POST /api/awards/:id/objections.
  */
-export function listNotices(ctx: PublicCtx, areaId: number) {
-  const loaded = loadArea(ctx.db, areaId);
-  const rows = ctx.db
-    .select({
-      awardId: awards.id,
-      villageId: awards.villageId,
-      village: areas.name,
-      villagePath: areas.path,
-      headName: households.headName,
-      doorNo: households.doorNo,
-      rule: ruleVersions.name,
-      quantity: awards.quantity,
-      points: awards.points,
-      occurredOn: awards.occurredOn,
-      noticeEndsAt: awards.noticeEndsAt,
-    })
-    .from(awards)
-    .innerJoin(areas, eq(areas.id, awards.villageId))
-    .innerJoin(households, eq(households.id, awards.householdId))
-    .innerJoin(ruleVersions, eq(ruleVersions.id, awards.ruleVersionId))
-    .where(and(eq(awards.status, 'notice'), like(areas.path, `${loaded.row.path}%`)))
-    .orderBy(asc(awards.noticeEndsAt), asc(awards.id))
-    .all();
-  const counts = new Map<number, NoticeItem['objections']>();
-  for (const part of chunks(rows.map((r) => r.awardId), 500)) {
-    for (const o of ctx.db.select({ awardId: objections.awardId, status: objections.status }).from(objections).where(inArray(objections.awardId, part)).all()) {
-      const c = counts.get(o.awardId) ?? { open: 0, upheld: 0, dismissed: 0 };
-      c[o.status] += 1;
-      counts.set(o.awardId, c);
-    }
-  }
+export async function listNotices(ctx: PublicCtx, areaId: number) {
+  const db = readDb(ctx.db);
+  const loaded = await loadArea(db, areaId);
+  const rows = await awardsOnNotice(db, loaded.row.path);
+  const counts = await objectionCounts(
+    db,
+    rows.map((r) => r.awardId),
+  );
   const modes = new Map<number, 'name' | 'door'>();
   const villages = new Map<number, { villageId: number; name: string; endsAt: number | null; items: NoticeItem[] }>();
   for (const r of rows) {
-    if (!modes.has(r.villageId)) modes.set(r.villageId, loadArea(ctx.db, r.villageId).settings.maskMode);
+    if (!modes.has(r.villageId)) modes.set(r.villageId, (await loadArea(db, r.villageId)).settings.maskMode);
     const v = villages.get(r.villageId) ?? { villageId: r.villageId, name: r.village, endsAt: null, items: [] };
     v.items.push({
       awardId: r.awardId,

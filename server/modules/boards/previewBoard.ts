@@ -1,14 +1,16 @@
+import { readDb } from '../../../db/client';
 import type { Ctx } from '../../lib/context';
-import { getAreaInScopeSync } from '../../lib/scope';
+import { getAreaInScope } from '../../lib/scope';
 import { loadArea } from './boardArea';
 import { computeBoard } from './computeBoard';
 import type { BoardKind, BoardQuery } from './schemas';
 import { specOf } from './specOf';
 
 /** A board computed now for staff to check before proposing it; nothing is stored. */
-export function previewBoard(ctx: Ctx, kind: BoardKind, areaId: number, query: BoardQuery) {
-  getAreaInScopeSync(ctx, areaId);
+export async function previewBoard(ctx: Ctx, kind: BoardKind, areaId: number, query: BoardQuery) {
+  const db = readDb(ctx.db);
+  await getAreaInScope(db, ctx.actor, areaId);
   const spec = specOf(kind, areaId, query);
-  const { board, hash } = computeBoard(ctx.db, spec, loadArea(ctx.db, areaId));
+  const { board, hash } = await computeBoard(db, spec, await loadArea(db, areaId));
   return { board, hash, publication: null };
 }

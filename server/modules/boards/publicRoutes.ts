@@ -15,26 +15,26 @@ const LiveKindParam = z.object({ kind: z.enum(['leaderboard', 'villages']), id: 
 
 /** Boards anyone can read without logging in: masked names, never a phone or ID number. */
 export const boardPublicRoutes = new Hono<AppEnv>()
-  .get('/public/areas/:id/published/:kind', describeRoute({ tags, summary: 'Latest published board of an area and period, with its versions' }), valid('param', KindAreaParam), valid('query', PublishedQuery), (c) => {
+  .get('/public/areas/:id/published/:kind', describeRoute({ tags, summary: 'Latest published board of an area and period, with its versions' }), valid('param', KindAreaParam), valid('query', PublishedQuery), async (c) => {
     const { kind, id } = c.req.valid('param');
-    return c.json(getPublishedBoard(publicCtxOf(c), kind, id, c.req.valid('query').period), 200);
+    return c.json(await getPublishedBoard(publicCtxOf(c), kind, id, c.req.valid('query').period), 200);
   })
-  .get('/public/publications/:id', describeRoute({ tags, summary: 'One published board version, with its hash check' }), valid('param', IdParam), (c) =>
-    c.json(getPublicPublication(publicCtxOf(c), c.req.valid('param').id), 200),
+  .get('/public/publications/:id', describeRoute({ tags, summary: 'One published board version, with its hash check' }), valid('param', IdParam), async (c) =>
+    c.json(await getPublicPublication(publicCtxOf(c), c.req.valid('param').id), 200),
   )
-  .get('/public/areas/:id/live/:kind', describeRoute({ tags, summary: 'Leaderboard (optionally by category) or village comparison, computed now' }), valid('param', LiveKindParam), valid('query', BoardQuery), (c) => {
+  .get('/public/areas/:id/live/:kind', describeRoute({ tags, summary: 'Leaderboard (optionally by category) or village comparison, computed now' }), valid('param', LiveKindParam), valid('query', BoardQuery), async (c) => {
     const { kind, id } = c.req.valid('param');
-    return c.json(getLiveBoard(publicCtxOf(c), kind, id, c.req.valid('query')), 200);
+    return c.json(await getLiveBoard(publicCtxOf(c), kind, id, c.req.valid('query')), 200);
   })
-  .get('/public/areas/:id/notices', describeRoute({ tags, summary: 'Awards on public notice (公示), per village' }), valid('param', IdParam), (c) =>
-    c.json(listNotices(publicCtxOf(c), c.req.valid('param').id), 200),
+  .get('/public/areas/:id/notices', describeRoute({ tags, summary: 'Awards on public notice (公示), per village' }), valid('param', IdParam), async (c) =>
+    c.json(await listNotices(publicCtxOf(c), c.req.valid('param').id), 200),
   )
-  .get('/public/areas/:id/donations', describeRoute({ tags, summary: 'Donation disclosure with where donated goods went' }), valid('param', IdParam), valid('query', DonationsQuery), (c) =>
-    c.json(listDonations(publicCtxOf(c), c.req.valid('param').id, c.req.valid('query')), 200),
+  .get('/public/areas/:id/donations', describeRoute({ tags, summary: 'Donation disclosure with where donated goods went' }), valid('param', IdParam), valid('query', DonationsQuery), async (c) =>
+    c.json(await listDonations(publicCtxOf(c), c.req.valid('param').id, c.req.valid('query')), 200),
   )
-  .get('/public/areas/:id/honour-roll', describeRoute({ tags, summary: 'Enterprise and organisation honour roll (企业扶贫光荣榜)' }), valid('param', IdParam), valid('query', YearQuery), (c) =>
-    c.json(getHonourRoll(publicCtxOf(c), c.req.valid('param').id, c.req.valid('query').year), 200),
+  .get('/public/areas/:id/honour-roll', describeRoute({ tags, summary: 'Enterprise and organisation honour roll (企业扶贫光荣榜)' }), valid('param', IdParam), valid('query', YearQuery), async (c) =>
+    c.json(await getHonourRoll(publicCtxOf(c), c.req.valid('param').id, c.req.valid('query').year), 200),
   )
-  .get('/public/households/:id/stars', describeRoute({ tags, summary: "A household's published stars (public star page)" }), valid('param', IdParam), valid('query', YearQuery), (c) =>
-    c.json(getPublicHouseholdStars(publicCtxOf(c), c.req.valid('param').id, c.req.valid('query').year), 200),
+  .get('/public/households/:id/stars', describeRoute({ tags, summary: "A household's published stars (public star page)" }), valid('param', IdParam), valid('query', YearQuery), async (c) =>
+    c.json(await getPublicHouseholdStars(publicCtxOf(c), c.req.valid('param').id, c.req.valid('query').year), 200),
   );

@@ -1,7 +1,7 @@
-import type { boardPublications } from '../../../db/schema';
+import type { PublicationRow } from '../../../db/boards/publications';
 import type { Board } from './computeBoard';
 
-export type PublicationRow = typeof boardPublications.$inferSelect;
+export type { PublicationRow };
 
 /** The publication facts shown beside a board (never who proposed or reviewed it on public pages). */
 export function publicationFacts(p: PublicationRow) {
@@ -19,6 +19,8 @@ export function publicationFacts(p: PublicationRow) {
     publishedAt: p.status === 'approved' ? p.reviewedAt : null,
   };
 }
+
+export type PublicationFacts = ReturnType<typeof publicationFacts>;
 
 export function boardOf(p: PublicationRow): Board {
   return JSON.parse(p.snapshot) as Board;

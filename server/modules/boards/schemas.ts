@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { boardKinds, reviewStatuses } from '../../../db/schema/boards';
-import { ruleCategories } from '../../../db/schema/rules';
+import { boardKinds, reviewStatuses, ruleCategories } from '../../../db/boards/types';
 import { Day, Paging, Period, Year as AnyYear } from '../../lib/params';
 
 const Year = z.string().regex(/^\d{4}$/, '星级评定按年度：period 应为 YYYY').pipe(AnyYear);

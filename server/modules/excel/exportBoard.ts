@@ -35,7 +35,7 @@ const columns: Record<BoardKind, SheetColumn<Item>[]> = {
 export async function exportBoard(ctx: Ctx, query: ExportBoardKindQuery): Promise<XlsxFile> {
   const { kind, areaId, ...boardQuery } = query;
   const area = reportArea(ctx, areaId);
-  const { board } = previewBoard(ctx, kind, area.id, boardQuery);
+  const { board } = await previewBoard(ctx, kind, area.id, boardQuery);
   const at = ctx.now.getTime();
   const body = await writeSheet<Item>({ name: titles[kind], title: `${area.name} ${titles[kind]} ${board.period}`, columns: columns[kind], rows: board.items as unknown as Item[] }, at);
   return { filename: exportName(titles[kind], area.name, at, board.period), body };

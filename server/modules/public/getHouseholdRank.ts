@@ -1,4 +1,5 @@
-import { householdVillagePath, townshipRank } from '../../../db/leaderboard';
+import { householdVillagePath, townshipRank } from '../../../db/boards/leaderboard';
+import { readDb } from '../../../db/client';
 import type { PublicCtx } from '../../lib/context';
 import { NotFound } from '../../lib/errors';
 import type { RankQuery } from './schemas';
@@ -8,11 +9,12 @@ import type { RankQuery } from './schemas';
  * a rank) and how many households are ranked. Counts on the (township, period, score) index, so it
  * stays well under a millisecond on millions of ledger rows. Shows no name.
  */
-export function getHouseholdRank(ctx: PublicCtx, householdId: number, query: RankQuery) {
-  const villagePath = householdVillagePath(ctx.db, householdId);
+export async function getHouseholdRank(ctx: PublicCtx, householdId: number, query: RankQuery) {
+  const db = readDb(ctx.db);
+  const villagePath = await householdVillagePath(db, householdId);
   if (!villagePath) throw new NotFound('农户不存在');
   const ids = villagePath.split('/').filter(Boolean).map(Number);
   const townshipId = ids[1] ?? ids[0];
-  const { score, rank, ranked } = townshipRank(ctx.db, householdId, townshipId, query.period);
+  const { score, rank, ranked } = await townshipRank(db, householdId, townshipId, query.period);
   return { householdId, townshipId, period: query.period, score: score ?? 0, rank, ranked };
 }

@@ -1,58 +1,59 @@
-import { eq } from 'drizzle-orm';
-import type Database from 'better-sqlite3';
-import { areas } from '../../../db/schema';
-import { boardCounts, boardRows, changeStamp } from '../../../db/leaderboard';
+import { dataVersion } from '../../../db/boards/dataVersion';
+import { readDb, type Db } from '../../../db/client';
 import type { PublicCtx } from '../../lib/context';
-import { NotFound } from '../../lib/errors';
-import { resolveSettings } from '../areas/resolveSettings';
-import { publicName } from './publicName';
+import { loadArea } from '../boards/boardArea';
+import { rankHouseholds } from '../boards/computeRankings';
 import type { LeaderboardQuery } from './schemas';
 
-export type Leaderboard = ReturnType<typeof buildLeaderboard>;
+export interface Leaderboard {
+  area: { id: number; name: string; kind: 'county' | 'township' | 'village' | 'group' };
+  period: string;
+  items: Array<{ rank: number; name: string; village: string; points: number }>;
+  total: number;
+  offset: number;
+}
 
 // Everyone opens a board when a township publishes it: boards are cached until anything is committed.
 const MAX_CACHED = 2000;
-const caches = new WeakMap<Database.Database, { stamp: string; boards: Map<string, Leaderboard> }>();
+const caches = new WeakMap<Db, { stamp: string; boards: Map<string, Leaderboard> }>();
 
-function buildLeaderboard(ctx: PublicCtx, areaId: number, query: LeaderboardQuery) {
-  const area = ctx.db.select().from(areas).where(eq(areas.id, areaId)).get();
-  if (!area || area.kind === 'group') throw new NotFound('区域不存在');
-  const settings = resolveSettings(ctx.db, area.path);
-  const rows = boardRows(ctx.db, area.kind, area.id, query.period, query.limit, query.offset);
-  // A page that starts inside a tie must continue that tie's rank: rank = 1 + households scoring higher.
-  const counts = boardCounts(ctx.db, area.kind, area.id, query.period, rows[0]?.score ?? null);
-  let rank = counts.above + 1;
-  let previous: number | null = rows[0]?.score ?? null;
-  const items = rows.map((r, i) => {
-    if (r.score !== previous) {
-      rank = query.offset + i + 1;
-      previous = r.score;
-    }
-    return { rank, name: publicName(settings.maskMode, r.headName, r.doorNo), village: r.village, points: r.score };
-  });
-  return { area: { id: area.id, name: area.name, kind: area.kind }, period: query.period, items, total: counts.total, offset: query.offset };
+async function buildLeaderboard(ctx: PublicCtx, areaId: number, query: LeaderboardQuery): Promise<Leaderboard> {
+  const db = readDb(ctx.db);
+  const loaded = await loadArea(db, areaId);
+  const { items, total } = await rankHouseholds(db, loaded, query.period, { limit: query.limit, offset: query.offset, throughTies: false });
+  const { id, name, kind } = loaded.area;
+  return {
+    area: { id, name, kind },
+    period: query.period,
+    items: items.map((i) => ({ rank: i.rank, name: i.name, village: i.village, points: i.points })),
+    total,
+    offset: query.offset,
+  };
 }
 
 /**
  * Households ranked by conduct score (earned minus deducted; spending never lowers it) in an area and
- * period, read from the per-period totals the ledger keeps. Ties share a rank (1, 1, 3).
+ * period, one page at a time: the boards module's one leaderboard (`rankHouseholds`), without
+ * household ids, cached until anything is committed. Ties share a rank (1, 1, 3).
  */
-export function getLeaderboard(ctx: PublicCtx, areaId: number, query: LeaderboardQuery): Leaderboard {
-  const stamp = changeStamp(ctx.db);
-  let cache = caches.get(ctx.db.$client);
+export async function getLeaderboard(ctx: PublicCtx, areaId: number, query: LeaderboardQuery): Promise<Leaderboard> {
+  // Read on the write connection (ctx.db): only it sees this process's commits at once.
+  const stamp = await dataVersion(ctx.db);
+  if (stamp === null) return buildLeaderboard(ctx, areaId, query);
+  let cache = caches.get(ctx.db);
   if (!cache) {
     cache = { stamp, boards: new Map() };
-    caches.set(ctx.db.$client, cache);
+    caches.set(ctx.db, cache);
   }
   if (cache.stamp !== stamp || cache.boards.size >= MAX_CACHED) {
     cache.stamp = stamp;
     cache.boards.clear();
   }
   const key = `${areaId}|${query.period}|${query.limit}|${query.offset}`;
-  let board = cache.boards.get(key);
-  if (!board) {
-    board = buildLeaderboard(ctx, areaId, query);
-    cache.boards.set(key, board);
-  }
+  const hit = cache.boards.get(key);
+  if (hit) return hit;
+  const board = await buildLeaderboard(ctx, areaId, query);
+  // Kept only if nothing was committed while it was read.
+  if (cache.stamp === stamp && (await dataVersion(ctx.db)) === stamp) cache.boards.set(key, board);
   return board;
 }

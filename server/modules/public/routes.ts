@@ -8,20 +8,20 @@ import { listPublicAreas } from './listPublicAreas';
 import { LeaderboardQuery, RankQuery } from './schemas';
 
 export const publicRoutes = new Hono<AppEnv>()
-  .get('/public/areas', describeRoute({ tags: ['public'], summary: 'Townships and villages with public boards (no login)' }), (c) =>
-    c.json(listPublicAreas(publicCtxOf(c)), 200),
+  .get('/public/areas', describeRoute({ tags: ['public'], summary: 'Townships and villages with public boards (no login)' }), async (c) =>
+    c.json(await listPublicAreas(publicCtxOf(c)), 200),
   )
   .get(
     '/public/areas/:id/leaderboard',
     describeRoute({ tags: ['public'], summary: 'Conduct-score leaderboard of a village, township or county (no login)' }),
     valid('param', IdParam),
     valid('query', LeaderboardQuery),
-    (c) => c.json(getLeaderboard(publicCtxOf(c), c.req.valid('param').id, c.req.valid('query')), 200),
+    async (c) => c.json(await getLeaderboard(publicCtxOf(c), c.req.valid('param').id, c.req.valid('query')), 200),
   )
   .get(
     '/public/households/:id/rank',
     describeRoute({ tags: ['public'], summary: "A household's conduct score and rank in its township for a period (no login, no name)" }),
     valid('param', IdParam),
     valid('query', RankQuery),
-    (c) => c.json(getHouseholdRank(publicCtxOf(c), c.req.valid('param').id, c.req.valid('query')), 200),
+    async (c) => c.json(await getHouseholdRank(publicCtxOf(c), c.req.valid('param').id, c.req.valid('query')), 200),
   );

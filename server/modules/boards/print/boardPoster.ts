@@ -1,19 +1,6 @@
+import { ruleCategoryLabel } from '../../../lib/labels';
 import type { Board } from '../computeBoard';
 import { starsText, type Cell, type Poster } from './layout';
-
-const categoryNames: Record<string, string> = {
-  public_welfare: '公益劳动',
-  hygiene: '环境卫生',
-  family_virtue: '孝老爱亲',
-  civility: '移风易俗',
-  law_abiding: '遵纪守法',
-  industrious: '勤劳致富',
-  education: '教育',
-};
-
-export function categoryName(c: string): string {
-  return categoryNames[c] ?? c;
-}
 
 const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
 
@@ -28,7 +15,7 @@ export function boardTable(board: Board): Pick<Poster, 'title' | 'columns' | 'ro
           { label: '名次', width: '14mm', align: 'center' },
           { label: '户主', width: '30mm' },
           { label: '获得积分', width: '24mm', align: 'right' },
-          { label: `好人好事（${board.params.categories.map(categoryName).join('、')}）` },
+          { label: `好人好事（${board.params.categories.map(ruleCategoryLabel).join('、')}）` },
         ],
         rows: board.items.map((i): Cell[] => [i.rank, i.name, i.earned, i.deeds.join('、')]),
         emptyText: '本期暂无获得积分的农户',
@@ -69,7 +56,7 @@ export function boardTable(board: Board): Pick<Poster, 'title' | 'columns' | 'ro
       };
     case 'leaderboard':
       return {
-        title: board.params.category ? `${categoryName(board.params.category)}排行榜` : '积分排行榜',
+        title: board.params.category ? `${ruleCategoryLabel(board.params.category)}排行榜` : '积分排行榜',
         tone: 'red',
         columns: [
           { label: '名次', width: '14mm', align: 'center' },

@@ -17,7 +17,8 @@ export interface Poster {
   /** Full URL of the online version (also encoded in the QR code). */
   onlineUrl: string;
   hash: string;
-  chainHead: { lastEntryId: number; hash: string };
+  /** The ledger chain head the page was computed from, as the footer shows it (see boards/chainHead.ts). */
+  chainHead: string;
   version?: number | null;
   columns: Array<{ label: string; width?: string; align?: 'left' | 'right' | 'center' }>;
   rows: Cell[][];
@@ -111,7 +112,7 @@ export async function renderPoster(p: Poster): Promise<Html> {
       <footer>
         <span class="page">第 ${i + 1} / ${pages.length} 页</span>
         榜单哈希 SHA-256：${p.hash}<br />
-        账本链头：#${p.chainHead.lastEntryId} ${p.chainHead.hash}
+        账本链头：${p.chainHead}
       </footer>
     </section>`,
   );

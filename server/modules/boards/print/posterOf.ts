@@ -1,11 +1,12 @@
 import type { PublicCtx } from '../../../lib/context';
+import { chainHeadLabel } from '../chainHead';
 import type { Board } from '../computeBoard';
-import type { publicationFacts } from '../publicationView';
+import type { PublicationFacts } from '../publicationView';
 import { boardTable } from './boardPoster';
 import { periodLabel, renderPoster, type Html } from './layout';
 
 /** A board as an A4 poster: published facts when it is a publication, otherwise marked as live data. */
-export function boardPoster(ctx: PublicCtx, board: Board, publication: ReturnType<typeof publicationFacts> | null, onlineUrl: string, liveHash?: string): Promise<Html> {
+export function boardPoster(ctx: PublicCtx, board: Board, publication: PublicationFacts | null, onlineUrl: string, liveHash?: string): Promise<Html> {
   return renderPoster({
     ...boardTable(board),
     trail: board.area.trail,
@@ -15,6 +16,6 @@ export function boardPoster(ctx: PublicCtx, board: Board, publication: ReturnTyp
     now: ctx.now.getTime(),
     onlineUrl,
     hash: publication?.hash ?? liveHash ?? '',
-    chainHead: board.chainHead,
+    chainHead: chainHeadLabel(board.area.kind, board.chainHead),
   });
 }

@@ -1,5 +1,5 @@
-import type Database from 'better-sqlite3';
-import { changeStamp } from '../../../../db/leaderboard';
+import { dataVersion } from '../../../../db/boards/dataVersion';
+import type { Db } from '../../../../db/client';
 import { shanghaiDay } from '../../../../db/time';
 import type { PublicCtx } from '../../../lib/context';
 import { concurrencyBudget } from '../../../lib/rateLimit';
@@ -33,14 +33,14 @@ interface PageCache {
   pending: Map<string, Promise<PrintedPage>>;
 }
 
-const caches = new WeakMap<Database.Database, PageCache>();
+const caches = new WeakMap<Db, PageCache>();
 const encoder = new TextEncoder();
 
-function cacheOf(client: Database.Database, stamp: string): PageCache {
-  let cache = caches.get(client);
+function cacheOf(db: Db, stamp: string): PageCache {
+  let cache = caches.get(db);
   if (!cache) {
     cache = { stamp, pages: new Map(), bytes: 0, pending: new Map() };
-    caches.set(client, cache);
+    caches.set(db, cache);
   } else if (cache.stamp !== stamp) {
     // Something was committed: every page may show it, so none is kept (the leaderboard cache does the same).
     cache.stamp = stamp;
@@ -75,9 +75,17 @@ function keep(cache: PageCache, key: string, page: PrintedPage) {
  * request's Host header.
  */
 export async function cachedPage(ctx: PublicCtx, key: string, render: () => Promise<Printed>): Promise<PrintedPage> {
-  const client = ctx.db.$client;
-  const stamp = changeStamp(ctx.db);
-  const cache = cacheOf(client, stamp);
+  const renderNow = () =>
+    printBudget.run(async () => {
+      printStats.renders += 1;
+      const printed = await render();
+      return { status: printed.status, body: encoder.encode(String(await printed.page)) };
+    });
+  // The stamp is read on the write connection (ctx.db): only it sees this process's commits at once.
+  const stamp = await dataVersion(ctx.db);
+  // A write transaction is open: what is read now may be rolled back or committed unseen, so nothing is kept.
+  if (stamp === null) return renderNow();
+  const cache = cacheOf(ctx.db, stamp);
   const fullKey = `${shanghaiDay(ctx.now.getTime())}|${key}`;
   const hit = cache.pages.get(fullKey);
   if (hit) {
@@ -88,16 +96,12 @@ export async function cachedPage(ctx: PublicCtx, key: string, render: () => Prom
   }
   const running = cache.pending.get(fullKey);
   if (running) return running;
-  const rendering = printBudget.run(async () => {
-    printStats.renders += 1;
-    const printed = await render();
-    return { status: printed.status, body: encoder.encode(String(await printed.page)) };
-  });
+  const rendering = renderNow();
   cache.pending.set(fullKey, rendering);
   try {
     const page = await rendering;
     // Kept only if nothing was committed while it rendered (renders yield to the event loop).
-    if (caches.get(client) === cache && cache.stamp === stamp && changeStamp(ctx.db) === stamp) keep(cache, fullKey, page);
+    if (caches.get(ctx.db) === cache && cache.stamp === stamp && (await dataVersion(ctx.db)) === stamp) keep(cache, fullKey, page);
     return page;
   } finally {
     if (cache.pending.get(fullKey) === rendering) cache.pending.delete(fullKey);

@@ -1,10 +1,12 @@
 import { html, raw } from 'hono/html';
+import { readDb } from '../../../../db/client';
+import { shanghaiDay } from '../../../../db/time';
 import type { PublicCtx } from '../../../lib/context';
 import { NotFound } from '../../../lib/errors';
-import { chainHeadOf } from '../../../../db/ledger';
-import { shanghaiDay } from '../../../../db/time';
+import { donorKindLabels } from '../../../lib/labels';
+import { areaChainHead, chainHeadLabel } from '../chainHead';
 import { computeBoard } from '../computeBoard';
-import { getPublicHouseholdStars } from '../getHouseholdStars';
+import { getPublicHouseholdStars, publishedStarBoard, type PublishedStars } from '../getHouseholdStars';
 import { getPublicPublication, getPublishedBoard } from '../getPublishedBoard';
 import { listDonations, getHonourRoll } from '../listDonations';
 import { listNotices } from '../listNotices';
@@ -26,31 +28,35 @@ const notYet = (what: string): Printed => ({ status: 404, page: messagePage(what
 
 /** The latest published red/black/star board (or published leaderboard) of an area and period. */
 export async function printPublished(ctx: PublicCtx, kind: BoardKind, areaId: number, period: string, origin: string): Promise<Printed> {
-  const found = getPublishedBoard(ctx, kind, areaId, period);
+  const found = await getPublishedBoard(ctx, kind, areaId, period);
   if (!found.board || !found.publication) return notYet(`${found.area.trail} ${periodLabel(period)}榜单`);
   const url = `${origin}/public/publications/${found.publication.id}`;
   return { status: 200, page: await boardPoster(ctx, found.board, found.publication, url) };
 }
 
 export async function printPublication(ctx: PublicCtx, id: number, origin: string): Promise<Printed> {
-  const found = getPublicPublication(ctx, id);
+  const found = await getPublicPublication(ctx, id);
   return { status: 200, page: await boardPoster(ctx, found.board, found.publication, `${origin}/public/publications/${id}`) };
 }
 
 /** Leaderboards and village comparisons print live: the hash and chain head say exactly what they were computed from. */
 export async function printLive(ctx: PublicCtx, kind: 'leaderboard' | 'villages', areaId: number, q: BoardQuery, origin: string, search: string): Promise<Printed> {
-  const computed = computeBoard(ctx.db, specOf(kind, areaId, q));
+  const spec = specOf(kind, areaId, q);
+  const computed = await computeBoard(readDb(ctx.db), spec);
   return { status: 200, page: await boardPoster(ctx, computed.board, null, `${origin}/public/areas/${areaId}/${kind}${search}`, computed.hash) };
 }
 
-function liveHash(ctx: PublicCtx, content: unknown) {
-  const head = chainHeadOf(ctx.db);
-  return { hash: boardHash(canonicalJson(content), head.hash), chainHead: head };
+/** A live page's hash over its content and the chain head of its area, and the head as the footer names it. */
+async function liveHash(ctx: PublicCtx, areaId: number, content: unknown) {
+  const db = readDb(ctx.db);
+  const { row } = await loadArea(db, areaId);
+  const head = await areaChainHead(db, row);
+  return { hash: boardHash(canonicalJson(content), head.hash), chainHead: chainHeadLabel(row.kind, head) };
 }
 
 export async function printNotices(ctx: PublicCtx, areaId: number, origin: string): Promise<Printed> {
-  const n = listNotices(ctx, areaId);
-  const { hash, chainHead } = liveHash(ctx, n);
+  const n = await listNotices(ctx, areaId);
+  const { hash, chainHead } = await liveHash(ctx, areaId, n);
   const rows: Cell[][] = n.villages.flatMap((v) =>
     v.items.map((i): Cell[] => [
       v.name,
@@ -92,8 +98,8 @@ export async function printNotices(ctx: PublicCtx, areaId: number, origin: strin
 const yuan = (fen: number | null) => (fen == null ? '' : `${(fen / 100).toFixed(2)} 元`);
 
 export async function printDonations(ctx: PublicCtx, areaId: number, year: string | undefined, origin: string): Promise<Printed> {
-  const d = listDonations(ctx, areaId, { year, limit: 500, offset: 0 });
-  const { hash, chainHead } = liveHash(ctx, d);
+  const d = await listDonations(ctx, areaId, { year, limit: 500, offset: 0 });
+  const { hash, chainHead } = await liveHash(ctx, areaId, d);
   return {
     status: 200,
     page: await renderPoster({
@@ -131,9 +137,8 @@ export async function printDonations(ctx: PublicCtx, areaId: number, year: strin
 }
 
 export async function printHonourRoll(ctx: PublicCtx, areaId: number, year: string | undefined, origin: string): Promise<Printed> {
-  const r = getHonourRoll(ctx, areaId, year);
-  const { hash, chainHead } = liveHash(ctx, r);
-  const kinds: Record<string, string> = { enterprise: '企业', organisation: '社会组织', unit: '单位' };
+  const r = await getHonourRoll(ctx, areaId, year);
+  const { hash, chainHead } = await liveHash(ctx, areaId, r);
   return {
     status: 200,
     page: await renderPoster({
@@ -153,7 +158,7 @@ export async function printHonourRoll(ctx: PublicCtx, areaId: number, year: stri
         { label: '捐赠次数', width: '22mm', align: 'right' },
         { label: '捐赠总价值', width: '34mm', align: 'right' },
       ],
-      rows: r.items.map((i): Cell[] => [i.rank, i.donor, kinds[i.donorKind] ?? i.donorKind, i.donations, yuan(i.totalFen)]),
+      rows: r.items.map((i): Cell[] => [i.rank, i.donor, donorKindLabels[i.donorKind], i.donations, yuan(i.totalFen)]),
       emptyText: '暂无捐赠单位',
       note: '感谢以上单位对爱心超市的支持。按捐赠总价值排名。',
     }),
@@ -162,19 +167,26 @@ export async function printHonourRoll(ctx: PublicCtx, areaId: number, year: stri
 
 const YIELD_AFTER_MS = 10;
 
+/** What one plaque shows: the household as the public sees it, and its published stars (null before publication). */
+interface Plaque {
+  householdId: number;
+  name: string;
+  trail: string;
+  published: PublishedStars | null;
+}
+
 /** 门牌: one A4 plaque per household with its published stars and a QR code to its public star page. */
-export async function printPlaques(ctx: PublicCtx, householdIds: number[], year: string, origin: string): Promise<Html> {
+async function printPlaques(ctx: PublicCtx, list: Plaque[], year: string, origin: string): Promise<Html> {
   const plaques: Html[] = [];
   let ranSince = performance.now();
-  for (const id of householdIds) {
-    // A village's sheet costs ~1 ms a household (reads and QR drawing): health checks and the counter go in between.
-    // Each plaque reads its own household at once, and a sheet that saw a write is not cached (printCache).
+  for (const s of list) {
+    // A village's sheet costs ~1 ms a household (QR drawing): health checks and the counter go in between.
+    // The data was read before; a sheet that saw a write meanwhile is not cached (printCache).
     if (performance.now() - ranSince > YIELD_AFTER_MS) {
       await new Promise((resolve) => setImmediate(resolve));
       ranSince = performance.now();
     }
-    const s = getPublicHouseholdStars(ctx, id, year);
-    const qr = await qrSvg(`${origin}/public/households/${id}/stars?year=${year}`);
+    const qr = await qrSvg(`${origin}/public/households/${s.householdId}/stars?year=${year}`);
     const stars = s.published?.stars ?? 0;
     plaques.push(
       html`<section class="sheet plaque">
@@ -183,7 +195,7 @@ export async function printPlaques(ctx: PublicCtx, householdIds: number[], year:
           <h1 class="plaque__title">星级文明户</h1>
           <div class="plaque__stars">${s.published ? starsText(stars) : '评定中'}</div>
           <div class="plaque__name">${s.name}</div>
-          <div class="plaque__village">${s.village.trail}</div>
+          <div class="plaque__village">${s.trail}</div>
           <div class="plaque__dims">${s.published?.dimensions.join('　') ?? ''}</div>
           <div class="plaque__qr">${raw(qr)}<div>扫码查看星级</div></div>
           <div class="plaque__foot">${s.published ? `发布日期：${dayLabel(s.published.publishedAt ?? ctx.now.getTime())} · 榜单哈希 ${s.published.hash.slice(0, 16)}…` : '本年度星级尚未发布'}</div>
@@ -208,13 +220,18 @@ export async function printPlaques(ctx: PublicCtx, householdIds: number[], year:
 }
 
 export async function printPlaque(ctx: PublicCtx, householdId: number, year: string, origin: string): Promise<Printed> {
-  return { status: 200, page: await printPlaques(ctx, [householdId], year, origin) };
+  const s = await getPublicHouseholdStars(ctx, householdId, year);
+  return { status: 200, page: await printPlaques(ctx, [{ householdId, name: s.name, trail: s.village.trail, published: s.published }], year, origin) };
 }
 
 /** Every active household of a village, one plaque per page, in the star board's order. */
 export async function printVillagePlaques(ctx: PublicCtx, villageId: number, year: string, origin: string): Promise<Printed> {
-  const loaded = loadArea(ctx.db, villageId);
+  const db = readDb(ctx.db);
+  const loaded = await loadArea(db, villageId);
   if (loaded.row.kind !== 'village') throw new NotFound('村不存在');
-  const ids = computeStars(ctx.db, loaded, year, StarParams.parse({})).map((i) => i.householdId);
-  return { status: 200, page: await printPlaques(ctx, ids, year, origin) };
+  // The village, its households and its published star board are read once for the whole sheet.
+  const items = await computeStars(db, loaded, year, StarParams.parse({}));
+  const published = await publishedStarBoard(db, villageId, year);
+  const list = items.map((i) => ({ householdId: i.householdId, name: i.name, trail: loaded.area.trail, published: published.of(i.householdId) }));
+  return { status: 200, page: await printPlaques(ctx, list, year, origin) };
 }

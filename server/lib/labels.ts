@@ -1,0 +1,31 @@
+import type { HouseholdCategory } from '../../db/schema/households';
+import type { RuleCategory } from '../../db/schema/rules';
+
+/**
+ * Chinese labels of the codes that print pages and spreadsheets show. The one server-side owner: the
+ * web app has its own (i18n, with English), everything on the server imports these.
+ */
+export const ruleCategoryLabels: Record<RuleCategory, string> = {
+  public_welfare: '公益劳动',
+  hygiene: '环境卫生',
+  family_virtue: '孝老爱亲',
+  civility: '移风易俗',
+  law_abiding: '遵纪守法',
+  industrious: '勤劳致富',
+  education: '教育',
+};
+
+/** A rule category's label; an unknown code is shown as it is. */
+export function ruleCategoryLabel(c: string): string {
+  return (ruleCategoryLabels as Record<string, string>)[c] ?? c;
+}
+
+export const householdCategoryLabels: Record<HouseholdCategory, string> = {
+  general: '一般户',
+  poverty_exited: '脱贫户',
+  monitored: '监测户',
+  dibao: '低保户',
+  wubao: '五保户',
+};
+
+export const donorKindLabels = { enterprise: '企业', organisation: '社会组织', unit: '单位', person: '个人' } as const;
