@@ -7,7 +7,7 @@ import { appConfig } from '../server/config';
 // The app as server/main.ts builds it, plus the ceiling for HTTP figures: a bare Hono hello-world
 // route in the same process and on the same node server, outside the app's middleware.
 const db = openDb({ file: process.env.JIFEN_DB ?? 'data/jifen.db' });
-const app = createApp({ db, config: appConfig(db), webRoot: null });
+const app = createApp({ db, config: await appConfig(db), webRoot: null });
 const hello = new Hono().get('/bench/hello', (c) => c.json({ hello: 'world' }));
 
 serve(

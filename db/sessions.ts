@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Db } from './client';
 import type { Role } from './schema/users';
+import type { Tx } from './transaction';
 
 export interface SessionActorRow {
   idHash: string;
@@ -19,7 +20,7 @@ export interface SessionActorRow {
 
 interface Statements {
   find: Database.Statement<[string], SessionActorRow>;
-  touch: Database.Statement<[number, string]>;
+  touch: Database.Statement<[number, string, number]>;
 }
 const cache = new WeakMap<Database.Database, Statements>();
 
@@ -34,7 +35,7 @@ function statements(client: Database.Database): Statements {
            FROM sessions s JOIN users u ON u.id = s.user_id JOIN areas a ON a.id = u.area_id
           WHERE s.id_hash = ?`,
       ),
-      touch: client.prepare('UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?'),
+      touch: client.prepare('UPDATE sessions SET last_seen_at = ? WHERE id_hash = ? AND last_seen_at < ?'),
     };
     cache.set(client, s);
   }
@@ -42,10 +43,11 @@ function statements(client: Database.Database): Statements {
 }
 
 /** Looked up on every authenticated request, so it is one prepared join. */
-export function findSessionActor(db: Db, idHash: string): SessionActorRow | undefined {
+export async function findSessionActor(db: Db, idHash: string): Promise<SessionActorRow | undefined> {
   return statements(db.$client).find.get(idHash);
 }
 
-export function touchSession(db: Db, idHash: string, at: number): void {
-  statements(db.$client).touch.run(at, idHash);
+/** Moves the session's last-seen time forward (never back: of two requests racing, the later time stays). */
+export async function touchSession(tx: Tx, idHash: string, at: number): Promise<void> {
+  statements(tx.$client).touch.run(at, idHash, at);
 }

@@ -4,9 +4,9 @@
  */
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { finishBulkLoad } from '../db/bulk';
 import { isEmptyDatabase } from '../db/bootstrap';
-import { openDb } from '../db/client';
+import { closeDb, openDb } from '../db/client';
+import { finishBulkLoad } from '../db/seed';
 import { hashPassword } from '../server/lib/password';
 import { DEMO_PASSWORD } from './demo';
 import { generateCounty, tableCounts, writeSeedAudit } from './generate';
@@ -48,8 +48,8 @@ async function main() {
 
   if (existsSync(file)) {
     const existing = openDb({ file });
-    const empty = isEmptyDatabase(existing);
-    existing.$client.close();
+    const empty = await isEmptyDatabase(existing);
+    closeDb(existing);
     if (!empty && !values.force) fail(`${file} already holds data; pass --force to replace it`);
     if (!empty) for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
   }
@@ -59,7 +59,7 @@ async function main() {
   // Every generated staff account shares one hash: hashing 2,000 passwords at full cost would take minutes.
   const passwordHash = await hashPassword(DEMO_PASSWORD, Number(process.env.JIFEN_SCRYPT_N ?? 2 ** 17));
   console.log(`[seed] generating ${households.toLocaleString('en')} households × ${months} months into ${file}`);
-  const county = generateCounty(db, {
+  const county = await generateCounty(db, {
     households,
     months,
     villages,
@@ -71,10 +71,10 @@ async function main() {
     onProgress: (line) => console.log(line),
   });
   console.log(`[seed] indexes built (${((Date.now() - started) / 1000).toFixed(1)} s since start)`);
-  const counts = tableCounts(db);
-  writeSeedAudit(db, now, 'generated', { households, months, villages: county.villages.length, townships: county.townshipIds.length, seed, now: now.toISOString(), ...counts });
+  const counts = await tableCounts(db);
+  await writeSeedAudit(db, now, 'generated', { households, months, villages: county.villages.length, townships: county.townshipIds.length, seed, now: now.toISOString(), ...counts });
   finishBulkLoad(db);
-  db.$client.close();
+  closeDb(db);
   const seconds = (Date.now() - started) / 1000;
   const mb = statSync(file).size / 1024 / 1024;
   console.log(`[seed] done in ${seconds.toFixed(1)} s: ${Object.entries(counts).map(([k, n]) => `${k} ${n.toLocaleString('en')}`).join(', ')}`);

@@ -1,4 +1,4 @@
-import type { RuleCategory } from '../db/schema/rules';
+import type { RuleCategory } from '../db/seed';
 
 /** Surnames with their approximate national share (per mille), so a village reads like a real one. */
 export const SURNAMES: readonly (readonly [string, number])[] = [

@@ -1,7 +1,7 @@
-import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { awards, households, objections, users } from '../db/schema';
+import { insertSeedAward, insertSeedObjection, insertSeedUser, villageHouseholdsForDemo } from '../db/seed';
 import { shanghaiDay } from '../db/time';
+import { transaction, type Tx } from '../db/transaction';
 import { hashPassword } from '../server/lib/password';
 import { OBJECTION_REASONS } from './data';
 import { generateCounty, tableCounts, writeSeedAudit, type GeneratedCounty, type RuleInfo } from './generate';
@@ -36,30 +36,31 @@ const DAY = 24 * HOUR;
 export async function seedDemoCounty(db: Db, opts: { scryptN: number; now?: Date }): Promise<void> {
   const now = opts.now ?? new Date();
   const passwordHash = await hashPassword(DEMO_PASSWORD, opts.scryptN);
-  const county = generateCounty(db, { households: 600, months: 12, villages: 6, townships: 2, now, passwordHash, writer: 'direct' });
-  db.transaction(() => {
-    const householdId = addHouseholdAccount(db, county, passwordHash, now.getTime());
-    addOpenBusiness(db, county, householdId, now.getTime());
+  const county = await generateCounty(db, { households: 600, months: 12, villages: 6, townships: 2, now, passwordHash, writer: 'direct' });
+  await transaction(db, async (tx) => {
+    const household = await addHouseholdAccount(tx, county, passwordHash, now.getTime());
+    await addOpenBusiness(tx, county, household, now.getTime());
   });
-  writeSeedAudit(db, now, 'demo', { now: now.toISOString(), ...tableCounts(db) });
+  await writeSeedAudit(db, now, 'demo', { now: now.toISOString(), ...(await tableCounts(db)) });
 }
 
 /** `household` logs in as a household of the first village with a healthy balance (about 200 points). */
-function addHouseholdAccount(db: Db, county: GeneratedCounty, passwordHash: string, at: number): number {
+async function addHouseholdAccount(tx: Tx, county: GeneratedCounty, passwordHash: string, at: number): Promise<{ householdId: number; userId: number }> {
   const village = county.villages[0];
-  const rows = db.select({ id: households.id, balance: households.balance, phone: households.phone, headName: households.headName }).from(households).where(eq(households.villageId, village.id)).all();
+  const rows = await villageHouseholdsForDemo(tx, village.id);
   const healthy = rows.filter((r) => r.phone && r.balance >= 80);
   const pool = healthy.length ? healthy : rows;
   const chosen = pool.reduce((best, r) => (Math.abs(r.balance - 200) < Math.abs(best.balance - 200) ? r : best));
-  db.insert(users).values({ username: 'household', displayName: chosen.headName, passwordHash, role: 'household', areaId: village.id, householdId: chosen.id, createdAt: at, updatedAt: at }).run();
-  return chosen.id;
+  const userId = await insertSeedUser(tx, { username: 'household', displayName: chosen.headName, passwordHash, role: 'household', areaId: village.id, householdId: chosen.id, at });
+  return { householdId: chosen.id, userId };
 }
 
 /**
  * Whatever the date, the first village has proposals waiting for review, awards on public notice
  * (one of them the demo household's) and two open objections, so every screen has something on it.
  */
-function addOpenBusiness(db: Db, county: GeneratedCounty, demoHouseholdId: number, at: number): void {
+async function addOpenBusiness(tx: Tx, county: GeneratedCounty, demo: { householdId: number; userId: number }, at: number): Promise<void> {
+  const demoHouseholdId = demo.householdId;
   const village = county.villages[0];
   const today = shanghaiDay(at);
   const todayStart = Date.parse(`${today}T00:00:00+08:00`);
@@ -67,40 +68,37 @@ function addOpenBusiness(db: Db, county: GeneratedCounty, demoHouseholdId: numbe
   const recent = shanghaiDay(at - 3 * DAY);
   const others = village.households.map((h) => county.households[h]).filter((h) => h.id !== demoHouseholdId);
   const rule = (key: string): RuleInfo => county.rules.get(key)!;
-  const householdUser = db.select({ id: users.id }).from(users).where(eq(users.username, 'household')).get()!;
   const insert = (householdId: number, r: RuleInfo, status: 'pending' | 'notice', occurredOn: string, memberName: string, note: string) => {
     const version = r.versions[r.versions.length - 1];
     const proposedAt = status === 'pending' ? Math.max(todayStart, at - 2 * HOUR) : at - 2 * DAY;
     const reviewedAt = status === 'notice' ? at - DAY : null;
-    return db
-      .insert(awards)
-      .values({
-        householdId,
-        villageId: village.id,
-        ruleId: r.id,
-        ruleVersionId: version.id,
-        quantity: 1,
-        points: version.points,
-        occurredOn,
-        memberName,
-        note,
-        evidenceUrl: r.evidence ? 'https://example.org/jifen-demo/evidence/notice.jpg' : null,
-        status,
-        proposedBy: village.cadreId,
-        proposedAt,
-        reviewedBy: reviewedAt ? village.reviewerId : null,
-        reviewedAt,
-        noticeEndsAt: reviewedAt ? reviewedAt + village.noticeDays * DAY : null,
-      })
-      .returning({ id: awards.id })
-      .get().id;
+    return insertSeedAward(tx, {
+      householdId,
+      villageId: village.id,
+      ruleId: r.id,
+      ruleVersionId: version.id,
+      quantity: 1,
+      points: version.points,
+      occurredOn,
+      memberName,
+      note,
+      evidenceUrl: r.evidence ? 'https://example.org/jifen-demo/evidence/notice.jpg' : null,
+      status,
+      proposedBy: village.cadreId,
+      proposedAt,
+      reviewedBy: reviewedAt ? village.reviewerId : null,
+      reviewedAt,
+      noticeEndsAt: reviewedAt ? reviewedAt + village.noticeDays * DAY : null,
+    });
   };
   const [a, b, c, d, e] = others.slice(-5);
   const demoHousehold = county.households.find((h) => h.id === demoHouseholdId)!;
-  insert(a.id, rule('simpleEvent'), 'pending', today, a.names[0], '儿子婚礼简办，不摆流水席');
-  insert(b.id, rule('specialty'), 'pending', today, b.names[0], '新建蛋鸡养殖棚，年出栏 2000 羽');
-  insert(c.id, rule('litter'), 'pending', today, c.names[0], '建筑垃圾倒在村道边');
-  insert(demoHousehold.id, rule('goodMother'), 'notice', recent, demoHousehold.names[1] ?? demoHousehold.names[0], '村妇联推荐，村民代表会议评议通过');
-  const disputed = [insert(d.id, rule('zeroBride'), 'notice', recent, d.names[0], '女儿出嫁不收彩礼'), insert(e.id, rule('simpleEvent'), 'notice', recent, e.names[0], '老人丧事从简')];
-  disputed.forEach((awardId, i) => db.insert(objections).values({ awardId, userId: householdUser.id, reason: OBJECTION_REASONS[i], createdAt: at - (i + 1) * HOUR }).run());
+  await insert(a.id, rule('simpleEvent'), 'pending', today, a.names[0], '儿子婚礼简办，不摆流水席');
+  await insert(b.id, rule('specialty'), 'pending', today, b.names[0], '新建蛋鸡养殖棚，年出栏 2000 羽');
+  await insert(c.id, rule('litter'), 'pending', today, c.names[0], '建筑垃圾倒在村道边');
+  await insert(demoHousehold.id, rule('goodMother'), 'notice', recent, demoHousehold.names[1] ?? demoHousehold.names[0], '村妇联推荐，村民代表会议评议通过');
+  const disputed = [await insert(d.id, rule('zeroBride'), 'notice', recent, d.names[0], '女儿出嫁不收彩礼'), await insert(e.id, rule('simpleEvent'), 'notice', recent, e.names[0], '老人丧事从简')];
+  for (const [i, awardId] of disputed.entries()) {
+    await insertSeedObjection(tx, { awardId, userId: demo.userId, reason: OBJECTION_REASONS[i], createdAt: at - (i + 1) * HOUR });
+  }
 }

@@ -1,31 +1,25 @@
-import { count, eq } from 'drizzle-orm';
-import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
-import { insertArea } from '../db/areas';
-import { BulkWriter, directWriter, InsertBuffer, withBulkLoadSettings, type HistoryWriter } from '../db/bulk';
+import { addArea } from '../db/areas';
 import type { Db } from '../db/client';
-import { chainHeadOf, type LedgerRow, type NewLedgerEntry } from '../db/ledger';
+import { latestLedgerEntry, type LedgerRow, type NewLedgerEntry } from '../db/ledger';
 import {
-  awardBatches,
-  awards,
-  donations,
-  goods,
-  householdCategoryHistory,
-  householdMembers,
-  householdPeriodScores,
-  households,
-  ledgerEntries,
-  redemptionItems,
-  redemptions,
-  rules,
-  ruleVersions,
-  stockMovements,
-  users,
+  flushSeedBuffers,
+  insertSeedGoods,
+  insertSeedRule,
+  insertSeedUser,
+  openHistoryWriter,
+  openSeedBuffers,
+  SEED_BULK_TABLES,
+  seedTableCounts,
+  withBulkLoadSettings,
   type AwardStatus,
+  type HistoryWriter,
   type HouseholdCategory,
   type Role,
   type RuleCategory,
-} from '../db/schema';
+  type SeedBuffers,
+} from '../db/seed';
 import { shanghaiDay, shanghaiMonth } from '../db/time';
+import { transaction, type Tx } from '../db/transaction';
 import { writeAudit } from '../server/lib/audit';
 import { nameInitials } from '../server/lib/identity';
 import {
@@ -163,9 +157,6 @@ type Event =
   | { t: number; seq: number; kind: 'restock'; store: Store }
   | { t: number; seq: number; kind: 'donate'; store: Store };
 
-/** Tables the history fills; their secondary indexes are built after the load. */
-const BULK_TABLES = ['households', 'household_members', 'household_category_history', 'awards', 'award_batches', 'ledger_entries', 'household_period_scores', 'redemptions', 'redemption_items', 'stock_movements', 'donations'];
-
 /** Shanghai midnight of a calendar day, as epoch ms. */
 function dayStart(year: number, month: number, day: number): number {
   return Date.UTC(year, month - 1, day) - SHANGHAI;
@@ -198,8 +189,8 @@ function placeNames(rng: Random, count: number, given: string[], ending: () => s
  * donations and redemptions. Ledger entries are appended in time order. Deterministic for a given
  * seed and `now`.
  */
-export function generateCounty(db: Db, opts: GenerateOptions): GeneratedCounty {
-  return withBulkLoadSettings(db, () => new Generator(db, opts).run(), { deferIndexesOf: BULK_TABLES });
+export async function generateCounty(db: Db, opts: GenerateOptions): Promise<GeneratedCounty> {
+  return withBulkLoadSettings(db, () => new Generator(db, opts).run(), { deferIndexesOf: SEED_BULK_TABLES });
 }
 
 class Generator {
@@ -207,23 +198,10 @@ class Generator {
   private readonly now: number;
   private readonly today: string;
   private readonly people: PeopleFactory;
-  private readonly writer: HistoryWriter;
   private readonly out: GeneratedCounty;
   private readonly log: (line: string) => void;
-  private readonly buf: {
-    households: InsertBuffer<typeof households, 'id' | 'villageId' | 'groupId' | 'headName' | 'nameInitials' | 'doorNo' | 'phone' | 'idNumber' | 'category' | 'createdAt' | 'updatedAt'>;
-    members: InsertBuffer<typeof householdMembers, 'householdId' | 'name' | 'relation' | 'idNumber' | 'phone' | 'isProxy' | 'createdAt'>;
-    categories: InsertBuffer<typeof householdCategoryHistory, 'householdId' | 'category' | 'validFrom' | 'reason' | 'changedBy' | 'createdAt'>;
-    batches: InsertBuffer<typeof awardBatches, 'id' | 'villageId' | 'ruleId' | 'occurredOn' | 'count' | 'note' | 'proposedBy' | 'createdAt'>;
-    awards: InsertBuffer<
-      typeof awards,
-      | 'id' | 'householdId' | 'villageId' | 'ruleId' | 'ruleVersionId' | 'batchId' | 'quantity' | 'points' | 'occurredOn' | 'memberName' | 'note'
-      | 'evidenceUrl' | 'status' | 'proposedBy' | 'proposedAt' | 'reviewedBy' | 'reviewedAt' | 'rejectReason' | 'noticeEndsAt' | 'postedAt' | 'ledgerEntryId'
-    >;
-    donations: InsertBuffer<typeof donations, 'id' | 'storeAreaId' | 'donorName' | 'donorKind' | 'anonymous' | 'goodsId' | 'quantity' | 'amountFen' | 'description' | 'receivedOn' | 'createdBy' | 'createdAt'>;
-    redemptions: InsertBuffer<typeof redemptions, 'id' | 'householdId' | 'villageId' | 'storeAreaId' | 'clerkId' | 'points' | 'balanceAfter' | 'via' | 'ledgerEntryId' | 'createdAt'>;
-    items: InsertBuffer<typeof redemptionItems, 'redemptionId' | 'goodsId' | 'householdId' | 'month' | 'quantity' | 'price' | 'points'>;
-  };
+  /** The open transaction's buffers and ledger writer; only set while `tx()` runs. */
+  private sink: { tx: Tx; buf: SeedBuffers; writer: HistoryWriter } | null = null;
   private queue: Event[] = [];
   private seq = 0;
   private nextId = { award: 1, batch: 1, redemption: 1, donation: 1 };
@@ -241,25 +219,24 @@ class Generator {
     this.now = opts.now.getTime();
     this.today = shanghaiDay(this.now);
     this.people = new PeopleFactory(this.rng, REGION_CODE);
-    this.writer = opts.writer === 'bulk' ? new BulkWriter(db) : directWriter(db);
     this.log = opts.onProgress ?? (() => {});
     this.out = { countyId: 0, townshipIds: [], villages: [], households: [], rules: new Map(), users: new Map(), counts: this.counts };
-    this.buf = {
-      households: new InsertBuffer(db, households, ['id', 'villageId', 'groupId', 'headName', 'nameInitials', 'doorNo', 'phone', 'idNumber', 'category', 'createdAt', 'updatedAt']),
-      members: new InsertBuffer(db, householdMembers, ['householdId', 'name', 'relation', 'idNumber', 'phone', 'isProxy', 'createdAt']),
-      categories: new InsertBuffer(db, householdCategoryHistory, ['householdId', 'category', 'validFrom', 'reason', 'changedBy', 'createdAt']),
-      batches: new InsertBuffer(db, awardBatches, ['id', 'villageId', 'ruleId', 'occurredOn', 'count', 'note', 'proposedBy', 'createdAt']),
-      awards: new InsertBuffer(db, awards, [
-        'id', 'householdId', 'villageId', 'ruleId', 'ruleVersionId', 'batchId', 'quantity', 'points', 'occurredOn', 'memberName', 'note',
-        'evidenceUrl', 'status', 'proposedBy', 'proposedAt', 'reviewedBy', 'reviewedAt', 'rejectReason', 'noticeEndsAt', 'postedAt', 'ledgerEntryId',
-      ]),
-      donations: new InsertBuffer(db, donations, ['id', 'storeAreaId', 'donorName', 'donorKind', 'anonymous', 'goodsId', 'quantity', 'amountFen', 'description', 'receivedOn', 'createdBy', 'createdAt']),
-      redemptions: new InsertBuffer(db, redemptions, ['id', 'householdId', 'villageId', 'storeAreaId', 'clerkId', 'points', 'balanceAfter', 'via', 'ledgerEntryId', 'createdAt']),
-      items: new InsertBuffer(db, redemptionItems, ['redemptionId', 'goodsId', 'householdId', 'month', 'quantity', 'price', 'points']),
-    };
   }
 
-  run(): GeneratedCounty {
+  private get buf(): SeedBuffers {
+    return this.open().buf;
+  }
+
+  private get writer(): HistoryWriter {
+    return this.open().writer;
+  }
+
+  private open() {
+    if (!this.sink) throw new Error('generator wrote outside its transaction');
+    return this.sink;
+  }
+
+  async run(): Promise<GeneratedCounty> {
     const started = Date.now();
     const { months } = this.opts;
     const [ny, nm] = this.today.split('-').map(Number);
@@ -271,12 +248,12 @@ class Generator {
       const c = new Date(Date.UTC(firstYear, firstMonth - 1 + Math.floor(months / 2), 1));
       return dayStart(c.getUTCFullYear(), c.getUTCMonth() + 1, 1) + 9 * HOUR;
     })();
-    this.tx(() => this.setup(setupAt, changeAt, firstYear, firstMonth));
+    await this.tx((tx) => this.setup(tx, setupAt, changeAt, firstYear, firstMonth));
     this.log(`[seed] ${this.out.households.length} households in ${this.out.villages.length} villages (${Date.now() - started} ms)`);
 
     const perTx = this.opts.monthsPerTransaction ?? 3;
     for (let i = 0; i < months; i += perTx) {
-      this.tx(() => {
+      await this.tx(async () => {
         for (let j = i; j < Math.min(months, i + perTx); j++) {
           const d = new Date(Date.UTC(firstYear, firstMonth - 1 + j, 1));
           const y = d.getUTCFullYear();
@@ -290,53 +267,56 @@ class Generator {
     }
     if (this.queue.length) throw new Error('generator left events behind');
     this.counts.households = this.out.households.length;
-    if (this.counts.ledgerEntries !== chainHeadOf(this.db).lastEntryId) throw new Error('ledger count does not match the chain head');
+    if (this.counts.ledgerEntries !== (await latestLedgerEntry(this.db)).lastEntryId) throw new Error('ledger count does not match the chain head');
     this.log(`[seed] history written (${((Date.now() - started) / 1000).toFixed(1)} s); building indexes …`);
     return this.out;
   }
 
-  private tx(fn: () => void): void {
-    this.db.transaction(() => {
-      fn();
-      for (const b of Object.values(this.buf)) b.flush();
-      this.writer.flush();
+  /** One write transaction: rows are buffered while `fn` generates, and written before it commits. */
+  private async tx(fn: (tx: Tx) => Promise<void>): Promise<void> {
+    await transaction(this.db, async (tx) => {
+      this.sink = { tx, buf: openSeedBuffers(tx), writer: openHistoryWriter(tx, this.opts.writer ?? 'direct') };
+      try {
+        await fn(tx);
+        await flushSeedBuffers(this.sink.buf);
+        this.sink.writer.flush();
+      } finally {
+        this.sink = null;
+      }
     });
   }
 
   // ---------------------------------------------------------------- setup
 
-  private setup(at: number, changeAt: number, firstYear: number, firstMonth: number): void {
+  private async setup(tx: Tx, at: number, changeAt: number, firstYear: number, firstMonth: number): Promise<void> {
     const rng = this.rng;
     const villageCount = Math.max(1, this.opts.villages ?? Math.round(this.opts.households / 200));
     const townshipCount = Math.max(1, Math.min(villageCount, this.opts.townships ?? Math.round(villageCount / 10)));
     const taken = new Set<string>();
-    const county = insertArea(this.db, { name: DEMO_COUNTY.county, kind: 'county', parentId: null, noticeDays: 7, createdAt: at });
+    const county = await addArea(tx, { name: DEMO_COUNTY.county, kind: 'county', parentId: null, noticeDays: 7, createdAt: at });
     this.out.countyId = county.id;
-    const addUser = (username: string, role: Role, areaId: number, displayName: string) => {
-      const u = this.db
-        .insert(users)
-        .values({ username, displayName, passwordHash: this.opts.passwordHash, role, areaId, createdAt: at, updatedAt: at })
-        .returning({ id: users.id })
-        .get();
-      this.out.users.set(username, u.id);
-      return u.id;
+    const addUser = async (username: string, role: Role, areaId: number, displayName: string) => {
+      const id = await insertSeedUser(tx, { username, displayName, passwordHash: this.opts.passwordHash, role, areaId, at });
+      this.out.users.set(username, id);
+      return id;
     };
     const staffName = () => this.people.name(this.people.surname([]), rng.chance(0.7), rng.int(1965, 1990));
-    addUser('county', 'county_admin', county.id, `${staffName()}（县农业农村局）`);
+    await addUser('county', 'county_admin', county.id, `${staffName()}（县农业农村局）`);
 
     const townshipNames = placeNames(rng, townshipCount, DEMO_COUNTY.townships.map((t) => t.name), () => rng.pick(PLACE_PARTS.township), taken);
     const demoVillages = DEMO_COUNTY.townships.flatMap((t) => t.villages);
     const villageNames = placeNames(rng, villageCount, villageCount === 6 && townshipCount === 2 ? demoVillages : demoVillages.slice(0, 3), () => '村', taken);
-    const townships = townshipNames.map((name, i) => {
-      const area = insertArea(this.db, { name, kind: 'township', parentId: county.id, createdAt: at });
+    const townships: { area: { id: number }; store: Store | null }[] = [];
+    for (const [i, name] of townshipNames.entries()) {
+      const area = await addArea(tx, { name, kind: 'township', parentId: county.id, createdAt: at });
       this.out.townshipIds.push(area.id);
-      addUser(`township${suffix(i)}`, 'township_admin', area.id, staffName());
+      await addUser(`township${suffix(i)}`, 'township_admin', area.id, staffName());
       // Every other township runs a township store (乡镇爱心超市) besides the village stores.
-      const store: Store | null = i % 2 === 0 ? { areaId: area.id, clerkId: addUser(`clerk-town${suffix(i)}`, 'clerk', area.id, staffName()), goods: [] } : null;
-      return { area, store };
-    });
+      const store: Store | null = i % 2 === 0 ? { areaId: area.id, clerkId: await addUser(`clerk-town${suffix(i)}`, 'clerk', area.id, staffName()), goods: [] } : null;
+      townships.push({ area, store });
+    }
 
-    this.addRules(county.id, COUNTY_RULES, at, changeAt, firstYear, firstMonth);
+    await this.addRules(tx, county.id, COUNTY_RULES, at, changeAt, firstYear, firstMonth);
     // Households spread unevenly over villages (about 100–400 each at scale).
     const weights = villageNames.map(() => 0.5 + rng.next() * 1.5);
     const total = weights.reduce((s, w) => s + w, 0);
@@ -344,75 +324,81 @@ class Generator {
     for (let i = 0; sizes.reduce((s, n) => s + n, 0) < this.opts.households; i++) sizes[i % sizes.length] += 1;
     if (villageCount === 6 && this.opts.households === 600) sizes.fill(100);
 
-    villageNames.forEach((name, i) => {
+    for (const [i, name] of villageNames.entries()) {
       const t = townships[Math.min(townshipCount - 1, Math.floor((i * townshipCount) / villageCount))];
       const noticeDays = i % 5 === 1 ? 5 : 7;
-      const area = insertArea(this.db, { name, kind: 'village', parentId: t.area.id, noticeDays: noticeDays === 7 ? null : noticeDays, createdAt: at });
-      const groups = Array.from({ length: rng.int(2, 4) }, (_, g) => insertArea(this.db, { name: GROUP_NAMES[g], kind: 'group', parentId: area.id, createdAt: at }).id);
+      const area = await addArea(tx, { name, kind: 'village', parentId: t.area.id, noticeDays: noticeDays === 7 ? null : noticeDays, createdAt: at });
+      const groups: number[] = [];
+      for (let g = 0, n = rng.int(2, 4); g < n; g++) groups.push((await addArea(tx, { name: GROUP_NAMES[g], kind: 'group', parentId: area.id, createdAt: at })).id);
       const v: VillageInfo = {
         index: i,
         id: area.id,
         name,
         townshipId: t.area.id,
         noticeDays,
-        cadreId: addUser(`cadre${suffix(i)}`, 'village_cadre', area.id, staffName()),
-        reviewerId: addUser(`reviewer${suffix(i)}`, 'reviewer', area.id, staffName()),
-        clerkId: addUser(`clerk${suffix(i)}`, 'clerk', area.id, staffName()),
+        cadreId: await addUser(`cadre${suffix(i)}`, 'village_cadre', area.id, staffName()),
+        reviewerId: await addUser(`reviewer${suffix(i)}`, 'reviewer', area.id, staffName()),
+        clerkId: await addUser(`clerk${suffix(i)}`, 'clerk', area.id, staffName()),
         households: [],
         store: { areaId: area.id, clerkId: 0, goods: [] },
         townStore: t.store,
         localRule: null,
       };
       v.store.clerkId = v.clerkId;
-      if (i % 2 === 0) v.localRule = this.addRules(area.id, [VILLAGE_RULES[(i / 2) % VILLAGE_RULES.length]], at, changeAt, firstYear, firstMonth)[0];
+      if (i % 2 === 0) v.localRule = (await this.addRules(tx, area.id, [VILLAGE_RULES[(i / 2) % VILLAGE_RULES.length]], at, changeAt, firstYear, firstMonth))[0];
       this.out.villages.push(v);
       this.addHouseholds(v, groups, sizes[i], at, firstYear, firstMonth);
       const extras = rng.shuffle(VILLAGE_EXTRA_GOODS).slice(0, rng.int(1, 2));
-      this.addGoods(v.store, [...VILLAGE_CORE_GOODS, ...extras], v.households.length, 1, at);
-    });
+      await this.addGoods(tx, v.store, [...VILLAGE_CORE_GOODS, ...extras], v.households.length, 1, at);
+    }
     for (const t of townships) {
       if (!t.store) continue;
       const served = this.out.villages.filter((v) => v.townshipId === t.area.id).reduce((s, v) => s + v.households.length, 0);
-      this.addGoods(t.store, TOWNSHIP_GOODS, served, 0.3, at);
+      await this.addGoods(tx, t.store, TOWNSHIP_GOODS, served, 0.3, at);
     }
     this.balances = new Int32Array(this.out.households.length);
   }
 
-  private addRules(areaId: number, seeds: RuleSeed[], at: number, changeAt: number, firstYear: number, firstMonth: number): RuleInfo[] {
+  private async addRules(tx: Tx, areaId: number, seeds: RuleSeed[], at: number, changeAt: number, firstYear: number, firstMonth: number): Promise<RuleInfo[]> {
     const changeDay = shanghaiDay(changeAt);
     const firstDay = `${firstYear}-${String(firstMonth).padStart(2, '0')}-01`;
-    return seeds.map((s) => {
+    const out: RuleInfo[] = [];
+    for (const s of seeds) {
       const versions = s.earlierPoints != null ? [{ points: s.earlierPoints, at, from: '0000-00-00' }, { points: s.points, at: changeAt, from: changeDay }] : [{ points: s.points, at, from: '0000-00-00' }];
       const evidenceRequired = s.evidence ?? false;
-      const blackList = s.blackList ?? false;
-      const rule = this.db
-        .insert(rules)
-        .values({ areaId, category: s.category, name: s.name, points: s.points, unit: s.unit, monthlyCap: s.monthlyCap ?? null, evidenceRequired, blackList, version: versions.length, createdAt: at, updatedAt: versions[versions.length - 1].at })
-        .returning({ id: rules.id })
-        .get();
-      const info: RuleInfo = { id: rule.id, key: s.key, category: s.category, name: s.name, unit: s.unit, monthlyCap: s.monthlyCap ?? null, evidence: evidenceRequired, versions: [] };
-      versions.forEach((v, i) => {
-        const row = this.db
-          .insert(ruleVersions)
-          .values({ ruleId: rule.id, version: i + 1, category: s.category, name: s.name, points: v.points, unit: s.unit, monthlyCap: s.monthlyCap ?? null, evidenceRequired, blackList, createdBy: this.out.users.get('county') ?? null, createdAt: v.at })
-          .returning({ id: ruleVersions.id })
-          .get();
-        info.versions.push({ id: row.id, points: v.points, from: v.from === '0000-00-00' ? firstDay : v.from });
+      const rule = await insertSeedRule(tx, {
+        areaId,
+        category: s.category,
+        name: s.name,
+        points: s.points,
+        unit: s.unit,
+        monthlyCap: s.monthlyCap ?? null,
+        evidenceRequired,
+        blackList: s.blackList ?? false,
+        createdAt: at,
+        createdBy: this.out.users.get('county') ?? null,
+        versions,
       });
-      this.db.update(rules).set({ currentVersionId: info.versions[info.versions.length - 1].id }).where(eq(rules.id, rule.id)).run();
+      const info: RuleInfo = {
+        id: rule.id,
+        key: s.key,
+        category: s.category,
+        name: s.name,
+        unit: s.unit,
+        monthlyCap: s.monthlyCap ?? null,
+        evidence: evidenceRequired,
+        versions: versions.map((v, i) => ({ id: rule.versionIds[i], points: v.points, from: v.from === '0000-00-00' ? firstDay : v.from })),
+      };
       if (areaId === this.out.countyId) this.out.rules.set(s.key, info);
       else this.out.rules.set(`${s.key}@${areaId}`, info);
-      return info;
-    });
+      out.push(info);
+    }
+    return out;
   }
 
-  private addGoods(store: Store, seeds: GoodsSeed[], served: number, share: number, at: number): void {
+  private async addGoods(tx: Tx, store: Store, seeds: GoodsSeed[], served: number, share: number, at: number): Promise<void> {
     for (const s of seeds) {
-      const row = this.db
-        .insert(goods)
-        .values({ storeAreaId: store.areaId, name: s.name, category: s.category, price: s.price, unit: s.unit, monthlyLimit: s.monthlyLimit ?? null, createdAt: at, updatedAt: at })
-        .returning({ id: goods.id })
-        .get();
+      const row = { id: await insertSeedGoods(tx, { storeAreaId: store.areaId, name: s.name, category: s.category, price: s.price, unit: s.unit, monthlyLimit: s.monthlyLimit ?? null, at }) };
       // Enough stock for about a month of demand; the store restocks at the start of each month.
       const perHousehold = s.price <= 15 ? 0.3 : s.price <= 60 ? 0.15 : 0.05;
       store.goods.push({ id: row.id, name: s.name, price: s.price, monthlyLimit: s.monthlyLimit ?? null, target: Math.max(5, Math.ceil(served * perHousehold * share)) });
@@ -848,15 +834,10 @@ function categoryChange(from: HouseholdCategory): { to: HouseholdCategory; reaso
   }
 }
 
-/** The single audit row of a seeded database: what was loaded, and as of when. */
-export function writeSeedAudit(db: Db, now: Date, kind: 'demo' | 'generated', summary: Record<string, unknown>): void {
-  db.transaction((tx) => {
-    writeAudit(tx, { now, device: { ip: null, userAgent: 'seed' }, actor: null }, { entity: 'seed', entityId: kind, action: 'seed.load', after: summary });
-  });
+/** The audit row that says what was loaded, and as of when. */
+export async function writeSeedAudit(db: Db, now: Date, kind: 'demo' | 'generated', summary: Record<string, unknown>): Promise<void> {
+  await transaction(db, (tx) => writeAudit(tx, { now, device: { ip: null, userAgent: 'seed' }, actor: null }, { entity: 'seed', entityId: kind, action: 'seed.load', after: summary }));
 }
 
 /** Rows per table, for progress lines and the seed audit row. */
-export function tableCounts(db: Db): Record<string, number> {
-  const tables: Record<string, SQLiteTable> = { households, householdMembers, awards, ledgerEntries, redemptions, stockMovements, donations, goods, rules, users, householdPeriodScores };
-  return Object.fromEntries(Object.entries(tables).map(([name, table]) => [name, db.select({ n: count() }).from(table).get()!.n]));
-}
+export const tableCounts = seedTableCounts;

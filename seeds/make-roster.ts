@@ -10,9 +10,8 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { and, asc, eq } from 'drizzle-orm';
 import { openDb } from '../db/client';
-import { areas, households } from '../db/schema';
+import { activeHouseholdIdsOfVillage, firstVillage } from '../db/seed';
 import { categoryLabels, relationLabels } from '../server/modules/excel/labels';
 import { writeRosterWorkbook, type RosterHousehold } from '../server/modules/excel/makeRosterTemplate';
 import { writeScoreWorkbook } from '../server/modules/excel/makeScoreTemplate';
@@ -49,19 +48,19 @@ export function demoRoster(count = 40): RosterHousehold[] {
 async function hygieneSheet(): Promise<Buffer> {
   const db = openDb({ file: ':memory:' });
   await seedDemoCounty(db, { scryptN: 1024, now: new Date('2026-06-15T02:00:00Z') });
-  const village = db.select().from(areas).where(eq(areas.kind, 'village')).orderBy(asc(areas.id)).get()!;
-  const rules = applicableRules(db, village);
+  const village = (await firstVillage(db))!;
+  const rules = await applicableRules(db, village);
   const top = rules.find((r) => r.name === '庭院整洁（月评·优）')!;
   const good = rules.find((r) => r.name === '庭院整洁（月评·良）')!;
-  const list = db.select().from(households).where(and(eq(households.villageId, village.id), eq(households.status, 'active'))).orderBy(asc(households.id)).all();
+  const list = await activeHouseholdIdsOfVillage(db, village.id);
   const rng = new Random(20260725);
-  const fill = list.flatMap((h) => {
+  const fill = list.flatMap((householdId) => {
     const r = rng.next();
-    if (r < 0.35) return [{ householdId: h.id, rule: top.name, quantity: 1 }];
-    if (r < 0.8) return [{ householdId: h.id, rule: good.name, quantity: 1 }];
+    if (r < 0.35) return [{ householdId, rule: top.name, quantity: 1 }];
+    if (r < 0.8) return [{ householdId, rule: good.name, quantity: 1 }];
     return [];
   });
-  return writeScoreWorkbook(db, village, { fill, withoutIds: true });
+  return await writeScoreWorkbook(db, village, { fill, withoutIds: true });
 }
 
 const roster = await writeRosterWorkbook(demoRoster(), ['一组', '二组']);

@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { meta } from '../db/schema';
+import { putMetaIfAbsent, readMeta } from '../db/meta';
+import { transaction } from '../db/transaction';
 import type { AppConfig } from './lib/context';
 
 export interface ServerEnv {
   port: number;
   dbFile: string;
-  demo: boolean;
   adminPassword: string | null;
 }
 
@@ -15,23 +14,22 @@ export function readServerEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
   return {
     port: Number(env.PORT ?? 3000),
     dbFile: env.JIFEN_DB ?? 'data/jifen.db',
-    demo: (env.JIFEN_DEMO ?? '1') !== '0',
     adminPassword: env.JIFEN_ADMIN_PASSWORD ?? null,
   };
 }
 
 /** The code-signing secret lives in the database so codes stay valid across restarts and backups. */
-export function loadOrCreateSecret(db: Db, key = 'pass_secret'): string {
-  const existing = db.select().from(meta).where(eq(meta.key, key)).get();
-  if (existing) return existing.value;
+export async function loadOrCreateSecret(db: Db, key = 'pass_secret'): Promise<string> {
+  const existing = await readMeta(db, key);
+  if (existing) return existing;
   const value = randomBytes(32).toString('hex');
-  db.insert(meta).values({ key, value }).onConflictDoNothing().run();
-  return db.select().from(meta).where(eq(meta.key, key)).get()!.value;
+  // Two servers starting on one new file both keep the first secret written.
+  return transaction(db, (tx) => putMetaIfAbsent(tx, key, value));
 }
 
-export function appConfig(db: Db, env: NodeJS.ProcessEnv = process.env): AppConfig {
+export async function appConfig(db: Db, env: NodeJS.ProcessEnv = process.env): Promise<AppConfig> {
   return {
-    passSecret: loadOrCreateSecret(db),
+    passSecret: await loadOrCreateSecret(db),
     scryptN: Number(env.JIFEN_SCRYPT_N ?? 2 ** 17),
     passTtlSeconds: 60,
     sessionTtlSeconds: Number(env.JIFEN_SESSION_TTL ?? 7 * 24 * 3600),

@@ -1,12 +1,14 @@
 import { serve } from '@hono/node-server';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { openDb } from '../db/client';
+import { pathToFileURL } from 'node:url';
 import { isEmptyDatabase } from '../db/bootstrap';
-import { bootstrapCounty } from '../seeds/bootstrap';
-import { seedDemoCounty } from '../seeds/demo';
+import { closeDb, openDb, type Db } from '../db/client';
 import { createApp } from './app';
-import { appConfig, readServerEnv } from './config';
+import { bootstrapCounty, BootstrapRefused, MIN_ADMIN_PASSWORD } from './cli/bootstrap';
+import { appConfig, readServerEnv, type ServerEnv } from './config';
+import type { AppConfig } from './lib/context';
 import { startScheduler } from './scheduler';
 
 const root = resolve(import.meta.dirname, '..');
@@ -33,44 +35,91 @@ async function ensureWebBuilt(): Promise<string | null> {
   return webDist;
 }
 
-async function main() {
-  const env = readServerEnv();
-  const started = Date.now();
-  const db = openDb({ file: env.dbFile });
-  const config = appConfig(db);
-  if (isEmptyDatabase(db)) {
-    if (env.demo) {
-      console.log('[jifen] empty database: loading the demo county ...');
-      await seedDemoCounty(db, { scryptN: config.scryptN });
-    } else {
-      if (!env.adminPassword || env.adminPassword.length < 8) {
-        console.error('[jifen] JIFEN_DEMO=0 on an empty database needs JIFEN_ADMIN_PASSWORD (at least 8 characters) for the admin account.');
-        process.exit(1);
-      }
-      await bootstrapCounty(db, { adminPassword: env.adminPassword, scryptN: config.scryptN });
-    }
-  }
-  // JIFEN_WEB_DIR serves a prebuilt copy as is (tests use a private build so a rebuild elsewhere cannot disturb them).
-  const webDir = process.env.JIFEN_WEB_DIR;
-  const webRoot = process.env.JIFEN_NO_WEB === '1' ? null : webDir ? resolve(webDir) : await ensureWebBuilt();
-  const app = createApp({ db, config, webRoot });
-  const stopScheduler = startScheduler(db, config);
-  const server = serve({ fetch: app.fetch, port: env.port, hostname: process.env.HOST ?? '0.0.0.0' }, (info) => {
-    console.log(`[jifen] listening on http://localhost:${info.port} (db ${env.dbFile}, ready in ${Date.now() - started} ms)`);
-  });
-  const shutdown = () => {
-    stopScheduler();
-    server.close(() => {
-      db.$client.close();
-      process.exit(0);
-    });
-    setTimeout(() => process.exit(0), 3000).unref();
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+export interface StartServerOptions {
+  /** Port, database file, admin password (default: from the environment, see `readServerEnv`). */
+  env?: ServerEnv;
+  /**
+   * Fills an empty database before the server serves anything (seeds/start.ts loads the demo county
+   * here). Without it, an empty database gets one county and `admin` with JIFEN_ADMIN_PASSWORD.
+   */
+  onEmptyDatabase?: (db: Db, config: AppConfig) => Promise<void>;
+  /** Stop on SIGINT/SIGTERM (default true). */
+  handleSignals?: boolean;
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+export interface RunningServer {
+  db: Db;
+  port: number;
+  /** Stops the scheduler (waiting for a tick in progress), the listener, then closes the database. */
+  close(): Promise<void>;
+}
+
+/** Opens (and migrates) the database, sets up an empty one, then serves the API, the web app and the scheduler. */
+export async function startServer(opts: StartServerOptions = {}): Promise<RunningServer> {
+  const env = opts.env ?? readServerEnv();
+  const started = Date.now();
+  const db = openDb({ file: env.dbFile });
+  try {
+    const config = await appConfig(db);
+    if (await isEmptyDatabase(db)) {
+      if (opts.onEmptyDatabase) await opts.onEmptyDatabase(db, config);
+      else {
+        if (!env.adminPassword || env.adminPassword.length < MIN_ADMIN_PASSWORD) {
+          throw new BootstrapRefused(
+            `an empty database needs JIFEN_ADMIN_PASSWORD (at least ${MIN_ADMIN_PASSWORD} characters) for the admin account; or start with the demo county: npm start`,
+          );
+        }
+        try {
+          await bootstrapCounty(db, { adminPassword: env.adminPassword, scryptN: config.scryptN });
+          console.log('[jifen] empty database: created the county and the account admin');
+        } catch (err) {
+          // A second server starting on the same new file lost the race: the county is there, serve it.
+          if (!(err instanceof BootstrapRefused) || (await isEmptyDatabase(db))) throw err;
+        }
+      }
+    }
+    // JIFEN_WEB_DIR serves a prebuilt copy as is (tests use a private build so a rebuild elsewhere cannot disturb them).
+    const webDir = process.env.JIFEN_WEB_DIR;
+    const webRoot = process.env.JIFEN_NO_WEB === '1' ? null : webDir ? resolve(webDir) : await ensureWebBuilt();
+    const app = createApp({ db, config, webRoot });
+    const scheduler = startScheduler(db, config);
+    const server = await new Promise<ReturnType<typeof serve>>((ok) => {
+      const s = serve({ fetch: app.fetch, port: env.port, hostname: process.env.HOST ?? '0.0.0.0' }, (info) => {
+        console.log(`[jifen] listening on http://localhost:${info.port} (db ${env.dbFile}, ready in ${Date.now() - started} ms)`);
+        ok(s);
+      });
+    });
+    const port = (server.address() as AddressInfo).port;
+    let closing: Promise<void> | null = null;
+    const close = () =>
+      (closing ??= (async () => {
+        await scheduler.stop();
+        await new Promise<void>((ok) => server.close(() => ok()));
+        closeDb(db);
+      })());
+    if (opts.handleSignals ?? true) {
+      const shutdown = () => {
+        // Keep-alive connections may hold the listener open; the database is safe either way (WAL).
+        setTimeout(() => process.exit(0), 3000).unref();
+        void close().then(() => process.exit(0));
+      };
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+    }
+    return { db, port, close };
+  } catch (err) {
+    if (db.$client.open) closeDb(db);
+    throw err;
+  }
+}
+
+/** Runs `start` as a process entry: a refusal is one line on stderr and exit code 1, anything else its stack. */
+export function runEntry(start: () => Promise<unknown>): void {
+  start().catch((err: unknown) => {
+    console.error(err instanceof BootstrapRefused ? `[jifen] ${err.message}` : err);
+    process.exit(1);
+  });
+}
+
+// `tsx server/main.ts`: the server alone, no demo data (npm start runs seeds/start.ts, which adds the demo).
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) runEntry(() => startServer());

@@ -1,37 +1,97 @@
 import type { Db } from '../db/client';
 import { shanghaiDay } from '../db/time';
-import type { AppConfig } from './lib/context';
+import { systemCtx, type AppConfig, type SystemCtx } from './lib/context';
 import { postDueAwards } from './modules/awards/postDueAwards';
 import { expirePoints } from './modules/ledger/expirePoints';
 
-const FIRST_TICK_DELAY_MS = 1000;
+/** The scheduled jobs; tests substitute their own to make one slow or failing. */
+export interface ScheduledJobs {
+  postDueAwards(ctx: SystemCtx): unknown;
+  expirePoints(ctx: SystemCtx): unknown;
+}
+
+export interface SchedulerOptions {
+  /** Pause between the end of one tick and the start of the next (60 s). */
+  intervalMs?: number;
+  /** Pause before the first tick (1 s). */
+  firstDelayMs?: number;
+  now?: () => Date;
+  jobs?: ScheduledJobs;
+  onError?: (job: keyof ScheduledJobs, err: unknown) => void;
+}
+
+export interface Scheduler {
+  /** Runs one tick now, or joins the tick already running: two ticks never overlap. */
+  tick(): Promise<void>;
+  /** No further ticks; resolves once a tick in progress has finished (so the database can be closed). */
+  stop(): Promise<void>;
+}
+
+const defaultJobs: ScheduledJobs = {
+  postDueAwards: (ctx) => postDueAwards(ctx),
+  expirePoints: (ctx) => expirePoints(ctx),
+};
 
 /**
- * Background work, once a minute: post awards whose public notice has ended, and once per Shanghai day
- * expire points past their area's rule. Both are idempotent, so a restart or a second server is harmless.
+ * Background work as the system actor: post awards whose public notice has ended, and once per
+ * Shanghai day expire points past their area's rule. Both are idempotent, so a restart or a second
+ * server is harmless. The next tick is timed from the end of the last one, and a tick asked for while
+ * one runs joins it, so a slow tick (a county's expiry) never has a second one started beside it.
+ * A failing job is logged and does not stop the other; a failed expiry is tried again next tick.
  */
-export function startScheduler(db: Db, config: AppConfig): () => void {
+export function startScheduler(db: Db, config: AppConfig, opts: SchedulerOptions = {}): Scheduler {
+  const { intervalMs = 60_000, firstDelayMs = 1000, now = () => new Date(), jobs = defaultJobs } = opts;
+  const onError = opts.onError ?? ((job, err) => console.error(`[jifen] scheduler ${job}:`, err));
   let expiredOn: string | null = null;
-  const tick = () => {
-    const ctx = { db, now: new Date(), device: { ip: null, userAgent: 'scheduler' }, config };
+  let running: Promise<void> | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+
+  const runJob = async (job: keyof ScheduledJobs, ctx: SystemCtx): Promise<boolean> => {
     try {
-      postDueAwards(ctx);
-      const today = shanghaiDay(ctx.now.getTime());
-      if (expiredOn !== today) {
-        expirePoints(ctx);
-        expiredOn = today;
-      }
+      await jobs[job](ctx);
+      return true;
     } catch (err) {
-      console.error('[jifen] scheduler:', err);
+      onError(job, err);
+      return false;
     }
   };
+
+  const runTick = async () => {
+    await runJob('postDueAwards', systemCtx(db, config, now()));
+    const ctx = systemCtx(db, config, now());
+    const today = shanghaiDay(ctx.now.getTime());
+    if (expiredOn !== today && (await runJob('expirePoints', ctx))) expiredOn = today;
+  };
+
+  const tick = (): Promise<void> => {
+    running ??= runTick().finally(() => {
+      running = null;
+    });
+    return running;
+  };
+
+  const schedule = (delay: number) => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      timer = null;
+      void tick()
+        .catch((err: unknown) => console.error('[jifen] scheduler:', err))
+        .finally(() => schedule(intervalMs));
+    }, delay);
+    // Scheduled work alone never keeps the process alive.
+    timer.unref();
+  };
   // The first pass can take seconds on a county's ledger: run it just after start-up, not before listening.
-  const first = setTimeout(tick, FIRST_TICK_DELAY_MS);
-  first.unref();
-  const timer = setInterval(tick, 60_000);
-  timer.unref();
-  return () => {
-    clearTimeout(first);
-    clearInterval(timer);
+  schedule(firstDelayMs);
+
+  return {
+    tick,
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await running;
+    },
   };
 }

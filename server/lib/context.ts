@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client';
 import type { Role } from '../../db/schema/users';
+import { SYSTEM_DEVICE } from './audit';
 
 export interface Actor {
   userId: number;
@@ -41,3 +42,14 @@ export interface Ctx {
 
 /** Context for unauthenticated actions (login, public boards). */
 export type PublicCtx = Omit<Ctx, 'actor'>;
+
+/**
+ * Context of scheduled work (posting due awards, expiry): nobody logged in acts, so there is no actor;
+ * the audit writer records such rows with the role `system` and no user.
+ */
+export type SystemCtx = PublicCtx & { actor: null };
+
+/** The system actor's context at `now`, for the scheduler and for CLIs that run scheduled work. */
+export function systemCtx(db: Db, config: AppConfig, now: Date = new Date()): SystemCtx {
+  return { db, actor: null, now, device: { ...SYSTEM_DEVICE }, config };
+}

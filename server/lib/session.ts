@@ -1,6 +1,8 @@
 import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
+import { readDb } from '../../db/client';
 import { findSessionActor, touchSession } from '../../db/sessions';
+import { transaction } from '../../db/transaction';
 import { SESSION_COOKIE, hashSessionToken } from '../modules/auth/sessionCookie';
 import type { AppEnv } from './http';
 
@@ -15,7 +17,7 @@ export function sessionMiddleware(): MiddlewareHandler<AppEnv> {
     if (token && token.length <= 100) {
       const deps = c.get('deps');
       const idHash = hashSessionToken(token);
-      const row = findSessionActor(deps.db, idHash);
+      const row = await findSessionActor(readDb(deps.db), idHash);
       const now = (deps.now ? deps.now() : new Date()).getTime();
       if (row && !row.revokedAt && row.expiresAt > now && row.active) {
         c.set('actor', {
@@ -28,7 +30,11 @@ export function sessionMiddleware(): MiddlewareHandler<AppEnv> {
           householdId: row.householdId,
           sessionHash: idHash,
         });
-        if (now - row.lastSeenAt > TOUCH_INTERVAL_MS) touchSession(deps.db, idHash, now);
+        if (now - row.lastSeenAt > TOUCH_INTERVAL_MS) {
+          // Its own write transaction, in the queue like any other: it must never land inside someone else's.
+          // Best effort: a request must not fail because its session's clock could not be moved.
+          await transaction(deps.db, (tx) => touchSession(tx, idHash, now)).catch((err: unknown) => console.error('[jifen] session touch:', err));
+        }
       }
     }
     await next();

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../db/client';
 import { createApp } from '../../server/app';
-import { bootstrapCounty } from '../../seeds/bootstrap';
+import { bootstrapCounty } from '../../server/cli/bootstrap';
 import { testConfig } from '../support/app';
 
 const dir = mkdtempSync(join(tmpdir(), 'jifen-boot-'));

@@ -36,7 +36,7 @@ describeWithChromium('the points loop in a real browser', () => {
     // Build once, up front, into our own directory: the server serves it as is and never builds on its own.
     const webDir = await buildWebInto(join(tmp, 'web'));
 
-    server = await startServer({ env: { JIFEN_DB: join(tmp, 'e2e.db'), JIFEN_WEB_DIR: webDir, JIFEN_DEMO: '1' } });
+    server = await startServer({ env: { JIFEN_DB: join(tmp, 'e2e.db'), JIFEN_WEB_DIR: webDir, JIFEN_DEMO: '1' }, entry: 'seeds/start.ts' });
     base = server.base;
 
     writeFileSync(videoFile(), blankY4m());

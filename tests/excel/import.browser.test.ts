@@ -36,7 +36,7 @@ describeWithChromium('roster import in a real browser', () => {
     tmp = mkdtempSync(join(tmpdir(), 'jifen-import-'));
     // A private build, served as is: a rebuild of dist/web elsewhere cannot disturb this test.
     const webDir = await buildWebInto(join(tmp, 'web'));
-    server = await startServer({ env: { JIFEN_DB: join(tmp, 'demo.db'), JIFEN_WEB_DIR: webDir, JIFEN_DEMO: '1' } });
+    server = await startServer({ env: { JIFEN_DB: join(tmp, 'demo.db'), JIFEN_WEB_DIR: webDir, JIFEN_DEMO: '1' }, entry: 'seeds/start.ts' });
     base = server.base;
     browser = await launchChromium();
   }, 300_000);

@@ -6,10 +6,10 @@ import { countOf, expectAllInvariants } from './invariants';
 
 const NOW = new Date('2026-03-28T09:00:00.000Z');
 
-function generate(writer: 'bulk' | 'direct'): Db {
+async function generate(writer: 'bulk' | 'direct'): Promise<Db> {
   const db = openDb({ file: ':memory:' });
   // One month per bulk transaction, so quarter and year scores and reversals span flushes.
-  generateCounty(db, { households: 500, months: 3, now: NOW, passwordHash: 'scrypt$1024$8$1$AAAA$AAAA', writer, monthsPerTransaction: writer === 'bulk' ? 1 : 3 });
+  await generateCounty(db, { households: 500, months: 3, now: NOW, passwordHash: 'scrypt$1024$8$1$AAAA$AAAA', writer, monthsPerTransaction: writer === 'bulk' ? 1 : 3 });
   return db;
 }
 
@@ -18,9 +18,9 @@ const dump = (db: Db, q: string) => db.$client.prepare(q).all();
 describe('the county generator', () => {
   let bulk: Db;
   let direct: Db;
-  beforeAll(() => {
-    bulk = generate('bulk');
-    direct = generate('direct');
+  beforeAll(async () => {
+    bulk = await generate('bulk');
+    direct = await generate('direct');
   });
 
   it('generates the asked number of households over villages and townships', () => {

@@ -25,6 +25,8 @@ export interface StartServerOptions {
   env: Record<string, string>;
   /** How long the server may take to answer /api/health (loading the demo county is slow on a busy machine). */
   startTimeoutMs?: number;
+  /** The entry to run: `server/main.ts` (no demo), or `seeds/start.ts` (as `npm start`: the demo county on an empty database). */
+  entry?: 'server/main.ts' | 'seeds/start.ts';
 }
 
 export async function freePort(): Promise<number> {
@@ -62,10 +64,10 @@ async function waitGone(pgid: number, ms: number): Promise<boolean> {
 }
 
 /** Starts the server on a free loopback port and resolves once /api/health answers. */
-export async function startServer({ env, startTimeoutMs = 150_000 }: StartServerOptions): Promise<ServerProcess> {
+export async function startServer({ env, startTimeoutMs = 150_000, entry = 'server/main.ts' }: StartServerOptions): Promise<ServerProcess> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: root,
     detached: true,
     env: { ...process.env, JIFEN_SCRYPT_N: '1024', ...env, PORT: String(port), HOST: '127.0.0.1' },
