@@ -76,7 +76,7 @@ export async function prepare(file: string, opts: { approvalRuns: number; buyers
   );
   const countyId = Number(town.path.split('/').filter(Boolean)[0]);
   // The secret the server will sign and check codes with (meta.pass_secret), created as the server would.
-  const passSecret = loadOrCreateSecret(db);
+  const passSecret = await loadOrCreateSecret(db);
 
   const clerk = await makeUser(db, 'clerk', town.id, { username: 'bench-clerk' });
   const reviewer = await makeUser(db, 'reviewer', town.id, { username: 'bench-reviewer' });

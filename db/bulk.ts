@@ -283,7 +283,7 @@ export class InsertBuffer<T extends SQLiteTable, K extends keyof T['$inferInsert
  * Fast, non-durable settings for generating data into a database nobody else uses yet; the previous
  * settings (durable `synchronous`, foreign keys) come back afterwards, even on error.
  */
-export function withBulkLoadSettings<R>(db: Db, fn: () => R, opts: { deferIndexesOf?: readonly string[] } = {}): R {
+export async function withBulkLoadSettings<R>(db: Db, fn: () => Promise<R>, opts: { deferIndexesOf?: readonly string[] } = {}): Promise<R> {
   const c = db.$client;
   // Secondary indexes are cheaper built once, sorted, than kept up to date row by row.
   const deferred = opts.deferIndexesOf?.length
@@ -307,7 +307,7 @@ export function withBulkLoadSettings<R>(db: Db, fn: () => R, opts: { deferIndexe
   // Lets CREATE INDEX sort with helper threads when the secondary indexes are rebuilt.
   c.pragma('threads = 4');
   try {
-    return fn();
+    return await fn();
   } finally {
     for (const ix of deferred) c.exec(ix.sql);
     c.pragma(`synchronous = ${before.synchronous}`);
