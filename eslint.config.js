@@ -8,9 +8,6 @@ import globals from 'globals';
  * moves that file's SQL into db/ stores; once empty, delete the list (and this comment).
  */
 const modulesStillOnDrizzle = [
-  'server/modules/areas/listAreas.ts',
-  'server/modules/areas/resolveSettings.ts',
-  'server/modules/areas/updateAreaSettings.ts',
   'server/modules/audit/listAudit.ts',
   'server/modules/auth/getMe.ts',
   'server/modules/auth/login.ts',
@@ -74,9 +71,6 @@ const modulesStillOnDrizzle = [
   'server/modules/ledger/getHouseholdLedger.ts',
   'server/modules/ledger/householdNotices.ts',
   'server/modules/ledger/reverseEntry.ts',
-  'server/modules/rules/listRules.ts',
-  'server/modules/rules/schemas.ts',
-  'server/modules/rules/updateRule.ts',
   'server/modules/users/changeOwnPassword.ts',
   'server/modules/users/createUser.ts',
   'server/modules/users/listUsers.ts',

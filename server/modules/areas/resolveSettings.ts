@@ -1,11 +1,10 @@
-import { inArray } from 'drizzle-orm';
-import { areas } from '../../../db/schema';
+import { areasByIds, type ExpiryMode, type MaskMode } from '../../../db/areas';
 import type { Db } from '../../../db/client';
 
 export interface AreaSettings {
   noticeDays: number;
-  maskMode: 'name' | 'door';
-  expiryMode: 'carry' | 'months' | 'year_end';
+  maskMode: MaskMode;
+  expiryMode: ExpiryMode;
   expiryMonths: number | null;
   starThresholds: number[];
 }
@@ -18,10 +17,13 @@ export const defaultSettings: AreaSettings = {
   starThresholds: [20, 50, 100, 200, 400],
 };
 
-/** Effective settings of an area: each unset value is inherited from the nearest ancestor. */
-export function resolveSettings(db: Db, path: string): AreaSettings {
+/**
+ * Effective settings of an area: each unset value is inherited from the nearest ancestor. Pass the
+ * transaction handle when the settings decide a write (notice days of an approval, expiry).
+ */
+export async function resolveSettings(db: Db, path: string): Promise<AreaSettings> {
   const ids = path.split('/').filter(Boolean).map(Number);
-  const chain = db.select().from(areas).where(inArray(areas.id, ids)).all();
+  const chain = await areasByIds(db, ids);
   const byId = new Map(chain.map((a) => [a.id, a]));
   const result = { ...defaultSettings };
   // Walk from the area itself up to the county; the first value set wins.

@@ -10,14 +10,14 @@ import { getAreaSettings, updateAreaSettings } from './updateAreaSettings';
 const admins = ['county_admin', 'township_admin'] as const;
 
 export const areaRoutes = new Hono<AppEnv>()
-  .get('/areas', describeRoute({ tags: ['areas'], summary: "The actor's area and below" }), allow(...allRoles), (c) =>
-    c.json(listAreas(ctxOf(c)), 200),
+  .get('/areas', describeRoute({ tags: ['areas'], summary: "The actor's area and below" }), allow(...allRoles), async (c) =>
+    c.json(await listAreas(ctxOf(c)), 200),
   )
-  .post('/areas', describeRoute({ tags: ['areas'], summary: 'Create a township, village or group' }), allow(...admins), valid('json', CreateAreaBody), (c) =>
-    c.json(createArea(ctxOf(c), c.req.valid('json')), 201),
+  .post('/areas', describeRoute({ tags: ['areas'], summary: 'Create a township, village or group' }), allow(...admins), valid('json', CreateAreaBody), async (c) =>
+    c.json(await createArea(ctxOf(c), c.req.valid('json')), 201),
   )
-  .get('/areas/:id/settings', describeRoute({ tags: ['areas'], summary: 'Effective (inherited) settings' }), allow(...allRoles), valid('param', IdParam), (c) =>
-    c.json(getAreaSettings(ctxOf(c), c.req.valid('param').id), 200),
+  .get('/areas/:id/settings', describeRoute({ tags: ['areas'], summary: 'Effective (inherited) settings' }), allow(...allRoles), valid('param', IdParam), async (c) =>
+    c.json(await getAreaSettings(ctxOf(c), c.req.valid('param').id), 200),
   )
   .patch(
     '/areas/:id/settings',
@@ -25,5 +25,5 @@ export const areaRoutes = new Hono<AppEnv>()
     allow(...admins),
     valid('param', IdParam),
     valid('json', AreaSettingsBody),
-    (c) => c.json(updateAreaSettings(ctxOf(c), c.req.valid('param').id, c.req.valid('json')), 200),
+    async (c) => c.json(await updateAreaSettings(ctxOf(c), c.req.valid('param').id, c.req.valid('json')), 200),
   );

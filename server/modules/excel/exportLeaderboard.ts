@@ -12,7 +12,7 @@ import { exportName, writeSheet, type XlsxFile } from './writeWorkbook';
 export async function exportLeaderboard(ctx: Ctx, query: ExportBoardQuery): Promise<XlsxFile> {
   const area = reportArea(ctx, query.areaId);
   if (area.kind === 'group') throw new Invalid('榜单按村、乡镇或县发布', undefined, 'invalid_area');
-  const settings = resolveSettings(ctx.db, area.path);
+  const settings = await resolveSettings(ctx.db, area.path);
   const column = area.kind === 'village' ? householdPeriodScores.villageId : area.kind === 'township' ? householdPeriodScores.townshipId : householdPeriodScores.countyId;
   const rows = ctx.db
     .select({

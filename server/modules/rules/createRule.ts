@@ -1,18 +1,20 @@
-import { insertRule } from '../../../db/rules';
+import { readDb } from '../../../db/client';
+import { addRule } from '../../../db/rules';
+import { transaction } from '../../../db/transaction';
 import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
 import { Invalid } from '../../lib/errors';
-import { getAreaInScopeSync } from '../../lib/scope';
+import { getAreaInScope } from '../../lib/scope';
 import type { CreateRuleBody } from './schemas';
 
-export function createRule(ctx: Ctx, body: CreateRuleBody) {
-  const area = getAreaInScopeSync(ctx, body.areaId);
+export async function createRule(ctx: Ctx, body: CreateRuleBody) {
+  const area = await getAreaInScope(readDb(ctx.db), ctx.actor, body.areaId);
   if (area.kind === 'group') throw new Invalid('细则只能建在县、乡镇或村', undefined, 'invalid_area');
   if (body.blackList && body.points > 0) throw new Invalid('黑榜细则必须是扣分项');
   const at = ctx.now.getTime();
-  return ctx.db.transaction((tx) => {
-    const rule = insertRule(tx, { ...body, monthlyCap: body.monthlyCap ?? null, createdAt: at, updatedAt: at }, ctx.actor.userId);
-    writeAudit(tx, ctx, { entity: 'rule', entityId: rule.id, action: 'rule.create', areaId: area.id, after: rule });
+  return transaction(ctx.db, async (tx) => {
+    const rule = await addRule(tx, { ...body, monthlyCap: body.monthlyCap ?? null, createdAt: at, updatedAt: at }, ctx.actor.userId);
+    await writeAudit(tx, ctx, { entity: 'rule', entityId: rule.id, action: 'rule.create', areaId: area.id, after: rule });
     return rule;
   });
 }

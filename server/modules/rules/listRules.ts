@@ -1,28 +1,25 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
-import { areas, rules } from '../../../db/schema';
+import { readDb, type Db } from '../../../db/client';
+import { ruleById, rulesOfAreas, type RuleRow } from '../../../db/rules';
 import type { Ctx } from '../../lib/context';
-import { getAreaInScopeSync } from '../../lib/scope';
+import { getAreaInScope } from '../../lib/scope';
 import type { ListRulesQuery } from './schemas';
 
+const ancestry = (path: string) => path.split('/').filter(Boolean).map(Number);
+
 /** Rules that apply in an area: its own and those inherited from the township and county above it. */
-export function listRules(ctx: Ctx, query: ListRulesQuery) {
-  const area = getAreaInScopeSync(ctx, query.areaId ?? ctx.actor.areaId);
-  const ancestorIds = area.path.split('/').filter(Boolean).map(Number);
-  const items = ctx.db
-    .select({ rule: rules, areaName: areas.name, areaKind: areas.kind })
-    .from(rules)
-    .innerJoin(areas, eq(areas.id, rules.areaId))
-    .where(and(inArray(rules.areaId, ancestorIds), query.includeInactive === '1' ? undefined : eq(rules.active, true)))
-    .orderBy(asc(rules.category), asc(rules.points), asc(rules.id))
-    .all()
-    .map((r) => ({ ...r.rule, areaName: r.areaName, areaKind: r.areaKind, inherited: r.rule.areaId !== area.id }));
-  return { items };
+export async function listRules(ctx: Ctx, query: ListRulesQuery) {
+  const db = readDb(ctx.db);
+  const area = await getAreaInScope(db, ctx.actor, query.areaId ?? ctx.actor.areaId);
+  const rows = await rulesOfAreas(db, ancestry(area.path), { includeInactive: query.includeInactive === '1' });
+  return { items: rows.map((r) => ({ ...r, inherited: r.areaId !== area.id })) };
 }
 
-/** A rule usable for a household in the given village (its own or inherited). */
-export function findApplicableRule(ctx: Ctx, ruleId: number, villagePath: string) {
-  const ancestorIds = villagePath.split('/').filter(Boolean).map(Number);
-  const rule = ctx.db.select().from(rules).where(eq(rules.id, ruleId)).get();
-  if (!rule || !ancestorIds.includes(rule.areaId)) return null;
+/**
+ * A rule usable for a household in the given village (its own or inherited), or null. Pass `readDb`
+ * outside a transaction, the transaction handle inside one.
+ */
+export async function findApplicableRule(db: Db, ruleId: number, villagePath: string): Promise<RuleRow | null> {
+  const rule = await ruleById(db, ruleId);
+  if (!rule || !ancestry(villagePath).includes(rule.areaId)) return null;
   return rule;
 }

@@ -10,11 +10,11 @@ import { updateRule } from './updateRule';
 const editors = ['county_admin', 'township_admin', 'village_cadre'] as const;
 
 export const ruleRoutes = new Hono<AppEnv>()
-  .get('/rules', describeRoute({ tags: ['rules'], summary: 'Rules in force in an area (own and inherited)' }), allow(...allRoles), valid('query', ListRulesQuery), (c) =>
-    c.json(listRules(ctxOf(c), c.req.valid('query')), 200),
+  .get('/rules', describeRoute({ tags: ['rules'], summary: 'Rules in force in an area (own and inherited)' }), allow(...allRoles), valid('query', ListRulesQuery), async (c) =>
+    c.json(await listRules(ctxOf(c), c.req.valid('query')), 200),
   )
-  .post('/rules', describeRoute({ tags: ['rules'], summary: 'Add a rule to the catalogue' }), allow(...editors), valid('json', CreateRuleBody), (c) =>
-    c.json(createRule(ctxOf(c), c.req.valid('json')), 201),
+  .post('/rules', describeRoute({ tags: ['rules'], summary: 'Add a rule to the catalogue' }), allow(...editors), valid('json', CreateRuleBody), async (c) =>
+    c.json(await createRule(ctxOf(c), c.req.valid('json')), 201),
   )
   .patch(
     '/rules/:id',
@@ -22,5 +22,5 @@ export const ruleRoutes = new Hono<AppEnv>()
     allow(...editors),
     valid('param', IdParam),
     valid('json', UpdateRuleBody),
-    (c) => c.json(updateRule(ctxOf(c), c.req.valid('param').id, c.req.valid('json')), 200),
+    async (c) => c.json(await updateRule(ctxOf(c), c.req.valid('param').id, c.req.valid('json')), 200),
   );

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ruleCategories } from '../../../db/schema/rules';
+import { ruleCategories } from '../../../db/rules';
 
 const RuleName = z
   .string()

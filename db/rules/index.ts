@@ -1,0 +1,2 @@
+// `db/rules` stays importable as it was before the rule stores moved into this folder.
+export * from './rules';
