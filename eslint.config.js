@@ -9,11 +9,6 @@ import globals from 'globals';
  */
 const modulesStillOnDrizzle = [
   'server/modules/audit/listAudit.ts',
-  'server/modules/auth/getMe.ts',
-  'server/modules/auth/login.ts',
-  'server/modules/auth/logout.ts',
-  'server/modules/auth/publicUser.ts',
-  'server/modules/auth/unlockAccount.ts',
   'server/modules/awards/approveAward.ts',
   'server/modules/awards/getAward.ts',
   'server/modules/awards/listAwards.ts',
@@ -71,12 +66,6 @@ const modulesStillOnDrizzle = [
   'server/modules/ledger/getHouseholdLedger.ts',
   'server/modules/ledger/householdNotices.ts',
   'server/modules/ledger/reverseEntry.ts',
-  'server/modules/users/changeOwnPassword.ts',
-  'server/modules/users/createUser.ts',
-  'server/modules/users/listUsers.ts',
-  'server/modules/users/policy.ts',
-  'server/modules/users/schemas.ts',
-  'server/modules/users/updateUser.ts',
 ];
 
 export default tseslint.config(

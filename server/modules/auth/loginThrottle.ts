@@ -9,8 +9,8 @@ import {
   throttledFor,
   type Backoff,
   type Budget,
-} from '../../../db/throttle';
-import type { Db, Tx } from '../../../db/client';
+} from '../../../db/auth/throttle';
+import type { Tx } from '../../../db/transaction';
 import type { PublicCtx } from '../../lib/context';
 import { TooManyRequests } from '../../lib/errors';
 
@@ -69,21 +69,21 @@ export interface LoginReservation {
  * against the IP's window and one against the account (or the unknown username, which is treated the
  * same so a lock does not reveal which usernames exist). Throws 429 when either refuses.
  */
-export function reserveLogin(tx: Tx, ctx: PublicCtx, username: string, userId: number | null): LoginReservation {
+export async function reserveLogin(tx: Tx, ctx: PublicCtx, username: string, userId: number | null): Promise<LoginReservation> {
   const now = ctx.now.getTime();
-  const state = userId === null ? keyBackoff(tx, nameKey(username)) : accountBackoff(tx, userId);
+  const state = userId === null ? await keyBackoff(tx, nameKey(username)) : await accountBackoff(tx, userId);
   const step = nextAttempt(state, now);
   if (!step.admitted) {
     const wait = Math.ceil(step.waitMs / 1000);
     throw new TooManyRequests(`密码错误次数过多，账号已暂时锁定，请 ${minutes(step.waitMs)} 分钟后再试`, 'account_locked', wait);
   }
-  const ipWindow = reserveAttempt(tx, ipKey(ctx), LOGIN_IP_BUDGET, now);
+  const ipWindow = await reserveAttempt(tx, ipKey(ctx), LOGIN_IP_BUDGET, now);
   if (ipWindow === null) {
-    const wait = throttledFor(tx, ipKey(ctx), LOGIN_IP_BUDGET, now);
+    const wait = await throttledFor(tx, ipKey(ctx), LOGIN_IP_BUDGET, now);
     throw new TooManyRequests(`登录失败次数过多，请 ${minutes(wait * 1000)} 分钟后再试`, 'too_many_requests', wait);
   }
-  if (userId === null) saveKeyBackoff(tx, nameKey(username), step);
-  else saveAccountBackoff(tx, userId, step);
+  if (userId === null) await saveKeyBackoff(tx, nameKey(username), step);
+  else await saveAccountBackoff(tx, userId, step);
   return { ipWindow, failures: step.failures, lockMs: step.lockMs, lockedUntil: step.until };
 }
 
@@ -92,13 +92,13 @@ export function reserveLogin(tx: Tx, ctx: PublicCtx, username: string, userId: n
  * its attempt back. Attempts that started after it are still being checked and stay counted, with any
  * lock they set: a login racing a burst does not hand the burst fresh guesses.
  */
-export function releaseLogin(tx: Tx, ctx: PublicCtx, userId: number, reservation: LoginReservation): void {
-  const current = accountBackoff(tx, userId);
+export async function releaseLogin(tx: Tx, ctx: PublicCtx, userId: number, reservation: LoginReservation): Promise<void> {
+  const current = await accountBackoff(tx, userId);
   const later = Math.max((current?.failures ?? 0) - reservation.failures, 0);
-  saveAccountBackoff(tx, userId, later > 0 && current ? { failures: later, until: current.until } : { failures: 0, until: null });
-  releaseAttempt(tx, ipKey(ctx), reservation.ipWindow);
+  await saveAccountBackoff(tx, userId, later > 0 && current ? { failures: later, until: current.until } : { failures: 0, until: null });
+  await releaseAttempt(tx, ipKey(ctx), reservation.ipWindow);
 }
 
-export function pruneLoginCounters(db: Db, now: number): void {
-  pruneThrottle(db, now, Math.max(FORGET_AFTER_MS + LOCK_MAX_MS, LOGIN_IP_BUDGET.windowMs));
+export function pruneLoginCounters(tx: Tx, now: number): Promise<void> {
+  return pruneThrottle(tx, now, Math.max(FORGET_AFTER_MS + LOCK_MAX_MS, LOGIN_IP_BUDGET.windowMs));
 }

@@ -1,11 +1,11 @@
-import { eq } from 'drizzle-orm';
-import { sessions } from '../../../db/schema';
+import { revokeSession } from '../../../db/auth/sessions';
+import { transaction } from '../../../db/transaction';
 import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
 
-export function logout(ctx: Ctx): void {
-  ctx.db.transaction((tx) => {
-    tx.update(sessions).set({ revokedAt: ctx.now.getTime() }).where(eq(sessions.idHash, ctx.actor.sessionHash)).run();
-    writeAudit(tx, ctx, { entity: 'session', entityId: ctx.actor.userId, action: 'session.logout' });
+export async function logout(ctx: Ctx): Promise<void> {
+  await transaction(ctx.db, async (tx) => {
+    await revokeSession(tx, ctx.actor.sessionHash, ctx.now.getTime());
+    await writeAudit(tx, ctx, { entity: 'session', entityId: ctx.actor.userId, action: 'session.logout' });
   });
 }

@@ -1,6 +1,6 @@
-import type { users } from '../../../db/schema';
+import type { UserRow } from '../../../db/users/users';
 
-export type UserRow = typeof users.$inferSelect;
+export type { UserRow };
 
 export function publicUser(u: Pick<UserRow, 'id' | 'username' | 'role' | 'areaId' | 'householdId' | 'displayName'>) {
   return {

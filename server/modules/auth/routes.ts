@@ -1,16 +1,15 @@
 import { Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { describeRoute } from 'hono-openapi';
-import { allRoles, allow, ctxOf, publicCtxOf, valid, type AppEnv } from '../../lib/http';
+import { allow, ctxOf, publicCtxOf, valid, type AppEnv } from '../../lib/http';
 import { IdParam } from '../../lib/params';
+import { allRoles, managerRoles } from '../../lib/roles';
 import { getMe } from './getMe';
 import { login } from './login';
 import { logout } from './logout';
 import { LoginBody } from './schemas';
 import { SESSION_COOKIE } from './sessionCookie';
 import { unlockAccount } from './unlockAccount';
-
-const managers = ['county_admin', 'township_admin', 'village_cadre'] as const;
 
 export const authRoutes = new Hono<AppEnv>()
   .post('/auth/login', describeRoute({ tags: ['auth'], summary: 'Log in; sets the session cookie' }), valid('json', LoginBody), async (c) => {
@@ -25,16 +24,16 @@ export const authRoutes = new Hono<AppEnv>()
     });
     return c.json({ user }, 200);
   })
-  .post('/auth/logout', describeRoute({ tags: ['auth'], summary: 'End the current session' }), allow(...allRoles), (c) => {
-    logout(ctxOf(c));
+  .post('/auth/logout', describeRoute({ tags: ['auth'], summary: 'End the current session' }), allow(...allRoles), async (c) => {
+    await logout(ctxOf(c));
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.body(null, 204);
   })
-  .get('/auth/me', describeRoute({ tags: ['auth'], summary: 'The logged-in user' }), allow(...allRoles), (c) => c.json(getMe(ctxOf(c)), 200))
+  .get('/auth/me', describeRoute({ tags: ['auth'], summary: 'The logged-in user' }), allow(...allRoles), async (c) => c.json(await getMe(ctxOf(c)), 200))
   .post(
     '/users/:id/unlock',
     describeRoute({ tags: ['auth'], summary: 'Lift a login lock on an account the actor manages' }),
-    allow(...managers),
+    allow(...managerRoles),
     valid('param', IdParam),
-    (c) => c.json(unlockAccount(ctxOf(c), c.req.valid('param').id), 200),
+    async (c) => c.json(await unlockAccount(ctxOf(c), c.req.valid('param').id), 200),
   );

@@ -1,6 +1,7 @@
-import { and, eq, isNull, ne } from 'drizzle-orm';
-import { recordFailure, throttledFor, type Budget } from '../../../db/throttle';
-import { sessions, users } from '../../../db/schema';
+import { recordFailure, throttledFor, type Budget } from '../../../db/auth/throttle';
+import { revokeUserSessions } from '../../../db/auth/sessions';
+import { transaction } from '../../../db/transaction';
+import { updateUserRow, userById } from '../../../db/users/users';
 import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
 import { Forbidden, TooManyRequests } from '../../lib/errors';
@@ -10,6 +11,8 @@ import type { ChangeOwnPasswordBody } from './schemas';
 /** Every attempt counts, before the hash is checked, so parallel guesses cannot slip past the budget. */
 export const OWN_PASSWORD_BUDGET: Budget = { max: 5, windowMs: 15 * 60_000 };
 
+const badCredentials = () => new Forbidden('当前密码不正确', 'bad_credentials');
+
 /**
  * The only way to change one's own password: it asks for the current one, so a borrowed or stolen
  * session cannot take the account over. Other sessions of the account end; this one stays.
@@ -17,20 +20,21 @@ export const OWN_PASSWORD_BUDGET: Budget = { max: 5, windowMs: 15 * 60_000 };
 export async function changeOwnPassword(ctx: Ctx, body: ChangeOwnPasswordBody) {
   const key = `own-password:${ctx.actor.userId}`;
   const now = ctx.now.getTime();
-  const wait = throttledFor(ctx.db, key, OWN_PASSWORD_BUDGET, now);
-  if (wait) throw new TooManyRequests('尝试过于频繁，请稍后再试', 'too_many_requests', wait);
-  recordFailure(ctx.db, key, OWN_PASSWORD_BUDGET, now);
-  const user = ctx.db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, ctx.actor.userId)).get();
-  if (!user || !(await verifyPassword(body.currentPassword, user.passwordHash))) throw new Forbidden('当前密码不正确', 'bad_credentials');
+  // The attempt is counted in its own transaction before any hash, and stays counted.
+  const stored = await transaction(ctx.db, async (tx) => {
+    const wait = await throttledFor(tx, key, OWN_PASSWORD_BUDGET, now);
+    if (wait) throw new TooManyRequests('尝试过于频繁，请稍后再试', 'too_many_requests', wait);
+    await recordFailure(tx, key, OWN_PASSWORD_BUDGET, now);
+    return (await userById(tx, ctx.actor.userId))?.passwordHash;
+  });
+  if (!stored || !(await verifyPassword(body.currentPassword, stored))) throw badCredentials();
   const passwordHash = await hashPassword(body.newPassword, ctx.config.scryptN);
-  return ctx.db.transaction((tx) => {
-    tx.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, ctx.actor.userId)).run();
-    const ended = tx
-      .update(sessions)
-      .set({ revokedAt: now })
-      .where(and(eq(sessions.userId, ctx.actor.userId), isNull(sessions.revokedAt), ne(sessions.idHash, ctx.actor.sessionHash)))
-      .run().changes;
-    writeAudit(tx, ctx, { entity: 'user', entityId: ctx.actor.userId, action: 'user.change_own_password', after: { otherSessionsEnded: ended } });
+  return transaction(ctx.db, async (tx) => {
+    // A password changed meanwhile (a reset, a parallel change) is no longer the one just checked.
+    if ((await userById(tx, ctx.actor.userId))?.passwordHash !== stored) throw badCredentials();
+    await updateUserRow(tx, ctx.actor.userId, { passwordHash, updatedAt: now });
+    const ended = await revokeUserSessions(tx, ctx.actor.userId, now, ctx.actor.sessionHash);
+    await writeAudit(tx, ctx, { entity: 'user', entityId: ctx.actor.userId, action: 'user.change_own_password', after: { otherSessionsEnded: ended } });
     return { ok: true as const, otherSessionsEnded: ended };
   });
 }

@@ -1,5 +1,5 @@
-import type { Role } from '../../../db/schema/users';
 import type { Actor } from '../../lib/context';
+import type { Role } from '../../lib/roles';
 
 /**
  * Who manages which accounts: the one place this is decided. Account management sits above the village:

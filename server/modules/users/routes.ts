@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
-import { allRoles, allow, ctxOf, valid, type AppEnv } from '../../lib/http';
+import { allow, ctxOf, valid, type AppEnv } from '../../lib/http';
 import { IdParam } from '../../lib/params';
+import { allRoles, managerRoles } from '../../lib/roles';
 import { changeOwnPassword } from './changeOwnPassword';
 import { creatableRoles } from './creatableRoles';
 import { createUser } from './createUser';
@@ -9,16 +10,14 @@ import { listUsers } from './listUsers';
 import { ChangeOwnPasswordBody, CreateUserBody, ListUsersQuery, UpdateUserBody } from './schemas';
 import { updateUser } from './updateUser';
 
-const managers = ['county_admin', 'township_admin', 'village_cadre'] as const;
-
 export const userRoutes = new Hono<AppEnv>()
-  .get('/users', describeRoute({ tags: ['users'], summary: 'Accounts in the actor area' }), allow(...managers), valid('query', ListUsersQuery), (c) =>
-    c.json(listUsers(ctxOf(c), c.req.valid('query')), 200),
+  .get('/users', describeRoute({ tags: ['users'], summary: 'Accounts in the actor area' }), allow(...managerRoles), valid('query', ListUsersQuery), async (c) =>
+    c.json(await listUsers(ctxOf(c), c.req.valid('query')), 200),
   )
-  .get('/users/roles', describeRoute({ tags: ['users'], summary: 'Roles the actor may create, with the area kinds each binds to' }), allow(...managers), (c) =>
-    c.json(creatableRoles(ctxOf(c)), 200),
+  .get('/users/roles', describeRoute({ tags: ['users'], summary: 'Roles the actor may create, with the area kinds each binds to' }), allow(...managerRoles), async (c) =>
+    c.json(await creatableRoles(ctxOf(c)), 200),
   )
-  .post('/users', describeRoute({ tags: ['users'], summary: 'Create an account the actor manages' }), allow(...managers), valid('json', CreateUserBody), async (c) =>
+  .post('/users', describeRoute({ tags: ['users'], summary: 'Create an account the actor manages' }), allow(...managerRoles), valid('json', CreateUserBody), async (c) =>
     c.json(await createUser(ctxOf(c), c.req.valid('json')), 201),
   )
   .post(
@@ -31,7 +30,7 @@ export const userRoutes = new Hono<AppEnv>()
   .patch(
     '/users/:id',
     describeRoute({ tags: ['users'], summary: 'Change role, password or status of an account the actor manages (ends sessions)' }),
-    allow(...managers),
+    allow(...managerRoles),
     valid('param', IdParam),
     valid('json', UpdateUserBody),
     async (c) => c.json(await updateUser(ctxOf(c), c.req.valid('param').id, c.req.valid('json')), 200),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { roles } from '../../../db/schema/users';
 import { Paging } from '../../lib/params';
+import { roles } from '../../lib/roles';
 
 export const Password = z.string().min(8, '密码至少 8 位').max(200);
 
