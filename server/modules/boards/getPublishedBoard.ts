@@ -4,7 +4,7 @@ import { readDb, type Db } from '../../../db/client';
 import type { PublicCtx } from '../../lib/context';
 import { NotFound } from '../../lib/errors';
 import { loadArea } from './boardArea';
-import { headOf } from './chainHead';
+import { headOf, type BoardChainHead } from './chainHead';
 import { assertAreaFits } from './computeBoard';
 import { boardOf, publicationFacts, type PublicationRow } from './publicationView';
 import type { BoardKind } from './schemas';
@@ -19,9 +19,9 @@ import { boardHash } from './snapshot';
 export async function verifyPublication(db: Db, p: PublicationRow) {
   const hashMatches = boardHash(p.snapshot, p.chainHash) === p.hash;
   const board = boardOf(p);
-  const head = board.chainHead;
+  const head = board.chainHead as BoardChainHead | undefined;
   let chainHeadInLedger: boolean;
-  if (!head.chains) {
+  if (!head?.chains) {
     chainHeadInLedger = p.chainEntryId === 0 ? true : (await ledgerEntryHashById(db, p.chainEntryId)) === p.chainHash;
   } else {
     const derived = headOf(board.area.kind, head.chains);
