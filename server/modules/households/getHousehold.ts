@@ -10,7 +10,7 @@ import { getHouseholdInScopeSync } from '../../lib/scope';
 import { presentHousehold, seesPersonalData } from './present';
 
 /** Everything the household page and the cadre's household view show. */
-export function getHousehold(ctx: Ctx, householdId: number) {
+export async function getHousehold(ctx: Ctx, householdId: number) {
   const h = getHouseholdInScopeSync(ctx, householdId);
   const full = seesPersonalData(ctx.actor, h.id);
   const village = ctx.db.select({ name: areas.name }).from(areas).where(eq(areas.id, h.villageId)).get();
@@ -52,7 +52,7 @@ export function getHousehold(ctx: Ctx, householdId: number) {
     .from(householdCards)
     .where(and(eq(householdCards.householdId, h.id), isNull(householdCards.revokedAt)))
     .all();
-  const settings = resolveSettings(ctx.db, h.villagePath);
+  const settings = await resolveSettings(ctx.db, h.villagePath);
   const next = nextExpiry(settings, ctx.now.getTime());
   const expiring = next ? expirableForHousehold(ctx.db, h.id, next.cutoff) : 0;
   return {

@@ -20,8 +20,8 @@ export const householdRoutes = new Hono<AppEnv>()
   .post('/households', describeRoute({ tags: ['households'], summary: 'Register a household' }), allow(...registrars), valid('json', CreateHouseholdBody), (c) =>
     c.json(createHousehold(ctxOf(c), c.req.valid('json')), 201),
   )
-  .get('/households/:id', describeRoute({ tags: ['households'], summary: 'One household with members and history' }), allow(...allRoles), valid('param', IdParam), (c) =>
-    c.json(getHousehold(ctxOf(c), c.req.valid('param').id), 200),
+  .get('/households/:id', describeRoute({ tags: ['households'], summary: 'One household with members and history' }), allow(...allRoles), valid('param', IdParam), async (c) =>
+    c.json(await getHousehold(ctxOf(c), c.req.valid('param').id), 200),
   )
   .patch(
     '/households/:id',

@@ -12,7 +12,7 @@ import { expiryCutoff } from './expiryPlan';
  * Writes expiry entries for points past their area's expiry rule (year-end clearing or N months).
  * Idempotent: a second run finds nothing left to expire. One transaction per village.
  */
-export function expirePoints(ctx: PublicCtx, opts: { areaPath?: string; actor?: AuditCtx['actor'] } = {}) {
+export async function expirePoints(ctx: PublicCtx, opts: { areaPath?: string; actor?: AuditCtx['actor'] } = {}) {
   const { areaPath, actor = null } = opts;
   const at = ctx.now.getTime();
   const villages = ctx.db
@@ -24,7 +24,7 @@ export function expirePoints(ctx: PublicCtx, opts: { areaPath?: string; actor?: 
   let households = 0;
   let points = 0;
   for (const v of villages) {
-    const settings = resolveSettings(ctx.db, v.path);
+    const settings = await resolveSettings(ctx.db, v.path);
     const cutoff = expiryCutoff(settings, at);
     if (cutoff === null) continue;
     const note = settings.expiryMode === 'year_end' ? '年度清零' : `超过 ${settings.expiryMonths} 个月未使用的积分到期`;

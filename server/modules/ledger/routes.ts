@@ -33,7 +33,7 @@ export const ledgerRoutes = new Hono<AppEnv>()
     valid('json', AdjustBody),
     (c) => c.json(adjustBalance(ctxOf(c), c.req.valid('param').id, c.req.valid('json')), 201),
   )
-  .post('/ledger/expire', describeRoute({ tags: ['ledger'], summary: 'Expire points past the area rule now (also runs daily)' }), allow('county_admin', 'township_admin'), (c) => {
+  .post('/ledger/expire', describeRoute({ tags: ['ledger'], summary: 'Expire points past the area rule now (also runs daily)' }), allow('county_admin', 'township_admin'), async (c) => {
     const ctx = ctxOf(c);
-    return c.json(expirePoints(ctx, { areaPath: ctx.actor.areaPath, actor: ctx.actor }), 200);
+    return c.json(await expirePoints(ctx, { areaPath: ctx.actor.areaPath, actor: ctx.actor }), 200);
   });
