@@ -1,6 +1,7 @@
 /**
- * npm run seed -- --households 120000 --months 36 [--db path] [--villages V] [--townships T] [--seed S] [--direct] [--force]
- * Generates a county of that size (same generator as the demo county) into a database file.
+ * npm run seed -- --households 120000 --months 36 [--db path] [--villages V] [--townships T] [--seed S] [--direct] [--audit] [--force]
+ * Generates a county of that size (same generator as the demo county) into a database file; --audit
+ * gives every generated write its audit row, as the demo county has (about three rows per award).
  */
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -34,6 +35,7 @@ async function main() {
       db: { type: 'string' },
       now: { type: 'string' },
       direct: { type: 'boolean', default: false },
+      audit: { type: 'boolean', default: false },
       force: { type: 'boolean', default: false },
     },
   });
@@ -68,6 +70,7 @@ async function main() {
     now,
     passwordHash,
     writer: values.direct ? 'direct' : 'bulk',
+    auditHistory: values.audit,
     onProgress: (line) => console.log(line),
   });
   console.log(`[seed] indexes built (${((Date.now() - started) / 1000).toFixed(1)} s since start)`);

@@ -2,6 +2,7 @@ import type { Db } from '../db/client';
 import { insertSeedAward, insertSeedObjection, insertSeedUser, villageHouseholdsForDemo } from '../db/seed';
 import { shanghaiDay } from '../db/time';
 import { transaction, type Tx } from '../db/transaction';
+import { writeAudit, type AuditCtx, type AuditEntry } from '../server/lib/audit';
 import { hashPassword } from '../server/lib/password';
 import { OBJECTION_REASONS } from './data';
 import { generateCounty, tableCounts, writeSeedAudit, type GeneratedCounty, type RuleInfo } from './generate';
@@ -26,6 +27,12 @@ export const demoAccounts = [
 ] as const;
 
 const HOUR = 3_600_000;
+const SEED_DEVICE = { ip: null, userAgent: 'seed' } as const;
+
+/** The audit row of one seeded write, at the moment and by the actor of that write. */
+function auditAt(tx: Tx, at: number, actor: AuditCtx['actor'], entry: AuditEntry): Promise<void> {
+  return writeAudit(tx, { now: new Date(at), device: SEED_DEVICE, actor }, entry);
+}
 const DAY = 24 * HOUR;
 
 /**
@@ -36,7 +43,7 @@ const DAY = 24 * HOUR;
 export async function seedDemoCounty(db: Db, opts: { scryptN: number; now?: Date }): Promise<void> {
   const now = opts.now ?? new Date();
   const passwordHash = await hashPassword(DEMO_PASSWORD, opts.scryptN);
-  const county = await generateCounty(db, { households: 600, months: 12, villages: 6, townships: 2, now, passwordHash, writer: 'direct' });
+  const county = await generateCounty(db, { households: 600, months: 12, villages: 6, townships: 2, now, passwordHash, writer: 'direct', auditHistory: true });
   await transaction(db, async (tx) => {
     const household = await addHouseholdAccount(tx, county, passwordHash, now.getTime());
     await addOpenBusiness(tx, county, household, now.getTime());
@@ -52,6 +59,7 @@ async function addHouseholdAccount(tx: Tx, county: GeneratedCounty, passwordHash
   const pool = healthy.length ? healthy : rows;
   const chosen = pool.reduce((best, r) => (Math.abs(r.balance - 200) < Math.abs(best.balance - 200) ? r : best));
   const userId = await insertSeedUser(tx, { username: 'household', displayName: chosen.headName, passwordHash, role: 'household', areaId: village.id, householdId: chosen.id, at });
+  await auditAt(tx, at, null, { entity: 'user', entityId: userId, action: 'user.create', areaId: village.id, after: { username: 'household', role: 'household', householdId: chosen.id } });
   return { householdId: chosen.id, userId };
 }
 
@@ -68,11 +76,14 @@ async function addOpenBusiness(tx: Tx, county: GeneratedCounty, demo: { househol
   const recent = shanghaiDay(at - 3 * DAY);
   const others = village.households.map((h) => county.households[h]).filter((h) => h.id !== demoHouseholdId);
   const rule = (key: string): RuleInfo => county.rules.get(key)!;
-  const insert = (householdId: number, r: RuleInfo, status: 'pending' | 'notice', occurredOn: string, memberName: string, note: string) => {
+  const cadre = { userId: village.cadreId, role: 'village_cadre', areaId: village.id } as const;
+  const reviewer = { userId: village.reviewerId, role: 'reviewer', areaId: village.id } as const;
+  const insert = async (householdId: number, r: RuleInfo, status: 'pending' | 'notice', occurredOn: string, memberName: string, note: string) => {
     const version = r.versions[r.versions.length - 1];
     const proposedAt = status === 'pending' ? Math.max(todayStart, at - 2 * HOUR) : at - 2 * DAY;
     const reviewedAt = status === 'notice' ? at - DAY : null;
-    return insertSeedAward(tx, {
+    const noticeEndsAt = reviewedAt ? reviewedAt + village.noticeDays * DAY : null;
+    const id = await insertSeedAward(tx, {
       householdId,
       villageId: village.id,
       ruleId: r.id,
@@ -88,8 +99,13 @@ async function addOpenBusiness(tx: Tx, county: GeneratedCounty, demo: { househol
       proposedAt,
       reviewedBy: reviewedAt ? village.reviewerId : null,
       reviewedAt,
-      noticeEndsAt: reviewedAt ? reviewedAt + village.noticeDays * DAY : null,
+      noticeEndsAt,
     });
+    await auditAt(tx, proposedAt, cadre, { entity: 'award', entityId: id, action: 'award.propose', areaId: village.id, after: { householdId, ruleId: r.id, points: version.points, occurredOn } });
+    if (reviewedAt) {
+      await auditAt(tx, reviewedAt, reviewer, { entity: 'award', entityId: id, action: 'award.approve', areaId: village.id, before: { status: 'pending' }, after: { status: 'notice', noticeEndsAt } });
+    }
+    return id;
   };
   const [a, b, c, d, e] = others.slice(-5);
   const demoHousehold = county.households.find((h) => h.id === demoHouseholdId)!;
@@ -99,6 +115,8 @@ async function addOpenBusiness(tx: Tx, county: GeneratedCounty, demo: { househol
   await insert(demoHousehold.id, rule('goodMother'), 'notice', recent, demoHousehold.names[1] ?? demoHousehold.names[0], '村妇联推荐，村民代表会议评议通过');
   const disputed = [await insert(d.id, rule('zeroBride'), 'notice', recent, d.names[0], '女儿出嫁不收彩礼'), await insert(e.id, rule('simpleEvent'), 'notice', recent, e.names[0], '老人丧事从简')];
   for (const [i, awardId] of disputed.entries()) {
-    await insertSeedObjection(tx, { awardId, userId: demo.userId, reason: OBJECTION_REASONS[i], createdAt: at - (i + 1) * HOUR });
+    const createdAt = at - (i + 1) * HOUR;
+    const id = await insertSeedObjection(tx, { awardId, userId: demo.userId, reason: OBJECTION_REASONS[i], createdAt });
+    await auditAt(tx, createdAt, { userId: demo.userId, role: 'household', areaId: village.id }, { entity: 'objection', entityId: id, action: 'objection.create', areaId: village.id, after: { awardId, reason: OBJECTION_REASONS[i] } });
   }
 }

@@ -20,7 +20,7 @@ import {
 } from '../db/seed';
 import { shanghaiDay, shanghaiMonth } from '../db/time';
 import { transaction, type Tx } from '../db/transaction';
-import { writeAudit } from '../server/lib/audit';
+import { writeAudit, type AuditCtx, type AuditEntry } from '../server/lib/audit';
 import { nameInitials } from '../server/lib/identity';
 import {
   COUNTY_RULES,
@@ -59,7 +59,22 @@ export interface GenerateOptions {
   /** `direct` appends through appendLedgerEntry/applyStockMovement; `bulk` through BulkWriter (same result, faster). */
   writer?: 'direct' | 'bulk';
   monthsPerTransaction?: number;
+  /**
+   * Give every generated write its audit row (who did it, when), as the real actions would: proposals,
+   * reviews, postings by the system, reversals, redemptions, stock receipts, registrations. On for the
+   * demo county; off by default for the large benchmark counties, where it would add tens of millions of rows.
+   */
+  auditHistory?: boolean;
   onProgress?: (line: string) => void;
+}
+
+/** Audit rows of seeded history name their actor and time; the device says they were generated. */
+const SEED_DEVICE = { ip: null, userAgent: 'seed' } as const;
+type AuditActor = AuditCtx['actor'];
+interface PendingAudit {
+  at: number;
+  actor: AuditActor;
+  entry: AuditEntry;
 }
 
 export interface RuleInfo {
@@ -203,6 +218,9 @@ class Generator {
   /** The open transaction's buffers and ledger writer; only set while `tx()` runs. */
   private sink: { tx: Tx; buf: SeedBuffers; writer: HistoryWriter } | null = null;
   private queue: Event[] = [];
+  /** Audit rows waiting for the transaction that reaches their time (kept in time order when written). */
+  private audits: PendingAudit[] = [];
+  private auditUntil = 0;
   private seq = 0;
   private nextId = { award: 1, batch: 1, redemption: 1, donation: 1 };
   private balances!: Int32Array;
@@ -248,6 +266,7 @@ class Generator {
       const c = new Date(Date.UTC(firstYear, firstMonth - 1 + Math.floor(months / 2), 1));
       return dayStart(c.getUTCFullYear(), c.getUTCMonth() + 1, 1) + 9 * HOUR;
     })();
+    this.auditUntil = dayStart(firstYear, firstMonth, 1);
     await this.tx((tx) => this.setup(tx, setupAt, changeAt, firstYear, firstMonth));
     this.log(`[seed] ${this.out.households.length} households in ${this.out.villages.length} villages (${Date.now() - started} ms)`);
 
@@ -261,6 +280,7 @@ class Generator {
           this.month(y, m);
           const next = new Date(Date.UTC(y, m, 1));
           this.drain(dayStart(next.getUTCFullYear(), next.getUTCMonth() + 1, 1));
+          this.auditUntil = j === months - 1 ? Infinity : dayStart(next.getUTCFullYear(), next.getUTCMonth() + 1, 1);
           this.log(`[seed] ${y}-${pad(m)}  ledger ${this.counts.ledgerEntries.toLocaleString('en')} entries  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
         }
       });
@@ -280,10 +300,34 @@ class Generator {
         await fn(tx);
         await flushSeedBuffers(this.sink.buf);
         this.sink.writer.flush();
+        await this.writeAudits(tx);
       } finally {
         this.sink = null;
       }
     });
+  }
+
+  private audit(at: number, actor: AuditActor, entry: AuditEntry): void {
+    if (this.opts.auditHistory) this.audits.push({ at, actor, entry });
+  }
+
+  /** Writes, in time order, the audit rows of everything that happened before the transaction's end. */
+  private async writeAudits(tx: Tx): Promise<void> {
+    const due = this.audits.filter((a) => a.at < this.auditUntil).sort((a, b) => a.at - b.at);
+    this.audits = this.audits.filter((a) => a.at >= this.auditUntil);
+    for (const a of due) await writeAudit(tx, { now: new Date(a.at), device: SEED_DEVICE, actor: a.actor }, a.entry);
+  }
+
+  private cadre(v: VillageInfo): AuditActor {
+    return { userId: v.cadreId, role: 'village_cadre', areaId: v.id };
+  }
+
+  private reviewer(v: VillageInfo): AuditActor {
+    return { userId: v.reviewerId, role: 'reviewer', areaId: v.id };
+  }
+
+  private clerk(store: Store): AuditActor {
+    return { userId: store.clerkId, role: 'clerk', areaId: store.areaId };
   }
 
   // ---------------------------------------------------------------- setup
@@ -293,11 +337,17 @@ class Generator {
     const villageCount = Math.max(1, this.opts.villages ?? Math.round(this.opts.households / 200));
     const townshipCount = Math.max(1, Math.min(villageCount, this.opts.townships ?? Math.round(villageCount / 10)));
     const taken = new Set<string>();
-    const county = await addArea(tx, { name: DEMO_COUNTY.county, kind: 'county', parentId: null, noticeDays: 7, createdAt: at });
+    const newArea = async (values: Parameters<typeof addArea>[1]) => {
+      const area = await addArea(tx, values);
+      this.audit(at, null, { entity: 'area', entityId: area.id, action: 'area.create', areaId: area.id, after: { name: area.name, kind: area.kind, parentId: area.parentId } });
+      return area;
+    };
+    const county = await newArea({ name: DEMO_COUNTY.county, kind: 'county', parentId: null, noticeDays: 7, createdAt: at });
     this.out.countyId = county.id;
     const addUser = async (username: string, role: Role, areaId: number, displayName: string) => {
       const id = await insertSeedUser(tx, { username, displayName, passwordHash: this.opts.passwordHash, role, areaId, at });
       this.out.users.set(username, id);
+      this.audit(at, null, { entity: 'user', entityId: id, action: 'user.create', areaId, after: { username, role, areaId, displayName } });
       return id;
     };
     const staffName = () => this.people.name(this.people.surname([]), rng.chance(0.7), rng.int(1965, 1990));
@@ -308,7 +358,7 @@ class Generator {
     const villageNames = placeNames(rng, villageCount, villageCount === 6 && townshipCount === 2 ? demoVillages : demoVillages.slice(0, 3), () => '村', taken);
     const townships: { area: { id: number }; store: Store | null }[] = [];
     for (const [i, name] of townshipNames.entries()) {
-      const area = await addArea(tx, { name, kind: 'township', parentId: county.id, createdAt: at });
+      const area = await newArea({ name, kind: 'township', parentId: county.id, createdAt: at });
       this.out.townshipIds.push(area.id);
       await addUser(`township${suffix(i)}`, 'township_admin', area.id, staffName());
       // Every other township runs a township store (乡镇爱心超市) besides the village stores.
@@ -327,9 +377,9 @@ class Generator {
     for (const [i, name] of villageNames.entries()) {
       const t = townships[Math.min(townshipCount - 1, Math.floor((i * townshipCount) / villageCount))];
       const noticeDays = i % 5 === 1 ? 5 : 7;
-      const area = await addArea(tx, { name, kind: 'village', parentId: t.area.id, noticeDays: noticeDays === 7 ? null : noticeDays, createdAt: at });
+      const area = await newArea({ name, kind: 'village', parentId: t.area.id, noticeDays: noticeDays === 7 ? null : noticeDays, createdAt: at });
       const groups: number[] = [];
-      for (let g = 0, n = rng.int(2, 4); g < n; g++) groups.push((await addArea(tx, { name: GROUP_NAMES[g], kind: 'group', parentId: area.id, createdAt: at })).id);
+      for (let g = 0, n = rng.int(2, 4); g < n; g++) groups.push((await newArea({ name: GROUP_NAMES[g], kind: 'group', parentId: area.id, createdAt: at })).id);
       const v: VillageInfo = {
         index: i,
         id: area.id,
@@ -391,6 +441,10 @@ class Generator {
       };
       if (areaId === this.out.countyId) this.out.rules.set(s.key, info);
       else this.out.rules.set(`${s.key}@${areaId}`, info);
+      this.audit(at, null, { entity: 'rule', entityId: rule.id, action: 'rule.create', areaId, after: { name: s.name, category: s.category, points: versions[0].points, unit: s.unit } });
+      if (versions.length > 1) {
+        this.audit(changeAt, null, { entity: 'rule', entityId: rule.id, action: 'rule.update', areaId, before: { points: versions[0].points }, after: { points: s.points } });
+      }
       out.push(info);
     }
     return out;
@@ -401,6 +455,7 @@ class Generator {
       const row = { id: await insertSeedGoods(tx, { storeAreaId: store.areaId, name: s.name, category: s.category, price: s.price, unit: s.unit, monthlyLimit: s.monthlyLimit ?? null, at }) };
       // Enough stock for about a month of demand; the store restocks at the start of each month.
       const perHousehold = s.price <= 15 ? 0.3 : s.price <= 60 ? 0.15 : 0.05;
+      this.audit(at, null, { entity: 'goods', entityId: row.id, action: 'goods.create', areaId: store.areaId, after: { name: s.name, price: s.price, unit: s.unit } });
       store.goods.push({ id: row.id, name: s.name, price: s.price, monthlyLimit: s.monthlyLimit ?? null, target: Math.max(5, Math.ceil(served * perHousehold * share)) });
       this.stock.set(row.id, 0);
     }
@@ -446,10 +501,12 @@ class Generator {
         this.buf.members.push({ householdId: id, name: p.name, relation: p.relation, idNumber: p.idNumber, phone: p.phone, isProxy: p.isProxy, createdAt: at });
       }
       this.buf.categories.push({ householdId: id, category, validFrom: shanghaiDay(at), reason: '登记', changedBy: v.cadreId, createdAt: at });
+      this.audit(at, this.cadre(v), { entity: 'household', entityId: id, action: 'household.create', areaId: v.id, after: { headName: head.name, doorNo: `${GROUP_NAMES[g]}${doorCounters[g]}号`, category, members: people.length } });
       if (change) {
         const d = new Date(Date.UTC(firstYear, firstMonth - 1 + rng.int(1, this.opts.months - 1), rng.int(1, 28)));
         const changedAt = Math.min(this.now - HOUR, dayStart(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()) + 10 * HOUR);
         this.buf.categories.push({ householdId: id, category: change.to, validFrom: shanghaiDay(changedAt), reason: change.reason, changedBy: v.cadreId, createdAt: changedAt });
+        this.audit(changedAt, this.cadre(v), { entity: 'household', entityId: id, action: 'household.category', areaId: v.id, before: { category }, after: { category: change.to, reason: change.reason } });
       }
       v.households.push(this.out.households.length);
       this.out.households.push({
@@ -621,6 +678,7 @@ class Generator {
     if (!members.length || proposedAt > this.now) return;
     const batchId = this.nextId.batch++;
     this.buf.batches.push({ id: batchId, villageId: v.id, ruleId: rule.id, occurredOn: day, count: members.length, note, proposedBy: v.cadreId, createdAt: proposedAt });
+    this.audit(proposedAt, this.cadre(v), { entity: 'award_batch', entityId: batchId, action: 'award_batch.propose', areaId: v.id, after: { ruleId: rule.id, occurredOn: day, count: members.length, note } });
     const reviewedAt = proposedAt + this.rng.int(14, 40) * HOUR;
     for (const h of members) {
       const d = this.draft(v, h, rule, day, 1, batchId, proposedAt, reviewedAt);
@@ -670,6 +728,24 @@ class Generator {
       postedAt: status === 'posted' ? d.postedAt : null,
       ledgerEntryId: d.ledgerEntryId,
     });
+    this.auditAward(d, status);
+  }
+
+  /** The award's story up to its status: proposed (alone; a batch has its own row), reviewed, posted by the system. */
+  private auditAward(d: AwardDraft, status: AwardStatus): void {
+    const v = d.village;
+    const base = { entity: 'award', entityId: d.id, areaId: v.id } as const;
+    if (d.batchId === null) {
+      this.audit(d.proposedAt, this.cadre(v), { ...base, action: 'award.propose', after: { householdId: this.out.households[d.hh].id, ruleId: d.rule.id, points: d.points, occurredOn: d.occurredOn } });
+    }
+    if (status === 'rejected') {
+      this.audit(d.reviewedAt, this.reviewer(v), { ...base, action: 'award.reject', before: { status: 'pending' }, after: { status: 'rejected', reason: d.rejectReason } });
+    } else if (status !== 'pending') {
+      this.audit(d.reviewedAt, this.reviewer(v), { ...base, action: 'award.approve', before: { status: 'pending' }, after: { status: 'notice', noticeEndsAt: d.noticeEndsAt } });
+    }
+    if (status === 'posted') {
+      this.audit(d.postedAt, null, { ...base, action: 'award.post', before: { status: 'notice' }, after: { status: 'posted', ledgerEntryId: d.ledgerEntryId } });
+    }
   }
 
   // ---------------------------------------------------------------- replay in time order
@@ -738,6 +814,7 @@ class Generator {
     });
     this.balances[d.hh] = row.balanceAfter;
     this.counts.reversed += 1;
+    this.audit(t, this.reviewer(d.village), { entity: 'ledger_entry', entityId: row.id, action: 'ledger_entry.reverse', areaId: d.village.id, before: { id: d.ledgerEntryId, points: d.ledgerPoints }, after: { points: row.points, balanceAfter: row.balanceAfter, reason } });
   }
 
   private redeem(h: number, t: number): void {
@@ -773,6 +850,14 @@ class Generator {
     this.balances[h] = row.balanceAfter;
     this.buf.redemptions.push({ id, householdId: hh.id, villageId: v.id, storeAreaId: store.areaId, clerkId, points: total, balanceAfter: row.balanceAfter, via: 'pass', ledgerEntryId: row.id, createdAt: t });
     this.counts.redemptions += 1;
+    this.audit(t, this.clerk(store), {
+      entity: 'redemption',
+      entityId: id,
+      action: 'redemption.create',
+      areaId: v.id,
+      before: { balance },
+      after: { householdId: hh.id, points: total, balanceAfter: row.balanceAfter, items: lines.map((l) => ({ goodsId: l.g.id, quantity: l.quantity })), via: 'pass' },
+    });
   }
 
   private restock(store: Store, t: number): void {
@@ -783,6 +868,7 @@ class Generator {
       const moved = this.writer.moveStock({ goodsId: g.id, kind: 'purchase', quantity, note: '专项资金采购', createdBy: store.clerkId, createdAt: t });
       this.stock.set(g.id, moved.stockAfter);
       this.counts.purchases += 1;
+      this.audit(t, this.clerk(store), { entity: 'goods', entityId: g.id, action: 'goods.purchase', areaId: store.areaId, before: { stock }, after: { stockAfter: moved.stockAfter, quantity } });
     }
   }
 
@@ -796,6 +882,7 @@ class Generator {
     if (rng.chance(0.15)) {
       const amountFen = rng.int(10, 50) * 10_000;
       this.buf.donations.push({ ...common, goodsId: null, quantity: null, amountFen, description: `捐款 ${amountFen / 100} 元，用于采购爱心超市物资` });
+      this.audit(t, this.clerk(store), { entity: 'donation', entityId: id, action: 'goods.donation', areaId: store.areaId, after: { donor: donor.name, anonymous, amountFen } });
       return;
     }
     const g = rng.pick(store.goods);
@@ -803,6 +890,7 @@ class Generator {
     this.buf.donations.push({ ...common, goodsId: g.id, quantity, amountFen: quantity * g.price * 50, description: `${g.name} ${quantity}` });
     const moved = this.writer.moveStock({ goodsId: g.id, kind: 'donation', quantity, donationId: id, note: `${donor.name}捐赠`, createdBy: store.clerkId, createdAt: t });
     this.stock.set(g.id, moved.stockAfter);
+    this.audit(t, this.clerk(store), { entity: 'goods', entityId: g.id, action: 'goods.donation', areaId: store.areaId, after: { donationId: id, donor: donor.name, anonymous, quantity, stockAfter: moved.stockAfter } });
   }
 }
 

@@ -101,9 +101,27 @@ describe('the demo county', () => {
     expect(countOf(db, `SELECT COUNT(*) AS n FROM ledger_entries WHERE created_at > ${NOW_MS}`)).toBe(0);
   });
 
-  it('writes one seed.load audit row', () => {
+  it('writes one seed.load audit row, the last one', () => {
     expect(countOf(db, "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'seed.load'")).toBe(1);
-    expect(countOf(db, 'SELECT COUNT(*) AS n FROM audit_log')).toBe(1);
+    expect(db.$client.prepare('SELECT action FROM audit_log ORDER BY id DESC LIMIT 1').get()).toEqual({ action: 'seed.load' });
+  });
+
+  it('gives the history its audit rows, by the actor and at the time of each write', () => {
+    const count = (q: string) => countOf(db, `SELECT COUNT(*) AS n FROM ${q}`);
+    // Every posted award: one posting by the system, one approval by its village's reviewer; one proposal each (or its batch's).
+    expect(count("awards a WHERE a.status = 'posted' AND (SELECT COUNT(*) FROM audit_log l WHERE l.entity = 'award' AND l.entity_id = CAST(a.id AS TEXT) AND l.action = 'award.post' AND l.actor_role = 'system' AND l.actor_id IS NULL) != 1")).toBe(0);
+    expect(count("awards a WHERE a.status IN ('posted', 'notice') AND (SELECT COUNT(*) FROM audit_log l WHERE l.entity = 'award' AND l.entity_id = CAST(a.id AS TEXT) AND l.action = 'award.approve' AND l.actor_id = a.reviewed_by AND l.created_at = a.reviewed_at) != 1")).toBe(0);
+    expect(count("awards a WHERE a.batch_id IS NULL AND (SELECT COUNT(*) FROM audit_log l WHERE l.entity = 'award' AND l.entity_id = CAST(a.id AS TEXT) AND l.action = 'award.propose' AND l.actor_id = a.proposed_by) != 1")).toBe(0);
+    expect(count("award_batches b WHERE (SELECT COUNT(*) FROM audit_log l WHERE l.entity = 'award_batch' AND l.entity_id = CAST(b.id AS TEXT) AND l.action = 'award_batch.propose' AND l.actor_id = b.proposed_by) != 1")).toBe(0);
+    // Every redemption by the clerk who served it, at its moment.
+    expect(count("redemptions r WHERE (SELECT COUNT(*) FROM audit_log l WHERE l.entity = 'redemption' AND l.entity_id = CAST(r.id AS TEXT) AND l.actor_id = r.clerk_id AND l.actor_role = 'clerk' AND l.created_at = r.created_at) != 1")).toBe(0);
+    expect(count("households h WHERE (SELECT COUNT(*) FROM audit_log l WHERE l.entity = 'household' AND l.entity_id = CAST(h.id AS TEXT) AND l.action = 'household.create') != 1")).toBe(0);
+    expect(count("stock_movements m WHERE m.kind = 'purchase'")).toBe(count("audit_log WHERE action = 'goods.purchase'"));
+    expect(count("ledger_entries WHERE kind = 'reversal'")).toBe(count("audit_log WHERE action = 'ledger_entry.reverse'"));
+    // A user's row carries that user's role; nothing is dated after the moment the demo was loaded for.
+    expect(count('audit_log l JOIN users u ON u.id = l.actor_id WHERE u.role != l.actor_role')).toBe(0);
+    expect(count(`audit_log WHERE created_at > ${NOW_MS}`)).toBe(0);
+    expect(count("audit_log WHERE actor_id IS NULL AND actor_role != 'system'")).toBe(0);
   });
 
   it('lets every demo account log in with the demo password through the real route', async () => {
