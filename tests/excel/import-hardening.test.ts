@@ -36,9 +36,9 @@ function job(bytes: Buffer, filename = '名单.xlsx'): TableJob {
 }
 
 /** What parseTable refuses a sheet with, as {status, code}. */
-function refusal(bytes: Buffer, filename?: string): { status: number; code: string } | null {
+async function refusal(bytes: Buffer, filename?: string): Promise<{ status: number; code: string } | null> {
   try {
-    parseTable(job(bytes, filename));
+    await parseTable(job(bytes, filename));
     return null;
   } catch (e) {
     const err = e as { status: number; code: string };
@@ -135,22 +135,22 @@ describe('absurd sheets are refused before any real work', () => {
     }
   });
 
-  it('stops at the first cell out of bounds, in milliseconds, without the worker', () => {
+  it('stops at the first cell out of bounds, in milliseconds, without the worker', async () => {
     const cells = Array.from({ length: 200 }, (_, i) => `<c r="A${i + 1}" t="inlineStr"><is><t>户主姓名</t></is></c>`).join('');
     const sheet = Buffer.from(`<worksheet><sheetData><row r="1">${cells}</row><row r="${sheetLimits.maxRows + 1}"><c r="A${sheetLimits.maxRows + 1}"><v>1</v></c></row></sheetData></worksheet>`);
     const t0 = performance.now();
-    expect(refusal(zip(xlsxParts(sheet)))).toEqual({ status: 413, code: 'sheet_too_large' });
+    expect(await refusal(zip(xlsxParts(sheet)))).toEqual({ status: 413, code: 'sheet_too_large' });
     expect(performance.now() - t0).toBeLessThan(100);
     // Styled but empty cells far down (WPS writes them) are not data and do not count.
     const styled = Buffer.from('<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>户主姓名</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>张三</t></is></c></row><row r="1048576"><c r="XFD1048576" s="3"/></row></sheetData></worksheet>');
-    expect(parseTable(job(zip(xlsxParts(styled))))).toEqual([{ row: 2, cells: { 户主姓名: '张三' } }]);
+    expect(await parseTable(job(zip(xlsxParts(styled))))).toEqual([{ row: 2, cells: { 户主姓名: '张三' } }]);
   });
 
-  it('refuses a merged range over the whole sheet and a CSV of a million columns or rows', () => {
+  it('refuses a merged range over the whole sheet and a CSV of a million columns or rows', async () => {
     const merged = Buffer.from('<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>户主姓名</t></is></c></row></sheetData><mergeCells><mergeCell ref="A1:CV50000"/></mergeCells></worksheet>');
-    expect(refusal(zip(xlsxParts(merged)))).toEqual({ status: 413, code: 'sheet_too_large' });
-    expect(refusal(Buffer.from(`户主姓名${',x'.repeat(200_000)}`), 'a.csv')).toEqual({ status: 413, code: 'sheet_too_large' });
-    expect(refusal(Buffer.from(`户主姓名\n${'x\n'.repeat(sheetLimits.maxRows + 1)}`), 'a.csv')).toEqual({ status: 413, code: 'sheet_too_large' });
+    expect(await refusal(zip(xlsxParts(merged)))).toEqual({ status: 413, code: 'sheet_too_large' });
+    expect(await refusal(Buffer.from(`户主姓名${',x'.repeat(200_000)}`), 'a.csv')).toEqual({ status: 413, code: 'sheet_too_large' });
+    expect(await refusal(Buffer.from(`户主姓名\n${'x\n'.repeat(sheetLimits.maxRows + 1)}`), 'a.csv')).toEqual({ status: 413, code: 'sheet_too_large' });
   });
 });
 
@@ -177,27 +177,27 @@ describe('zip bombs', () => {
     expect(growthMb).toBeLessThan(250);
     console.info(`700 MB bomb, lying headers: RSS grew ${Math.round(growthMb)} MB`);
     // Declared as empty, same answer.
-    expect(refusal(zip(xlsxParts({ data: Buffer.alloc(0), deflated: zeroBomb(5).deflated, declaredSize: 0, crc: 0 })))).toEqual({ status: 413, code: 'file_too_large' });
+    expect(await refusal(zip(xlsxParts({ data: Buffer.alloc(0), deflated: zeroBomb(5).deflated, declaredSize: 0, crc: 0 })))).toEqual({ status: 413, code: 'file_too_large' });
   });
 
-  it('refuses too many entries, too much declared in all, too much really read, and a wrong CRC', () => {
+  it('refuses too many entries, too much declared in all, too much really read, and a wrong CRC', async () => {
     const many = Array.from({ length: sheetLimits.maxZipEntries }, (_, i) => ({ name: `x/${i}`, data: Buffer.alloc(0) }));
-    expect(refusal(zip(xlsxParts(inlineSheet([['户主姓名']]), many)))).toEqual({ status: 413, code: 'file_too_large' });
+    expect(await refusal(zip(xlsxParts(inlineSheet([['户主姓名']]), many)))).toEqual({ status: 413, code: 'file_too_large' });
     const big = zeroBomb(60);
     const twoBig = [
       { name: 'a.bin', data: Buffer.alloc(0), deflated: big.deflated, declaredSize: big.size, crc: big.crc },
       { name: 'b.bin', data: Buffer.alloc(0), deflated: big.deflated, declaredSize: big.size, crc: big.crc },
     ];
-    expect(refusal(zip(xlsxParts(inlineSheet([['户主姓名']]), twoBig)))).toEqual({ status: 413, code: 'file_too_large' });
+    expect(await refusal(zip(xlsxParts(inlineSheet([['户主姓名']]), twoBig)))).toEqual({ status: 413, code: 'file_too_large' });
     // 45 MiB of shared strings: declared honestly, within the declared total, over what is read.
     const sst = zeroBomb(45);
     const sstPart = { name: 'xl/sharedStrings.xml', data: Buffer.alloc(0), deflated: sst.deflated, declaredSize: sst.size, crc: sst.crc };
-    expect(refusal(zip(xlsxParts(inlineSheet([['户主姓名']]), [sstPart])))).toEqual({ status: 413, code: 'file_too_large' });
+    expect(await refusal(zip(xlsxParts(inlineSheet([['户主姓名']]), [sstPart])))).toEqual({ status: 413, code: 'file_too_large' });
     const sheet = inlineSheet([['户主姓名'], ['张三']]);
-    expect(refusal(zip(xlsxParts({ data: sheet, crc: 12345 })))).toEqual({ status: 400, code: 'bad_file' });
-    expect(refusal(Buffer.from('PK\u0003\u0004 not really a zip'))).toEqual({ status: 400, code: 'bad_file' });
+    expect(await refusal(zip(xlsxParts({ data: sheet, crc: 12345 })))).toEqual({ status: 400, code: 'bad_file' });
+    expect(await refusal(Buffer.from('PK\u0003\u0004 not really a zip'))).toEqual({ status: 400, code: 'bad_file' });
     const dtd = Buffer.from('<!DOCTYPE x [<!ENTITY a "aaaa">]><worksheet><sheetData/></worksheet>');
-    expect(refusal(zip(xlsxParts(dtd)))).toEqual({ status: 400, code: 'bad_file' });
+    expect(await refusal(zip(xlsxParts(dtd)))).toEqual({ status: 400, code: 'bad_file' });
   });
 });
 
@@ -354,7 +354,7 @@ describe('cell text', () => {
     expect(res.status).toBe(400);
   });
 
-  it('reads shared strings with rich text and phonetic runs, prefixed tags, cells without references and merged cells', () => {
+  it('reads shared strings with rich text and phonetic runs, prefixed tags, cells without references and merged cells', async () => {
     const NS = 'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
     const sst = Buffer.from(`<x:sst ${NS}><x:si><x:t>户主姓名</x:t></x:si><x:si><x:r><x:t>张</x:t></x:r><x:r><x:t xml:space="preserve">三 </x:t></x:r><x:rPh><x:t>zhang</x:t></x:rPh></x:si><x:si><x:t>一组</x:t></x:si><x:si><x:t>村民小组</x:t></x:si><x:si><x:t><![CDATA[A&B]]></x:t></x:si></x:sst>`);
     const sheet = Buffer.from(
@@ -367,7 +367,7 @@ describe('cell text', () => {
         '</x:sheetData><x:mergeCells><x:mergeCell ref="B2:B5"/></x:mergeCells></x:worksheet>',
     );
     const bytes = zip(xlsxParts(sheet, [{ name: 'xl/sharedStrings.xml', data: sst }]));
-    expect(parseTable(job(bytes))).toEqual([
+    expect(await parseTable(job(bytes))).toEqual([
       { row: 2, cells: { 户主姓名: '张三', 村民小组: '一组', 门牌号: '2' } },
       { row: 3, cells: { 户主姓名: 'A&B', 村民小组: '一组' } },
       { row: 4, cells: { 村民小组: '一组' } },
@@ -375,9 +375,9 @@ describe('cell text', () => {
     ]);
   });
 
-  it('reads back the quote an export put before formula-like text', () => {
+  it('reads back the quote an export put before formula-like text', async () => {
     const bytes = zip(xlsxParts(inlineSheet([['户主姓名', '门牌号'], ['张三', "'-1号"], ['李四', "'abc"]])));
-    expect(parseTable(job(bytes)).map((r) => r.cells['门牌号'])).toEqual(['-1号', "'abc"]);
+    expect((await parseTable(job(bytes))).map((r) => r.cells['门牌号'])).toEqual(['-1号', "'abc"]);
   });
 });
 

@@ -54,12 +54,12 @@ const unquote = (v: string) => (v.startsWith("'") && /^'[=+\-@\t\r]/.test(v) ? v
  * row is the first of the top six rows holding `requiredHeader`, so an exported file with its title
  * row reads back as well as the bare template. Runs inside the parse worker.
  */
-export function parseTable(job: TableJob): SheetRow[] {
+export async function parseTable(job: TableJob): Promise<SheetRow[]> {
   const bytes = Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength);
   if (!bytes.length) throw new Invalid('文件是空的', undefined, 'empty_file');
   let grid: Grid;
   try {
-    grid = /\.csv$/i.test(job.filename) ? readCsvGrid(bytes) : readXlsxGrid(bytes, job.sheetNames);
+    grid = /\.csv$/i.test(job.filename) ? readCsvGrid(bytes) : await readXlsxGrid(bytes, job.sheetNames);
   } catch (err) {
     if (err instanceof AppError) throw err;
     throw badFile();

@@ -22,7 +22,7 @@ export const sheetLimits = {
 
 /** 413: the sheet is larger than any honest roster or score sheet; said before any real work is done. */
 export class SheetTooLarge extends AppError {
-  constructor(message: string, code = 'sheet_too_large') {
+  constructor(message: string, code: AppError['code'] = 'sheet_too_large') {
     super(413, code, message);
   }
 }

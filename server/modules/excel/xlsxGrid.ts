@@ -1,3 +1,4 @@
+import { SaxesParser } from 'saxes';
 import { Invalid } from '../../lib/errors';
 import { badFile, sheetLimits, tooManyCells, tooManyColumns, tooManyRows } from './sheetLimits';
 import { ZipReader } from './unzip';
@@ -5,147 +6,99 @@ import { ZipReader } from './unzip';
 /** Rows of a sheet by their 1-based number, each its cells by 0-based column; only cells that hold a value. */
 export type Grid = Map<number, string[]>;
 
-/** A tag as met by the scanner: its local name and where its text (between < and >) lies in the document. */
-interface Tag {
-  name: string;
-  xml: string;
-  from: number;
-  to: number;
-}
+type Attributes = Record<string, string>;
 
 interface XmlVisitor {
-  open(tag: Tag, selfClosing: boolean): void;
+  open(name: string, attributes: Attributes, selfClosing: boolean): void;
   close(name: string): void;
-  text(xml: string, from: number, to: number, raw: boolean): void;
+  /** Character data (entities already decoded) and CDATA, in pieces. */
+  text(text: string): void;
+  /** A character reference to a non-character (`&#xD800;`) sat in the text being read. */
+  badCharRef?(): void;
 }
 
-function isNameEnd(code: number): boolean {
-  return code === 32 || code === 9 || code === 10 || code === 13 || code === 47 /* / */ || code === 62 /* > */;
+/** `x:c` → `c`: the parts an .xlsx is made of use a prefix or a default namespace, both mean the same. */
+function localName(name: string): string {
+  const colon = name.indexOf(':');
+  return colon < 0 ? name : name.slice(colon + 1);
 }
 
-/** The local name of the tag starting at `from` (`x:c` → `c`). */
-function tagName(xml: string, from: number, to: number): string {
-  let end = from;
-  let colon = from - 1;
-  while (end < to && !isNameEnd(xml.charCodeAt(end))) {
-    if (xml.charCodeAt(end) === 58 /* : */) colon = end;
-    end++;
-  }
-  return xml.slice(colon + 1, end);
+/** An attribute by local name (`r:id` answers to `id`). */
+function attr(attributes: Attributes, name: string): string | undefined {
+  for (const key in attributes) if (localName(key) === name) return excelUnescape(attributes[key]);
+  return undefined;
 }
 
 /**
- * One linear pass over the tags of an XML document (indexOf and charCodeAt, no regular expressions,
- * no backtracking), enough for the parts of an .xlsx. A DTD is refused: OOXML never has one, and it
- * is how entity bombs start.
+ * Feeds one XML part, chunk by chunk as it is inflated, through saxes. A DTD is refused: OOXML never
+ * has one, and it is how entity bombs start. A character that XML forbids (U+FFFF, a control character,
+ * a reference to a surrogate) does not sink the file: it stays in its cell, which then reads as a row
+ * error ("unreadable") instead of being stored; every other well-formedness error is a bad file.
  */
-function scanXml(xml: string, v: XmlVisitor): void {
-  const n = xml.length;
-  const tag: Tag = { name: '', xml, from: 0, to: 0 };
-  let i = 0;
-  while (i < n) {
-    const lt = xml.indexOf('<', i);
-    if (lt < 0) {
-      v.text(xml, i, n, false);
-      return;
-    }
-    if (lt > i) v.text(xml, i, lt, false);
-    const next = xml.charCodeAt(lt + 1);
-    if (next === 33 /* ! */) {
-      if (xml.startsWith('<!--', lt)) {
-        const end = xml.indexOf('-->', lt + 4);
-        if (end < 0) throw badFile();
-        i = end + 3;
-        continue;
-      }
-      if (xml.startsWith('<![CDATA[', lt)) {
-        const end = xml.indexOf(']]>', lt + 9);
-        if (end < 0) throw badFile();
-        v.text(xml, lt + 9, end, true);
-        i = end + 3;
-        continue;
-      }
-      throw badFile();
-    }
-    if (next === 63 /* ? */) {
-      const end = xml.indexOf('?>', lt + 2);
-      if (end < 0) throw badFile();
-      i = end + 2;
-      continue;
-    }
-    const gt = xml.indexOf('>', lt);
-    if (gt < 0) throw badFile();
-    if (next === 47 /* / */) {
-      let from = lt + 2;
-      while (from < gt && xml.charCodeAt(from) <= 32) from++;
-      v.close(tagName(xml, from, gt));
-    } else {
-      const selfClosing = xml.charCodeAt(gt - 1) === 47;
-      tag.name = tagName(xml, lt + 1, gt);
-      tag.from = lt + 1;
-      tag.to = selfClosing ? gt - 1 : gt;
-      v.open(tag, selfClosing);
-      if (selfClosing) v.close(tag.name);
-    }
-    i = gt + 1;
-  }
+async function parsePart(zip: ZipReader, path: string, v: XmlVisitor): Promise<boolean> {
+  const parser = new SaxesParser({ xmlns: false, position: false });
+  parser.on('doctype', () => {
+    throw badFile();
+  });
+  parser.on('opentag', (tag) => v.open(localName(tag.name), tag.attributes, tag.isSelfClosing));
+  parser.on('closetag', (tag) => v.close(localName(tag.name)));
+  parser.on('text', (t) => v.text(t));
+  parser.on('cdata', (t) => v.text(t));
+  parser.on('error', (err) => {
+    if (err.message.endsWith('disallowed character.')) return;
+    if (err.message.endsWith('malformed character entity.')) return v.badCharRef?.();
+    throw badFile();
+  });
+  const decoder = new TextDecoder('utf-8');
+  const found = await zip.stream(path, (chunk) => parser.write(decoder.decode(chunk, { stream: true })));
+  if (found) parser.write(decoder.decode()).close();
+  return found;
 }
 
-/** An attribute of a tag by local name (`r:id` answers to `id`); values are read as written, quotes " or '. */
-function attr(tag: Tag, name: string): string | undefined {
-  const { xml, to } = tag;
-  let at = tag.from;
-  for (;;) {
-    const i = xml.indexOf(name, at);
-    if (i < 0 || i >= to) return undefined;
-    at = i + 1;
-    const before = xml.charCodeAt(i - 1);
-    if (!(before === 32 || before === 58 || before === 9 || before === 10 || before === 13)) continue;
-    let j = i + name.length;
-    while (j < to && xml.charCodeAt(j) <= 32) j++;
-    if (xml.charCodeAt(j) !== 61 /* = */) continue;
-    j++;
-    while (j < to && xml.charCodeAt(j) <= 32) j++;
-    const quote = xml[j];
-    if (quote !== '"' && quote !== "'") return undefined;
-    const end = xml.indexOf(quote, j + 1);
-    if (end < 0 || end > to) return undefined;
-    return decodeXml(xml.slice(j + 1, end));
-  }
+/**
+ * saxes leaves a reference to a non-character as written (`&#xD800;`); read it as the character it
+ * names, as exceljs did, so the text check downstream refuses the cell.
+ */
+function reviveCharRefs(s: string): string {
+  return s.replace(/&#(x[0-9a-fA-F]{1,6}|[0-9]{1,7});/g, (whole, ref: string) => {
+    const cp = ref[0] === 'x' ? parseInt(ref.slice(1), 16) : parseInt(ref, 10);
+    return cp <= 0x10ffff ? String.fromCodePoint(cp) : whole;
+  });
 }
 
-const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-/** XML entities, then the `_xHHHH_` escapes Excel writes for control characters (as exceljs reads them). */
-function decodeXml(s: string): string {
-  if (s.includes('&')) {
-    s = s.replace(/&(#x[0-9a-fA-F]{1,6}|#[0-9]{1,7}|amp|lt|gt|quot|apos);/g, (whole, ent: string) => {
-      if (ent[0] !== '#') return NAMED[ent];
-      const cp = ent[1] === 'x' ? parseInt(ent.slice(2), 16) : parseInt(ent.slice(1), 10);
-      // Surrogate code points come through as lone surrogates, for the text check to refuse.
-      return cp <= 0x10ffff ? String.fromCodePoint(cp) : whole;
-    });
-  }
-  if (s.includes('_x')) s = s.replace(/_x([0-9A-F]{4})_/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-  return s;
+/** The `_xHHHH_` escapes Excel writes for control characters (as exceljs reads them). */
+function excelUnescape(s: string): string {
+  return s.includes('_x') ? s.replace(/_x([0-9A-F]{4})_/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))) : s;
 }
 
-function xmlOf(zip: ZipReader, path: string): string | null {
-  const b = zip.read(path);
-  return b ? b.toString('utf8') : null;
+/** Text gathered across saxes' pieces, finished once its element closes. */
+class TextRun {
+  private parts: string[] = [];
+  private badRef = false;
+  add(t: string): void {
+    this.parts.push(t);
+  }
+  poison(): void {
+    this.badRef = true;
+  }
+  take(): string {
+    const joined = this.parts.join('');
+    const text = excelUnescape(this.badRef ? reviveCharRefs(joined) : joined);
+    this.parts = [];
+    this.badRef = false;
+    return text;
+  }
 }
 
 /** Relationship id → target part path, resolved against the folder of the part that owns the rels. */
-function readRels(zip: ZipReader, relsPath: string, baseDir: string): { id: string; type: string; target: string }[] {
-  const xml = xmlOf(zip, relsPath);
-  if (!xml) return [];
+async function readRels(zip: ZipReader, relsPath: string, baseDir: string): Promise<{ id: string; type: string; target: string }[]> {
   const out: { id: string; type: string; target: string }[] = [];
-  scanXml(xml, {
-    open(tag) {
-      if (tag.name !== 'Relationship') return;
-      const target = attr(tag, 'Target') ?? '';
+  await parsePart(zip, relsPath, {
+    open(name, a) {
+      if (name !== 'Relationship') return;
+      const target = attr(a, 'Target') ?? '';
       const path = target.startsWith('/') ? target.slice(1) : normalisePath(baseDir + target);
-      out.push({ id: attr(tag, 'Id') ?? '', type: attr(tag, 'Type') ?? '', target: path });
+      out.push({ id: attr(a, 'Id') ?? '', type: attr(a, 'Type') ?? '', target: path });
     },
     close() {},
     text() {},
@@ -162,28 +115,32 @@ function normalisePath(p: string): string {
   return parts.join('/');
 }
 
-function readSharedStrings(xml: string): string[] {
+async function readSharedStrings(zip: ZipReader, path: string): Promise<string[]> {
   const out: string[] = [];
-  let cur: string[] | null = null;
+  const run = new TextRun();
+  let inItem = false;
   let capture = false;
   let phonetic = 0;
-  scanXml(xml, {
-    open({ name }) {
+  await parsePart(zip, path, {
+    open(name) {
       if (name === 'si') {
-        cur = [];
+        inItem = true;
         if (out.length >= sheetLimits.maxCells) throw tooManyCells();
       } else if (name === 'rPh') phonetic++;
-      else if (name === 't' && cur && !phonetic) capture = true;
+      else if (name === 't' && inItem && !phonetic) capture = true;
     },
     close(name) {
-      if (name === 'si' && cur) {
-        out.push(cur.join(''));
-        cur = null;
+      if (name === 'si' && inItem) {
+        out.push(run.take());
+        inItem = false;
       } else if (name === 'rPh') phonetic--;
       else if (name === 't') capture = false;
     },
-    text(x, from, to, raw) {
-      if (capture && cur) cur.push(raw ? x.slice(from, to) : decodeXml(x.slice(from, to)));
+    text(t) {
+      if (capture) run.add(t);
+    },
+    badCharRef() {
+      if (capture) run.poison();
     },
   });
   return out;
@@ -256,31 +213,33 @@ function cellText(type: string, v: string, inline: string, shared: string[]): st
   }
 }
 
-function readSheet(xml: string, shared: string[]): Grid {
+async function readSheet(zip: ZipReader, path: string, shared: string[]): Promise<Grid> {
   const g = new GridBuilder();
   let rowNum = 0;
   let colNum = 0;
-  let cell: { row: number; col: number; type: string; v: string; t: string } | null = null;
+  let cell: { row: number; col: number; type: string; v: string } | null = null;
+  const run = new TextRun();
   let capture: 'v' | 't' | null = null;
   let inlineString = false;
   let phonetic = 0;
   const merges: string[] = [];
-  scanXml(xml, {
-    open(tag, selfClosing) {
-      switch (tag.name) {
+  const found = await parsePart(zip, path, {
+    open(name, a, selfClosing) {
+      switch (name) {
         case 'row': {
-          const r = attr(tag, 'r');
+          const r = attr(a, 'r');
           rowNum = r ? Number(r) : rowNum + 1;
           if (!Number.isInteger(rowNum) || rowNum < 1) throw badFile();
           colNum = 0;
           break;
         }
         case 'c': {
-          const r = attr(tag, 'r');
+          const r = attr(a, 'r');
           const at = r ? parseRef(r) : { row: rowNum, col: colNum + 1 };
           if (!at || at.row < 1 || at.col < 1) throw badFile();
           colNum = at.col;
-          cell = selfClosing ? null : { row: at.row, col: at.col, type: attr(tag, 't') ?? 'n', v: '', t: '' };
+          cell = selfClosing ? null : { row: at.row, col: at.col, type: attr(a, 't') ?? 'n', v: '' };
+          run.take();
           break;
         }
         case 'v':
@@ -296,7 +255,7 @@ function readSheet(xml: string, shared: string[]): Grid {
           if (cell && inlineString && !phonetic) capture = 't';
           break;
         case 'mergeCell': {
-          const ref = attr(tag, 'ref');
+          const ref = attr(a, 'ref');
           if (ref) merges.push(ref);
           break;
         }
@@ -305,6 +264,9 @@ function readSheet(xml: string, shared: string[]): Grid {
     close(name) {
       switch (name) {
         case 'v':
+          if (cell && capture === 'v') cell.v += run.take();
+          capture = null;
+          break;
         case 't':
           capture = null;
           break;
@@ -316,18 +278,22 @@ function readSheet(xml: string, shared: string[]): Grid {
           break;
         case 'c':
           if (cell) {
-            const text = cellText(cell.type, cell.v, cell.t, shared);
+            const inline = cell.type === 'inlineStr' ? run.take() : '';
+            const text = cellText(cell.type, cell.v, inline, shared);
             if (text !== '') g.put(cell.row, cell.col, text);
           }
           cell = null;
           break;
       }
     },
-    text(x, from, to, raw) {
-      if (!capture || !cell) return;
-      cell[capture] += raw ? x.slice(from, to) : decodeXml(x.slice(from, to));
+    text(t) {
+      if (capture && cell) run.add(t);
+    },
+    badCharRef() {
+      if (capture && cell) run.poison();
     },
   });
+  if (!found) throw badFile();
   for (const ref of merges) g.fillMerge(ref);
   return g.grid;
 }
@@ -335,32 +301,32 @@ function readSheet(xml: string, shared: string[]): Grid {
 /**
  * The cells of one sheet of an .xlsx: the first of `sheetNames` that exists, else the first sheet.
  * Reads only the workbook, its relations, the shared strings and that sheet, each inside the
- * limits of `sheetLimits`.
+ * limits of `sheetLimits`, each as it is inflated.
  */
-export function readXlsxGrid(bytes: Buffer, sheetNames: readonly string[]): Grid {
-  const zip = new ZipReader(bytes);
-  const root = readRels(zip, '_rels/.rels', '');
-  const workbookPath = root.find((r) => r.type.endsWith('/officeDocument'))?.target ?? 'xl/workbook.xml';
-  const workbookXml = xmlOf(zip, workbookPath);
-  if (!workbookXml) throw badFile();
-  const dir = workbookPath.includes('/') ? workbookPath.slice(0, workbookPath.lastIndexOf('/') + 1) : '';
-  const rels = readRels(zip, `${dir}_rels/${workbookPath.slice(dir.length)}.rels`, dir);
-  const sheets: { name: string; path: string }[] = [];
-  scanXml(workbookXml, {
-    open(tag) {
-      if (tag.name !== 'sheet') return;
-      const rel = rels.find((r) => r.id === attr(tag, 'id'));
-      if (rel) sheets.push({ name: attr(tag, 'name') ?? '', path: rel.target });
-    },
-    close() {},
-    text() {},
-  });
-  const sheet = sheetNames.map((n) => sheets.find((s) => s.name === n)).find((s) => s) ?? sheets[0];
-  if (!sheet) throw new Invalid('文件中没有工作表', undefined, 'empty_file');
-  const sharedPath = rels.find((r) => r.type.endsWith('/sharedStrings'))?.target ?? `${dir}sharedStrings.xml`;
-  const sharedXml = zip.has(sharedPath) ? xmlOf(zip, sharedPath) : null;
-  const shared = sharedXml ? readSharedStrings(sharedXml) : [];
-  const sheetXml = xmlOf(zip, sheet.path);
-  if (sheetXml === null) throw badFile();
-  return readSheet(sheetXml, shared);
+export async function readXlsxGrid(bytes: Buffer, sheetNames: readonly string[]): Promise<Grid> {
+  const zip = await ZipReader.open(bytes);
+  try {
+    const root = await readRels(zip, '_rels/.rels', '');
+    const workbookPath = root.find((r) => r.type.endsWith('/officeDocument'))?.target ?? 'xl/workbook.xml';
+    const dir = workbookPath.includes('/') ? workbookPath.slice(0, workbookPath.lastIndexOf('/') + 1) : '';
+    const rels = await readRels(zip, `${dir}_rels/${workbookPath.slice(dir.length)}.rels`, dir);
+    const sheets: { name: string; path: string }[] = [];
+    const hasWorkbook = await parsePart(zip, workbookPath, {
+      open(name, a) {
+        if (name !== 'sheet') return;
+        const rel = rels.find((r) => r.id === attr(a, 'id'));
+        if (rel) sheets.push({ name: attr(a, 'name') ?? '', path: rel.target });
+      },
+      close() {},
+      text() {},
+    });
+    if (!hasWorkbook) throw badFile();
+    const sheet = sheetNames.map((n) => sheets.find((s) => s.name === n)).find((s) => s) ?? sheets[0];
+    if (!sheet) throw new Invalid('文件中没有工作表', undefined, 'empty_file');
+    const sharedPath = rels.find((r) => r.type.endsWith('/sharedStrings'))?.target ?? `${dir}sharedStrings.xml`;
+    const shared = zip.has(sharedPath) ? await readSharedStrings(zip, sharedPath) : [];
+    return await readSheet(zip, sheet.path, shared);
+  } finally {
+    zip.close();
+  }
 }
