@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../db/client';
 import { createApp } from '../../server/app';
-import { bootstrapCounty } from '../../server/cli/bootstrap';
+import { bootstrapCounty, BootstrapRefused } from '../../server/cli/bootstrap';
 import { testConfig } from '../support/app';
 
 const dir = mkdtempSync(join(tmpdir(), 'jifen-boot-'));
@@ -36,5 +36,23 @@ describe('an installation without the demo', () => {
     const areas = (await (await app.request('/api/areas', { headers: { cookie } })).json()) as { items: { name: string; kind: string }[] };
     expect(areas.items).toEqual([expect.objectContaining({ name: '青山县', kind: 'county' })]);
     db.$client.close();
+  });
+
+  it('is audited as the system, and a second run changes nothing', async () => {
+    const db = openDb({ file: join(dir, 'twice.db') });
+    await bootstrapCounty(db, { adminPassword: 'correct horse battery', scryptN: 1024 });
+    await expect(bootstrapCounty(db, { adminPassword: 'another password 2', scryptN: 1024 })).rejects.toThrow(BootstrapRefused);
+    expect(db.$client.prepare('SELECT COUNT(*) AS n FROM users').get()).toEqual({ n: 1 });
+    expect(db.$client.prepare('SELECT action, actor_role AS role, actor_id AS actorId FROM audit_log ORDER BY id').all()).toEqual([
+      { action: 'area.create', role: 'system', actorId: null },
+      { action: 'user.create', role: 'system', actorId: null },
+    ]);
+    db.$client.close();
+  });
+
+  it('refuses an admin password shorter than 8 characters and writes nothing', async () => {
+    const db = openDb({ file: ':memory:' });
+    await expect(bootstrapCounty(db, { adminPassword: 'short', scryptN: 1024 })).rejects.toThrow(BootstrapRefused);
+    expect(db.$client.prepare('SELECT COUNT(*) AS n FROM areas').get()).toEqual({ n: 0 });
   });
 });
