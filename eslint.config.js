@@ -8,7 +8,6 @@ import globals from 'globals';
  * moves that file's SQL into db/ stores; once empty, delete the list (and this comment).
  */
 const modulesStillOnDrizzle = [
-  'server/modules/audit/listAudit.ts',
   'server/modules/awards/approveAward.ts',
   'server/modules/awards/getAward.ts',
   'server/modules/awards/listAwards.ts',

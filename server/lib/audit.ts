@@ -1,5 +1,5 @@
 import { auditLog } from '../../db/schema';
-import { insertAuditRow, type AuditRow } from '../../db/audit';
+import { insertAuditRow, type AuditRow } from '../../db/audit/auditLog';
 import type { Db, Tx as LegacyTx } from '../../db/client';
 import type { Tx } from '../../db/transaction';
 import type { Ctx } from './context';
