@@ -181,4 +181,15 @@ describe('publishing under contention', () => {
     const rows = t.db.$client.prepare("SELECT COUNT(*) AS n FROM board_publications WHERE kind = 'leaderboard'").get() as { n: number };
     expect(rows.n).toBe(1);
   });
+
+  it('records exactly one of twenty simultaneous rectifications of one black-list deduction', async () => {
+    const t = makeTestApp();
+    const b = await makeBoardWorld(t);
+    const body = { ledgerEntryId: b.wwDeduction.ledgerEntryId, rectifiedOn: '2026-06-14', note: '已清理门前垃圾' };
+    const all = await Promise.all(Array.from({ length: 20 }, () => call(t, 'POST', '/api/boards/rectifications', { cookie: b.cadre, body })));
+    expect(all.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(all.filter((r) => r.status === 409 && r.body.error.code === 'rectification_exists')).toHaveLength(19);
+    const audit = t.db.$client.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'rectification.propose'").get() as { n: number };
+    expect(audit.n).toBe(1);
+  });
 });

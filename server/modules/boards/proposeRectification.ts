@@ -1,5 +1,6 @@
 import { insertRectification, isEntryReversed, openRectification, rectifiableEntry } from '../../../db/boards/rectifications';
 import { readDb } from '../../../db/client';
+import { lockVillageChain } from '../../../db/ledger';
 import { shanghaiDay } from '../../../db/time';
 import { transaction } from '../../../db/transaction';
 import { writeAudit } from '../../lib/audit';
@@ -16,6 +17,8 @@ export async function proposeRectification(ctx: Ctx, body: ProposeRectificationB
   if (entry.kind !== 'deduction' || !entry.blackListed) throw new Unprocessable('not_black_listed', '只有黑榜扣分记录才能登记整改');
   const at = ctx.now.getTime();
   return transaction(ctx.db, async (tx) => {
+    // Serialises with reversals and other rectifications of the village's entries (FOR UPDATE on PostgreSQL).
+    await lockVillageChain(tx, entry.villageId);
     if (await isEntryReversed(tx, entry.id)) throw new Unprocessable('entry_reversed', '该扣分已冲正，不在黑榜上');
     const open = await openRectification(tx, entry.id);
     if (open) throw new Conflict('rectification_exists', open.status === 'pending' ? '该记录已有待审核的整改' : '该记录已整改完毕');
