@@ -18,7 +18,7 @@ import {
   type VillageChain,
 } from './ledger';
 import type { LedgerKind } from './schema/ledger';
-import { applyStockMovement, StockShortage, type NewMovement } from './stock';
+import { applyStockMovement, StockShortage, type NewMovement } from './goods/stock';
 import { periodsOfDay } from './time';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { appendLedgerEntry } from '../../db/ledger';
 import { donations, goods, households, ledgerEntries, stockMovements } from '../../db/schema';
-import { applyStockMovement } from '../../db/stock';
+import { applyStockMovement } from '../../db/goods/stock';
 import { makeTestApp } from '../support/app';
 import { call, login, makeGoods, makeHousehold, makeWorld } from '../support/factories';
 import { readXlsx } from './sheets';

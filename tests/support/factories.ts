@@ -5,7 +5,7 @@ import { appendLedgerEntry } from '../../db/ledger';
 import { insertRule } from '../../db/rules';
 import { goods, households, rules, users } from '../../db/schema';
 import type { Role } from '../../db/schema/users';
-import { applyStockMovement } from '../../db/stock';
+import { applyStockMovement } from '../../db/goods/stock';
 import { nameInitials, withIdChecksum } from '../../server/lib/identity';
 import { hashPassword } from '../../server/lib/password';
 import type { TestApp } from './app';

@@ -1,21 +1,23 @@
 import QRCode from 'qrcode';
+import { readDb } from '../../../db/client';
+import { transaction } from '../../../db/transaction';
 import { writeAudit, type AuditAction } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
 import { NotFound, Unprocessable } from '../../lib/errors';
-import { getHouseholdInScopeSync } from '../../lib/scope';
+import { getHouseholdInScope } from '../../lib/scope';
 import { createPassToken } from './passToken';
 
 async function passFor(ctx: Ctx, householdId: number, audit: { action: AuditAction; after: Record<string, unknown> }) {
-  const h = getHouseholdInScopeSync(ctx, householdId);
+  const h = await getHouseholdInScope(readDb(ctx.db), ctx.actor, householdId);
   if (h.status !== 'active') throw new Unprocessable('household_archived', '该农户已注销');
   const expiresAt = ctx.now.getTime() + ctx.config.passTtlSeconds * 1000;
   // The token carries expiry in whole seconds; report the same instant the server will enforce.
   const expiresAtSecond = Math.floor(expiresAt / 1000) * 1000;
   const { token } = createPassToken(ctx.config.passSecret, h.id, expiresAt);
   // The row names who asked for a code and when, never the code: an audit reader must not be able to spend it.
-  ctx.db.transaction((tx) => {
-    writeAudit(tx, ctx, { entity: 'household', entityId: h.id, action: audit.action, areaId: h.villageId, after: { ...audit.after, expiresAt: expiresAtSecond } });
-  });
+  await transaction(ctx.db, (tx) =>
+    writeAudit(tx, ctx, { entity: 'household', entityId: h.id, action: audit.action, areaId: h.villageId, after: { ...audit.after, expiresAt: expiresAtSecond } }),
+  );
   const svg = await QRCode.toString(token, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
   return { code: token, expiresAt: expiresAtSecond, ttlSeconds: ctx.config.passTtlSeconds, svg };
 }

@@ -1,37 +1,24 @@
-import { and, count, desc, eq, inArray } from 'drizzle-orm';
-import { areas, households, redemptions } from '../../../db/schema';
+import { readDb } from '../../../db/client';
+import { listRedemptionsOf } from '../../../db/counter/redemptions';
 import type { Ctx } from '../../lib/context';
-import { villageIdsInScopeSync } from '../../lib/scope';
+import { villageIdsInScope } from '../../lib/scope';
 import type { ListRedemptionsQuery } from './schemas';
 
-export function listRedemptions(ctx: Ctx, query: ListRedemptionsQuery) {
-  const villageIds = villageIdsInScopeSync(ctx);
-  if (!villageIds.length) return { items: [], total: 0 };
-  const where = and(
-    inArray(redemptions.villageId, villageIds),
-    ctx.actor.role === 'household' ? eq(redemptions.householdId, ctx.actor.householdId ?? -1) : undefined,
-    ctx.actor.role === 'clerk' ? eq(redemptions.clerkId, ctx.actor.userId) : undefined,
-    query.householdId ? eq(redemptions.householdId, query.householdId) : undefined,
-  );
-  const items = ctx.db
-    .select({
-      id: redemptions.id,
-      householdId: redemptions.householdId,
-      headName: households.headName,
-      villageName: areas.name,
-      points: redemptions.points,
-      balanceAfter: redemptions.balanceAfter,
-      via: redemptions.via,
-      createdAt: redemptions.createdAt,
-    })
-    .from(redemptions)
-    .innerJoin(households, eq(households.id, redemptions.householdId))
-    .innerJoin(areas, eq(areas.id, redemptions.villageId))
-    .where(where)
-    .orderBy(desc(redemptions.id))
-    .limit(query.limit)
-    .offset(query.offset)
-    .all();
-  const total = ctx.db.select({ n: count() }).from(redemptions).where(where).get()?.n ?? 0;
-  return { items, total };
+export async function listRedemptions(ctx: Ctx, query: ListRedemptionsQuery) {
+  const db = readDb(ctx.db);
+  const villageIds = await villageIdsInScope(db, ctx.actor);
+  let householdId = query.householdId;
+  // A household sees only its own; asking for another's finds nothing.
+  if (ctx.actor.role === 'household') {
+    const own = ctx.actor.householdId ?? -1;
+    if (householdId !== undefined && householdId !== own) return { items: [], total: 0 };
+    householdId = own;
+  }
+  return listRedemptionsOf(db, {
+    villageIds,
+    householdId,
+    clerkId: ctx.actor.role === 'clerk' ? ctx.actor.userId : undefined,
+    limit: query.limit,
+    offset: query.offset,
+  });
 }

@@ -1,9 +1,10 @@
-import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
-import { areas, goods, redemptionItems } from '../../../db/schema';
+import { areaById } from '../../../db/areas';
+import { readDb } from '../../../db/client';
+import { limitedGoodsOfStores, usedThisMonth } from '../../../db/counter/redeem';
 import { shanghaiMonth } from '../../../db/time';
 import type { Ctx } from '../../lib/context';
 import { Locked } from '../../lib/errors';
-import { getHouseholdInScopeSync } from '../../lib/scope';
+import { getHouseholdInScope } from '../../lib/scope';
 import { identify } from './identify';
 import type { LookupBody } from './schemas';
 
@@ -15,23 +16,12 @@ export function storesServing(villagePath: string): number[] {
 /** What the clerk sees after scanning: who it is, what it can spend, and its monthly limits. Spends nothing. */
 export async function lookupCode(ctx: Ctx, body: LookupBody) {
   const who = await identify(ctx, body.code, body.pin);
-  const h = getHouseholdInScopeSync(ctx, who.householdId);
-  const village = ctx.db.select({ name: areas.name }).from(areas).where(eq(areas.id, h.villageId)).get();
+  const db = readDb(ctx.db);
+  const h = await getHouseholdInScope(db, ctx.actor, who.householdId);
+  const village = await areaById(db, h.villageId);
   const month = shanghaiMonth(ctx.now.getTime());
-  const limited = ctx.db
-    .select({ goodsId: goods.id, name: goods.name, unit: goods.unit, monthlyLimit: goods.monthlyLimit })
-    .from(goods)
-    .where(and(inArray(goods.storeAreaId, storesServing(h.villagePath)), isNotNull(goods.monthlyLimit), eq(goods.active, true)))
-    .all();
-  const used = limited.length
-    ? ctx.db
-        .select({ goodsId: redemptionItems.goodsId, used: sql<number>`SUM(${redemptionItems.quantity})` })
-        .from(redemptionItems)
-        .where(and(eq(redemptionItems.householdId, h.id), eq(redemptionItems.month, month), inArray(redemptionItems.goodsId, limited.map((g) => g.goodsId))))
-        .groupBy(redemptionItems.goodsId)
-        .all()
-    : [];
-  const usedBy = new Map(used.map((u) => [u.goodsId, u.used]));
+  const limited = await limitedGoodsOfStores(db, storesServing(h.villagePath));
+  const usedBy = await usedThisMonth(db, h.id, month, limited.map((g) => g.goodsId));
   if (h.redemptionSuspended) throw new Locked('redemption_suspended', '该户兑换资格已暂停，请联系村委会');
   return {
     household: {
@@ -44,6 +34,6 @@ export async function lookupCode(ctx: Ctx, body: LookupBody) {
       balance: h.balance,
     },
     via: who.via,
-    limits: limited.map((g) => ({ goodsId: g.goodsId, name: g.name, unit: g.unit, monthlyLimit: g.monthlyLimit!, usedThisMonth: usedBy.get(g.goodsId) ?? 0 })),
+    limits: limited.map((g) => ({ goodsId: g.goodsId, name: g.name, unit: g.unit, monthlyLimit: g.monthlyLimit, usedThisMonth: usedBy.get(g.goodsId) ?? 0 })),
   };
 }

@@ -1,20 +1,21 @@
 import { createHash } from 'node:crypto';
-import { appendLedgerEntry } from '../../../db/ledger';
+import { readDb, type Db } from '../../../db/client';
 import {
   insertRedemption,
   linkRedemptionEntry,
-  redeemGoods,
+  lockRedeemGoods,
   redeemHousehold,
   spendPass,
   storedResponse,
   storeResponse,
   usedThisMonth,
   type RedeemGoods,
-} from '../../../db/redeem';
-import { applyStockMovement } from '../../../db/stock';
+} from '../../../db/counter/redeem';
+import { moveStock } from '../../../db/goods/stock';
+import { lockVillageChain, postLedgerEntry } from '../../../db/ledger';
 import { shanghaiDay, shanghaiMonth } from '../../../db/time';
-import { inTransaction } from '../../../db/transaction';
-import { writeAuditFast } from '../../lib/audit';
+import { transaction } from '../../../db/transaction';
+import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
 import { AppError, Conflict, Locked, NotFound, Unprocessable } from '../../lib/errors';
 import { pathWithin } from '../../lib/scope';
@@ -43,8 +44,8 @@ function requestHash(body: RedeemBody): string {
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
 
-function replay(ctx: Ctx, key: string, hash: string): StoredResponse | null {
-  const prior = storedResponse(ctx.db, ctx.actor.userId, key);
+async function replay(db: Db, userId: number, key: string, hash: string): Promise<StoredResponse | null> {
+  const prior = await storedResponse(db, userId, key);
   if (!prior) return null;
   if (prior.requestHash !== hash) throw new Unprocessable('idempotency_mismatch', '同一个 Idempotency-Key 不能用于不同的兑换内容');
   return { status: 201, body: JSON.parse(prior.body) as RedemptionResult, replayed: true };
@@ -52,40 +53,46 @@ function replay(ctx: Ctx, key: string, hash: string): StoredResponse | null {
 
 /**
  * Redeems goods for points at the counter. Points, stock, the code's single use and the stored
- * response are written in one synchronous transaction: all of it happens, or none. A retry with the
- * same Idempotency-Key returns the first answer and charges nothing.
+ * response are written in one transaction: all of it happens, or none. A retry with the same
+ * Idempotency-Key returns the first answer and charges nothing. Who the code belongs to (and the PIN's
+ * slow hash) is settled before the transaction; everything it decides on is re-read inside, after the
+ * household's village and then the goods are locked.
  */
 export async function redeem(ctx: Ctx, key: string, body: RedeemBody): Promise<StoredResponse> {
   const hash = requestHash(body);
-  const earlier = replay(ctx, key, hash);
+  const userId = ctx.actor.userId;
+  const earlier = await replay(readDb(ctx.db), userId, key, hash);
   if (earlier) return earlier;
   let who: Identified;
   try {
     who = await identify(ctx, body.code, body.pin);
   } catch (err) {
     // The first attempt may have spent the code while this retry was on its way.
-    const raced = err instanceof AppError && err.code === 'code_used' ? replay(ctx, key, hash) : null;
+    const raced = err instanceof AppError && err.code === 'code_used' ? await replay(readDb(ctx.db), userId, key, hash) : null;
     if (raced) return raced;
     throw err;
   }
   const at = ctx.now.getTime();
-  // A market-day hot path: every statement is prepared once (db/redeem.ts), one transaction per request.
-  return inTransaction(ctx.db, () => {
-    const again = replay(ctx, key, hash);
+  const goodsIds = body.items.map((i) => i.goodsId);
+  // A market-day hot path: every statement is prepared once (db/counter/redeem.ts), one transaction per request.
+  return transaction(ctx.db, async (tx) => {
+    await lockVillageChain(tx, who.villageId);
+    const locked = await lockRedeemGoods(tx, goodsIds);
+    // After the locks, so a retry racing its first attempt waits for it and then replays it.
+    const again = await replay(tx, userId, key, hash);
     if (again) return again;
-    const household = redeemHousehold(ctx.db, who.householdId);
-    if (!household || !pathWithin(ctx.actor, household.villagePath)) throw new NotFound('农户不存在或不属于本超市服务范围');
+    const household = await redeemHousehold(tx, who.householdId);
+    if (!household || household.villageId !== who.villageId || !pathWithin(ctx.actor, household.villagePath)) {
+      throw new NotFound('农户不存在或不属于本超市服务范围');
+    }
     if (household.status !== 'active') throw new Unprocessable('household_archived', '该农户已注销');
     if (household.redemptionSuspended) throw new Locked('redemption_suspended', '该户兑换资格已暂停，请联系村委会');
-    if (who.via === 'pass' && !spendPass(ctx.db, who.nonce, household.id, at)) {
+    if (who.via === 'pass' && !(await spendPass(tx, who.nonce, household.id, at))) {
       throw new Conflict('code_used', '该码已使用，请让农户刷新后重新出示');
     }
-    const goodsIds = body.items.map((i) => i.goodsId);
     const serving = storesServing(household.villagePath);
     const byId = new Map<number, RedeemGoods>(
-      redeemGoods(ctx.db, goodsIds)
-        .filter((g) => g.active && pathWithin(ctx.actor, g.storePath) && serving.includes(g.storeAreaId))
-        .map((g) => [g.id, g]),
+      locked.filter((g) => g.active && pathWithin(ctx.actor, g.storePath) && serving.includes(g.storeAreaId)).map((g) => [g.id, g]),
     );
     const missing = goodsIds.filter((id) => !byId.has(id));
     if (missing.length) throw new NotFound(`商品不存在或不在本超市：${missing.join(', ')}`);
@@ -94,7 +101,7 @@ export async function redeem(ctx: Ctx, key: string, body: RedeemBody): Promise<S
     const month = shanghaiMonth(at);
     const limitedIds = body.items.filter((i) => byId.get(i.goodsId)!.monthlyLimit != null).map((i) => i.goodsId);
     if (limitedIds.length) {
-      const used = usedThisMonth(ctx.db, household.id, month, limitedIds);
+      const used = await usedThisMonth(tx, household.id, month, limitedIds);
       for (const item of body.items) {
         const g = byId.get(item.goodsId)!;
         if (g.monthlyLimit != null && (used.get(g.id) ?? 0) + item.quantity > g.monthlyLimit) {
@@ -113,11 +120,11 @@ export async function redeem(ctx: Ctx, key: string, body: RedeemBody): Promise<S
       if (g.stock < l.quantity) throw new Unprocessable('insufficient_stock', `库存不足：「${g.name}」只剩 ${g.stock}${g.unit}`);
     }
     const storeAreaId = [...stores][0];
-    const redemptionId = insertRedemption(ctx.db, {
+    const redemptionId = await insertRedemption(tx, {
       householdId: household.id,
       villageId: household.villageId,
       storeAreaId,
-      clerkId: ctx.actor.userId,
+      clerkId: userId,
       points: total,
       balanceAfter: household.balance - total,
       via: who.via,
@@ -126,9 +133,9 @@ export async function redeem(ctx: Ctx, key: string, body: RedeemBody): Promise<S
       lines,
     });
     for (const l of lines) {
-      applyStockMovement(ctx.db, { goodsId: l.goodsId, kind: 'redemption', quantity: -l.quantity, redemptionId, createdBy: ctx.actor.userId, createdAt: at });
+      await moveStock(tx, { goodsId: l.goodsId, kind: 'redemption', quantity: -l.quantity, redemptionId, createdBy: userId, createdAt: at });
     }
-    const entry = appendLedgerEntry(ctx.db, {
+    const entry = await postLedgerEntry(tx, {
       householdId: household.id,
       villageId: household.villageId,
       kind: 'redemption',
@@ -136,13 +143,13 @@ export async function redeem(ctx: Ctx, key: string, body: RedeemBody): Promise<S
       conductPoints: 0,
       occurredOn: shanghaiDay(at),
       redemptionId,
-      createdBy: ctx.actor.userId,
+      createdBy: userId,
       createdAt: at,
     });
-    linkRedemptionEntry(ctx.db, redemptionId, entry.id);
+    await linkRedemptionEntry(tx, redemptionId, entry.id);
     const result: RedemptionResult = { id: redemptionId, householdId: household.id, headName: household.headName, points: total, balanceAfter: entry.balanceAfter, items: lines, createdAt: at };
-    storeResponse(ctx.db, ctx.actor.userId, key, hash, 201, JSON.stringify(result), at);
-    writeAuditFast(ctx.db, ctx, { entity: 'redemption', entityId: redemptionId, action: 'redemption.create', areaId: household.villageId, before: { balance: household.balance }, after: { ...result, via: who.via } });
+    await storeResponse(tx, userId, key, hash, 201, JSON.stringify(result), at);
+    await writeAudit(tx, ctx, { entity: 'redemption', entityId: redemptionId, action: 'redemption.create', areaId: household.villageId, before: { balance: household.balance }, after: { ...result, via: who.via } });
     return { status: 201 as const, body: result, replayed: false };
   });
 }

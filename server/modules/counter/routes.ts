@@ -32,11 +32,11 @@ export const counterRoutes = new Hono<AppEnv>()
     valid('json', IssueCardBody),
     async (c) => c.json(await issueCard(ctxOf(c), c.req.valid('param').id, c.req.valid('json').pin), 201),
   )
-  .post('/cards/:id/revoke', describeRoute({ tags: ['counter'], summary: 'Revoke a printed card' }), allow(...cadres), valid('param', IdParam), (c) =>
-    c.json(revokeCard(ctxOf(c), c.req.valid('param').id), 200),
+  .post('/cards/:id/revoke', describeRoute({ tags: ['counter'], summary: 'Revoke a printed card' }), allow(...cadres), valid('param', IdParam), async (c) =>
+    c.json(await revokeCard(ctxOf(c), c.req.valid('param').id), 200),
   )
-  .post('/cards/:id/unlock', describeRoute({ tags: ['counter'], summary: 'Unlock a card locked by wrong PINs' }), allow(...cadres), valid('param', IdParam), (c) =>
-    c.json(unlockCard(ctxOf(c), c.req.valid('param').id), 200),
+  .post('/cards/:id/unlock', describeRoute({ tags: ['counter'], summary: 'Unlock a card locked by wrong PINs' }), allow(...cadres), valid('param', IdParam), async (c) =>
+    c.json(await unlockCard(ctxOf(c), c.req.valid('param').id), 200),
   )
   .post('/counter/lookup', describeRoute({ tags: ['counter'], summary: 'Who a scanned code belongs to (spends nothing)' }), allow('clerk'), valid('json', LookupBody), async (c) =>
     c.json(await lookupCode(ctxOf(c), c.req.valid('json')), 200),
@@ -56,6 +56,6 @@ export const counterRoutes = new Hono<AppEnv>()
       return c.json(result.body, result.status);
     },
   )
-  .get('/redemptions', describeRoute({ tags: ['counter'], summary: 'Redemptions (a clerk sees its own)' }), allow(...allRoles), valid('query', ListRedemptionsQuery), (c) =>
-    c.json(listRedemptions(ctxOf(c), c.req.valid('query')), 200),
+  .get('/redemptions', describeRoute({ tags: ['counter'], summary: 'Redemptions (a clerk sees its own)' }), allow(...allRoles), valid('query', ListRedemptionsQuery), async (c) =>
+    c.json(await listRedemptions(ctxOf(c), c.req.valid('query')), 200),
   );

@@ -1,54 +1,61 @@
-import { donations } from '../../../db/schema';
-import { applyStockMovement, StockShortage } from '../../../db/stock';
+import { readDb } from '../../../db/client';
+import { insertDonation } from '../../../db/goods/donations';
+import { lockGoods, moveStock, StockShortage } from '../../../db/goods/stock';
+import { lockVillageChain } from '../../../db/ledger';
 import { shanghaiDay } from '../../../db/time';
+import { transaction } from '../../../db/transaction';
 import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
 import { Unprocessable } from '../../lib/errors';
 import type { StockBody } from './schemas';
 import { getManagedGoods } from './stores';
 
+/** A store's path is "/county/township/" or "/county/township/village/". */
+const isVillageStore = (storePath: string) => storePath.split('/').filter(Boolean).length === 3;
+
 /** Purchase or donation adds stock (a donation is also recorded for public disclosure); loss removes it. */
-export function receiveStock(ctx: Ctx, goodsId: number, body: StockBody) {
-  const g = getManagedGoods(ctx, goodsId);
+export async function receiveStock(ctx: Ctx, goodsId: number, body: StockBody) {
+  // Which store goods belong to never changes; their stock is read and moved inside the transaction.
+  const g = await getManagedGoods(readDb(ctx.db), ctx.actor, goodsId);
   const at = ctx.now.getTime();
-  return ctx.db.transaction((tx) => {
+  const quantity = body.kind === 'loss' ? -body.quantity : body.quantity;
+  return transaction(ctx.db, async (tx) => {
+    // The same order as a redemption: the village, then the goods.
+    if (isVillageStore(g.storePath)) await lockVillageChain(tx, g.storeAreaId);
+    await lockGoods(tx, [goodsId]);
     let donationId: number | null = null;
     if (body.kind === 'donation') {
-      donationId = tx
-        .insert(donations)
-        .values({
-          storeAreaId: g.storeAreaId,
-          donorName: body.donor!,
-          donorKind: body.donorKind,
-          anonymous: body.anonymous,
-          goodsId,
-          quantity: body.quantity,
-          amountFen: body.valueFen ?? null,
-          description: body.note ?? `${g.name} ${body.quantity}${g.unit}`,
-          receivedOn: body.receivedOn ?? shanghaiDay(at),
-          createdBy: ctx.actor.userId,
-          createdAt: at,
-        })
-        .returning({ id: donations.id })
-        .get().id;
-    }
-    let moved: { stockAfter: number; movementId: number };
-    try {
-      moved = applyStockMovement(ctx.db, {
+      donationId = await insertDonation(tx, {
+        storeAreaId: g.storeAreaId,
+        donorName: body.donor!,
+        donorKind: body.donorKind,
+        anonymous: body.anonymous,
         goodsId,
-        kind: body.kind,
-        quantity: body.kind === 'loss' ? -body.quantity : body.quantity,
-        donationId,
-        note: body.note ?? null,
+        quantity: body.quantity,
+        amountFen: body.valueFen ?? null,
+        description: body.note ?? `${g.name} ${body.quantity}${g.unit}`,
+        receivedOn: body.receivedOn ?? shanghaiDay(at),
         createdBy: ctx.actor.userId,
         createdAt: at,
       });
+    }
+    let moved: { stockAfter: number; movementId: number };
+    try {
+      moved = await moveStock(tx, { goodsId, kind: body.kind, quantity, donationId, note: body.note ?? null, createdBy: ctx.actor.userId, createdAt: at });
     } catch (err) {
       if (err instanceof StockShortage) throw new Unprocessable('insufficient_stock', `库存不足：「${g.name}」只剩 ${err.available}${g.unit}`);
       throw err;
     }
     const result = { id: goodsId, stock: moved.stockAfter, movementId: moved.movementId, donationId };
-    writeAudit(tx, ctx, { entity: 'goods', entityId: goodsId, action: `goods.${body.kind}`, areaId: g.storeAreaId, before: { stock: g.stock }, after: { ...result, quantity: body.quantity, donor: body.donor } });
+    await writeAudit(tx, ctx, {
+      entity: 'goods',
+      entityId: goodsId,
+      action: `goods.${body.kind}`,
+      areaId: g.storeAreaId,
+      // The movement moved the stock by exactly `quantity`, so this is what it was inside the transaction.
+      before: { stock: moved.stockAfter - quantity },
+      after: { ...result, quantity: body.quantity, donor: body.donor },
+    });
     return result;
   });
 }

@@ -12,14 +12,14 @@ import { updateGoods } from './updateGoods';
 const storekeepers = ['county_admin', 'township_admin', 'village_cadre', 'clerk'] as const;
 
 export const goodsRoutes = new Hono<AppEnv>()
-  .get('/goods', describeRoute({ tags: ['goods'], summary: 'Goods with price and stock' }), allow(...allRoles), valid('query', ListGoodsQuery), (c) =>
-    c.json(listGoods(ctxOf(c), c.req.valid('query')), 200),
+  .get('/goods', describeRoute({ tags: ['goods'], summary: 'Goods with price and stock' }), allow(...allRoles), valid('query', ListGoodsQuery), async (c) =>
+    c.json(await listGoods(ctxOf(c), c.req.valid('query')), 200),
   )
-  .post('/goods', describeRoute({ tags: ['goods'], summary: 'List new goods in a store' }), allow(...storekeepers), valid('json', CreateGoodsBody), (c) =>
-    c.json(createGoods(ctxOf(c), c.req.valid('json')), 201),
+  .post('/goods', describeRoute({ tags: ['goods'], summary: 'List new goods in a store' }), allow(...storekeepers), valid('json', CreateGoodsBody), async (c) =>
+    c.json(await createGoods(ctxOf(c), c.req.valid('json')), 201),
   )
-  .patch('/goods/:id', describeRoute({ tags: ['goods'], summary: 'Edit goods (not stock)' }), allow(...storekeepers), valid('param', IdParam), valid('json', UpdateGoodsBody), (c) =>
-    c.json(updateGoods(ctxOf(c), c.req.valid('param').id, c.req.valid('json')), 200),
+  .patch('/goods/:id', describeRoute({ tags: ['goods'], summary: 'Edit goods (not stock)' }), allow(...storekeepers), valid('param', IdParam), valid('json', UpdateGoodsBody), async (c) =>
+    c.json(await updateGoods(ctxOf(c), c.req.valid('param').id, c.req.valid('json')), 200),
   )
   .post(
     '/goods/:id/stock',
@@ -27,8 +27,8 @@ export const goodsRoutes = new Hono<AppEnv>()
     allow(...storekeepers),
     valid('param', IdParam),
     valid('json', StockBody),
-    (c) => c.json(receiveStock(ctxOf(c), c.req.valid('param').id, c.req.valid('json')), 200),
+    async (c) => c.json(await receiveStock(ctxOf(c), c.req.valid('param').id, c.req.valid('json')), 200),
   )
-  .get('/stock-movements', describeRoute({ tags: ['goods'], summary: 'Stock movements' }), allow(...storekeepers), valid('query', ListMovementsQuery), (c) =>
-    c.json(listMovements(ctxOf(c), c.req.valid('query')), 200),
+  .get('/stock-movements', describeRoute({ tags: ['goods'], summary: 'Stock movements' }), allow(...storekeepers), valid('query', ListMovementsQuery), async (c) =>
+    c.json(await listMovements(ctxOf(c), c.req.valid('query')), 200),
   );

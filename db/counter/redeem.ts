@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { Db } from './client';
+import type { Db } from '../client';
+import type { Tx } from '../transaction';
 
 /** Prepared statements of the counter's redemption, the busiest write path: no SQL is compiled per request. */
 
@@ -31,6 +32,13 @@ export interface RedeemGoods {
   storePath: string;
 }
 
+export interface LimitedGoods {
+  goodsId: number;
+  name: string;
+  unit: string;
+  monthlyLimit: number;
+}
+
 interface Statements {
   stored: Database.Statement<[number, string], StoredResponseRow>;
   passUsed: Database.Statement<[string], { nonce: string }>;
@@ -38,6 +46,7 @@ interface Statements {
   spendPass: Database.Statement<[string, number, number]>;
   goods: Map<number, Database.Statement<number[], Omit<RedeemGoods, 'active'> & { active: number }>>;
   used: Map<number, Database.Statement<(number | string)[], { goodsId: number; used: number }>>;
+  limited: Map<number, Database.Statement<number[], LimitedGoods>>;
   redemption: Database.Statement<[number, number, number, number, number, number, string, number], { id: number }>;
   item: Database.Statement<[number, number, number, string, number, number, number]>;
   link: Database.Statement<[number, number]>;
@@ -59,6 +68,7 @@ function statements(client: Database.Database): Statements {
       spendPass: client.prepare('INSERT INTO pass_uses (nonce, household_id, used_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
       goods: new Map(),
       used: new Map(),
+      limited: new Map(),
       redemption: client.prepare(
         `INSERT INTO redemptions (household_id, village_id, store_area_id, clerk_id, points, balance_after, via, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
@@ -74,49 +84,73 @@ function statements(client: Database.Database): Statements {
 
 const marks = (n: number) => Array(n).fill('?').join(', ');
 
-export function storedResponse(db: Db, userId: number, key: string): StoredResponseRow | undefined {
+/** One prepared statement per IN-list length, kept with the connection's other statements. */
+function byLength<S>(cacheOf: Map<number, S>, n: number, prepare: () => S): S {
+  let stmt = cacheOf.get(n);
+  if (!stmt) {
+    stmt = prepare();
+    cacheOf.set(n, stmt);
+  }
+  return stmt;
+}
+
+/** The response first given for a user's Idempotency-Key, if any. */
+export async function storedResponse(db: Db, userId: number, key: string): Promise<StoredResponseRow | undefined> {
   return statements(db.$client).stored.get(userId, key);
 }
 
-export function isPassUsed(db: Db, nonce: string): boolean {
+export async function isPassUsed(db: Db, nonce: string): Promise<boolean> {
   return statements(db.$client).passUsed.get(nonce) !== undefined;
 }
 
 /** Marks a one-time code spent; false when it already was. */
-export function spendPass(db: Db, nonce: string, householdId: number, at: number): boolean {
-  return statements(db.$client).spendPass.run(nonce, householdId, at).changes === 1;
+export async function spendPass(tx: Tx, nonce: string, householdId: number, at: number): Promise<boolean> {
+  return statements(tx.$client).spendPass.run(nonce, householdId, at).changes === 1;
 }
 
-export function redeemHousehold(db: Db, householdId: number): RedeemHousehold | undefined {
+/** What a redemption needs to know of a household: balance, status, village and its path. */
+export async function redeemHousehold(db: Db, householdId: number): Promise<RedeemHousehold | undefined> {
   const row = statements(db.$client).household.get(householdId);
   return row && { ...row, redemptionSuspended: row.redemptionSuspended === 1 };
 }
 
-export function redeemGoods(db: Db, ids: number[]): RedeemGoods[] {
-  const s = statements(db.$client);
-  let stmt = s.goods.get(ids.length);
-  if (!stmt) {
-    stmt = db.$client.prepare(
+/**
+ * Goods by id with their store's path, in id order, locked for the rest of the transaction: the
+ * redemption reads them after the village's chain. On SQLite the write transaction already holds the
+ * database; the PostgreSQL store adds `FOR UPDATE OF g` to this same read, so it costs no extra trip.
+ */
+export async function lockRedeemGoods(tx: Tx, ids: readonly number[]): Promise<RedeemGoods[]> {
+  const stmt = byLength(statements(tx.$client).goods, ids.length, () =>
+    tx.$client.prepare<number[], Omit<RedeemGoods, 'active'> & { active: number }>(
       `SELECT g.id, g.store_area_id AS storeAreaId, g.name, g.unit, g.price, g.stock, g.monthly_limit AS monthlyLimit, g.active, a.path AS storePath
-         FROM goods g JOIN areas a ON a.id = g.store_area_id WHERE g.id IN (${marks(ids.length)})`,
-    );
-    s.goods.set(ids.length, stmt);
-  }
+         FROM goods g JOIN areas a ON a.id = g.store_area_id WHERE g.id IN (${marks(ids.length)}) ORDER BY g.id`,
+    ),
+  );
   return stmt.all(...ids).map((g) => ({ ...g, active: g.active === 1 }));
 }
 
-/** Quantity of each goods a household already redeemed in a month. */
-export function usedThisMonth(db: Db, householdId: number, month: string, goodsIds: number[]): Map<number, number> {
-  const s = statements(db.$client);
-  let stmt = s.used.get(goodsIds.length);
-  if (!stmt) {
-    stmt = db.$client.prepare(
+/** Quantity of each goods a household already redeemed in a month (goods it never took are absent). */
+export async function usedThisMonth(db: Db, householdId: number, month: string, goodsIds: readonly number[]): Promise<Map<number, number>> {
+  if (!goodsIds.length) return new Map();
+  const stmt = byLength(statements(db.$client).used, goodsIds.length, () =>
+    db.$client.prepare<(number | string)[], { goodsId: number; used: number }>(
       `SELECT goods_id AS goodsId, SUM(quantity) AS used FROM redemption_items
         WHERE household_id = ? AND month = ? AND goods_id IN (${marks(goodsIds.length)}) GROUP BY goods_id`,
-    );
-    s.used.set(goodsIds.length, stmt);
-  }
+    ),
+  );
   return new Map(stmt.all(householdId, month, ...goodsIds).map((u) => [u.goodsId, u.used]));
+}
+
+/** Active goods with a monthly per-household limit in any of the given stores, by store and id. */
+export async function limitedGoodsOfStores(db: Db, storeIds: readonly number[]): Promise<LimitedGoods[]> {
+  if (!storeIds.length) return [];
+  const stmt = byLength(statements(db.$client).limited, storeIds.length, () =>
+    db.$client.prepare<number[], LimitedGoods>(
+      `SELECT id AS goodsId, name, unit, monthly_limit AS monthlyLimit FROM goods
+        WHERE store_area_id IN (${marks(storeIds.length)}) AND monthly_limit IS NOT NULL AND active = 1 ORDER BY store_area_id, id`,
+    ),
+  );
+  return stmt.all(...storeIds);
 }
 
 export interface NewRedemption {
@@ -132,18 +166,19 @@ export interface NewRedemption {
   lines: { goodsId: number; quantity: number; price: number; points: number }[];
 }
 
-/** The redemption and its lines; returns its id. Inside the caller's transaction. */
-export function insertRedemption(db: Db, r: NewRedemption): number {
-  const s = statements(db.$client);
+/** The redemption and its lines; returns its id. */
+export async function insertRedemption(tx: Tx, r: NewRedemption): Promise<number> {
+  const s = statements(tx.$client);
   const { id } = s.redemption.get(r.householdId, r.villageId, r.storeAreaId, r.clerkId, r.points, r.balanceAfter, r.via, r.createdAt)!;
   for (const l of r.lines) s.item.run(id, l.goodsId, r.householdId, r.month, l.quantity, l.price, l.points);
   return id;
 }
 
-export function linkRedemptionEntry(db: Db, redemptionId: number, ledgerEntryId: number): void {
-  statements(db.$client).link.run(ledgerEntryId, redemptionId);
+export async function linkRedemptionEntry(tx: Tx, redemptionId: number, ledgerEntryId: number): Promise<void> {
+  statements(tx.$client).link.run(ledgerEntryId, redemptionId);
 }
 
-export function storeResponse(db: Db, userId: number, key: string, requestHash: string, status: number, body: string, at: number): void {
-  statements(db.$client).store.run(userId, key, requestHash, status, body, at);
+/** Keeps the first response to a user's Idempotency-Key, to answer its retries with. */
+export async function storeResponse(tx: Tx, userId: number, key: string, requestHash: string, status: number, body: string, at: number): Promise<void> {
+  statements(tx.$client).store.run(userId, key, requestHash, status, body, at);
 }

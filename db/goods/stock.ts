@@ -1,0 +1,84 @@
+import type Database from 'better-sqlite3';
+import type { Db } from '../client';
+import type { Tx } from '../transaction';
+
+export type MovementKind = 'purchase' | 'donation' | 'redemption' | 'loss' | 'return';
+
+export interface NewMovement {
+  goodsId: number;
+  kind: MovementKind;
+  /** Signed: positive adds stock, negative removes it. */
+  quantity: number;
+  donationId?: number | null;
+  redemptionId?: number | null;
+  note?: string | null;
+  createdBy?: number | null;
+  createdAt: number;
+}
+
+interface Statements {
+  move: Database.Statement<[number, number, number, number], { stock: number; storeAreaId: number }>;
+  stock: Database.Statement<[number], { stock: number }>;
+  insert: Database.Statement<unknown[]>;
+}
+const cache = new WeakMap<Database.Database, Statements>();
+
+function statements(client: Database.Database): Statements {
+  let s = cache.get(client);
+  if (!s) {
+    s = {
+      // One statement moves the cached stock and refuses to go below zero, whatever else runs meanwhile.
+      move: client.prepare(
+        'UPDATE goods SET stock = stock + ?, updated_at = ? WHERE id = ? AND stock + ? >= 0 RETURNING stock, store_area_id AS storeAreaId',
+      ),
+      stock: client.prepare('SELECT stock FROM goods WHERE id = ?'),
+      insert: client.prepare(
+        `INSERT INTO stock_movements (goods_id, store_area_id, kind, quantity, stock_after, donation_id, redemption_id, note, created_by, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+    };
+    cache.set(client, s);
+  }
+  return s;
+}
+
+export class StockShortage extends Error {
+  constructor(
+    readonly goodsId: number,
+    readonly available: number,
+  ) {
+    super(`goods ${goodsId}: only ${available} in stock`);
+  }
+}
+
+/**
+ * Records one stock movement and moves the cached stock with it; never below zero. Synchronous, for
+ * the bulk path, seeds and tests; ported code calls `moveStock`. Call inside a transaction.
+ */
+export function applyStockMovement(db: Db, m: NewMovement): { stockAfter: number; movementId: number } {
+  const s = statements(db.$client);
+  const moved = s.move.get(m.quantity, m.createdAt, m.goodsId, m.quantity);
+  if (!moved) {
+    const g = s.stock.get(m.goodsId);
+    if (!g) throw new Error(`unknown goods ${m.goodsId}`);
+    throw new StockShortage(m.goodsId, g.stock);
+  }
+  const info = s.insert.run(m.goodsId, moved.storeAreaId, m.kind, m.quantity, moved.stock, m.donationId ?? null, m.redemptionId ?? null, m.note ?? null, m.createdBy ?? null, m.createdAt);
+  return { stockAfter: moved.stock, movementId: Number(info.lastInsertRowid) };
+}
+
+/**
+ * Store function: one stock movement inside `tx` (see `applyStockMovement`). Throws `StockShortage`
+ * rather than let stock fall below zero.
+ */
+export async function moveStock(tx: Tx, m: NewMovement): Promise<{ stockAfter: number; movementId: number }> {
+  return applyStockMovement(tx, m);
+}
+
+/**
+ * Locks goods rows for the rest of the transaction, in id order whatever order they are given in (after
+ * the village's chain, if any).
+ * On SQLite the write transaction already holds the database, so there is nothing to do; the
+ * PostgreSQL store runs `SELECT id FROM goods WHERE id = ANY($1) ORDER BY id FOR UPDATE` here.
+ */
+export async function lockGoods(_tx: Tx, _goodsIds: readonly number[]): Promise<void> {}
