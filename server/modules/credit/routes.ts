@@ -12,11 +12,11 @@ const proposers = ['county_admin', 'township_admin', 'village_cadre'] as const;
 const deciders = ['county_admin', 'township_admin', 'reviewer'] as const;
 
 export const creditRoutes = new Hono<AppEnv>()
-  .get('/dishonesty', describeRoute({ tags: ['credit'], summary: 'Dishonesty list (失信名单) entries' }), allow(...proposers, 'reviewer'), valid('query', ListListingsQuery), (c) =>
-    c.json(listListings(ctxOf(c), c.req.valid('query')), 200),
+  .get('/dishonesty', describeRoute({ tags: ['credit'], summary: 'Dishonesty list (失信名单) entries' }), allow(...proposers, 'reviewer'), valid('query', ListListingsQuery), async (c) =>
+    c.json(await listListings(ctxOf(c), c.req.valid('query')), 200),
   )
-  .post('/dishonesty', describeRoute({ tags: ['credit'], summary: 'Propose listing a household' }), allow(...proposers), valid('json', ProposeListingBody), (c) =>
-    c.json(proposeListing(ctxOf(c), c.req.valid('json')), 201),
+  .post('/dishonesty', describeRoute({ tags: ['credit'], summary: 'Propose listing a household' }), allow(...proposers), valid('json', ProposeListingBody), async (c) =>
+    c.json(await proposeListing(ctxOf(c), c.req.valid('json')), 201),
   )
   .post(
     '/dishonesty/:id/decision',
@@ -24,7 +24,7 @@ export const creditRoutes = new Hono<AppEnv>()
     allow(...deciders),
     valid('param', IdParam),
     valid('json', DecisionBody),
-    (c) => c.json(decideListing(ctxOf(c), c.req.valid('param').id, c.req.valid('json')), 200),
+    async (c) => c.json(await decideListing(ctxOf(c), c.req.valid('param').id, c.req.valid('json')), 200),
   )
   .post(
     '/dishonesty/:id/removal',
@@ -32,5 +32,5 @@ export const creditRoutes = new Hono<AppEnv>()
     allow(...proposers),
     valid('param', IdParam),
     valid('json', RemovalBody),
-    (c) => c.json(proposeRemoval(ctxOf(c), c.req.valid('param').id, c.req.valid('json').reason), 200),
+    async (c) => c.json(await proposeRemoval(ctxOf(c), c.req.valid('param').id, c.req.valid('json').reason), 200),
   );

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dishonestyReasons, listingStatuses } from '../../../db/schema/credit';
+import { dishonestyReasons, listingStatuses } from '../../../db/credit/listings';
 import { Paging } from '../../lib/params';
 
 const Text = z
