@@ -8,19 +8,6 @@ import globals from 'globals';
  * moves that file's SQL into db/ stores; once empty, delete the list (and this comment).
  */
 const modulesStillOnDrizzle = [
-  'server/modules/awards/approveAward.ts',
-  'server/modules/awards/getAward.ts',
-  'server/modules/awards/listAwards.ts',
-  'server/modules/awards/listObjections.ts',
-  'server/modules/awards/loadAward.ts',
-  'server/modules/awards/monthlyCap.ts',
-  'server/modules/awards/objectToAward.ts',
-  'server/modules/awards/postDueAwards.ts',
-  'server/modules/awards/proposeAward.ts',
-  'server/modules/awards/proposeBatch.ts',
-  'server/modules/awards/rejectAward.ts',
-  'server/modules/awards/resolveObjection.ts',
-  'server/modules/awards/schemas.ts',
   'server/modules/dashboard/getDashboard.ts',
   'server/modules/excel/checkAwardRows.ts',
   'server/modules/excel/checkHouseholdRows.ts',

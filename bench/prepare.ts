@@ -100,9 +100,9 @@ export async function prepare(file: string, opts: { approvalRuns: number; buyers
   for (let r = 0; r < opts.approvalRuns; r++) {
     const picked = households.slice(r * BATCH, (r + 1) * BATCH);
     if (picked.length < BATCH) throw new Error(`township ${town.id} has fewer than ${(r + 1) * BATCH} households`);
-    const propose = () => proposeBatch(ctx, { ruleId: rule.id, occurredOn: shanghaiDay(now), items: picked.map((h) => ({ householdId: h.id, quantity: 1 })) }).ids;
-    pendingBatches.push(propose());
-    twinBatches.push(propose());
+    const propose = async () => (await proposeBatch(ctx, { ruleId: rule.id, occurredOn: shanghaiDay(now), items: picked.map((h) => ({ householdId: h.id, quantity: 1 })) })).ids;
+    pendingBatches.push(await propose());
+    twinBatches.push(await propose());
   }
   db.$client.pragma('wal_checkpoint(TRUNCATE)');
   db.$client.close();

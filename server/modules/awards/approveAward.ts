@@ -1,14 +1,14 @@
-import { eq, inArray } from 'drizzle-orm';
-import { reviewPendingAward } from '../../../db/awards';
-import { inTransaction } from '../../../db/transaction';
-import { areas, awards } from '../../../db/schema';
-import { writeAuditFast } from '../../lib/audit';
+import { awardsWithVillagePaths } from '../../../db/awards/awards';
+import { approvePendingAward } from '../../../db/awards/posting';
+import { readDb } from '../../../db/client';
+import { lockVillageChain } from '../../../db/ledger';
+import { transaction } from '../../../db/transaction';
+import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
 import { Conflict, Forbidden, NotFound } from '../../lib/errors';
 import { pathWithin } from '../../lib/scope';
 import { resolveSettings } from '../areas/resolveSettings';
-import type { AwardRow } from './loadAward';
-import { postAward } from './postAward';
+import { awardLedgerEntry, ruleCategories } from './postAward';
 
 const DAY_MS = 86_400_000;
 
@@ -20,42 +20,40 @@ export interface ApprovalResult {
 }
 
 /** Approves pending awards: each goes on public notice for the village's noticeDays, or posts at once when it is 0. */
-export function approveMany(ctx: Ctx, ids: number[]): ApprovalResult[] {
-  const rows = ctx.db
-    .select({ award: awards, villagePath: areas.path })
-    .from(awards)
-    .innerJoin(areas, eq(areas.id, awards.villageId))
-    .where(inArray(awards.id, ids))
-    .all()
-    .filter((r) => pathWithin(ctx.actor, r.villagePath));
+export async function approveMany(ctx: Ctx, ids: number[]): Promise<ApprovalResult[]> {
+  // Who proposed an award and where it lies never change, so they are checked before the transaction;
+  // its status is re-checked inside by the guarded update.
+  const rows = (await awardsWithVillagePaths(readDb(ctx.db), ids)).filter((r) => pathWithin(ctx.actor, r.villagePath));
   if (rows.length !== new Set(ids).size) throw new NotFound('申报不存在');
-  const own = rows.filter((r) => r.award.proposedBy === ctx.actor.userId);
-  if (own.length) throw new Forbidden('不能审核自己提交的申报', 'own_proposal');
-  const noticeDaysByVillage = new Map<number, number>();
-  for (const r of rows) {
-    if (!noticeDaysByVillage.has(r.award.villageId)) noticeDaysByVillage.set(r.award.villageId, resolveSettings(ctx.db, r.villagePath).noticeDays);
-  }
+  if (rows.some((r) => r.proposedBy === ctx.actor.userId)) throw new Forbidden('不能审核自己提交的申报', 'own_proposal');
+  const villagePaths = new Map(rows.map((r) => [r.villageId, r.villagePath]));
   const at = ctx.now.getTime();
-  // Batches approve hundreds of awards: prepared statements and one reusable transaction wrapper.
-  return inTransaction(ctx.db, () => {
+  // A batch approves hundreds: one transaction, categories read once, two awaits per award (approve, audit).
+  return transaction(ctx.db, async (tx) => {
+    const noticeDays = new Map<number, number>();
+    for (const villageId of [...villagePaths.keys()].sort((a, b) => a - b)) {
+      await lockVillageChain(tx, villageId);
+      noticeDays.set(villageId, (await resolveSettings(tx, villagePaths.get(villageId)!)).noticeDays);
+    }
+    const categories = await ruleCategories(tx, rows);
     const results: ApprovalResult[] = [];
-    for (const { award } of rows) {
-      const days = noticeDaysByVillage.get(award.villageId)!;
+    for (const award of rows) {
+      const days = noticeDays.get(award.villageId)!;
+      const status = days > 0 ? 'notice' : 'posted';
       const noticeEndsAt = days > 0 ? at + days * DAY_MS : null;
-      // The status guard makes approve/reject races end with exactly one outcome.
-      if (!reviewPendingAward(ctx.db, award.id, days > 0 ? 'notice' : 'posted', ctx.actor.userId, at, noticeEndsAt)) {
-        throw new Conflict('invalid_status', `申报 ${award.id} 已处理，不能再审核`);
-      }
-      let ledgerEntryId: number | null = null;
-      if (days === 0) ledgerEntryId = postAward(ctx.db, award as AwardRow, at, ctx.actor.userId);
-      const result: ApprovalResult = { id: award.id, status: days > 0 ? 'notice' : 'posted', noticeEndsAt, ledgerEntryId };
-      writeAuditFast(ctx.db, ctx, { entity: 'award', entityId: award.id, action: 'award.approve', areaId: award.villageId, before: { status: award.status }, after: result });
+      const entry = days > 0 ? null : awardLedgerEntry(award, categories.get(award.ruleId) ?? null, at, ctx.actor.userId);
+      // Guarded by status: approve/reject races end with exactly one outcome.
+      const approved = await approvePendingAward(tx, award.id, ctx.actor.userId, at, noticeEndsAt, entry);
+      if (!approved) throw new Conflict('invalid_status', `申报 ${award.id} 已处理，不能再审核`);
+      const { ledgerEntryId } = approved;
+      const result: ApprovalResult = { id: award.id, status, noticeEndsAt, ledgerEntryId };
+      await writeAudit(tx, ctx, { entity: 'award', entityId: award.id, action: 'award.approve', areaId: award.villageId, before: { status: 'pending' }, after: result });
       results.push(result);
     }
     return results;
   });
 }
 
-export function approveAward(ctx: Ctx, awardId: number): ApprovalResult {
-  return approveMany(ctx, [awardId])[0];
+export async function approveAward(ctx: Ctx, awardId: number): Promise<ApprovalResult> {
+  return (await approveMany(ctx, [awardId]))[0];
 }

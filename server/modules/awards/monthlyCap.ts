@@ -1,24 +1,27 @@
-import { and, eq, gte, inArray, lte, ne, sql } from 'drizzle-orm';
-import { awards } from '../../../db/schema';
-import type { Tx } from '../../../db/client';
-import { periodRange } from '../../../db/time';
+import { monthlyCapUsage, monthlyCapUsageSync } from '../../../db/awards/caps';
+import type { Tx } from '../../../db/transaction';
 
-/** Quantity of a rule already proposed (not rejected) this month, per household. */
-export function capUsage(tx: Tx, ruleId: number, householdIds: number[], day: string): Map<number, number> {
-  const { from, to } = periodRange(day.slice(0, 7));
-  const rows = tx
-    .select({ householdId: awards.householdId, used: sql<number>`SUM(${awards.quantity})` })
-    .from(awards)
-    .where(
-      and(
-        eq(awards.ruleId, ruleId),
-        inArray(awards.householdId, householdIds),
-        gte(awards.occurredOn, from),
-        lte(awards.occurredOn, to),
-        ne(awards.status, 'rejected'),
-      ),
-    )
-    .groupBy(awards.householdId)
-    .all();
-  return new Map(rows.map((r) => [r.householdId, r.used]));
+/** @deprecated synchronous usage lookup for the score-sheet import (excel) until it is ported; use `overMonthlyCap`. */
+export const capUsage = monthlyCapUsageSync;
+
+/**
+ * The households whose proposals would take a rule past its monthly cap (per household, counting what
+ * is already proposed and not rejected that month), with what they had used. Call it inside the
+ * proposing transaction after `lockVillageChain` for each household's village, then insert: checked and
+ * written under one lock, two proposals cannot both slip under the cap.
+ */
+export async function overMonthlyCap(
+  tx: Tx,
+  rule: { id: number; monthlyCap: number | null },
+  items: readonly { householdId: number; quantity: number }[],
+  day: string,
+): Promise<{ householdId: number; used: number }[]> {
+  if (rule.monthlyCap == null) return [];
+  const usage = await monthlyCapUsage(tx, rule.id, items.map((i) => i.householdId), day);
+  const over: { householdId: number; used: number }[] = [];
+  for (const i of items) {
+    const used = usage.get(i.householdId) ?? 0;
+    if (used + i.quantity > rule.monthlyCap) over.push({ householdId: i.householdId, used });
+  }
+  return over;
 }

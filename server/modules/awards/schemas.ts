@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { awardStatuses } from '../../../db/schema/awards';
+import { awardStatuses } from '../../../db/awards/awards';
 import { Day, Paging } from '../../lib/params';
 
 const Note = z
