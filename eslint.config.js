@@ -33,10 +33,6 @@ const modulesStillOnDrizzle = [
   'server/modules/households/present.ts',
   'server/modules/households/schemas.ts',
   'server/modules/households/updateHousehold.ts',
-  'server/modules/ledger/expirePoints.ts',
-  'server/modules/ledger/getHouseholdLedger.ts',
-  'server/modules/ledger/householdNotices.ts',
-  'server/modules/ledger/reverseEntry.ts',
 ];
 
 export default tseslint.config(

@@ -21,7 +21,7 @@ import { getHouseholdRank } from '../server/modules/public/getHouseholdRank';
 import { ensureCounty, removeDb, root, workingCopy } from './data';
 import { load, type LoadResult } from './lib/load';
 import { peakRss, startBenchServer, timeToHealth } from './lib/proc';
-import { percentile, summarize, timeEach, type Summary } from './lib/stats';
+import { percentile, summarize, timeEach, timeEachAsync, type Summary } from './lib/stats';
 import { prepare, type Fixture } from './prepare';
 import { openRaw, rawLedgerBatchMs, rawPostingBatchMs, rawRedemptionRate } from './raw';
 import { webWeights, type PageWeight } from './web';
@@ -187,7 +187,7 @@ async function main() {
     const rank = timeEach(ids.length, (i) => getHouseholdRank(ctx, ids[i], { period: fx.period }));
     rankP50.push(percentile(rank, 50));
     rankP99.push(percentile(rank, 99));
-    pageP99.push(percentile(timeEach(ids.length, (i) => getHouseholdLedger(ctx, ids[i], { limit: 20, offset: 0 })), 99));
+    pageP99.push(percentile(await timeEachAsync(ids.length, (i) => getHouseholdLedger(ctx, ids[i], { limit: 20, offset: 0 })), 99));
   }
   db.$client.close();
   log(`rank p50 ${rankP50.map((x) => x.toFixed(3)).join(', ')} ms; household page p99 ${pageP99.map((x) => x.toFixed(2)).join(', ')} ms`);

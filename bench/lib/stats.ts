@@ -29,3 +29,14 @@ export function timeEach(n: number, body: (i: number) => void): number[] {
   }
   return out;
 }
+
+/** Runs an async body `n` times, one after another, and returns each duration in ms. */
+export async function timeEachAsync(n: number, body: (i: number) => Promise<unknown>): Promise<number[]> {
+  const out: number[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = process.hrtime.bigint();
+    await body(i);
+    out[i] = Number(process.hrtime.bigint() - t) / 1e6;
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { areas, awards, householdCards, householdCategoryHistory, householdMembers, householdPeriodScores } from '../../../db/schema';
-import { expirableForHousehold } from '../../../db/expiry';
+import { expirableForHousehold } from '../../../db/ledger/expiry';
 import { shanghaiDay } from '../../../db/time';
 import { resolveSettings } from '../areas/resolveSettings';
 import { nextExpiry } from '../ledger/expiryPlan';
@@ -54,7 +54,7 @@ export async function getHousehold(ctx: Ctx, householdId: number) {
     .all();
   const settings = await resolveSettings(ctx.db, h.villagePath);
   const next = nextExpiry(settings, ctx.now.getTime());
-  const expiring = next ? expirableForHousehold(ctx.db, h.id, next.cutoff) : 0;
+  const expiring = next ? await expirableForHousehold(ctx.db, h.id, next.cutoff) : 0;
   return {
     ...presentHousehold(ctx.actor, h),
     // Told in advance: how many points will expire on the next expiry day under the village's rule.

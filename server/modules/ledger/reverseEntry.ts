@@ -1,7 +1,9 @@
-import { eq } from 'drizzle-orm';
-import { areas, ledgerEntries, redemptionItems, users } from '../../../db/schema';
-import { appendLedgerEntry } from '../../../db/ledger';
-import { applyStockMovement } from '../../../db/stock';
+import { readDb } from '../../../db/client';
+import { lockGoods, moveStock } from '../../../db/goods/stock';
+import { lockVillageChain, postLedgerEntry } from '../../../db/ledger';
+import { ledgerEntryWithVillagePath, redemptionLines, reversalOf } from '../../../db/ledger/entries';
+import { transaction } from '../../../db/transaction';
+import { userById } from '../../../db/users/users';
 import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
 import { Conflict, Forbidden, NotFound, Unprocessable } from '../../lib/errors';
@@ -16,20 +18,25 @@ import { withinAuthority } from '../users/policy';
  * adjustment or a township store's redemption. Entries the system wrote (scheduled posting, expiry) follow
  * the area rule alone.
  */
-export function reverseEntry(ctx: Ctx, entryId: number, reason: string) {
-  const row = ctx.db.select({ entry: ledgerEntries, villagePath: areas.path }).from(ledgerEntries).innerJoin(areas, eq(areas.id, ledgerEntries.villageId)).where(eq(ledgerEntries.id, entryId)).get();
+export async function reverseEntry(ctx: Ctx, entryId: number, reason: string) {
+  const db = readDb(ctx.db);
+  const row = await ledgerEntryWithVillagePath(db, entryId);
   if (!row || !pathWithin(ctx.actor, row.villagePath)) throw new NotFound('流水不存在');
-  const original = row.entry;
+  const { villagePath: _vp, ...original } = row;
   if (original.kind === 'reversal') throw new Unprocessable('not_reversible', '冲正记录不能再冲正');
   if (original.createdBy != null) {
-    const author = ctx.db.select({ id: users.id, role: users.role, areaPath: areas.path }).from(users).innerJoin(areas, eq(areas.id, users.areaId)).where(eq(users.id, original.createdBy)).get();
+    // Who wrote an entry never changes (entries are append-only), so this is decided once, outside.
+    const author = await userById(db, original.createdBy);
     if (author && !withinAuthority(ctx.actor, author)) throw new Forbidden('这条流水由上级或其他区域的人员录入，只能由其本人或上级冲正', 'not_within_authority');
   }
   const at = ctx.now.getTime();
-  return ctx.db.transaction((tx) => {
-    const already = tx.select({ id: ledgerEntries.id }).from(ledgerEntries).where(eq(ledgerEntries.reversesId, entryId)).get();
-    if (already) throw new Conflict('already_reversed', '该流水已冲正');
-    const entry = appendLedgerEntry(ctx.db, {
+  return transaction(ctx.db, async (tx) => {
+    await lockVillageChain(tx, original.villageId);
+    if ((await reversalOf(tx, entryId)) !== undefined) throw new Conflict('already_reversed', '该流水已冲正');
+    const lines = original.kind === 'redemption' && original.redemptionId ? await redemptionLines(tx, original.redemptionId) : [];
+    // Goods of a shared township store are locked after the village, in id order.
+    if (lines.length) await lockGoods(tx, lines.map((l) => l.goodsId));
+    const entry = await postLedgerEntry(tx, {
       householdId: original.householdId,
       villageId: original.villageId,
       kind: 'reversal',
@@ -45,14 +52,11 @@ export function reverseEntry(ctx: Ctx, entryId: number, reason: string) {
       createdBy: ctx.actor.userId,
       createdAt: at,
     });
-    if (original.kind === 'redemption' && original.redemptionId) {
-      const items = tx.select().from(redemptionItems).where(eq(redemptionItems.redemptionId, original.redemptionId)).all();
-      for (const item of items) {
-        applyStockMovement(ctx.db, { goodsId: item.goodsId, kind: 'return', quantity: item.quantity, redemptionId: original.redemptionId, note: reason, createdBy: ctx.actor.userId, createdAt: at });
-      }
+    for (const line of lines) {
+      await moveStock(tx, { goodsId: line.goodsId, kind: 'return', quantity: line.quantity, redemptionId: original.redemptionId, note: reason, createdBy: ctx.actor.userId, createdAt: at });
     }
     const result = { id: entry.id, kind: 'reversal' as const, points: entry.points, balanceAfter: entry.balanceAfter, reversesId: original.id };
-    writeAudit(tx, ctx, { entity: 'ledger_entry', entityId: entry.id, action: 'ledger_entry.reverse', areaId: original.villageId, before: original, after: { ...result, reason } });
+    await writeAudit(tx, ctx, { entity: 'ledger_entry', entityId: entry.id, action: 'ledger_entry.reverse', areaId: original.villageId, before: original, after: { ...result, reason } });
     return result;
   });
 }

@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
-import { allRoles, allow, ctxOf, valid, type AppEnv } from '../../lib/http';
+import { allow, ctxOf, valid, type AppEnv } from '../../lib/http';
 import { IdParam } from '../../lib/params';
+import { adminRoles, allRoles, managerRoles } from '../../lib/roles';
 import { adjustBalance } from './adjustBalance';
 import { expirePoints } from './expirePoints';
 import { getHouseholdLedger } from './getHouseholdLedger';
@@ -15,15 +16,15 @@ export const ledgerRoutes = new Hono<AppEnv>()
     allow(...allRoles),
     valid('param', IdParam),
     valid('query', LedgerQuery),
-    (c) => c.json(getHouseholdLedger(ctxOf(c), c.req.valid('param').id, c.req.valid('query')), 200),
+    async (c) => c.json(await getHouseholdLedger(ctxOf(c), c.req.valid('param').id, c.req.valid('query')), 200),
   )
   .post(
     '/ledger/:id/reverse',
     describeRoute({ tags: ['ledger'], summary: 'Undo an entry with a reversing entry' }),
-    allow('county_admin', 'township_admin', 'village_cadre'),
+    allow(...managerRoles),
     valid('param', IdParam),
     valid('json', ReverseBody),
-    (c) => c.json(reverseEntry(ctxOf(c), c.req.valid('param').id, c.req.valid('json').reason), 201),
+    async (c) => c.json(await reverseEntry(ctxOf(c), c.req.valid('param').id, c.req.valid('json').reason), 201),
   )
   .post(
     '/households/:id/adjust',
@@ -31,9 +32,9 @@ export const ledgerRoutes = new Hono<AppEnv>()
     allow('county_admin'),
     valid('param', IdParam),
     valid('json', AdjustBody),
-    (c) => c.json(adjustBalance(ctxOf(c), c.req.valid('param').id, c.req.valid('json')), 201),
+    async (c) => c.json(await adjustBalance(ctxOf(c), c.req.valid('param').id, c.req.valid('json')), 201),
   )
-  .post('/ledger/expire', describeRoute({ tags: ['ledger'], summary: 'Expire points past the area rule now (also runs daily)' }), allow('county_admin', 'township_admin'), async (c) => {
+  .post('/ledger/expire', describeRoute({ tags: ['ledger'], summary: 'Expire points past the area rule now (also runs daily)' }), allow(...adminRoles), async (c) => {
     const ctx = ctxOf(c);
     return c.json(await expirePoints(ctx, { areaPath: ctx.actor.areaPath, actor: ctx.actor }), 200);
   });

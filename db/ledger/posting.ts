@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { isValidText } from '../server/lib/text';
-import type { Db } from './client';
-import type { LedgerKind } from './schema/ledger';
-import { periodsOfDay } from './time';
-import type { Tx } from './transaction';
+import { isValidText } from '../../server/lib/text';
+import type { Db } from '../client';
+import type { LedgerKind } from '../schema/ledger';
+import { periodsOfDay } from '../time';
+import type { Tx } from '../transaction';
 
 /** What the first entry of a chain links to on a database that never had the old single chain. */
 export const GENESIS_HASH = '0'.repeat(64);

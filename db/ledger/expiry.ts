@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { Db } from './client';
+import type { Db } from '../client';
+import type { Tx } from '../transaction';
 
 type Row = { householdId: number; credits: number; debits: number; balance: number };
 interface Statements {
@@ -14,14 +15,15 @@ const cache = new WeakMap<Database.Database, Statements>();
  * first, so what may expire is credits before the cutoff minus all debits so far. Running it again
  * after the expiry entries are written yields nothing, which makes the job idempotent.
  */
-export function expirableByHousehold(db: Db, villageId: number, cutoff: number): { householdId: number; points: number }[] {
-  return statements(db)
+export async function expirableByHousehold(tx: Tx, villageId: number, cutoff: number): Promise<{ householdId: number; points: number }[]> {
+  return statements(tx)
     .expirable.all(cutoff, villageId)
     .map(toExpirable)
     .filter((r) => r.points > 0);
 }
 
-export function expirableForHousehold(db: Db, householdId: number, cutoff: number): number {
+/** What of one household's points would expire at `cutoff` (for the household page's advance notice). */
+export async function expirableForHousehold(db: Db, householdId: number, cutoff: number): Promise<number> {
   const row = statements(db).one.get(cutoff, householdId);
   return row ? toExpirable(row).points : 0;
 }
