@@ -8,23 +8,6 @@ import globals from 'globals';
  * moves that file's SQL into db/ stores; once empty, delete the list (and this comment).
  */
 const modulesStillOnDrizzle = [
-  'server/modules/dashboard/getDashboard.ts',
-  'server/modules/excel/checkAwardRows.ts',
-  'server/modules/excel/checkHouseholdRows.ts',
-  'server/modules/excel/exportAwards.ts',
-  'server/modules/excel/exportDonations.ts',
-  'server/modules/excel/exportHouseholds.ts',
-  'server/modules/excel/exportLeaderboard.ts',
-  'server/modules/excel/exportLedger.ts',
-  'server/modules/excel/exportMovements.ts',
-  'server/modules/excel/exportRedemptions.ts',
-  'server/modules/excel/exportScope.ts',
-  'server/modules/excel/importAwards.ts',
-  'server/modules/excel/importHouseholds.ts',
-  'server/modules/excel/labels.ts',
-  'server/modules/excel/makeRosterTemplate.ts',
-  'server/modules/excel/makeScoreTemplate.ts',
-  'server/modules/excel/schemas.ts',
   'server/modules/households/addMember.ts',
   'server/modules/households/changeCategory.ts',
   'server/modules/households/createHousehold.ts',

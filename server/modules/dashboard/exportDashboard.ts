@@ -1,5 +1,5 @@
 import type { Ctx } from '../../lib/context';
-import { ruleCategoryLabels } from '../excel/labels';
+import { ruleCategoryLabel } from '../../lib/labels';
 import { exportName, writeWorkbook, type SheetSpec, type XlsxFile } from '../excel/writeWorkbook';
 import { getDashboard, type Dashboard } from './getDashboard';
 import type { DashboardChart, DashboardExportQuery } from './schemas';
@@ -25,7 +25,7 @@ function sheets(d: Dashboard, where: string): Record<DashboardChart, SheetSpec<u
       { header: '兑换积分', width: 10, value: (r) => r.redeemed },
     ], d.monthly),
     categories: spec('categories', [
-      { header: '类别', width: 12, value: (r) => ruleCategoryLabels[r.category as keyof typeof ruleCategoryLabels] ?? r.category },
+      { header: '类别', width: 12, value: (r) => ruleCategoryLabel(r.category) },
       { header: '奖励积分', width: 10, value: (r) => r.awarded },
       { header: '扣除积分', width: 10, value: (r) => r.deducted },
       { header: '笔数', width: 8, value: (r) => r.entries },
@@ -66,7 +66,7 @@ function sheets(d: Dashboard, where: string): Record<DashboardChart, SheetSpec<u
 
 /** The numbers behind one dashboard chart (or all of them, one sheet each) as a workbook. */
 export async function exportDashboard(ctx: Ctx, query: DashboardExportQuery): Promise<XlsxFile> {
-  const d = getDashboard(ctx, query);
+  const d = await getDashboard(ctx, query);
   const where = `${d.area.name} ${d.period}`;
   const all = sheets(d, where);
   const chosen = query.chart ? [all[query.chart]] : Object.values(all);

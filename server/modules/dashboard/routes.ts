@@ -9,8 +9,8 @@ import { DashboardExportQuery, DashboardQuery } from './schemas';
 const viewers = ['county_admin', 'township_admin', 'village_cadre', 'reviewer'] as const;
 
 export const dashboardRoutes = new Hono<AppEnv>()
-  .get('/dashboard', describeRoute({ tags: ['dashboard'], summary: 'Points, participation, goods and donation figures of an area and period' }), allow(...viewers), valid('query', DashboardQuery), (c) =>
-    c.json(getDashboard(ctxOf(c), c.req.valid('query')), 200),
+  .get('/dashboard', describeRoute({ tags: ['dashboard'], summary: 'Points, participation, goods and donation figures of an area and period' }), allow(...viewers), valid('query', DashboardQuery), async (c) =>
+    c.json(await getDashboard(ctxOf(c), c.req.valid('query')), 200),
   )
   .get('/exports/dashboard.xlsx', describeRoute({ tags: ['dashboard'], summary: 'The numbers behind one chart, or all of them' }), allow(...viewers), valid('query', DashboardExportQuery), async (c) =>
     sendXlsx(c, await exportDashboard(ctxOf(c), c.req.valid('query'))),

@@ -1,11 +1,14 @@
-import { and, eq, inArray } from 'drizzle-orm';
-import { households, rules } from '../../../db/schema';
-import type { Db, Tx } from '../../../db/client';
+import type { AreaRow } from '../../../db/areas';
+import { monthlyCapUsage } from '../../../db/awards/caps';
+import { proposalHouseholds } from '../../../db/awards/proposals';
+import { readDb, type Db } from '../../../db/client';
+import { householdsOfVillage } from '../../../db/excel/roster';
+import { rulesOfAreas, type RuleRow } from '../../../db/rules';
+import type { Tx } from '../../../db/transaction';
 import type { Ctx } from '../../lib/context';
-import { getVillageInScopeSync, type AreaRow } from '../../lib/scope';
-import { capUsage } from '../awards/monthlyCap';
+import { Unprocessable } from '../../lib/errors';
+import { getVillageInScope } from '../../lib/scope';
 import { assertDayNotInFuture } from '../awards/proposeAward';
-import { selectInChunks } from '../../../db/inChunks';
 import { unreadableMessage, type RowError } from './checkHouseholdRows';
 import { readTable, type SheetRow } from './readTable';
 import { scoreAliases } from './labels';
@@ -23,21 +26,15 @@ export interface ScoreRow {
   errors: RowError[];
 }
 
-type RuleRow = typeof rules.$inferSelect;
-
 /** Active rules a village may use: its own and those of the township and county above it. */
-export function applicableRules(db: Db | Tx, village: AreaRow): RuleRow[] {
+export async function applicableRules(db: Db, village: Pick<AreaRow, 'path'>): Promise<RuleRow[]> {
   const ancestors = village.path.split('/').filter(Boolean).map(Number);
-  return db
-    .select()
-    .from(rules)
-    .where(and(inArray(rules.areaId, ancestors), eq(rules.active, true)))
-    .all();
+  return rulesOfAreas(db, ancestors, { includeInactive: false });
 }
 
 export async function readScoreSheet(ctx: Ctx, body: AwardImportBody) {
   assertDayNotInFuture(ctx, body.occurredOn);
-  const village = getVillageInScopeSync(ctx, body.villageId);
+  const village = await getVillageInScope(readDb(ctx.db), ctx.actor, body.villageId);
   const sheet = await readTable(body.file, { requiredHeader: ['户主姓名', '户编号', '门牌号'], aliases: scoreAliases, sheetNames: ['评分表'] });
   return { village, sheet };
 }
@@ -47,13 +44,13 @@ export async function readScoreSheet(ctx: Ctx, body: AwardImportBody) {
  * proposal would be checked (quantity, evidence, monthly cap including earlier rows of the sheet).
  * Rows with no quantity are households the cadre left blank: skipped, not errors.
  */
-export function checkScoreSheet(db: Db | Tx, village: AreaRow, sheet: SheetRow[], occurredOn: string): ScoreRow[] {
-  const all = db.select().from(households).where(eq(households.villageId, village.id)).all();
+export async function checkScoreSheet(db: Db, village: AreaRow, sheet: SheetRow[], occurredOn: string): Promise<ScoreRow[]> {
+  const all = await householdsOfVillage(db, village.id);
   const byId = new Map(all.map((h) => [h.id, h]));
   const byDoor = new Map(all.filter((h) => h.doorNo).map((h) => [h.doorNo!, h]));
   const byName = new Map<string, typeof all>();
   for (const h of all) byName.set(h.headName, [...(byName.get(h.headName) ?? []), h]);
-  const ruleList = applicableRules(db, village);
+  const ruleList = await applicableRules(db, village);
   const ruleById = new Map(ruleList.map((r) => [r.id, r]));
   const rulesByName = new Map<string, RuleRow[]>();
   for (const r of ruleList) rulesByName.set(r.name, [...(rulesByName.get(r.name) ?? []), r]);
@@ -143,8 +140,7 @@ export function checkScoreSheet(db: Db | Tx, village: AreaRow, sheet: SheetRow[]
     const rule = ruleById.get(ruleId)!;
     if (rule.monthlyCap == null) continue;
     const rows = proposing.filter((r) => r.ruleId === ruleId);
-    const used = new Map<number, number>();
-    for (const [id, n] of selectInChunks([...new Set(rows.map((r) => r.householdId!))], (ids) => [...capUsage(db as Tx, ruleId, ids, occurredOn)])) used.set(id, n);
+    const used = await monthlyCapUsage(db, ruleId, [...new Set(rows.map((r) => r.householdId!))], occurredOn);
     for (const r of rows) {
       const before = used.get(r.householdId!) ?? 0;
       if (before + r.quantity! > rule.monthlyCap) {
@@ -156,6 +152,49 @@ export function checkScoreSheet(db: Db | Tx, village: AreaRow, sheet: SheetRow[]
     }
   }
   return checked;
+}
+
+/** The refusal of a sheet with bad rows: every bad row with its errors. */
+export function scoreSheetErrors(rows: readonly ScoreRow[]): Unprocessable {
+  const bad = rows.filter((r) => r.errors.length);
+  return new Unprocessable('import_has_errors', `有 ${bad.length} 行存在错误，请修改后重新上传`, { rows: bad.map((r) => ({ row: r.row, errors: r.errors })) });
+}
+
+/**
+ * Inside the import's transaction, after `lockVillageChain`: re-checks what the checked rows rely on
+ * and another request may have changed since (household archived or moved, rule stopped or changed to
+ * need evidence, monthly cap used up meanwhile). Returns the rules, as they are now, by id.
+ */
+export async function confirmScoreRows(tx: Tx, village: AreaRow, proposing: readonly ScoreRow[], occurredOn: string): Promise<Map<number, RuleRow>> {
+  const households = new Map((await proposalHouseholds(tx, proposing.map((r) => r.householdId!))).map((h) => [h.id, h]));
+  const rules = new Map((await applicableRules(tx, village)).map((r) => [r.id, r]));
+  const bad: ScoreRow[] = [];
+  const refuse = (r: ScoreRow, field: string, message: string) => {
+    bad.push({ ...r, action: 'error', points: null, errors: [{ field, message }] });
+  };
+  const fine: ScoreRow[] = [];
+  for (const r of proposing) {
+    const h = households.get(r.householdId!);
+    const rule = rules.get(r.ruleId!);
+    if (!h || h.villageId !== village.id) refuse(r, '户主姓名', `本村没有编号为 ${r.householdId} 的农户`);
+    else if (h.status !== 'active') refuse(r, '户主姓名', '该农户已注销');
+    else if (!rule) refuse(r, '细则编号', `细则编号 ${r.ruleId} 不存在、已停用或不适用于本村`);
+    else if (rule.evidenceRequired) refuse(r, '细则', `「${rule.name}」需要照片佐证，不能从表格导入，请逐户申报`);
+    else fine.push(r);
+  }
+  for (const ruleId of new Set(fine.map((r) => r.ruleId!))) {
+    const rule = rules.get(ruleId)!;
+    if (rule.monthlyCap == null) continue;
+    const rows = fine.filter((r) => r.ruleId === ruleId);
+    // A sheet names a household once per rule (checked before), so each row adds to what is stored.
+    const used = await monthlyCapUsage(tx, ruleId, rows.map((r) => r.householdId!), occurredOn);
+    for (const r of rows) {
+      const before = used.get(r.householdId!) ?? 0;
+      if (before + r.quantity! > rule.monthlyCap) refuse(r, '数量', `「${rule.name}」每户每月最多 ${rule.monthlyCap}${rule.unit}，本月已申报 ${before}`);
+    }
+  }
+  if (bad.length) throw scoreSheetErrors(bad.sort((a, b) => a.row - b.row));
+  return rules;
 }
 
 export function summariseScores(rows: ScoreRow[]) {

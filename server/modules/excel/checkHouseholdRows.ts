@@ -1,13 +1,13 @@
-import { and, eq, inArray } from 'drizzle-orm';
-import { areas, householdMembers, households } from '../../../db/schema';
-import type { HouseholdCategory } from '../../../db/schema/households';
+import type { AreaRow } from '../../../db/areas';
+import { readDb, type Db } from '../../../db/client';
+import { groupsOfVillage, householdsOfVillage, idNumberHolders, membersOf, type HouseholdCategory, type HouseholdRow } from '../../../db/excel/roster';
 import type { Ctx } from '../../lib/context';
-import type { AreaRow } from '../../lib/scope';
-import { getVillageInScopeSync } from '../../lib/scope';
+import { Unprocessable } from '../../lib/errors';
+import { householdCategoryLabels as categoryLabels } from '../../lib/labels';
+import { getVillageInScope } from '../../lib/scope';
 import { DoorNo, ID_NUMBER_UNAVAILABLE, IdNumber, PersonName, Phone } from '../households/schemas';
-import { categoryLabels, relationWords, rosterAliases, type Relation } from './labels';
+import { relationWords, rosterAliases, type Relation } from './labels';
 import { readTable, type SheetRow } from './readTable';
-import { selectInChunks } from '../../../db/inChunks';
 import type { HouseholdImportBody } from './schemas';
 
 export interface RowError {
@@ -70,48 +70,56 @@ export function parseMembers(text: string, errors: RowError[]): RosterMember[] {
   return members;
 }
 
-type Existing = typeof households.$inferSelect & { memberNames: string[] };
+type Existing = HouseholdRow & { memberNames: string[] };
 
 /**
  * Reads and validates a roster upload against the village without writing anything: the preview shows
  * exactly this, and the import runs it again on the same bytes inside its transaction.
  */
 export async function readRoster(ctx: Ctx, body: HouseholdImportBody) {
-  const village = getVillageInScopeSync(ctx, body.villageId);
+  const village = await getVillageInScope(readDb(ctx.db), ctx.actor, body.villageId);
   const sheet = await readTable(body.file, { requiredHeader: ['户主姓名', '户主'], aliases: rosterAliases, sheetNames: ['农户名单'] });
   return { village, sheet };
 }
 
-function* rosterSteps(ctx: Pick<Ctx, 'db'>, village: AreaRow, sheet: SheetRow[]): Generator<void, RosterRow[]> {
-  const groups = ctx.db
-    .select({ id: areas.id, name: areas.name })
-    .from(areas)
-    .where(and(eq(areas.parentId, village.id), eq(areas.kind, 'group')))
-    .all();
-  const groupByName = new Map(groups.map((g) => [g.name, g.id]));
-  const existingRows = ctx.db.select().from(households).where(eq(households.villageId, village.id)).all();
+/** What a roster check reads from the database: the village's groups and households, and who else holds the file's ID numbers. */
+export interface RosterBasis {
+  groups: { id: number; name: string }[];
+  existing: Existing[];
+  /**
+   * ID numbers already held by a household of another village. Which village is not kept: a cadre
+   * must not learn where someone outside the village is registered.
+   */
+  elsewhere: string[];
+}
+
+export async function loadRosterBasis(db: Db, village: AreaRow, sheet: readonly SheetRow[]): Promise<RosterBasis> {
+  const groups = await groupsOfVillage(db, village.id);
+  const existingRows = await householdsOfVillage(db, village.id);
   const memberNames = new Map<number, string[]>();
-  for (const m of selectInChunks(
-    existingRows.map((h) => h.id),
-    (ids) => ctx.db.select({ householdId: householdMembers.householdId, name: householdMembers.name }).from(householdMembers).where(inArray(householdMembers.householdId, ids)).all(),
-  )) {
+  for (const m of await membersOf(db, existingRows.map((h) => h.id))) {
     const list = memberNames.get(m.householdId);
     if (list) list.push(m.name);
     else memberNames.set(m.householdId, [m.name]);
   }
   const existing: Existing[] = existingRows.map((h) => ({ ...h, memberNames: memberNames.get(h.id) ?? [] }));
+  const idsInFile = [...new Set(sheet.map((r) => r.cells['身份证号']?.toUpperCase()).filter((v): v is string => !!v))];
+  const elsewhere = [...new Set((await idNumberHolders(db, idsInFile)).filter((h) => h.villageId !== village.id).map((h) => h.idNumber))].sort();
+  return { groups, existing, elsewhere };
+}
+
+/** The parts of a basis a roster check depends on (not balances, not timestamps), to see whether it changed. */
+export function basisKey(b: RosterBasis): string {
+  const households = b.existing.map((h) => [h.id, h.headName, h.doorNo, h.groupId, h.category, h.phone, h.idNumber, h.status, h.memberNames]);
+  return JSON.stringify([b.groups, households, b.elsewhere]);
+}
+
+function* rosterSteps(basis: RosterBasis, sheet: SheetRow[]): Generator<void, RosterRow[]> {
+  const { groups, existing } = basis;
+  const groupByName = new Map(groups.map((g) => [g.name, g.id]));
   const byId = new Map(existing.filter((h) => h.idNumber).map((h) => [h.idNumber!, h]));
   const byDoor = new Map(existing.filter((h) => h.doorNo).map((h) => [h.doorNo!, h]));
-  // ID numbers already held by a household of another village. Which village is not said: a cadre
-  // must not learn where someone outside the village is registered.
-  const idsInFile = [...new Set(sheet.map((r) => r.cells['身份证号']?.toUpperCase()).filter((v): v is string => !!v))];
-  const elsewhere = new Set(
-    selectInChunks(idsInFile, (ids) =>
-      ctx.db.select({ idNumber: households.idNumber, villageId: households.villageId }).from(households).where(inArray(households.idNumber, ids)).all(),
-    )
-      .filter((h) => h.villageId !== village.id)
-      .map((h) => h.idNumber!),
-  );
+  const elsewhere = new Set(basis.elsewhere);
 
   const seenIds = new Map<string, number>();
   const seenDoors = new Map<string, number>();
@@ -209,9 +217,9 @@ function* rosterSteps(ctx: Pick<Ctx, 'db'>, village: AreaRow, sheet: SheetRow[])
   return out;
 }
 
-/** Every row checked against the village, in one go (inside the import's transaction). */
-export function checkRoster(ctx: Pick<Ctx, 'db'>, village: AreaRow, sheet: SheetRow[]): RosterRow[] {
-  const steps = rosterSteps(ctx, village, sheet);
+/** Every row checked against a basis already read, in one go (the re-check inside the import's transaction). */
+export function checkRosterNow(basis: RosterBasis, sheet: SheetRow[]): RosterRow[] {
+  const steps = rosterSteps(basis, sheet);
   for (;;) {
     const r = steps.next();
     if (r.done) return r.value;
@@ -219,16 +227,23 @@ export function checkRoster(ctx: Pick<Ctx, 'db'>, village: AreaRow, sheet: Sheet
 }
 
 /**
- * The same check for the preview, letting other requests run every thousand rows: a 20,000-row
+ * Reads the basis and checks every row, letting other requests run every thousand rows: a 20,000-row
  * roster would otherwise hold the event loop for a few hundred milliseconds.
  */
-export async function checkRosterYielding(ctx: Pick<Ctx, 'db'>, village: AreaRow, sheet: SheetRow[]): Promise<RosterRow[]> {
-  const steps = rosterSteps(ctx, village, sheet);
+export async function checkRoster(db: Db, village: AreaRow, sheet: SheetRow[]): Promise<{ rows: RosterRow[]; basis: RosterBasis }> {
+  const basis = await loadRosterBasis(db, village, sheet);
+  const steps = rosterSteps(basis, sheet);
   for (;;) {
     const r = steps.next();
-    if (r.done) return r.value;
+    if (r.done) return { rows: r.value, basis };
     await new Promise((resolve) => setImmediate(resolve));
   }
+}
+
+/** The refusal of a roster with bad rows: every bad row with its errors. */
+export function rosterErrors(rows: readonly RosterRow[]): Unprocessable {
+  const bad = rows.filter((r) => r.errors.length);
+  return new Unprocessable('import_has_errors', `有 ${bad.length} 行存在错误，请修改后重新上传`, { rows: bad.map((r) => ({ row: r.row, errors: r.errors })) });
 }
 
 export function summarise(rows: RosterRow[]) {

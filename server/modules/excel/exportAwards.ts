@@ -1,5 +1,5 @@
-import { and, asc, count, eq, gte, inArray, lte } from 'drizzle-orm';
-import { areas, awards, households, rules } from '../../../db/schema';
+import { awardsForExport, countAwardsForExport } from '../../../db/excel/exports';
+import { readDb } from '../../../db/client';
 import type { Ctx } from '../../lib/context';
 import { assertExportSize, periodSpan, reportArea, shanghaiDateTime, villagesUnder } from './exportScope';
 import { awardStatusLabels } from './labels';
@@ -8,39 +8,13 @@ import { exportName, writeSheet, type XlsxFile } from './writeWorkbook';
 
 /** Awards of an area, optionally of one status and of deeds within a period. */
 export async function exportAwards(ctx: Ctx, query: ExportAwardsQuery): Promise<XlsxFile> {
-  const area = reportArea(ctx, query.areaId);
-  const villageIds = villagesUnder(ctx, area).map((v) => v.id);
-  const span = query.period ? periodSpan(query.period) : null;
-  const where = and(
-    inArray(awards.villageId, villageIds.length ? villageIds : [-1]),
-    query.status ? eq(awards.status, query.status) : undefined,
-    span ? gte(awards.occurredOn, span.from) : undefined,
-    span ? lte(awards.occurredOn, span.to) : undefined,
-  );
-  assertExportSize(ctx.db.select({ n: count() }).from(awards).where(where).get()?.n ?? 0);
-  const rows = ctx.db
-    .select({
-      id: awards.id,
-      occurredOn: awards.occurredOn,
-      village: areas.name,
-      headName: households.headName,
-      doorNo: households.doorNo,
-      ruleName: rules.name,
-      quantity: awards.quantity,
-      points: awards.points,
-      status: awards.status,
-      proposedAt: awards.proposedAt,
-      batchId: awards.batchId,
-      note: awards.note,
-      rejectReason: awards.rejectReason,
-    })
-    .from(awards)
-    .innerJoin(households, eq(households.id, awards.householdId))
-    .innerJoin(areas, eq(areas.id, awards.villageId))
-    .innerJoin(rules, eq(rules.id, awards.ruleId))
-    .where(where)
-    .orderBy(asc(awards.id))
-    .all();
+  const db = readDb(ctx.db);
+  const area = await reportArea(db, ctx, query.areaId);
+  const villageIds = (await villagesUnder(db, area)).map((v) => v.id);
+  const span = query.period ? periodSpan(query.period) : undefined;
+  const filter = { status: query.status, span };
+  assertExportSize(await countAwardsForExport(db, villageIds, filter));
+  const rows = await awardsForExport(db, villageIds, filter);
   type R = (typeof rows)[number];
   const at = ctx.now.getTime();
   const what = query.status ? `积分申报（${awardStatusLabels[query.status]}）` : '积分申报';

@@ -1,38 +1,19 @@
-import { and, asc, count, eq, gte, inArray, lte } from 'drizzle-orm';
-import { areas, donations, goods } from '../../../db/schema';
+import { readDb } from '../../../db/client';
+import { countDonationsForExport, donationsForExport } from '../../../db/excel/exports';
+import { donorKindLabels } from '../../lib/labels';
 import type { Ctx } from '../../lib/context';
 import { assertExportSize, periodSpan, reportArea, storesUnder } from './exportScope';
-import { donorKindLabels } from './labels';
 import type { ExportPeriodQuery } from './schemas';
 import { exportName, writeSheet, type XlsxFile } from './writeWorkbook';
 
 /** Donations received by the stores in an area during a period (the staff copy: anonymous donors named). */
 export async function exportDonations(ctx: Ctx, query: ExportPeriodQuery): Promise<XlsxFile> {
-  const area = reportArea(ctx, query.areaId);
-  const storeIds = storesUnder(ctx, area).map((s) => s.id);
-  const { from, to } = periodSpan(query.period);
-  const where = and(inArray(donations.storeAreaId, storeIds.length ? storeIds : [-1]), gte(donations.receivedOn, from), lte(donations.receivedOn, to));
-  assertExportSize(ctx.db.select({ n: count() }).from(donations).where(where).get()?.n ?? 0);
-  const rows = ctx.db
-    .select({
-      id: donations.id,
-      receivedOn: donations.receivedOn,
-      store: areas.name,
-      donorName: donations.donorName,
-      donorKind: donations.donorKind,
-      anonymous: donations.anonymous,
-      goodsName: goods.name,
-      unit: goods.unit,
-      quantity: donations.quantity,
-      amountFen: donations.amountFen,
-      description: donations.description,
-    })
-    .from(donations)
-    .innerJoin(areas, eq(areas.id, donations.storeAreaId))
-    .leftJoin(goods, eq(goods.id, donations.goodsId))
-    .where(where)
-    .orderBy(asc(donations.receivedOn), asc(donations.id))
-    .all();
+  const db = readDb(ctx.db);
+  const area = await reportArea(db, ctx, query.areaId);
+  const storeIds = (await storesUnder(db, area)).map((s) => s.id);
+  const span = periodSpan(query.period);
+  assertExportSize(await countDonationsForExport(db, storeIds, span));
+  const rows = await donationsForExport(db, storeIds, span);
   type R = (typeof rows)[number];
   const at = ctx.now.getTime();
   const body = await writeSheet<R>(

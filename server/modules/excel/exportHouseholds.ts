@@ -1,35 +1,28 @@
-import { asc, inArray } from 'drizzle-orm';
-import { areas, householdMembers, households } from '../../../db/schema';
+import { readDb } from '../../../db/client';
+import { groupNamesUnder, householdsOfVillages, membersOf } from '../../../db/excel/roster';
+import { householdCategoryLabels } from '../../lib/labels';
 import type { Ctx } from '../../lib/context';
 import { assertExportSize, reportArea, villagesUnder } from './exportScope';
-import { categoryLabels, relationLabels, type Relation } from './labels';
+import { relationLabels, type Relation } from './labels';
 import type { ExportAreaQuery } from './schemas';
 import { exportName, writeSheet, type XlsxFile } from './writeWorkbook';
 
 /** The roster of an area; its first seven columns are the import template's, so the file imports back. */
 export async function exportHouseholds(ctx: Ctx, query: ExportAreaQuery): Promise<XlsxFile> {
-  const area = reportArea(ctx, query.areaId);
-  const villages = villagesUnder(ctx, area);
+  const db = readDb(ctx.db);
+  const area = await reportArea(db, ctx, query.areaId);
+  const villages = await villagesUnder(db, area);
   const villageName = new Map(villages.map((v) => [v.id, v.name]));
-  const rows = villages.length
-    ? ctx.db
-        .select()
-        .from(households)
-        .where(inArray(households.villageId, villages.map((v) => v.id)))
-        .orderBy(asc(households.villageId), asc(households.id))
-        .all()
-    : [];
+  const villageIds = villages.map((v) => v.id);
+  const rows = await householdsOfVillages(db, villageIds);
   assertExportSize(rows.length);
-  const groupName = new Map(ctx.db.select({ id: areas.id, name: areas.name }).from(areas).where(inArray(areas.parentId, villages.map((v) => v.id))).all().map((g) => [g.id, g.name]));
+  const groupName = await groupNamesUnder(db, villageIds);
   const members = new Map<number, string[]>();
-  for (let i = 0; i < rows.length; i += 500) {
-    const ids = rows.slice(i, i + 500).map((h) => h.id);
-    for (const m of ctx.db.select().from(householdMembers).where(inArray(householdMembers.householdId, ids)).orderBy(asc(householdMembers.id)).all()) {
-      if (m.relation === 'head') continue;
-      const list = members.get(m.householdId) ?? [];
-      list.push(`${m.name}(${relationLabels[m.relation as Relation] ?? '其他'})`);
-      members.set(m.householdId, list);
-    }
+  for (const m of await membersOf(db, rows.map((h) => h.id))) {
+    if (m.relation === 'head') continue;
+    const list = members.get(m.householdId) ?? [];
+    list.push(`${m.name}(${relationLabels[m.relation as Relation] ?? '其他'})`);
+    members.set(m.householdId, list);
   }
   type H = (typeof rows)[number];
   const at = ctx.now.getTime();
@@ -41,7 +34,7 @@ export async function exportHouseholds(ctx: Ctx, query: ExportAreaQuery): Promis
         { header: '户主姓名', width: 12, value: (h) => h.headName },
         { header: '门牌号', width: 12, value: (h) => h.doorNo },
         { header: '村民小组', width: 12, value: (h) => (h.groupId ? (groupName.get(h.groupId) ?? null) : null) },
-        { header: '类别', width: 10, value: (h) => categoryLabels[h.category] },
+        { header: '类别', width: 10, value: (h) => householdCategoryLabels[h.category] },
         { header: '手机号', width: 14, value: (h) => h.phone, text: true },
         { header: '身份证号', width: 22, value: (h) => h.idNumber, text: true },
         { header: '家庭成员', width: 36, value: (h) => members.get(h.id)?.join(';') ?? null },

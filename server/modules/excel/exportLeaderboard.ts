@@ -1,5 +1,5 @@
-import { and, asc, desc, eq } from 'drizzle-orm';
-import { areas, householdPeriodScores, households } from '../../../db/schema';
+import { readDb } from '../../../db/client';
+import { leaderboardForExport } from '../../../db/excel/exports';
 import type { Ctx } from '../../lib/context';
 import { Invalid } from '../../lib/errors';
 import { resolveSettings } from '../areas/resolveSettings';
@@ -10,26 +10,11 @@ import { exportName, writeSheet, type XlsxFile } from './writeWorkbook';
 
 /** The conduct-score leaderboard as published, with the full names staff need beside the public ones. */
 export async function exportLeaderboard(ctx: Ctx, query: ExportBoardQuery): Promise<XlsxFile> {
-  const area = reportArea(ctx, query.areaId);
+  const db = readDb(ctx.db);
+  const area = await reportArea(db, ctx, query.areaId);
   if (area.kind === 'group') throw new Invalid('榜单按村、乡镇或县发布', undefined, 'invalid_area');
-  const settings = await resolveSettings(ctx.db, area.path);
-  const column = area.kind === 'village' ? householdPeriodScores.villageId : area.kind === 'township' ? householdPeriodScores.townshipId : householdPeriodScores.countyId;
-  const rows = ctx.db
-    .select({
-      score: householdPeriodScores.score,
-      earned: householdPeriodScores.earned,
-      deducted: householdPeriodScores.deducted,
-      headName: households.headName,
-      doorNo: households.doorNo,
-      village: areas.name,
-    })
-    .from(householdPeriodScores)
-    .innerJoin(households, eq(households.id, householdPeriodScores.householdId))
-    .innerJoin(areas, eq(areas.id, householdPeriodScores.villageId))
-    .where(and(eq(column, area.id), eq(householdPeriodScores.period, query.period)))
-    .orderBy(desc(householdPeriodScores.score), asc(households.nameInitials), asc(households.id))
-    .limit(query.limit)
-    .all();
+  const settings = await resolveSettings(db, area.path);
+  const rows = await leaderboardForExport(db, area.kind, area.id, query.period, query.limit);
   let rank = 0;
   let previous: number | null = null;
   const ranked = rows.map((r, i) => {

@@ -1,41 +1,20 @@
-import { and, asc, count, eq, gte, inArray, lte } from 'drizzle-orm';
-import { areas, households, ledgerEntries, rules } from '../../../db/schema';
+import { readDb } from '../../../db/client';
+import { countLedgerForExport, ledgerForExport } from '../../../db/excel/exports';
+import { ruleCategoryLabel } from '../../lib/labels';
 import type { Ctx } from '../../lib/context';
 import { assertExportSize, periodSpan, reportArea, shanghaiDateTime, villagesUnder } from './exportScope';
-import { ledgerKindLabels, ruleCategoryLabels } from './labels';
+import { ledgerKindLabels } from './labels';
 import type { ExportPeriodQuery } from './schemas';
 import { exportName, writeSheet, type XlsxFile } from './writeWorkbook';
 
 /** Every ledger entry of an area whose day falls in the period, in ledger order. */
 export async function exportLedger(ctx: Ctx, query: ExportPeriodQuery): Promise<XlsxFile> {
-  const area = reportArea(ctx, query.areaId);
-  const villageIds = villagesUnder(ctx, area).map((v) => v.id);
-  const { from, to } = periodSpan(query.period);
-  const where = and(inArray(ledgerEntries.villageId, villageIds.length ? villageIds : [-1]), gte(ledgerEntries.occurredOn, from), lte(ledgerEntries.occurredOn, to));
-  assertExportSize(ctx.db.select({ n: count() }).from(ledgerEntries).where(where).get()?.n ?? 0);
-  const rows = ctx.db
-    .select({
-      id: ledgerEntries.id,
-      occurredOn: ledgerEntries.occurredOn,
-      village: areas.name,
-      headName: households.headName,
-      doorNo: households.doorNo,
-      kind: ledgerEntries.kind,
-      points: ledgerEntries.points,
-      conductPoints: ledgerEntries.conductPoints,
-      balanceAfter: ledgerEntries.balanceAfter,
-      ruleName: rules.name,
-      category: ledgerEntries.category,
-      note: ledgerEntries.note,
-      createdAt: ledgerEntries.createdAt,
-    })
-    .from(ledgerEntries)
-    .innerJoin(households, eq(households.id, ledgerEntries.householdId))
-    .innerJoin(areas, eq(areas.id, ledgerEntries.villageId))
-    .leftJoin(rules, eq(rules.id, ledgerEntries.ruleId))
-    .where(where)
-    .orderBy(asc(ledgerEntries.id))
-    .all();
+  const db = readDb(ctx.db);
+  const area = await reportArea(db, ctx, query.areaId);
+  const villageIds = (await villagesUnder(db, area)).map((v) => v.id);
+  const span = periodSpan(query.period);
+  assertExportSize(await countLedgerForExport(db, villageIds, span));
+  const rows = await ledgerForExport(db, villageIds, span);
   type R = (typeof rows)[number];
   const at = ctx.now.getTime();
   const body = await writeSheet<R>(
@@ -53,7 +32,7 @@ export async function exportLedger(ctx: Ctx, query: ExportPeriodQuery): Promise<
         { header: '表现积分', width: 9, value: (r) => r.conductPoints },
         { header: '余额', width: 8, value: (r) => r.balanceAfter },
         { header: '细则', width: 20, value: (r) => r.ruleName },
-        { header: '类别', width: 10, value: (r) => (r.category ? (ruleCategoryLabels[r.category as keyof typeof ruleCategoryLabels] ?? r.category) : null) },
+        { header: '类别', width: 10, value: (r) => (r.category ? ruleCategoryLabel(r.category) : null) },
         { header: '备注', width: 24, value: (r) => r.note },
         { header: '记账时间', width: 17, value: (r) => shanghaiDateTime(r.createdAt) },
       ],

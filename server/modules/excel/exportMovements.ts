@@ -1,5 +1,5 @@
-import { and, asc, count, eq, gte, inArray, lt } from 'drizzle-orm';
-import { areas, donations, goods, stockMovements } from '../../../db/schema';
+import { readDb } from '../../../db/client';
+import { countMovementsForExport, movementsForExport } from '../../../db/excel/exports';
 import type { Ctx } from '../../lib/context';
 import { assertExportSize, periodSpan, reportArea, shanghaiDateTime, storesUnder } from './exportScope';
 import { movementKindLabels } from './labels';
@@ -8,31 +8,12 @@ import { exportName, writeSheet, type XlsxFile } from './writeWorkbook';
 
 /** Every stock movement of the stores in an area during a period. */
 export async function exportMovements(ctx: Ctx, query: ExportPeriodQuery): Promise<XlsxFile> {
-  const area = reportArea(ctx, query.areaId);
-  const storeIds = storesUnder(ctx, area).map((s) => s.id);
-  const { fromMs, toMs } = periodSpan(query.period);
-  const where = and(inArray(stockMovements.storeAreaId, storeIds.length ? storeIds : [-1]), gte(stockMovements.createdAt, fromMs), lt(stockMovements.createdAt, toMs));
-  assertExportSize(ctx.db.select({ n: count() }).from(stockMovements).where(where).get()?.n ?? 0);
-  const rows = ctx.db
-    .select({
-      id: stockMovements.id,
-      createdAt: stockMovements.createdAt,
-      store: areas.name,
-      goodsName: goods.name,
-      unit: goods.unit,
-      kind: stockMovements.kind,
-      quantity: stockMovements.quantity,
-      stockAfter: stockMovements.stockAfter,
-      donor: donations.donorName,
-      note: stockMovements.note,
-    })
-    .from(stockMovements)
-    .innerJoin(goods, eq(goods.id, stockMovements.goodsId))
-    .innerJoin(areas, eq(areas.id, stockMovements.storeAreaId))
-    .leftJoin(donations, eq(donations.id, stockMovements.donationId))
-    .where(where)
-    .orderBy(asc(stockMovements.id))
-    .all();
+  const db = readDb(ctx.db);
+  const area = await reportArea(db, ctx, query.areaId);
+  const storeIds = (await storesUnder(db, area)).map((s) => s.id);
+  const span = periodSpan(query.period);
+  assertExportSize(await countMovementsForExport(db, storeIds, span));
+  const rows = await movementsForExport(db, storeIds, span);
   type R = (typeof rows)[number];
   const at = ctx.now.getTime();
   const body = await writeSheet<R>(

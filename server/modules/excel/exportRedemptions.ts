@@ -1,5 +1,5 @@
-import { and, asc, count, eq, gte, inArray, lt } from 'drizzle-orm';
-import { areas, goods, households, redemptionItems, redemptions } from '../../../db/schema';
+import { readDb } from '../../../db/client';
+import { countRedemptionsForExport, redemptionLines, redemptionsForExport } from '../../../db/excel/exports';
 import type { Ctx } from '../../lib/context';
 import { assertExportSize, periodSpan, reportArea, shanghaiDateTime, villagesUnder } from './exportScope';
 import type { ExportPeriodQuery } from './schemas';
@@ -7,39 +7,14 @@ import { exportName, writeSheet, type XlsxFile } from './writeWorkbook';
 
 /** Redemptions at the counter in a period, each with what was handed over. */
 export async function exportRedemptions(ctx: Ctx, query: ExportPeriodQuery): Promise<XlsxFile> {
-  const area = reportArea(ctx, query.areaId);
-  const villageIds = villagesUnder(ctx, area).map((v) => v.id);
-  const { fromMs, toMs } = periodSpan(query.period);
-  const where = and(inArray(redemptions.villageId, villageIds.length ? villageIds : [-1]), gte(redemptions.createdAt, fromMs), lt(redemptions.createdAt, toMs));
-  assertExportSize(ctx.db.select({ n: count() }).from(redemptions).where(where).get()?.n ?? 0);
-  const rows = ctx.db
-    .select({
-      id: redemptions.id,
-      createdAt: redemptions.createdAt,
-      village: areas.name,
-      headName: households.headName,
-      doorNo: households.doorNo,
-      points: redemptions.points,
-      balanceAfter: redemptions.balanceAfter,
-      via: redemptions.via,
-    })
-    .from(redemptions)
-    .innerJoin(households, eq(households.id, redemptions.householdId))
-    .innerJoin(areas, eq(areas.id, redemptions.villageId))
-    .where(where)
-    .orderBy(asc(redemptions.id))
-    .all();
+  const db = readDb(ctx.db);
+  const area = await reportArea(db, ctx, query.areaId);
+  const villageIds = (await villagesUnder(db, area)).map((v) => v.id);
+  const span = periodSpan(query.period);
+  assertExportSize(await countRedemptionsForExport(db, villageIds, span));
+  const rows = await redemptionsForExport(db, villageIds, span);
   const items = new Map<number, string[]>();
-  for (let i = 0; i < rows.length; i += 500) {
-    const ids = rows.slice(i, i + 500).map((r) => r.id);
-    const lines = ctx.db
-      .select({ redemptionId: redemptionItems.redemptionId, name: goods.name, unit: goods.unit, quantity: redemptionItems.quantity })
-      .from(redemptionItems)
-      .innerJoin(goods, eq(goods.id, redemptionItems.goodsId))
-      .where(inArray(redemptionItems.redemptionId, ids))
-      .all();
-    for (const l of lines) items.set(l.redemptionId, [...(items.get(l.redemptionId) ?? []), `${l.name}×${l.quantity}${l.unit}`]);
-  }
+  for (const l of await redemptionLines(db, rows.map((r) => r.id))) items.set(l.redemptionId, [...(items.get(l.redemptionId) ?? []), `${l.name}×${l.quantity}${l.unit}`]);
   type R = (typeof rows)[number];
   const at = ctx.now.getTime();
   const body = await writeSheet<R>(

@@ -1,31 +1,30 @@
-import { and, eq, like } from 'drizzle-orm';
-import { areas } from '../../../db/schema';
+import { areasUnder, type AreaRow } from '../../../db/areas';
+import type { Db } from '../../../db/client';
 import { periodRange } from '../../../db/time';
 import type { Ctx } from '../../lib/context';
 import { Unprocessable } from '../../lib/errors';
-import { getAreaInScopeSync, type AreaRow } from '../../lib/scope';
+import { getAreaInScope } from '../../lib/scope';
 
 /** The area to report on: the one asked for if the actor may see it, else the actor's own. */
-export function reportArea(ctx: Ctx, areaId: number | undefined): AreaRow {
-  return getAreaInScopeSync(ctx, areaId ?? ctx.actor.areaId);
+export function reportArea(db: Db, ctx: Pick<Ctx, 'actor'>, areaId: number | undefined): Promise<AreaRow> {
+  return getAreaInScope(db, ctx.actor, areaId ?? ctx.actor.areaId);
 }
 
-export function villagesUnder(ctx: Pick<Ctx, 'db'>, area: AreaRow): { id: number; name: string }[] {
-  return ctx.db
-    .select({ id: areas.id, name: areas.name })
-    .from(areas)
-    .where(and(eq(areas.kind, 'village'), like(areas.path, `${area.path}%`)))
-    .all();
+/** Villages at or under the area, by id. */
+export async function villagesUnder(db: Db, area: Pick<AreaRow, 'path'>): Promise<{ id: number; name: string }[]> {
+  return placesUnder(db, area, ['village']);
 }
 
 /** Villages and townships under the area: the places a store can be. */
-export function storesUnder(ctx: Pick<Ctx, 'db'>, area: AreaRow): { id: number; name: string }[] {
-  return ctx.db
-    .select({ id: areas.id, name: areas.name, kind: areas.kind })
-    .from(areas)
-    .where(like(areas.path, `${area.path}%`))
-    .all()
-    .filter((a) => a.kind === 'village' || a.kind === 'township');
+export async function storesUnder(db: Db, area: Pick<AreaRow, 'path'>): Promise<{ id: number; name: string }[]> {
+  return placesUnder(db, area, ['village', 'township']);
+}
+
+async function placesUnder(db: Db, area: Pick<AreaRow, 'path'>, kinds: readonly AreaRow['kind'][]): Promise<{ id: number; name: string }[]> {
+  return (await areasUnder(db, area.path))
+    .filter((a) => kinds.includes(a.kind))
+    .sort((a, b) => a.id - b.id)
+    .map(({ id, name }) => ({ id, name }));
 }
 
 /** A period's first and last day, and the same as epoch milliseconds [from, to) in Shanghai time. */

@@ -1,12 +1,4 @@
-import type { HouseholdCategory } from '../../../db/schema/households';
-
-export const categoryLabels: Record<HouseholdCategory, string> = {
-  general: '一般户',
-  poverty_exited: '脱贫户',
-  monitored: '监测户',
-  dibao: '低保户',
-  wubao: '五保户',
-};
+// Household, rule-category and donor labels are server/lib/labels.ts' (the one server-side owner).
 
 export type Relation = 'head' | 'spouse' | 'child' | 'parent' | 'grandchild' | 'sibling' | 'other';
 
@@ -33,17 +25,6 @@ export const relationWords: Record<string, Relation> = {
 export const awardStatusLabels = { pending: '待评议', notice: '公示中', posted: '已入账', rejected: '已驳回' } as const;
 export const ledgerKindLabels = { award: '奖励', deduction: '扣分', redemption: '兑换', reversal: '冲正', expiry: '过期清零', adjustment: '调整' } as const;
 export const movementKindLabels = { purchase: '采购入库', donation: '捐赠入库', redemption: '兑换出库', loss: '损耗', return: '退回' } as const;
-export const donorKindLabels = { enterprise: '企业', organisation: '社会组织', unit: '单位', person: '个人' } as const;
-export const ruleCategoryLabels = {
-  public_welfare: '公益劳动',
-  hygiene: '环境卫生',
-  family_virtue: '孝老爱亲',
-  civility: '移风易俗',
-  law_abiding: '遵纪守法',
-  industrious: '勤劳致富',
-  education: '教育',
-} as const;
-
 /** Roster columns, in template order; the import matches these header texts. */
 export const rosterHeaders = ['户主姓名', '门牌号', '村民小组', '类别', '手机号', '身份证号', '家庭成员'] as const;
 

@@ -1,9 +1,10 @@
-import { newWorkbook } from './exceljs';
-import { and, asc, eq } from 'drizzle-orm';
-import { areas } from '../../../db/schema';
+import { readDb } from '../../../db/client';
+import { groupsOfVillage } from '../../../db/excel/roster';
 import type { Ctx } from '../../lib/context';
-import { getVillageInScopeSync } from '../../lib/scope';
-import { categoryLabels, relationLabels, rosterHeaders } from './labels';
+import { householdCategoryLabels as categoryLabels } from '../../lib/labels';
+import { getVillageInScope } from '../../lib/scope';
+import { newWorkbook } from './exceljs';
+import { relationLabels, rosterHeaders } from './labels';
 import { safeCell, type XlsxFile } from './writeWorkbook';
 
 export interface RosterHousehold {
@@ -64,13 +65,8 @@ export async function writeRosterWorkbook(rows: RosterHousehold[], groups: strin
 
 /** The blank roster template for one village, with its groups offered in a drop-down. */
 export async function makeRosterTemplate(ctx: Ctx, villageId: number | undefined): Promise<XlsxFile> {
-  const village = getVillageInScopeSync(ctx, villageId ?? ctx.actor.areaId);
-  const groups = ctx.db
-    .select({ name: areas.name })
-    .from(areas)
-    .where(and(eq(areas.parentId, village.id), eq(areas.kind, 'group')))
-    .orderBy(asc(areas.id))
-    .all()
-    .map((g) => g.name);
+  const db = readDb(ctx.db);
+  const village = await getVillageInScope(db, ctx.actor, villageId ?? ctx.actor.areaId);
+  const groups = (await groupsOfVillage(db, village.id)).map((g) => g.name);
   return { filename: `农户名单导入模板-${village.name}.xlsx`, body: await writeRosterWorkbook([], groups) };
 }

@@ -1,11 +1,11 @@
-import { newWorkbook } from './exceljs';
-import { and, asc, eq } from 'drizzle-orm';
-import { areas, households } from '../../../db/schema';
-import type { Db } from '../../../db/client';
+import type { AreaRow } from '../../../db/areas';
+import { readDb, type Db } from '../../../db/client';
+import { activeHouseholdsByGroup, groupNamesUnder } from '../../../db/excel/roster';
 import type { Ctx } from '../../lib/context';
-import { getVillageInScopeSync, type AreaRow } from '../../lib/scope';
+import { ruleCategoryLabel } from '../../lib/labels';
+import { getVillageInScope } from '../../lib/scope';
 import { applicableRules } from './checkAwardRows';
-import { ruleCategoryLabels } from './labels';
+import { newWorkbook } from './exceljs';
 import { safeCell, type XlsxFile } from './writeWorkbook';
 
 export interface ScoreFill {
@@ -20,14 +20,9 @@ export interface ScoreFill {
  * `withoutIds` leaves household ids out so the sheet matches by name and door number in any copy of the data.
  */
 export async function writeScoreWorkbook(db: Db, village: AreaRow, opts: { ruleName?: string; fill?: ScoreFill[]; withoutIds?: boolean } = {}): Promise<Buffer> {
-  const groupName = new Map(db.select({ id: areas.id, name: areas.name }).from(areas).where(eq(areas.parentId, village.id)).all().map((g) => [g.id, g.name]));
-  const list = db
-    .select()
-    .from(households)
-    .where(and(eq(households.villageId, village.id), eq(households.status, 'active')))
-    .orderBy(asc(households.groupId), asc(households.id))
-    .all();
-  const ruleList = applicableRules(db, village);
+  const groupName = await groupNamesUnder(db, [village.id]);
+  const list = await activeHouseholdsByGroup(db, village.id);
+  const ruleList = await applicableRules(db, village);
   const fill = new Map((opts.fill ?? []).map((f) => [f.householdId, f]));
 
   const wb = await newWorkbook();
@@ -61,7 +56,7 @@ export async function writeScoreWorkbook(db: Db, village: AreaRow, opts: { ruleN
     { header: '每月上限', width: 9 },
   ];
   rs.getRow(1).font = { bold: true };
-  for (const r of ruleList) rs.addRow([r.id, r.name, ruleCategoryLabels[r.category], r.points, r.unit, r.monthlyCap].map(safeCell));
+  for (const r of ruleList) rs.addRow([r.id, r.name, ruleCategoryLabel(r.category), r.points, r.unit, r.monthlyCap].map(safeCell));
   const help = wb.addWorksheet('填写说明');
   help.getColumn(1).width = 90;
   for (const line of [
@@ -78,7 +73,8 @@ export async function writeScoreWorkbook(db: Db, village: AreaRow, opts: { ruleN
 }
 
 export async function makeScoreTemplate(ctx: Ctx, villageId: number | undefined, ruleId: number | undefined): Promise<XlsxFile> {
-  const village = getVillageInScopeSync(ctx, villageId ?? ctx.actor.areaId);
-  const rule = ruleId ? applicableRules(ctx.db, village).find((r) => r.id === ruleId) : undefined;
-  return { filename: `积分评分表-${village.name}.xlsx`, body: await writeScoreWorkbook(ctx.db, village, { ruleName: rule?.name }) };
+  const db = readDb(ctx.db);
+  const village = await getVillageInScope(db, ctx.actor, villageId ?? ctx.actor.areaId);
+  const rule = ruleId ? (await applicableRules(db, village)).find((r) => r.id === ruleId) : undefined;
+  return { filename: `积分评分表-${village.name}.xlsx`, body: await writeScoreWorkbook(db, village, { ruleName: rule?.name }) };
 }

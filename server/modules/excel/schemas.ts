@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { awardStatuses } from '../../../db/schema/awards';
+import { awardStatuses } from '../../../db/awards/awards';
 import { Day, Period } from '../../lib/params';
 import { isValidText } from '../../lib/text';
 import { BoardKind, BoardQuery } from '../boards/schemas';
