@@ -1,6 +1,7 @@
 import { and, asc, count, eq, inArray, like } from 'drizzle-orm';
 import type { Db } from '../client';
 import { areas, goods } from '../schema';
+import type { AreaRow } from '../areas';
 import type { Tx } from '../transaction';
 
 export type GoodsRow = typeof goods.$inferSelect;
@@ -17,10 +18,15 @@ export async function insertGoods(tx: Tx, values: NewGoods): Promise<GoodsRow> {
     .get();
 }
 
-/** Goods with the materialised path of their store's area (the input of the scope check). */
-export async function goodsWithStorePath(db: Db, id: number): Promise<(GoodsRow & { storePath: string }) | undefined> {
-  const row = db.select({ goods, storePath: areas.path }).from(goods).innerJoin(areas, eq(areas.id, goods.storeAreaId)).where(eq(goods.id, id)).get();
-  return row && { ...row.goods, storePath: row.storePath };
+/** Goods with their store's materialised path (the input of the scope check) and kind. */
+export async function goodsWithStorePath(db: Db, id: number): Promise<(GoodsRow & { storePath: string; storeKind: AreaRow['kind'] }) | undefined> {
+  const row = db
+    .select({ goods, storePath: areas.path, storeKind: areas.kind })
+    .from(goods)
+    .innerJoin(areas, eq(areas.id, goods.storeAreaId))
+    .where(eq(goods.id, id))
+    .get();
+  return row && { ...row.goods, storePath: row.storePath, storeKind: row.storeKind };
 }
 
 export async function goodsById(db: Db, id: number): Promise<GoodsRow | undefined> {

@@ -10,9 +10,6 @@ import { Unprocessable } from '../../lib/errors';
 import type { StockBody } from './schemas';
 import { getManagedGoods } from './stores';
 
-/** A store's path is "/county/township/" or "/county/township/village/". */
-const isVillageStore = (storePath: string) => storePath.split('/').filter(Boolean).length === 3;
-
 /** Purchase or donation adds stock (a donation is also recorded for public disclosure); loss removes it. */
 export async function receiveStock(ctx: Ctx, goodsId: number, body: StockBody) {
   // Which store goods belong to never changes; their stock is read and moved inside the transaction.
@@ -21,7 +18,7 @@ export async function receiveStock(ctx: Ctx, goodsId: number, body: StockBody) {
   const quantity = body.kind === 'loss' ? -body.quantity : body.quantity;
   return transaction(ctx.db, async (tx) => {
     // The same order as a redemption: the village, then the goods.
-    if (isVillageStore(g.storePath)) await lockVillageChain(tx, g.storeAreaId);
+    if (g.storeKind === 'village') await lockVillageChain(tx, g.storeAreaId);
     await lockGoods(tx, [goodsId]);
     let donationId: number | null = null;
     if (body.kind === 'donation') {

@@ -19,7 +19,7 @@ export function canSeeStore(actor: Ctx['actor'], storePath: string): boolean {
 }
 
 /** Goods of a store the actor may manage, with the store's path; otherwise 404. */
-export async function getManagedGoods(db: Db, actor: Ctx['actor'], goodsId: number): Promise<GoodsRow & { storePath: string }> {
+export async function getManagedGoods(db: Db, actor: Ctx['actor'], goodsId: number): Promise<GoodsRow & { storePath: string; storeKind: AreaRow['kind'] }> {
   const row = await goodsWithStorePath(db, goodsId);
   if (!row || !pathWithin(actor, row.storePath)) throw new NotFound('商品不存在');
   return row;
