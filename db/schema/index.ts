@@ -10,3 +10,4 @@ export * from './audit';
 export * from './boards';
 export * from './credit';
 export * from './throttle';
+export * from './evidence';
