@@ -1,7 +1,7 @@
-import { and, asc, count, eq, inArray, like, or, sql, type SQL } from 'drizzle-orm';
-import { households } from '../../../db/schema';
+import { readDb } from '../../../db/client';
+import { listHouseholdsPage } from '../../../db/households/households';
 import type { Ctx } from '../../lib/context';
-import { getVillageInScopeSync, villageIdsInScopeSync } from '../../lib/scope';
+import { getVillageInScope, villageIdsInScope } from '../../lib/scope';
 import { presentHousehold } from './present';
 import type { ListHouseholdsQuery } from './schemas';
 
@@ -11,35 +11,19 @@ function escapeLike(s: string): string {
 }
 
 /** Search matches the head's name, door number, or pinyin initials ("zsm" finds 张三明). */
-export function listHouseholds(ctx: Ctx, query: ListHouseholdsQuery) {
-  const villageIds = query.villageId ? [getVillageInScopeSync(ctx, query.villageId).id] : villageIdsInScopeSync(ctx);
-  if (villageIds.length === 0) return { items: [], total: 0 };
-  const conditions: (SQL | undefined)[] = [inArray(households.villageId, villageIds)];
-  if (ctx.actor.role === 'household') conditions.push(eq(households.id, ctx.actor.householdId ?? -1));
-  if (query.groupId) conditions.push(eq(households.groupId, query.groupId));
-  if (query.category) conditions.push(eq(households.category, query.category));
-  if (query.status !== 'all') conditions.push(eq(households.status, query.status));
-  if (query.q) {
-    const q = escapeLike(query.q);
-    const initials = escapeLike(query.q.toLowerCase());
-    conditions.push(
-      or(
-        like(households.headName, `%${q}%`),
-        like(households.doorNo, `%${q}%`),
-        /^[a-z]+$/i.test(query.q) ? like(households.nameInitials, `${initials}%`) : undefined,
-      ),
-    );
-  }
-  const where = and(...conditions);
-  const rows = ctx.db
-    .select()
-    .from(households)
-    .where(where)
-    // Shorter door numbers first puts 一组2号 before 一组10号 without engine-specific natural sorting.
-    .orderBy(asc(households.villageId), asc(households.groupId), asc(sql`length(${households.doorNo})`), asc(households.doorNo), asc(households.id))
-    .limit(query.limit)
-    .offset(query.offset)
-    .all();
-  const total = ctx.db.select({ n: count() }).from(households).where(where).get()?.n ?? 0;
-  return { items: rows.map((h) => presentHousehold(ctx.actor, h)), total };
+export async function listHouseholds(ctx: Ctx, query: ListHouseholdsQuery) {
+  const db = readDb(ctx.db);
+  const villageIds = query.villageId ? [(await getVillageInScope(db, ctx.actor, query.villageId)).id] : await villageIdsInScope(db, ctx.actor);
+  const { items, total } = await listHouseholdsPage(db, {
+    villageIds,
+    householdId: ctx.actor.role === 'household' ? (ctx.actor.householdId ?? -1) : undefined,
+    groupId: query.groupId,
+    category: query.category,
+    status: query.status === 'all' ? undefined : query.status,
+    text: query.q ? escapeLike(query.q) : undefined,
+    initials: query.q && /^[a-z]+$/i.test(query.q) ? escapeLike(query.q.toLowerCase()) : undefined,
+    limit: query.limit,
+    offset: query.offset,
+  });
+  return { items: items.map((h) => presentHousehold(ctx.actor, h)), total };
 }

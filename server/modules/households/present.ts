@@ -1,13 +1,12 @@
-import type { households } from '../../../db/schema';
+import type { HouseholdRow } from '../../../db/households/households';
 import type { Actor } from '../../lib/context';
 import { maskIdNumber, maskPhone } from '../../lib/identity';
-
-type HouseholdRow = typeof households.$inferSelect;
+import { managerRoles } from '../../lib/roles';
 
 /** Cadres and the household itself see phone and ID numbers in full; everyone else sees them masked. */
 export function seesPersonalData(actor: Actor, householdId: number): boolean {
   if (actor.role === 'household') return actor.householdId === householdId;
-  return actor.role === 'village_cadre' || actor.role === 'township_admin' || actor.role === 'county_admin';
+  return managerRoles.includes(actor.role);
 }
 
 export function presentHousehold(actor: Actor, h: HouseholdRow) {

@@ -1,26 +1,28 @@
-import { and, eq, ne } from 'drizzle-orm';
-import { householdMembers, households } from '../../../db/schema';
+import { readDb } from '../../../db/client';
+import { householdById, idNumberHolder, renameHeadMember, updateHouseholdRow, type HouseholdPatch } from '../../../db/households/households';
+import { transaction } from '../../../db/transaction';
 import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
 import { Conflict, Invalid } from '../../lib/errors';
 import { nameInitials } from '../../lib/identity';
-import { getAreaInScopeSync, getHouseholdInScopeSync } from '../../lib/scope';
+import { getAreaInScope, getHouseholdInScope } from '../../lib/scope';
 import { presentHousehold } from './present';
 import { ID_NUMBER_IN_VILLAGE, ID_NUMBER_UNAVAILABLE, type UpdateHouseholdBody } from './schemas';
 
-export function updateHousehold(ctx: Ctx, householdId: number, body: UpdateHouseholdBody) {
-  const before = getHouseholdInScopeSync(ctx, householdId);
+export async function updateHousehold(ctx: Ctx, householdId: number, body: UpdateHouseholdBody) {
+  const db = readDb(ctx.db);
+  const scoped = await getHouseholdInScope(db, ctx.actor, householdId);
   if (body.groupId) {
-    const group = getAreaInScopeSync(ctx, body.groupId);
-    if (group.kind !== 'group' || group.parentId !== before.villageId) throw new Invalid('村民小组不属于该村', undefined, 'invalid_group');
+    const group = await getAreaInScope(db, ctx.actor, body.groupId);
+    if (group.kind !== 'group' || group.parentId !== scoped.villageId) throw new Invalid('村民小组不属于该村', undefined, 'invalid_group');
   }
   const at = ctx.now.getTime();
-  return ctx.db.transaction((tx) => {
-    const holder = body.idNumber
-      ? tx.select({ villageId: households.villageId }).from(households).where(and(eq(households.idNumber, body.idNumber), ne(households.id, householdId))).get()
-      : undefined;
+  return transaction(ctx.db, async (tx) => {
+    // The row as this change finds it, for the audit row (a household never moves village).
+    const before = (await householdById(tx, householdId))!;
+    const holder = body.idNumber ? await idNumberHolder(tx, body.idNumber, householdId) : undefined;
     if (holder) throw new Conflict('id_number_taken', holder.villageId === before.villageId ? ID_NUMBER_IN_VILLAGE : ID_NUMBER_UNAVAILABLE);
-    const patch: Partial<typeof households.$inferInsert> = { updatedAt: at };
+    const patch: HouseholdPatch = { updatedAt: at };
     if (body.headName !== undefined) {
       patch.headName = body.headName;
       patch.nameInitials = nameInitials(body.headName);
@@ -30,17 +32,10 @@ export function updateHousehold(ctx: Ctx, householdId: number, body: UpdateHouse
     if (body.phone !== undefined) patch.phone = body.phone;
     if (body.idNumber !== undefined) patch.idNumber = body.idNumber;
     if (body.status !== undefined) patch.status = body.status;
-    tx.update(households).set(patch).where(eq(households.id, householdId)).run();
-    if (body.headName !== undefined) {
-      tx.update(householdMembers)
-        .set({ name: body.headName })
-        .where(and(eq(householdMembers.householdId, householdId), eq(householdMembers.relation, 'head')))
-        .run();
-    }
-    const after = tx.select().from(households).where(eq(households.id, householdId)).get()!;
-    const { villagePath: _vp, ...beforeRow } = before;
-    void _vp;
-    writeAudit(tx, ctx, { entity: 'household', entityId: householdId, action: 'household.update', areaId: before.villageId, before: beforeRow, after: patch });
+    await updateHouseholdRow(tx, householdId, patch);
+    if (body.headName !== undefined) await renameHeadMember(tx, householdId, body.headName);
+    const after = (await householdById(tx, householdId))!;
+    await writeAudit(tx, ctx, { entity: 'household', entityId: householdId, action: 'household.update', areaId: before.villageId, before, after: patch });
     return presentHousehold(ctx.actor, after);
   });
 }
