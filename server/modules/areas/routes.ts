@@ -1,13 +1,14 @@
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { allRoles, allow, ctxOf, valid, type AppEnv } from '../../lib/http';
+import { adminRoles } from '../../lib/roles';
 import { createArea } from './createArea';
 import { listAreas } from './listAreas';
 import { IdParam } from '../../lib/params';
 import { AreaSettingsBody, CreateAreaBody } from './schemas';
 import { getAreaSettings, updateAreaSettings } from './updateAreaSettings';
 
-const admins = ['county_admin', 'township_admin'] as const;
+const admins = adminRoles;
 
 export const areaRoutes = new Hono<AppEnv>()
   .get('/areas', describeRoute({ tags: ['areas'], summary: "The actor's area and below" }), allow(...allRoles), async (c) =>

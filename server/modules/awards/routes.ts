@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { allRoles, allow, ctxOf, valid, type AppEnv } from '../../lib/http';
+import { adminRoles, managerRoles, reviewerRoles } from '../../lib/roles';
 import { IdParam } from '../../lib/params';
 import { approveAward, approveMany } from './approveAward';
 import { getAward } from './getAward';
@@ -14,8 +15,8 @@ import { rejectAward } from './rejectAward';
 import { resolveObjection } from './resolveObjection';
 import { BulkApproveBody, ListAwardsQuery, ListObjectionsQuery, ProposeAwardBody, ProposeBatchBody, ReasonBody, ResolveObjectionBody } from './schemas';
 
-const proposers = ['county_admin', 'township_admin', 'village_cadre'] as const;
-const reviewers = ['county_admin', 'township_admin', 'reviewer'] as const;
+const proposers = managerRoles;
+const reviewers = reviewerRoles;
 const objectors = ['household', 'village_cadre', 'reviewer'] as const;
 
 export const awardRoutes = new Hono<AppEnv>()
@@ -31,7 +32,7 @@ export const awardRoutes = new Hono<AppEnv>()
   .post('/awards/approve', describeRoute({ tags: ['awards'], summary: 'Approve many pending awards at once' }), allow(...reviewers), valid('json', BulkApproveBody), async (c) =>
     c.json({ items: await approveMany(ctxOf(c), c.req.valid('json').ids) }, 200),
   )
-  .post('/awards/post-due', describeRoute({ tags: ['awards'], summary: 'Post awards in your area whose notice has ended (also runs every minute)' }), allow('county_admin', 'township_admin'), async (c) =>
+  .post('/awards/post-due', describeRoute({ tags: ['awards'], summary: 'Post awards in your area whose notice has ended (also runs every minute)' }), allow(...adminRoles), async (c) =>
     c.json(await postDueAwards(ctxOf(c)), 200),
   )
   .get('/awards/:id', describeRoute({ tags: ['awards'], summary: 'One award with its objections' }), allow(...allRoles), valid('param', IdParam), async (c) =>

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { allRoles, allow, ctxOf, valid, type AppEnv } from '../../lib/http';
+import { managerRoles } from '../../lib/roles';
 import { Invalid } from '../../lib/errors';
 import { IdParam } from '../../lib/params';
 import { issueAssistedPass, issuePass } from './issuePass';
@@ -10,7 +11,7 @@ import { issueCard, revokeCard, unlockCard } from './manageCard';
 import { redeem } from './redeem';
 import { AssistedPassBody, IdempotencyKey, IssueCardBody, ListRedemptionsQuery, LookupBody, RedeemBody } from './schemas';
 
-const cadres = ['county_admin', 'township_admin', 'village_cadre'] as const;
+const cadres = managerRoles;
 
 export const counterRoutes = new Hono<AppEnv>()
   .post('/households/:id/pass', describeRoute({ tags: ['counter'], summary: "A one-time QR code for the counter (60 s), for the household's own account" }), allow('household'), valid('param', IdParam), async (c) =>

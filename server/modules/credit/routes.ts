@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { allow, ctxOf, valid, type AppEnv } from '../../lib/http';
+import { managerRoles, reviewerRoles } from '../../lib/roles';
 import { IdParam } from '../../lib/params';
 import { decideListing } from './decideListing';
 import { listListings } from './listListings';
@@ -8,8 +9,8 @@ import { proposeListing } from './proposeListing';
 import { proposeRemoval } from './proposeRemoval';
 import { DecisionBody, ListListingsQuery, ProposeListingBody, RemovalBody } from './schemas';
 
-const proposers = ['county_admin', 'township_admin', 'village_cadre'] as const;
-const deciders = ['county_admin', 'township_admin', 'reviewer'] as const;
+const proposers = managerRoles;
+const deciders = reviewerRoles;
 
 export const creditRoutes = new Hono<AppEnv>()
   .get('/dishonesty', describeRoute({ tags: ['credit'], summary: 'Dishonesty list (失信名单) entries' }), allow(...proposers, 'reviewer'), valid('query', ListListingsQuery), async (c) =>

@@ -1,12 +1,13 @@
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { allow, ctxOf, valid, type AppEnv } from '../../lib/http';
+import { consoleRoles } from '../../lib/roles';
 import { sendXlsx } from '../excel/sendXlsx';
 import { exportDashboard } from './exportDashboard';
 import { getDashboard } from './getDashboard';
 import { DashboardExportQuery, DashboardQuery } from './schemas';
 
-const viewers = ['county_admin', 'township_admin', 'village_cadre', 'reviewer'] as const;
+const viewers = consoleRoles;
 
 export const dashboardRoutes = new Hono<AppEnv>()
   .get('/dashboard', describeRoute({ tags: ['dashboard'], summary: 'Points, participation, goods and donation figures of an area and period' }), allow(...viewers), valid('query', DashboardQuery), async (c) =>

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { allow, ctxOf, valid, type AppEnv } from '../../lib/http';
+import { managerRoles } from '../../lib/roles';
 import { exportAwards } from './exportAwards';
 import { exportBoard } from './exportBoard';
 import { exportDonations } from './exportDonations';
@@ -18,7 +19,7 @@ import { previewHouseholdImport } from './previewHouseholdImport';
 import { AwardImportBody, ExportAreaQuery, ExportAwardsQuery, ExportBoardKindQuery, ExportBoardQuery, ExportPeriodQuery, HouseholdImportBody, TemplateQuery } from './schemas';
 import { sendXlsx } from './sendXlsx';
 
-const registrars = ['county_admin', 'township_admin', 'village_cadre'] as const;
+const registrars = managerRoles;
 const readers = [...registrars, 'reviewer'] as const;
 const storeReaders = [...registrars, 'clerk'] as const;
 const tags = ['excel'];

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { allRoles, allow, ctxOf, valid, type AppEnv } from '../../lib/http';
+import { storekeeperRoles } from '../../lib/roles';
 import { IdParam } from '../../lib/params';
 import { createGoods } from './createGoods';
 import { listGoods } from './listGoods';
@@ -9,7 +10,7 @@ import { receiveStock } from './receiveStock';
 import { CreateGoodsBody, ListGoodsQuery, ListMovementsQuery, StockBody, UpdateGoodsBody } from './schemas';
 import { updateGoods } from './updateGoods';
 
-const storekeepers = ['county_admin', 'township_admin', 'village_cadre', 'clerk'] as const;
+const storekeepers = storekeeperRoles;
 
 export const goodsRoutes = new Hono<AppEnv>()
   .get('/goods', describeRoute({ tags: ['goods'], summary: 'Goods with price and stock' }), allow(...allRoles), valid('query', ListGoodsQuery), async (c) =>

@@ -1,13 +1,14 @@
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { allRoles, allow, ctxOf, valid, type AppEnv } from '../../lib/http';
+import { managerRoles } from '../../lib/roles';
 import { IdParam } from '../../lib/params';
 import { createRule } from './createRule';
 import { listRules } from './listRules';
 import { CreateRuleBody, ListRulesQuery, UpdateRuleBody } from './schemas';
 import { updateRule } from './updateRule';
 
-const editors = ['county_admin', 'township_admin', 'village_cadre'] as const;
+const editors = managerRoles;
 
 export const ruleRoutes = new Hono<AppEnv>()
   .get('/rules', describeRoute({ tags: ['rules'], summary: 'Rules in force in an area (own and inherited)' }), allow(...allRoles), valid('query', ListRulesQuery), async (c) =>
