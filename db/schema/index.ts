@@ -11,3 +11,4 @@ export * from './boards';
 export * from './credit';
 export * from './throttle';
 export * from './evidence';
+export * from './idempotency';
