@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { householdCategories } from '../../../db/schema/households';
+import { householdCategories } from '../../../db/households/households';
 import { isValidIdNumber, MOBILE_PATTERN } from '../../lib/identity';
 import { Day, Paging } from '../../lib/params';
 
