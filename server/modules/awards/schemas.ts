@@ -26,15 +26,21 @@ export const ProposeAwardBody = z.object({
 });
 export type ProposeAwardBody = z.infer<typeof ProposeAwardBody>;
 
-export const ProposeBatchBody = z.object({
-  ruleId: z.number().int().positive(),
-  occurredOn: Day,
-  note: Note.optional(),
-  items: z
-    .array(z.object({ householdId: z.number().int().positive(), quantity: Quantity.default(1) }))
-    .min(1)
-    .max(2000),
+const BatchItem = z.object({
+  householdId: z.number().int().positive(),
+  // A graded sheet (优/良/差) names each row's rule; a row without one takes the batch's ruleId.
+  ruleId: z.number().int().positive().optional(),
+  quantity: Quantity.default(1),
 });
+
+export const ProposeBatchBody = z
+  .object({
+    ruleId: z.number().int().positive().optional(),
+    occurredOn: Day,
+    note: Note.optional(),
+    items: z.array(BatchItem).min(1).max(2000),
+  })
+  .refine((b) => b.ruleId !== undefined || b.items.every((i) => i.ruleId !== undefined), { message: '请选择细则：整批一条，或每户各一条', path: ['ruleId'] });
 export type ProposeBatchBody = z.infer<typeof ProposeBatchBody>;
 
 export const ReasonBody = z.object({ reason: Reason });
