@@ -138,6 +138,8 @@ describe('absurd sheets are refused before any real work', () => {
   it('stops at the first cell out of bounds, in milliseconds, without the worker', async () => {
     const cells = Array.from({ length: 200 }, (_, i) => `<c r="A${i + 1}" t="inlineStr"><is><t>户主姓名</t></is></c>`).join('');
     const sheet = Buffer.from(`<worksheet><sheetData><row r="1">${cells}</row><row r="${sheetLimits.maxRows + 1}"><c r="A${sheetLimits.maxRows + 1}"><v>1</v></c></row></sheetData></worksheet>`);
+    // One honest parse first: the first call in a process pays for compiling the zip and XML readers.
+    await parseTable(job(zip(xlsxParts(inlineSheet([['户主姓名'], ['张三']])))));
     const t0 = performance.now();
     expect(await refusal(zip(xlsxParts(sheet)))).toEqual({ status: 413, code: 'sheet_too_large' });
     expect(performance.now() - t0).toBeLessThan(100);
