@@ -3,6 +3,7 @@ import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
 import { publicCtxOf, valid, type AppEnv } from '../../lib/http';
 import { IdParam } from '../../lib/params';
+import { preparedJson, servePrepared } from '../../lib/preparedJson';
 import { getPublicHouseholdStars } from './getHouseholdStars';
 import { getLiveBoard } from './getLiveBoard';
 import { getPublicPublication, getPublishedBoard } from './getPublishedBoard';
@@ -15,12 +16,12 @@ const LiveKindParam = z.object({ kind: z.enum(['leaderboard', 'villages']), id: 
 
 /** Boards anyone can read without logging in: masked names, never a phone or ID number. */
 export const boardPublicRoutes = new Hono<AppEnv>()
-  .get('/public/areas/:id/published/:kind', describeRoute({ tags, summary: 'Latest published board of an area and period, with its versions' }), valid('param', KindAreaParam), valid('query', PublishedQuery), async (c) => {
+  .get('/public/areas/:id/published/:kind', describeRoute({ tags, summary: 'Latest published board of an area and period, with its versions' }), servePrepared, valid('param', KindAreaParam), valid('query', PublishedQuery), async (c) => {
     const { kind, id } = c.req.valid('param');
-    return c.json(await getPublishedBoard(publicCtxOf(c), kind, id, c.req.valid('query').period), 200);
+    return preparedJson(c, await getPublishedBoard(publicCtxOf(c), kind, id, c.req.valid('query').period));
   })
-  .get('/public/publications/:id', describeRoute({ tags, summary: 'One published board version, with its hash check' }), valid('param', IdParam), async (c) =>
-    c.json(await getPublicPublication(publicCtxOf(c), c.req.valid('param').id), 200),
+  .get('/public/publications/:id', describeRoute({ tags, summary: 'One published board version, with its hash check' }), servePrepared, valid('param', IdParam), async (c) =>
+    preparedJson(c, await getPublicPublication(publicCtxOf(c), c.req.valid('param').id)),
   )
   .get('/public/areas/:id/live/:kind', describeRoute({ tags, summary: 'Leaderboard (optionally by category) or village comparison, computed now' }), valid('param', LiveKindParam), valid('query', BoardQuery), async (c) => {
     const { kind, id } = c.req.valid('param');

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { publicCtxOf, valid, type AppEnv } from '../../lib/http';
+import { preparedJson, servePrepared } from '../../lib/preparedJson';
 import { IdParam } from '../../lib/params';
 import { getHouseholdRank } from './getHouseholdRank';
 import { getLeaderboard } from './getLeaderboard';
@@ -14,9 +15,10 @@ export const publicRoutes = new Hono<AppEnv>()
   .get(
     '/public/areas/:id/leaderboard',
     describeRoute({ tags: ['public'], summary: 'Conduct-score leaderboard of a village, township or county (no login)' }),
+    servePrepared,
     valid('param', IdParam),
     valid('query', LeaderboardQuery),
-    async (c) => c.json(await getLeaderboard(publicCtxOf(c), c.req.valid('param').id, c.req.valid('query')), 200),
+    async (c) => preparedJson(c, await getLeaderboard(publicCtxOf(c), c.req.valid('param').id, c.req.valid('query'))),
   )
   .get(
     '/public/households/:id/rank',
