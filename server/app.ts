@@ -4,6 +4,7 @@ import { openAPIRouteHandler } from 'hono-openapi';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { AppError, NotFound } from './lib/errors';
 import type { AppDeps, AppEnv } from './lib/http';
+import { idempotency } from './lib/idempotency';
 import { onError } from './lib/onError';
 import { securityHeaders } from './lib/securityHeaders';
 import { sessionMiddleware } from './lib/session';
@@ -110,6 +111,8 @@ export function createApp(deps: AppDeps) {
   // Public boards never look at who is asking, so they skip the session lookup.
   const session = sessionMiddleware();
   app.use('/api/*', (c, next) => (c.req.path.startsWith('/api/public/') ? next() : session(c, next)));
+  // After the session (keys are per user); redemptions keep their answer inside their own transaction.
+  app.use('/api/*', idempotency({ skip: (path) => path === '/api/redemptions' }));
   const publicLimit = publicRateLimit();
   app.use('/api/public/*', publicLimit);
   app.use('/print/*', publicLimit);

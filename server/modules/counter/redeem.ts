@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readDb, type Db } from '../../../db/client';
 import {
   insertRedemption,
@@ -18,6 +17,7 @@ import { transaction } from '../../../db/transaction';
 import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
 import { AppError, Conflict, Locked, NotFound, Unprocessable } from '../../lib/errors';
+import { requestHash } from '../../lib/idempotency';
 import { pathWithin } from '../../lib/scope';
 import { identify, type Identified } from './identify';
 import { storesServing } from './lookupCode';
@@ -39,9 +39,8 @@ export interface StoredResponse {
   replayed: boolean;
 }
 
-function requestHash(body: RedeemBody): string {
-  const canonical = { code: body.code, pin: body.pin ?? null, items: [...body.items].sort((a, b) => a.goodsId - b.goodsId) };
-  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
+function redeemHash(body: RedeemBody): string {
+  return requestHash({ code: body.code, pin: body.pin ?? null, items: [...body.items].sort((a, b) => a.goodsId - b.goodsId) });
 }
 
 async function replay(db: Db, userId: number, key: string, hash: string): Promise<StoredResponse | null> {
@@ -59,7 +58,7 @@ async function replay(db: Db, userId: number, key: string, hash: string): Promis
  * household's village and then the goods are locked.
  */
 export async function redeem(ctx: Ctx, key: string, body: RedeemBody): Promise<StoredResponse> {
-  const hash = requestHash(body);
+  const hash = redeemHash(body);
   const userId = ctx.actor.userId;
   const earlier = await replay(readDb(ctx.db), userId, key, hash);
   if (earlier) return earlier;
