@@ -49,6 +49,8 @@ export interface AuditListRow {
   id: number;
   actorId: number | null;
   actorName: string | null;
+  /** The person's name as shown to people (the username is only a login). */
+  actorDisplayName: string | null;
   actorRole: string | null;
   areaId: number | null;
   entity: string;
@@ -77,6 +79,7 @@ export async function listAuditRows(db: Db, f: AuditFilter): Promise<{ items: Au
       id: auditLog.id,
       actorId: auditLog.actorId,
       actorName: users.username,
+      actorDisplayName: users.displayName,
       actorRole: auditLog.actorRole,
       areaId: auditLog.areaId,
       entity: auditLog.entity,

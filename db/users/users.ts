@@ -1,4 +1,4 @@
-import { and, asc, count, eq, like, or } from 'drizzle-orm';
+import { and, asc, count, eq, like, or, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { areas, users } from '../schema';
 import { roles, type Role } from '../schema/users';
@@ -32,12 +32,14 @@ export function userById(db: Db, id: number): Promise<UserWithArea | undefined> 
   return withArea(db, eq(users.id, id));
 }
 
-export function userByUsername(db: Db, username: string): Promise<UserWithArea | undefined> {
-  return withArea(db, eq(users.username, username));
+/** Usernames match as people type them (Zhangsan = zhangsan); an exact match wins over a case-only one. */
+export async function userByUsername(db: Db, username: string): Promise<UserWithArea | undefined> {
+  return (await withArea(db, eq(users.username, username))) ?? withArea(db, sql`lower(${users.username}) = lower(${username})`);
 }
 
+/** Taken in any case: a second account differing only in case would make login ambiguous. */
 export async function usernameTaken(db: Db, username: string): Promise<boolean> {
-  return db.select({ id: users.id }).from(users).where(eq(users.username, username)).get() !== undefined;
+  return db.select({ id: users.id }).from(users).where(sql`lower(${users.username}) = lower(${username})`).get() !== undefined;
 }
 
 export interface NewUser {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { normalizeText } from '../../lib/normalize';
 import { Day, Paging } from '../../lib/params';
 
 const Text = (max: number) =>
@@ -49,7 +50,7 @@ export type StockBody = z.infer<typeof StockBody>;
 
 export const ListGoodsQuery = z.object({
   storeAreaId: z.coerce.number().int().positive().optional(),
-  q: z.string().trim().max(30).optional(),
+  q: z.string().overwrite(normalizeText).max(30).optional(),
   includeInactive: z.enum(['0', '1']).default('0'),
   ...Paging,
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { householdCategories } from '../../../db/households/households';
 import { isValidIdNumber, MOBILE_PATTERN } from '../../lib/identity';
+import { normalizeIdNumber, normalizePhone, normalizeText } from '../../lib/normalize';
 import { Day, Paging } from '../../lib/params';
 
 /** Han characters, Latin letters and the middle dot of minority names; nothing that could be markup. */
@@ -11,12 +12,9 @@ export const PersonName = z
   .max(30)
   .regex(/^[\p{Script=Han}A-Za-z·・. ]+$/u, '姓名只能包含汉字、字母和间隔号');
 
-export const Phone = z.string().trim().regex(MOBILE_PATTERN, '手机号应为 11 位数字');
-export const IdNumber = z
-  .string()
-  .trim()
-  .transform((v) => v.toUpperCase())
-  .refine(isValidIdNumber, '身份证号格式或校验位不正确');
+// overwrite (not preprocess) keeps the request type `string` for the typed web client.
+export const Phone = z.string().overwrite(normalizePhone).regex(MOBILE_PATTERN, '手机号应为 11 位数字');
+export const IdNumber = z.string().overwrite(normalizeIdNumber).refine(isValidIdNumber, '身份证号格式或校验位不正确');
 /**
  * An ID number held by a household of another village gets this answer, the same wherever it is:
  * a cadre must not learn where someone outside the village is registered.
@@ -78,7 +76,7 @@ export const ListHouseholdsQuery = z.object({
   villageId: z.coerce.number().int().positive().optional(),
   groupId: z.coerce.number().int().positive().optional(),
   category: HouseholdCategory.optional(),
-  q: z.string().trim().max(30).optional(),
+  q: z.string().overwrite(normalizeText).max(30).optional(),
   status: z.enum(['active', 'archived', 'all']).default('active'),
   ...Paging,
 });

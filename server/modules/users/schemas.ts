@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { normalizeText } from '../../lib/normalize';
 import { Paging } from '../../lib/params';
 import { roles } from '../../lib/roles';
 
@@ -7,7 +8,7 @@ export const Password = z.string().min(8, '密码至少 8 位').max(200);
 export const CreateUserBody = z.object({
   username: z
     .string()
-    .trim()
+    .overwrite(normalizeText)
     .min(2)
     .max(64)
     .regex(/^[A-Za-z0-9_.@-]+$/, '用户名只能包含字母、数字和 _ . @ -'),
@@ -30,7 +31,7 @@ export const UpdateUserBody = z
   .refine((v) => Object.keys(v).length > 0, { message: 'nothing to change' });
 export type UpdateUserBody = z.infer<typeof UpdateUserBody>;
 
-export const ListUsersQuery = z.object({ q: z.string().max(64).optional(), ...Paging });
+export const ListUsersQuery = z.object({ q: z.string().overwrite(normalizeText).max(64).optional(), ...Paging });
 export type ListUsersQuery = z.infer<typeof ListUsersQuery>;
 
 export const ChangeOwnPasswordBody = z.object({ currentPassword: z.string().min(1).max(200), newPassword: Password });

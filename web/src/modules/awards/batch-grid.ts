@@ -1,3 +1,5 @@
+import { toHalfWidth } from '../../../../server/lib/normalize';
+
 /** One household row of the monthly-inspection grid; `entry` is exactly what the cadre typed. */
 export interface GridRow {
   householdId: number;
@@ -15,7 +17,7 @@ export function parseQuantity(entry: string): ParsedQuantity {
   const s = entry.trim();
   if (s === '') return { ok: true, value: 0 };
   // Full-width digits come from Chinese input methods; accept them as the same numbers.
-  const ascii = s.replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
+  const ascii = toHalfWidth(s).trim();
   if (!/^\d{1,4}$/.test(ascii)) return { ok: false };
   const value = Number(ascii);
   if (value > MAX_QUANTITY) return { ok: false };
