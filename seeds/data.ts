@@ -76,6 +76,7 @@ export const COUNTY_RULES: RuleSeed[] = [
   { key: 'donate', category: 'public_welfare', name: '捐资捐物支持村里公益事业', points: 10, unit: '次', monthlyCap: 1 },
   { key: 'yardTop', category: 'hygiene', name: '庭院整洁（月评·优）', points: 5, unit: '月', monthlyCap: 1, earlierPoints: 4 },
   { key: 'yardGood', category: 'hygiene', name: '庭院整洁（月评·良）', points: 3, unit: '月', monthlyCap: 1 },
+  { key: 'yardPoor', category: 'hygiene', name: '庭院脏乱（月评·差）', points: -3, unit: '月', monthlyCap: 1 },
   { key: 'frontage', category: 'hygiene', name: '门前三包落实到位', points: 2, unit: '月', monthlyCap: 1 },
   { key: 'litter', category: 'hygiene', name: '乱倒垃圾、乱堆乱放', points: -5, unit: '次' },
   { key: 'livestock', category: 'hygiene', name: '畜禽散养污染环境', points: -5, unit: '次' },

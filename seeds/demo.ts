@@ -1,9 +1,15 @@
+import { areaById } from '../db/areas';
 import type { Db } from '../db/client';
 import { insertSeedAward, insertSeedObjection, insertSeedUser, villageHouseholdsForDemo } from '../db/seed';
-import { shanghaiDay } from '../db/time';
+import { shanghaiDay, shanghaiMonth } from '../db/time';
 import { transaction, type Tx } from '../db/transaction';
+import { appConfig } from '../server/config';
 import { writeAudit, type AuditCtx, type AuditEntry } from '../server/lib/audit';
+import type { Actor, AppConfig, Ctx } from '../server/lib/context';
 import { hashPassword } from '../server/lib/password';
+import { proposePublication } from '../server/modules/boards/proposePublication';
+import { approvePublication } from '../server/modules/boards/reviewPublication';
+import { BoardSpec } from '../server/modules/boards/schemas';
 import { OBJECTION_REASONS } from './data';
 import { generateCounty, tableCounts, writeSeedAudit, type GeneratedCounty, type RuleInfo } from './generate';
 
@@ -35,20 +41,71 @@ function auditAt(tx: Tx, at: number, actor: AuditCtx['actor'], entry: AuditEntry
 }
 const DAY = 24 * HOUR;
 
+/** The village (index into the demo's villages: 石门村) whose hygiene inspection of this month is left to grade. */
+export const OPEN_INSPECTION_VILLAGE = 0;
+/** The boards of last month the demo publishes for every village. */
+export const PUBLISHED_KINDS = ['red', 'black', 'leaderboard'] as const;
+
 /**
  * Loads the demo county (青山县: 2 townships, 6 villages, 600 households, 12 months of history up to
  * `now`) into an empty, migrated database. Ledger and stock go through appendLedgerEntry and
- * applyStockMovement. Deterministic for a given `now` (password salts aside).
+ * applyStockMovement. 石门村's hygiene inspection of this month is left unrecorded (to try the graded
+ * sheet) and every village's boards of last month are published. Deterministic for a given `now`
+ * (password salts aside).
  */
-export async function seedDemoCounty(db: Db, opts: { scryptN: number; now?: Date }): Promise<void> {
+export async function seedDemoCounty(db: Db, opts: { scryptN: number; now?: Date; config?: AppConfig }): Promise<void> {
   const now = opts.now ?? new Date();
   const passwordHash = await hashPassword(DEMO_PASSWORD, opts.scryptN);
-  const county = await generateCounty(db, { households: 600, months: 12, villages: 6, townships: 2, now, passwordHash, writer: 'direct', auditHistory: true });
+  const county = await generateCounty(db, {
+    households: 600,
+    months: 12,
+    villages: 6,
+    townships: 2,
+    now,
+    passwordHash,
+    writer: 'direct',
+    auditHistory: true,
+    openInspection: [OPEN_INSPECTION_VILLAGE],
+  });
   await transaction(db, async (tx) => {
     const household = await addHouseholdAccount(tx, county, passwordHash, now.getTime());
     await addOpenBusiness(tx, county, household, now.getTime());
   });
+  await publishLastMonth(db, county, opts.config ?? (await appConfig(db, { JIFEN_SCRYPT_N: String(opts.scryptN) })), now);
   await writeSeedAudit(db, now, 'demo', { now: now.toISOString(), ...(await tableCounts(db)) });
+}
+
+/** The month before the one `at` falls in (Asia/Shanghai), as YYYY-MM. */
+export function previousMonth(at: number): string {
+  const [y, m] = shanghaiMonth(at).split('-').map(Number);
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+}
+
+/**
+ * Every village's red list, black list and leaderboard of last month, published as the app publishes
+ * them: proposed by the village cadre (the snapshot is computed and frozen), approved by its reviewer.
+ * Both at the moment of loading, so the chain heads a snapshot names exist when it is proposed.
+ * Stars are yearly and twelve months of history never cover a whole calendar year: none are published.
+ */
+async function publishLastMonth(db: Db, county: GeneratedCounty, config: AppConfig, now: Date): Promise<void> {
+  const period = previousMonth(now.getTime());
+  const usernames = new Map([...county.users].map(([name, id]) => [id, name]));
+  for (const v of county.villages) {
+    const area = await areaById(db, v.id);
+    if (!area) throw new Error(`village ${v.id} is missing`);
+    const as = (userId: number, role: 'village_cadre' | 'reviewer'): Ctx => {
+      const username = usernames.get(userId);
+      if (!username) throw new Error(`user ${userId} is missing`);
+      const a: Actor = { userId, username, role, areaId: v.id, areaPath: area.path, areaKind: 'village', householdId: null, sessionHash: '' };
+      return { db, actor: a, now, device: SEED_DEVICE, config };
+    };
+    for (const kind of PUBLISHED_KINDS) {
+      // Parsed as the route parses it: the default parameters a cadre gets from the console.
+      const spec = BoardSpec.parse({ kind, areaId: v.id, period });
+      const proposed = await proposePublication(as(v.cadreId, 'village_cadre'), spec);
+      await approvePublication(as(v.reviewerId, 'reviewer'), proposed.id);
+    }
+  }
 }
 
 /** `household` logs in as a household of the first village with a healthy balance (about 200 points). */

@@ -65,6 +65,11 @@ export interface GenerateOptions {
    * demo county; off by default for the large benchmark counties, where it would add tens of millions of rows.
    */
   auditHistory?: boolean;
+  /**
+   * Villages (by index) whose hygiene inspection of the current month is left unrecorded, so that
+   * someone trying the demo can grade it (the demo leaves 石门村's).
+   */
+  openInspection?: readonly number[];
   onProgress?: (line: string) => void;
 }
 
@@ -531,11 +536,15 @@ class Generator {
     const lastDay = monthStart + (daysIn(y, m) - 1) * DAY <= this.now ? daysIn(y, m) : Math.floor((this.now - monthStart) / DAY) + 1;
     const label = `${y}年${m}月`;
     const at = (day: number, hour: number) => dayStart(y, m, day) + hour * HOUR + rng.int(0, 59) * 60_000;
+    const currentMonth = `${y}-${pad(m)}` === this.today.slice(0, 7);
     for (const v of this.out.villages) {
-      // Monthly hygiene inspection (月度环境卫生评比) around the 25th: one batch per grade.
-      if (lastDay >= 25) {
+      // Monthly hygiene inspection (月度环境卫生评比) around the 25th: one batch per grade, as sheets were
+      // entered before a sheet could carry a rule per row. 差 is a deduction; ungraded households get nothing.
+      const open = currentMonth && (this.opts.openInspection ?? []).includes(v.index);
+      if (lastDay >= 25 && !open) {
         const top: number[] = [];
         const good: number[] = [];
+        const poor: number[] = [];
         const frontage: number[] = [];
         for (const h of v.households) {
           const hh = this.out.households[h];
@@ -543,11 +552,13 @@ class Generator {
           const pTop = (0.15 + 0.5 * hh.diligence) * (hh.troublemaker ? 0.3 : 1);
           if (r < pTop) top.push(h);
           else if (r < pTop + 0.35) good.push(h);
+          else if (r > (hh.troublemaker ? 0.5 : 0.96)) poor.push(h);
           if (rng.chance(0.25 + 0.4 * hh.diligence)) frontage.push(h);
         }
         const proposedAt = at(25, 17);
         this.batch(v, this.rule('yardTop'), top, `${y}-${pad(m)}-25`, proposedAt, `${label}环境卫生评比（优）`);
         this.batch(v, this.rule('yardGood'), good, `${y}-${pad(m)}-25`, proposedAt + 5 * 60_000, `${label}环境卫生评比（良）`);
+        this.batch(v, this.rule('yardPoor'), poor, `${y}-${pad(m)}-25`, proposedAt + 8 * 60_000, `${label}环境卫生评比（差）`);
         this.batch(v, this.rule('frontage'), frontage, `${y}-${pad(m)}-25`, proposedAt + 10 * 60_000, `${label}门前三包检查`);
       }
       // Public-welfare work: a labour day every month, often a second activity, and the village's own item.

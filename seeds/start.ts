@@ -13,7 +13,7 @@ runEntry(() =>
     onEmptyDatabase: demo
       ? async (db, config) => {
           console.log('[jifen] empty database: loading the demo county ...');
-          await seedDemoCounty(db, { scryptN: config.scryptN });
+          await seedDemoCounty(db, { scryptN: config.scryptN, config });
         }
       : undefined,
   }),

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../db/client';
 import { chainHeadOf } from '../../db/ledger';
-import { demoAccounts, DEMO_PASSWORD, seedDemoCounty } from '../../seeds/demo';
+import { demoAccounts, DEMO_PASSWORD, PUBLISHED_KINDS, seedDemoCounty } from '../../seeds/demo';
 import { createApp } from '../../server/app';
 import { isValidIdNumber, MOBILE_PATTERN } from '../../server/lib/identity';
 import { testConfig } from '../support/app';
@@ -66,8 +66,10 @@ describe('the demo county', () => {
     expect(countOf(db, "SELECT COUNT(*) AS n FROM ledger_entries WHERE kind = 'reversal'")).toBeGreaterThan(0);
     expect(countOf(db, "SELECT COUNT(*) AS n FROM awards WHERE status = 'rejected'")).toBeGreaterThan(0);
     expect(countOf(db, 'SELECT COUNT(*) AS n FROM redemptions')).toBeGreaterThan(500);
-    // A monthly hygiene inspection batch per village and month.
+    // A monthly hygiene inspection per village and month, graded 优 / 良 / 差 (a deduction).
     expect(countOf(db, "SELECT COUNT(*) AS n FROM award_batches WHERE note LIKE '%环境卫生评比（优）'")).toBe(6 * 11);
+    expect(countOf(db, "SELECT COUNT(*) AS n FROM award_batches WHERE note LIKE '%环境卫生评比（差）'")).toBe(6 * 11);
+    expect(countOf(db, "SELECT MAX(a.points) AS n FROM awards a JOIN award_batches b ON b.id = a.batch_id WHERE b.note LIKE '%环境卫生评比（差）'")).toBeLessThan(0);
     expect(countOf(db, 'SELECT MAX(balance) AS n FROM households')).toBeGreaterThan(100);
   });
 
@@ -99,6 +101,30 @@ describe('the demo county', () => {
     expect(countOf(db, "SELECT COUNT(*) AS n FROM objections o JOIN awards a ON a.id = o.award_id WHERE o.status = 'open' AND a.status = 'notice'")).toBe(2);
     expect(countOf(db, `SELECT COUNT(*) AS n FROM awards WHERE proposed_at > ${NOW_MS} OR posted_at > ${NOW_MS}`)).toBe(0);
     expect(countOf(db, `SELECT COUNT(*) AS n FROM ledger_entries WHERE created_at > ${NOW_MS}`)).toBe(0);
+  });
+
+  it('publishes every village’s red list, black list and leaderboard of last month, proposed by the cadre and approved by the reviewer', async () => {
+    const app = createApp({ db, config: testConfig, now: () => NOW });
+    const villages = db.$client.prepare("SELECT id FROM areas WHERE kind = 'village' ORDER BY id").all() as { id: number }[];
+    for (const { id } of villages) {
+      for (const kind of PUBLISHED_KINDS) {
+        const res = await app.request(`/api/public/areas/${id}/published/${kind}?period=2026-05`);
+        expect(res.status, `${kind} ${id}`).toBe(200);
+        const body = (await res.json()) as { publication: { version: number; status: string } | null; verification: { hashMatches: boolean; chainHeadInLedger: boolean } | null };
+        expect(body.publication, `${kind} ${id}`).toMatchObject({ version: 1, status: 'approved' });
+        expect(body.verification).toEqual({ hashMatches: true, chainHeadInLedger: true });
+      }
+    }
+    expect(countOf(db, "SELECT COUNT(*) AS n FROM board_publications WHERE status = 'approved' AND period = '2026-05'")).toBe(6 * PUBLISHED_KINDS.length);
+    expect(countOf(db, "SELECT COUNT(*) AS n FROM board_publications WHERE status != 'approved' OR period != '2026-05'")).toBe(0);
+    // Two people: the village's cadre proposed, its reviewer published.
+    expect(
+      countOf(db, "SELECT COUNT(*) AS n FROM board_publications p JOIN users a ON a.id = p.proposed_by JOIN users b ON b.id = p.reviewed_by WHERE a.role = 'village_cadre' AND b.role = 'reviewer' AND a.area_id = p.area_id AND b.area_id = p.area_id"),
+    ).toBe(6 * PUBLISHED_KINDS.length);
+    expect(countOf(db, "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'board_publication.propose'")).toBe(6 * PUBLISHED_KINDS.length);
+    expect(countOf(db, "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'board_publication.approve'")).toBe(6 * PUBLISHED_KINDS.length);
+    // Last month's black list names someone: the boards are not empty shells.
+    expect(countOf(db, "SELECT COUNT(*) AS n FROM board_publications WHERE kind = 'leaderboard' AND snapshot LIKE '%householdId%'")).toBe(6);
   });
 
   it('writes one seed.load audit row, the last one', () => {
@@ -146,4 +172,46 @@ describe('the demo county', () => {
     expect(chainHeadOf(again)).toEqual(chainHeadOf(db));
     expect(countOf(again, 'SELECT COUNT(*) AS n FROM awards')).toBe(countOf(db, 'SELECT COUNT(*) AS n FROM awards'));
   }, 180_000);
+});
+
+describe('the demo county late in a month', () => {
+  // After the 25th: every village but 石门村 has graded this month's hygiene inspection.
+  const LATE = new Date('2026-06-27T03:30:00.000Z');
+  let db: Db;
+  beforeAll(async () => {
+    db = await seeded(LATE);
+  }, 180_000);
+
+  const inspected = (villageId: number) =>
+    countOf(
+      db,
+      `SELECT COUNT(*) AS n FROM awards a JOIN rules r ON r.id = a.rule_id WHERE a.village_id = ${villageId} AND a.occurred_on >= '2026-06-01' AND (r.name LIKE '庭院%月评%' OR r.name = '门前三包落实到位')`,
+    );
+
+  it('leaves 石门村’s hygiene inspection of this month unrecorded, and only there', () => {
+    const villages = db.$client.prepare("SELECT id, name FROM areas WHERE kind = 'village' ORDER BY id").all() as { id: number; name: string }[];
+    expect(villages[0].name).toBe('石门村');
+    expect(inspected(villages[0].id)).toBe(0);
+    for (const v of villages.slice(1)) expect(inspected(v.id), v.name).toBeGreaterThan(20);
+    // Last month 石门村 was inspected like everyone else.
+    expect(countOf(db, `SELECT COUNT(*) AS n FROM award_batches WHERE village_id = ${villages[0].id} AND occurred_on = '2026-05-25'`)).toBeGreaterThanOrEqual(3);
+  });
+
+  it('lets the cadre grade it in one sheet (优 / 良 / 差 → three rules), once', async () => {
+    const app = createApp({ db, config: testConfig, now: () => LATE });
+    const login = await app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'cadre', password: DEMO_PASSWORD }) });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+    const village = db.$client.prepare("SELECT id FROM areas WHERE name = '石门村'").get() as { id: number };
+    const rule = (name: string) => (db.$client.prepare('SELECT id FROM rules WHERE name = ?').get(name) as { id: number }).id;
+    const households = (db.$client.prepare(`SELECT id FROM households WHERE village_id = ${village.id} AND status = 'active' ORDER BY id`).all() as { id: number }[]).map((h) => h.id);
+    const grades = [rule('庭院整洁（月评·优）'), rule('庭院整洁（月评·良）'), rule('庭院脏乱（月评·差）')];
+    const body = JSON.stringify({ occurredOn: '2026-06-26', note: '2026年6月环境卫生评比', items: households.map((householdId, i) => ({ householdId, ruleId: grades[i % 3] })) });
+    const send = () => app.request('/api/awards/batch', { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body });
+    const res = await send();
+    expect(res.status).toBe(201);
+    expect(((await res.json()) as { count: number }).count).toBe(households.length);
+    expect(inspected(village.id)).toBe(households.length);
+    const again = await send();
+    expect(again.status).toBe(422);
+  });
 });
