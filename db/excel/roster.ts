@@ -1,11 +1,13 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../client';
 import { selectInChunks } from '../inChunks';
-import { areas, householdCategoryHistory, householdMembers, households } from '../schema';
+import type { HouseholdRow } from '../households/households';
+import { areas, householdMembers, households } from '../schema';
 import type { Tx } from '../transaction';
 
-export type { HouseholdCategory } from '../schema/households';
-export type HouseholdRow = typeof households.$inferSelect;
+// Single-household reads and writes are db/households' (householdById, insertHousehold, updateHouseholdRow,
+// renameHeadMember, insertCategoryChange); this file holds what the spreadsheets need in bulk.
+export type { HouseholdCategory, HouseholdRow } from '../households/households';
 export type MemberRelation = (typeof householdMembers.$inferSelect)['relation'];
 
 /** The village groups (村民小组) of a village, in the order they were made. */
@@ -49,7 +51,7 @@ export async function householdsOfVillages(db: Db, villageIds: readonly number[]
 }
 
 /** Members of the given households, each household's in the order they were added. */
-export async function membersOf(db: Db, householdIds: readonly number[]): Promise<{ householdId: number; name: string; relation: MemberRelation }[]> {
+export async function membersOfHouseholds(db: Db, householdIds: readonly number[]): Promise<{ householdId: number; name: string; relation: MemberRelation }[]> {
   return selectInChunks(householdIds, async (part) =>
     db
       .select({ householdId: householdMembers.householdId, name: householdMembers.name, relation: householdMembers.relation })
@@ -68,58 +70,10 @@ export async function idNumberHolders(db: Db, idNumbers: readonly string[]): Pro
   return rows.flatMap((r) => (r.idNumber ? [{ idNumber: r.idNumber, villageId: r.villageId }] : []));
 }
 
-export interface RosterFields {
-  headName: string;
-  nameInitials: string;
-  doorNo: string | null;
-  groupId: number | null;
-  phone: string | null;
-  idNumber: string | null;
-  category: HouseholdRow['category'];
-  updatedAt: number;
-}
-
-export async function insertHousehold(tx: Tx, values: RosterFields & { villageId: number; createdAt: number }): Promise<HouseholdRow> {
-  return tx.insert(households).values(values).returning().get();
-}
-
-export async function householdById(db: Db, id: number): Promise<HouseholdRow | undefined> {
-  return db.select().from(households).where(eq(households.id, id)).get();
-}
-
-export async function updateHouseholdFields(tx: Tx, id: number, fields: RosterFields): Promise<void> {
-  tx.update(households).set(fields).where(eq(households.id, id)).run();
-}
-
-/** A row of a household's category history (低保户 from this day, and why). */
-export async function recordCategory(
-  tx: Tx,
-  values: { householdId: number; category: HouseholdRow['category']; validFrom: string; reason: string; changedBy: number; createdAt: number },
-): Promise<void> {
-  tx.insert(householdCategoryHistory).values(values).run();
-}
-
 export async function insertMembers(
   tx: Tx,
   rows: readonly { householdId: number; name: string; relation: MemberRelation; idNumber?: string | null; phone?: string | null; createdAt: number }[],
 ): Promise<void> {
   // Six columns a row: 200 rows stay far inside the bound-variable limit.
   for (let i = 0; i < rows.length; i += 200) tx.insert(householdMembers).values(rows.slice(i, i + 200)).run();
-}
-
-/** Keeps the head's member row named as the household's head. */
-export async function renameHeadMember(tx: Tx, householdId: number, name: string): Promise<void> {
-  tx.update(householdMembers)
-    .set({ name })
-    .where(and(eq(householdMembers.householdId, householdId), eq(householdMembers.relation, 'head')))
-    .run();
-}
-
-export async function memberNamesOfHousehold(db: Db, householdId: number): Promise<string[]> {
-  return db
-    .select({ name: householdMembers.name })
-    .from(householdMembers)
-    .where(eq(householdMembers.householdId, householdId))
-    .all()
-    .map((m) => m.name);
 }

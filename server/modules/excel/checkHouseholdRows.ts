@@ -1,6 +1,6 @@
 import type { AreaRow } from '../../../db/areas';
 import { readDb, type Db } from '../../../db/client';
-import { groupsOfVillage, householdsOfVillage, idNumberHolders, membersOf, type HouseholdCategory, type HouseholdRow } from '../../../db/excel/roster';
+import { groupsOfVillage, householdsOfVillage, idNumberHolders, membersOfHouseholds, type HouseholdCategory, type HouseholdRow } from '../../../db/excel/roster';
 import type { Ctx } from '../../lib/context';
 import { Unprocessable } from '../../lib/errors';
 import { householdCategoryLabels as categoryLabels } from '../../lib/labels';
@@ -97,7 +97,7 @@ export async function loadRosterBasis(db: Db, village: AreaRow, sheet: readonly 
   const groups = await groupsOfVillage(db, village.id);
   const existingRows = await householdsOfVillage(db, village.id);
   const memberNames = new Map<number, string[]>();
-  for (const m of await membersOf(db, existingRows.map((h) => h.id))) {
+  for (const m of await membersOfHouseholds(db, existingRows.map((h) => h.id))) {
     const list = memberNames.get(m.householdId);
     if (list) list.push(m.name);
     else memberNames.set(m.householdId, [m.name]);

@@ -1,5 +1,5 @@
 import { readDb } from '../../../db/client';
-import { groupNamesUnder, householdsOfVillages, membersOf } from '../../../db/excel/roster';
+import { groupNamesUnder, householdsOfVillages, membersOfHouseholds } from '../../../db/excel/roster';
 import { householdCategoryLabels } from '../../lib/labels';
 import type { Ctx } from '../../lib/context';
 import { assertExportSize, reportArea, villagesUnder } from './exportScope';
@@ -18,7 +18,7 @@ export async function exportHouseholds(ctx: Ctx, query: ExportAreaQuery): Promis
   assertExportSize(rows.length);
   const groupName = await groupNamesUnder(db, villageIds);
   const members = new Map<number, string[]>();
-  for (const m of await membersOf(db, rows.map((h) => h.id))) {
+  for (const m of await membersOfHouseholds(db, rows.map((h) => h.id))) {
     if (m.relation === 'head') continue;
     const list = members.get(m.householdId) ?? [];
     list.push(`${m.name}(${relationLabels[m.relation as Relation] ?? '其他'})`);

@@ -1,14 +1,6 @@
 import { readDb } from '../../../db/client';
-import {
-  householdById,
-  insertHousehold,
-  insertMembers,
-  memberNamesOfHousehold,
-  recordCategory,
-  renameHeadMember,
-  updateHouseholdFields,
-  type RosterFields,
-} from '../../../db/excel/roster';
+import { insertMembers } from '../../../db/excel/roster';
+import { householdById, insertCategoryChange, insertHousehold, membersOf, renameHeadMember, updateHouseholdRow, type HouseholdPatch } from '../../../db/households/households';
 import { shanghaiDay } from '../../../db/time';
 import { transaction } from '../../../db/transaction';
 import { writeAudit } from '../../lib/audit';
@@ -39,7 +31,7 @@ export async function importHouseholds(ctx: Ctx, body: HouseholdImportBody) {
     const updated: number[] = [];
     for (const r of rows) {
       if (r.action === 'unchanged') continue;
-      const fields: RosterFields = {
+      const fields = {
         headName: r.headName,
         nameInitials: nameInitials(r.headName),
         doorNo: r.doorNo,
@@ -48,10 +40,10 @@ export async function importHouseholds(ctx: Ctx, body: HouseholdImportBody) {
         idNumber: r.idNumber,
         category: r.category,
         updatedAt: at,
-      };
+      } satisfies HouseholdPatch;
       if (r.action === 'create') {
         const h = await insertHousehold(tx, { villageId: village.id, ...fields, createdAt: at });
-        await recordCategory(tx, { householdId: h.id, category: r.category, validFrom: day, reason: '表格导入登记', changedBy: ctx.actor.userId, createdAt: at });
+        await insertCategoryChange(tx, { householdId: h.id, category: r.category, validFrom: day, reason: '表格导入登记', changedBy: ctx.actor.userId, createdAt: at });
         const members = [{ name: r.headName, relation: 'head' as const }, ...r.members.filter((m) => m.relation !== 'head')];
         await insertMembers(
           tx,
@@ -63,12 +55,12 @@ export async function importHouseholds(ctx: Ctx, body: HouseholdImportBody) {
       }
       const id = r.householdId!;
       const before = (await householdById(tx, id))!;
-      await updateHouseholdFields(tx, id, fields);
+      await updateHouseholdRow(tx, id, fields);
       if (before.category !== r.category) {
-        await recordCategory(tx, { householdId: id, category: r.category, validFrom: day, reason: '表格导入更新', changedBy: ctx.actor.userId, createdAt: at });
+        await insertCategoryChange(tx, { householdId: id, category: r.category, validFrom: day, reason: '表格导入更新', changedBy: ctx.actor.userId, createdAt: at });
       }
       if (before.headName !== r.headName) await renameHeadMember(tx, id, r.headName);
-      const known = new Set(await memberNamesOfHousehold(tx, id));
+      const known = new Set((await membersOf(tx, id)).map((m) => m.name));
       const added = r.members.filter((m) => m.relation !== 'head' && !known.has(m.name));
       await insertMembers(tx, added.map((m) => ({ householdId: id, name: m.name, relation: m.relation, createdAt: at })));
       await writeAudit(tx, ctx, { entity: 'household', entityId: id, action: 'household.update', areaId: village.id, before, after: { ...fields, addedMembers: added, importRow: r.row } });
