@@ -4,6 +4,7 @@ import { openAPIRouteHandler } from 'hono-openapi';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { AppError, NotFound } from './lib/errors';
 import type { AppDeps, AppEnv } from './lib/http';
+import { compressJson } from './lib/compress';
 import { idempotency } from './lib/idempotency';
 import { onError } from './lib/onError';
 import { securityHeaders } from './lib/securityHeaders';
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   app.onError(onError);
   app.use('*', securityHeaders);
+  app.use('/api/*', compressJson);
   app.use('*', async (c, next) => {
     c.set('deps', deps);
     c.set('actor', null);

@@ -2,12 +2,17 @@ import { createHash } from 'node:crypto';
 import type { Context, MiddlewareHandler, TypedResponse } from 'hono';
 import { dataVersion } from '../../db/boards/dataVersion';
 import type { Db } from '../../db/client';
+import { compressText, pickEncoding, type Encoding } from './compress';
 import type { AppEnv } from './http';
 
 interface Prepared {
   body: string;
   etag: string;
+  /** Compressed once per prepared answer, for every visitor after the first. */
+  encoded: Partial<Record<Encoding, Promise<Buffer>>>;
 }
+
+const MIN_COMPRESS_BYTES = 1024;
 
 interface Store {
   stamp: string;
@@ -29,20 +34,30 @@ function storeOf(db: Db, stamp: string): Store {
   return store;
 }
 
-/** Whether an If-None-Match list (weak or strong, or `*`) names this ETag. */
+/** Whether an If-None-Match list (weak or strong, or `*`) names this ETag (or its compressed twin). */
 export function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
   if (!ifNoneMatch) return false;
+  const bare = etag.slice(0, -1);
   for (const part of ifNoneMatch.split(',')) {
-    const tag = part.trim();
-    if (tag === '*' || tag === etag || (tag.startsWith('W/') && tag.slice(2) === etag)) return true;
+    let tag = part.trim();
+    if (tag.startsWith('W/')) tag = tag.slice(2);
+    if (tag === '*' || tag === etag || (tag.startsWith(bare) && tag.endsWith('"') && /^-(br|gzip)$/.test(tag.slice(bare.length, -1)))) return true;
   }
   return false;
 }
 
-function answer(c: Context<AppEnv>, prepared: Prepared): Response {
+async function answer(c: Context<AppEnv>, prepared: Prepared): Promise<Response> {
+  const encoding = prepared.body.length >= MIN_COMPRESS_BYTES ? pickEncoding(c.req.header('accept-encoding')) : null;
+  // Each encoding is its own representation, with its own strong ETag.
+  const etag = encoding ? `${prepared.etag.slice(0, -1)}-${encoding}"` : prepared.etag;
   // no-cache: a browser keeps the board but asks every time; an unchanged board costs a 304 without a body.
-  if (etagMatches(c.req.header('if-none-match'), prepared.etag)) return c.body(null, 304, { ETag: prepared.etag, 'Cache-Control': 'no-cache' });
-  return c.body(prepared.body, 200, { 'Content-Type': 'application/json', ETag: prepared.etag, 'Cache-Control': 'no-cache' });
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', ETag: etag, 'Cache-Control': 'no-cache' };
+  if (encoding) headers.Vary = 'Accept-Encoding';
+  if (etagMatches(c.req.header('if-none-match'), prepared.etag)) return c.body(null, 304, headers);
+  if (!encoding) return c.body(prepared.body, 200, headers);
+  const bytes = await (prepared.encoded[encoding] ??= compressText(prepared.body, encoding));
+  headers['Content-Encoding'] = encoding;
+  return c.body(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), 200, headers);
 }
 
 /**
@@ -69,13 +84,13 @@ export const servePrepared: MiddlewareHandler<AppEnv> = async (c, next) => {
  * string for the next visitor of the same URL when `servePrepared` ran first. The value was read
  * after the stamp, so it is at least as new as the stamp it is kept under.
  */
-export function preparedJson<T>(c: Context<AppEnv>, value: T): Response & TypedResponse<T, 200, 'json'> {
+export async function preparedJson<T>(c: Context<AppEnv>, value: T): Promise<Response & TypedResponse<T, 200, 'json'>> {
   const body = JSON.stringify(value);
-  const prepared: Prepared = { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
+  const prepared: Prepared = { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"`, encoded: {} };
   const miss = pending.get(c.req.raw);
   if (miss) {
     const store = stores.get(c.get('deps').db);
     if (store && store.stamp === miss.stamp) store.answers.set(miss.key, prepared);
   }
-  return answer(c, prepared) as Response & TypedResponse<T, 200, 'json'>;
+  return (await answer(c, prepared)) as Response & TypedResponse<T, 200, 'json'>;
 }
