@@ -7,7 +7,24 @@ export const passUses = sqliteTable('pass_uses', {
   nonce: text('nonce').primaryKey(),
   householdId: integer('household_id').notNull(),
   usedAt: integer('used_at').notNull(),
+  /** The redemption that spent it, so a second scan can show that receipt instead of charging again. */
+  redemptionId: integer('redemption_id'),
 });
+
+/**
+ * The typed twin of a live one-time code: the 18-digit number shown under the QR code, stored only as an
+ * HMAC (a database reader cannot spend it) with the nonce it spends and its expiry. Rows past expiry are pruned.
+ */
+export const passCodes = sqliteTable(
+  'pass_codes',
+  {
+    digest: text('digest').primaryKey(),
+    nonce: text('nonce').notNull(),
+    householdId: integer('household_id').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('pass_codes_expires_idx').on(t.expiresAt)],
+);
 
 /** Printed cards for households without phones: static code + PIN, revocable, locked after wrong PINs. */
 export const householdCards = sqliteTable(
@@ -18,6 +35,8 @@ export const householdCards = sqliteTable(
       .notNull()
       .references(() => households.id),
     code: text('code').notNull().unique(),
+    /** The short number printed on the card, typed with the PIN when the QR code cannot be scanned. */
+    number: text('number').unique(),
     pinHash: text('pin_hash').notNull(),
     failedAttempts: integer('failed_attempts').notNull().default(0),
     lockedAt: integer('locked_at'),
