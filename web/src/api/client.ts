@@ -5,8 +5,24 @@ import type { AppType } from '../../../server/app';
 export const client = hc<AppType>('/', {
   init: { credentials: 'include' },
   // Bind fetch so hc's internal call works in every browser (some throw "Illegal invocation" otherwise).
-  fetch: (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init),
+  fetch: (input: RequestInfo | URL, init?: RequestInit) => fetch(input, withRequestHook(init)),
 });
+
+type RequestHook = (init: RequestInit | undefined) => Record<string, string> | undefined;
+let requestHook: RequestHook | null = null;
+
+/** Extra headers for the typed client's requests while set (the idempotent submit cycle adds its Idempotency-Key); null removes it. */
+export function setRequestHook(hook: RequestHook | null): void {
+  requestHook = hook;
+}
+
+function withRequestHook(init?: RequestInit): RequestInit | undefined {
+  const extra = requestHook?.(init);
+  if (!extra) return init;
+  const headers = new Headers(init?.headers);
+  for (const [name, value] of Object.entries(extra)) headers.set(name, value);
+  return { ...init, headers };
+}
 
 export const api = client.api;
 
