@@ -7,6 +7,7 @@ import type { Role } from '../../db/schema/users';
 import type { Actor, AppConfig, Ctx, Device, PublicCtx } from './context';
 import { Forbidden, Invalid, Unauthorized } from './errors';
 import { findInvalidText, isValidText } from './text';
+import { fieldLabel } from './fieldLabels';
 
 export interface AppDeps {
   db: Db;
@@ -80,10 +81,11 @@ function describeIssues(issues: readonly StandardSchemaV1.Issue[]): string {
   return issues
     .slice(0, 5)
     .map((i) => {
-      const path = (i.path ?? []).map((p) => (typeof p === 'object' ? String(p.key) : String(p))).join('.');
-      return path ? `${path}: ${i.message}` : i.message;
+      const path = (i.path ?? []).map((p) => (typeof p === 'object' ? p.key : p)).map((k) => (typeof k === 'number' ? k : String(k)));
+      // Named in words (「户主姓名」), not by the request's key (headName).
+      return path.length ? `${fieldLabel(path)}：${i.message}` : i.message;
     })
-    .join('; ');
+    .join('；');
 }
 
 function rejectInvalidText(value: unknown): void {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { withIdChecksum } from '../../server/lib/identity';
 import { makeTestApp } from '../support/app';
 import { call, login, makeWorld } from '../support/factories';
+import { fieldLabels } from '../../server/lib/fieldLabels';
 
 const validId = withIdChecksum('43072119850317001');
 
@@ -63,7 +64,9 @@ describe('households', () => {
     const res = await call(t, 'POST', '/api/households', { cookie: cadre, body: { villageId: w.areas.villageA.id, ...patch } });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('invalid');
-    expect(res.body.error.message).toContain(field);
+    // The field by its key for programs (details), by its Chinese name for people (message).
+    expect(res.body.error.details.map((d: { path: string[] }) => d.path.join('.'))).toContain(field);
+    expect(res.body.error.message).toContain(fieldLabels[field]);
     expect((await call(t, 'GET', '/api/households', { cookie: cadre })).body.total).toBe(before);
   });
 

@@ -234,7 +234,7 @@ describe('dates that do not exist', () => {
       const before = snapshotCounts(x.t.db);
       const single = await call(x.t, 'POST', '/api/awards', { cookie: x.as.cadre, body: { householdId: x.w.household.id, ruleId: x.w.rule.id, occurredOn: day } });
       expect(single.status, `${day} → ${JSON.stringify(single.body)}`).toBe(400);
-      expect(single.body.error.message).toMatch(/occurredOn: 日期/);
+      expect(single.body.error.message).toMatch(/发生日期：日期/);
       const batch = await call(x.t, 'POST', '/api/awards/batch', { cookie: x.as.cadre, body: { ruleId: x.w.rule.id, occurredOn: day, items: [{ householdId: x.w.household.id }] } });
       expect(batch.status, day).toBe(400);
       expect(snapshotCounts(x.t.db)).toEqual(before);

@@ -44,3 +44,12 @@ describe('input as people type it', () => {
     expect(normalizeText('　张 三　')).toBe('张 三');
   });
 });
+
+describe('validation messages name fields in words', () => {
+  it('labels a field by its last key, with the row for list items', async () => {
+    const { fieldLabel } = await import('../../server/lib/fieldLabels');
+    expect(fieldLabel(['headName'])).toBe('户主姓名');
+    expect(fieldLabel(['members', 1, 'name'])).toBe('第 2 行名称');
+    expect(fieldLabel(['somethingNew'])).toBe('somethingNew');
+  });
+});

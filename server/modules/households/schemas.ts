@@ -24,7 +24,7 @@ export const ID_NUMBER_IN_VILLAGE = '本村已有户主登记了该身份证号'
 
 export const DoorNo = z
   .string()
-  .trim()
+  .overwrite(normalizeText)
   .min(1)
   .max(20)
   .regex(/^[\p{Script=Han}A-Za-z0-9\-#号栋组单元室 ]+$/u, '门牌号含有不允许的字符');
