@@ -47,4 +47,15 @@ describe('input as people type it (API)', () => {
     const dup = await call(t, 'POST', '/api/users', { cookie: county, body: { username: 'Cadre', password: 'long-enough-1', role: 'village_cadre', areaId: w2.body.user.areaId } });
     expect(dup.status, JSON.stringify(dup.body)).toBeGreaterThanOrEqual(400);
   });
+
+  it('prints a red board without ?period as a Chinese page for this month, not a JSON error', async () => {
+    const t = makeTestApp();
+    const w = await makeWorld(t);
+    const res = await t.app.request(`/print/areas/${w.areas.villageA.id}/red`);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    const body = await res.text();
+    expect(body).toMatch(/\p{Script=Han}/u);
+    expect(body).toContain('2026年6月');
+    expect(body).not.toContain('"error"');
+  });
 });

@@ -1,13 +1,16 @@
 import { Hono, type Context } from 'hono';
 import { shanghaiDay } from '../../../../db/time';
 import { publicCtxOf, valid, type AppEnv } from '../../../lib/http';
-import { IdParam } from '../../../lib/params';
+import { IdParam, Period } from '../../../lib/params';
 import { BoardQuery, KindAreaParam, YearQuery } from '../schemas';
 import { cachedPage } from './printCache';
 import { printDonations, printHonourRoll, printLive, printNotices, printPlaque, printPublication, printPublished, printVillagePlaques, type Printed } from './printPages';
 
 const origin = (c: Context<AppEnv>) => new URL(c.req.url).origin;
 const thisYear = (c: Context<AppEnv>) => shanghaiDay(publicCtxOf(c).now.getTime()).slice(0, 4);
+const thisMonth = (c: Context<AppEnv>) => shanghaiDay(publicCtxOf(c).now.getTime()).slice(0, 7);
+/** A printed board's period may be left out (a link typed by hand): it is then this month's, shown as a page, not a JSON error. */
+const PrintBoardQuery = BoardQuery.extend({ period: Period.optional() });
 
 /** The validated query, written back in a fixed order: junk parameters neither reach a QR code nor split the cache. */
 const canonicalSearch = (q: Record<string, unknown>) => {
@@ -55,9 +58,9 @@ export const printRoutes = new Hono<AppEnv>()
     const year = c.req.valid('query').year ?? thisYear(c);
     return send(c, `plaque|${id}|${year}`, (ctx, o) => printPlaque(ctx, id, year, o));
   })
-  .get('/areas/:id/:kind', valid('param', KindAreaParam), valid('query', BoardQuery), (c) => {
+  .get('/areas/:id/:kind', valid('param', KindAreaParam), valid('query', PrintBoardQuery), (c) => {
     const { id, kind } = c.req.valid('param');
-    const q = c.req.valid('query');
+    const q = { ...c.req.valid('query'), period: c.req.valid('query').period ?? thisMonth(c) };
     if (kind === 'leaderboard' || kind === 'villages') {
       const search = canonicalSearch(q);
       return send(c, `${kind}|${id}|${search}`, (ctx, o) => printLive(ctx, kind, id, q, o, search));
