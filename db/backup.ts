@@ -1,7 +1,18 @@
 import Database from 'better-sqlite3';
 import { closeSync, existsSync, fsyncSync, linkSync, openSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { formatVerdict, verifyDatabase, type VerifyResult } from './verify';
+import { copyEvidenceFiles } from './evidence/files';
+import { formatVerdict, photoHashes, verifyDatabase, type VerifyOptions, type VerifyResult } from './verify';
+
+/** A backup's photos sit beside it: `<backup>.evidence/ab/cdef…`, the same layout as the live folder. */
+export function backupEvidenceDir(backupFile: string): string {
+  return `${backupFile}.evidence`;
+}
+
+export interface EvidenceOptions {
+  /** The live database's evidence folder: its photos are copied with the backup (or restored into it). */
+  evidenceDir?: string;
+}
 
 /**
  * Whether a copy is as good as its database can be: verified, or verified except for text an old
@@ -33,8 +44,11 @@ export interface BackupResult {
  * row must not leave an operator with no backup of everything else. Unless it is sound (isSoundCopy)
  * it never replaces an existing file, though (that may be the last good backup): if `dest` exists it
  * is written beside it as `<dest>.unverified-<time>`. The caller reports the verdict.
+ *
+ * Given the evidence folder, every photo the copy records is copied (each checked against its hash)
+ * into `<written>.evidence`, and the copy is verified against those files.
  */
-export async function backupDatabase(sourceFile: string, dest: string, now = new Date()): Promise<BackupResult> {
+export async function backupDatabase(sourceFile: string, dest: string, now = new Date(), opts: EvidenceOptions = {}): Promise<BackupResult> {
   const source = new Database(sourceFile, { fileMustExist: true });
   source.pragma('busy_timeout = 5000');
   const partial = join(dirname(dest), `.${basename(dest)}.partial-${process.pid}`);
@@ -49,24 +63,40 @@ export async function backupDatabase(sourceFile: string, dest: string, now = new
     source.close();
   }
   let verdict: VerifyResult;
+  const photos = opts.evidenceDir === undefined ? null : join(dirname(dest), `.${basename(dest)}.evidence-partial-${process.pid}`);
   const copy = new Database(partial);
   try {
     copy.pragma('journal_mode = DELETE');
-    verdict = verifySafely(copy);
+    if (photos) {
+      rmSync(photos, { recursive: true, force: true });
+      // A photo missing or changed at the source is not copied: verification below names it.
+      copyEvidenceFiles(opts.evidenceDir!, photos, photoHashes(copy));
+    }
+    verdict = verifySafely(copy, photos ? { evidenceDir: photos } : {});
+  } catch (err) {
+    if (photos) rmSync(photos, { recursive: true, force: true });
+    rmSync(partial, { force: true });
+    throw err;
   } finally {
     copy.close();
   }
   const written = isSoundCopy(verdict) || !existsSync(dest) ? dest : `${dest}.unverified-${now.toISOString().replace(/[:.]/g, '-')}`;
   fsyncFile(partial);
   renameSync(partial, written);
+  if (photos) {
+    // The photos of whatever backup was at this name before belong to the file just replaced.
+    rmSync(backupEvidenceDir(written), { recursive: true, force: true });
+    // No folder at all when the database records no photo.
+    if (existsSync(photos)) renameSync(photos, backupEvidenceDir(written));
+  }
   fsyncFile(dirname(dest));
   return { verdict, written };
 }
 
 /** A verifier that crashes on a row it cannot read is a failed verification, not a lost backup. */
-function verifySafely(db: Database.Database): VerifyResult {
+function verifySafely(db: Database.Database, opts: VerifyOptions = {}): VerifyResult {
   try {
-    return verifyDatabase(db);
+    return verifyDatabase(db, opts);
   } catch (err) {
     return { ok: false, what: 'error', table: 'sqlite', rowId: null, detail: `the verifier stopped: ${err instanceof Error ? err.message : String(err)}` };
   }
@@ -118,17 +148,32 @@ export interface RestoreResult {
  * isSoundCopy). Refuses a backup that fails verification otherwise, and a target
  * that a server still holds open. The swap is a rename within one directory, so the target is
  * always either the old database or the new one; the old one is kept beside it.
+ *
+ * Given the target's evidence folder, the backup is verified against its own photos
+ * (`<backup>.evidence`), which are copied into that folder before the database is swapped, so the
+ * restored database never names a photo that is not there. Photos already there stay (content-addressed).
  */
-export async function restoreDatabase(backupFile: string, target: string, now = new Date()): Promise<RestoreResult> {
+export async function restoreDatabase(backupFile: string, target: string, now = new Date(), opts: EvidenceOptions = {}): Promise<RestoreResult> {
   const check = new Database(backupFile, { fileMustExist: true, readonly: true });
+  const backupPhotos = backupEvidenceDir(backupFile);
   let verdict: VerifyResult;
+  let hashes: string[] = [];
   try {
-    verdict = verifySafely(check);
+    verdict = verifySafely(check, opts.evidenceDir === undefined ? {} : { evidenceDir: backupPhotos });
+    if (opts.evidenceDir !== undefined && isSoundCopy(verdict)) hashes = photoHashes(check);
   } finally {
     check.close();
   }
   if (!isSoundCopy(verdict)) return { verdict, restored: false, replaced: null };
   assertNotInUse(target);
+  if (opts.evidenceDir !== undefined) {
+    const copied = copyEvidenceFiles(backupPhotos, opts.evidenceDir, hashes);
+    // Verified a moment ago; a file that changed since is a reason to stop before anything is swapped.
+    if (copied.skipped.length) {
+      const first = copied.skipped[0];
+      return { verdict: { ok: false, what: 'evidence', table: 'evidence_files', rowId: first.hash, detail: `photo ${first.hash} in ${backupPhotos} is ${first.state}` }, restored: false, replaced: null };
+    }
+  }
 
   const dir = dirname(target);
   const staging = join(dir, `.${basename(target)}.restore-${process.pid}`);

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Db } from './client';
+import { checkEvidenceFile, evidencePath } from './evidence/files';
 import { chainedLedgerHash, GENESIS_HASH, legacyLedgerHash, scoreBucketSql, type LedgerContent, type LedgerRow } from './ledger';
 
 /** A village chain as verified: its last seq and head hash. */
@@ -20,6 +21,13 @@ export interface VerifyOk {
   entries: number;
   households: number;
   goods: number;
+  /** Photo files checked (present and hashing to their names); absent when no evidence folder was given. */
+  photos?: number;
+}
+
+export interface VerifyOptions {
+  /** The evidence folder of this database: every photo it records must be there with unchanged bytes. */
+  evidenceDir?: string;
 }
 
 /** An entry whose stored text cannot reproduce its hash because an old version stored a lone surrogate. */
@@ -35,7 +43,7 @@ export interface DamagedText {
 
 export interface VerifyFailure {
   ok: false;
-  /** What kind of check failed: hash, chain, damaged_text, balance, stock, score, award, redemption, integrity, foreign_key. */
+  /** What kind of check failed: hash, chain, damaged_text, balance, stock, score, award, redemption, evidence, integrity, foreign_key. */
   what: string;
   table: string;
   rowId: string | number | null;
@@ -63,6 +71,19 @@ interface RawEntry extends LedgerContent {
   seq: number | null;
   hashVersion: number;
   hash: string;
+}
+
+/** Each award's photo hashes, for the entries that post awards (their hash covers them); empty on files from before photos. */
+function awardEvidence(client: Database.Database): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  const exists = client.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'award_evidence'`).get();
+  if (!exists) return out;
+  for (const r of client.prepare('SELECT award_id AS awardId, hash FROM award_evidence ORDER BY award_id, hash').iterate() as IterableIterator<{ awardId: number; hash: string }>) {
+    const list = out.get(r.awardId);
+    if (list) list.push(r.hash);
+    else out.set(r.awardId, [r.hash]);
+  }
+  return out;
 }
 
 function expectedHash(e: RawEntry): string {
@@ -174,6 +195,7 @@ function checkLedger(client: Database.Database, damaged: DamagedText[]): LedgerW
          FROM ledger_entries ORDER BY id`,
     )
     .iterate() as IterableIterator<RawEntry>;
+  const photos = awardEvidence(client);
   const balances = new Map<number, number>();
   const chains = new Map<number, { seq: number; hash: string }>();
   let legacyHash = GENESIS_HASH;
@@ -208,6 +230,7 @@ function checkLedger(client: Database.Database, damaged: DamagedText[]): LedgerW
       } else {
         fail('hash', 'ledger_entries', e.id, `unknown hash version ${e.hashVersion}`);
       }
+      if (e.awardId != null && (e.kind === 'award' || e.kind === 'deduction')) e.evidence = photos.get(e.awardId) ?? null;
       const expected = expectedHash(e);
       if (e.hash !== expected) {
         const damage = damagedText(client, e);
@@ -400,14 +423,31 @@ function checkIntegrity(client: Database.Database): void {
   if (fk.length) fail('foreign_key', fk[0].table, fk[0].rowid, `references a missing ${fk[0].parent} row`);
 }
 
+/** The hashes of every stored photo the database records (none on a file from before photos). */
+export function photoHashes(client: Database.Database): string[] {
+  const exists = client.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'evidence_files'`).get();
+  if (!exists) return [];
+  return (client.prepare('SELECT hash FROM evidence_files ORDER BY hash').all() as { hash: string }[]).map((r) => r.hash);
+}
+
+/** Every recorded photo is in the evidence folder and its bytes still hash to its name. */
+function checkPhotos(dir: string, hashes: readonly string[]): void {
+  for (const hash of hashes) {
+    const state = checkEvidenceFile(dir, hash);
+    if (state === 'missing') fail('evidence', 'evidence_files', hash, `photo file ${evidencePath(dir, hash)} is missing`);
+    if (state === 'changed') fail('evidence', 'evidence_files', hash, `photo file ${evidencePath(dir, hash)} was changed: its bytes no longer hash to its name`);
+  }
+}
+
 /**
  * Recomputes everything the ledger promises from first principles: the old single chain and every
- * village chain with their heads, every running and cached balance, every stock level, every conduct
- * score, the award and redemption links, and SQLite's own integrity checks. Reads one consistent
- * snapshot; stops at the first bad row, except entries with damaged text (an old version's lone
- * surrogate), which are collected and reported together after everything else checked out.
+ * village chain with their heads (award entries covering their photos' hashes), every running and
+ * cached balance, every stock level, every conduct score, the award and redemption links, SQLite's own
+ * integrity checks, and, given the evidence folder, every photo file. Reads one consistent snapshot;
+ * stops at the first bad row, except entries with damaged text (an old version's lone surrogate),
+ * which are collected and reported together after everything else checked out.
  */
-export function verifyDatabase(db: Db | Database.Database): VerifyResult {
+export function verifyDatabase(db: Db | Database.Database, opts: VerifyOptions = {}): VerifyResult {
   const client = '$client' in db ? db.$client : db;
   const damaged: DamagedText[] = [];
   const snapshot = client.transaction((): VerifyOk => {
@@ -417,7 +457,14 @@ export function verifyDatabase(db: Db | Database.Database): VerifyResult {
     checkScores(client);
     checkLinks(client);
     checkIntegrity(client);
-    return { ok: true, head: ledger.head, legacy: ledger.legacy, chains: ledger.chains, entries: ledger.entries, households, goods };
+    const ok: VerifyOk = { ok: true, head: ledger.head, legacy: ledger.legacy, chains: ledger.chains, entries: ledger.entries, households, goods };
+    if (opts.evidenceDir !== undefined) {
+      // Photo files are read inside the snapshot so the list and the folder are compared as of one moment (files are only added).
+      const hashes = photoHashes(client);
+      checkPhotos(opts.evidenceDir, hashes);
+      ok.photos = hashes.length;
+    }
+    return ok;
   });
   let result: VerifyResult;
   try {
@@ -446,7 +493,8 @@ export function verifyDatabase(db: Db | Database.Database): VerifyResult {
 /** The one-line verdict `npm run verify` prints. */
 export function formatVerdict(r: VerifyResult): string {
   if (r.ok) {
-    return `OK ${r.chains.length} village chains, ledger head ${r.head.hash} at entry ${r.head.lastEntryId}; ${r.entries} entries, ${r.households} households, ${r.goods} goods`;
+    const photos = r.photos ? `, ${r.photos} photos` : '';
+    return `OK ${r.chains.length} village chains, ledger head ${r.head.hash} at entry ${r.head.lastEntryId}; ${r.entries} entries, ${r.households} households, ${r.goods} goods${photos}`;
   }
   return `FAIL ${r.what} at ${r.table} row ${r.rowId ?? '-'}: ${r.detail}`;
 }

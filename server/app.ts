@@ -16,6 +16,7 @@ import { awardRoutes } from './modules/awards/routes';
 import { counterRoutes } from './modules/counter/routes';
 import { creditRoutes } from './modules/credit/routes';
 import { dashboardRoutes } from './modules/dashboard/routes';
+import { evidenceRoutes } from './modules/evidence/routes';
 import { excelRoutes } from './modules/excel/routes';
 import { goodsRoutes } from './modules/goods/routes';
 import { householdRoutes } from './modules/households/routes';
@@ -47,6 +48,13 @@ const errorSchema: OpenAPIV3_1.SchemaObject = {
 };
 const mutating = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/**
+ * The one mutation that is not JSON: a photo upload sends the image itself (no base64 inflation) and
+ * has its own size limit. Still same-origin checked; and no cross-site form can send an image/* body,
+ * while a cross-site fetch with one needs a CORS preflight this server never grants.
+ */
+const isPhotoUpload = (method: string, path: string) => method === 'POST' && path === '/api/evidence';
+
 /** Builds the whole HTTP app over the given dependencies; tests call it with an in-memory database. */
 export function createApp(deps: AppDeps) {
   const api = new Hono<AppEnv>()
@@ -67,7 +75,8 @@ export function createApp(deps: AppDeps) {
     .route('/', integrityRoutes)
     .route('/', excelRoutes)
     .route('/', dashboardRoutes)
-    .route('/', creditRoutes);
+    .route('/', creditRoutes)
+    .route('/', evidenceRoutes);
 
   const app = new Hono<AppEnv>();
   app.onError(onError);
@@ -85,7 +94,7 @@ export function createApp(deps: AppDeps) {
     },
   });
   // Only requests that may carry a body: on a GET, looking at the body builds a whole Request object (~6% of a public board).
-  app.use('/api/*', (c, next) => (mutating.has(c.req.method) ? limitBody(c, next) : next()));
+  app.use('/api/*', (c, next) => (mutating.has(c.req.method) && !isPhotoUpload(c.req.method, c.req.path) ? limitBody(c, next) : next()));
   // Mutations are JSON only and same-origin: a form post from another site cannot ride on the cookie.
   app.use('/api/*', async (c, next) => {
     if (mutating.has(c.req.method)) {
@@ -104,7 +113,7 @@ export function createApp(deps: AppDeps) {
       const type = c.req.header('content-type');
       const declaredLength = Number(c.req.header('content-length') ?? '0');
       const nonJson = type ? !type.toLowerCase().startsWith('application/json') : declaredLength > 0;
-      if (nonJson) {
+      if (nonJson && !(isPhotoUpload(c.req.method, c.req.path) && type?.toLowerCase().startsWith('image/'))) {
         throw new AppError(415, 'unsupported_media_type', '请求内容必须是 JSON');
       }
     }
@@ -114,7 +123,8 @@ export function createApp(deps: AppDeps) {
   const session = sessionMiddleware();
   app.use('/api/*', (c, next) => (c.req.path.startsWith('/api/public/') ? next() : session(c, next)));
   // After the session (keys are per user); redemptions keep their answer inside their own transaction.
-  app.use('/api/*', idempotency({ skip: (path) => path === '/api/redemptions' }));
+  // A photo upload is idempotent by itself (content-addressed); its body is an image, not a form to fingerprint.
+  app.use('/api/*', idempotency({ skip: (path) => path === '/api/redemptions' || path === '/api/evidence' }));
   const publicLimit = publicRateLimit();
   app.use('/api/public/*', publicLimit);
   app.use('/print/*', publicLimit);

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isEmptyDatabase } from '../db/bootstrap';
 import { closeDb, openDb, type Db } from '../db/client';
+import { evidenceDirFor } from '../db/evidence/files';
 import { createApp } from './app';
 import { bootstrapCounty, BootstrapRefused, MIN_ADMIN_PASSWORD } from './cli/bootstrap';
 import { appConfig, readServerEnv, type ServerEnv } from './config';
@@ -60,7 +61,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
   const started = Date.now();
   const db = openDb({ file: env.dbFile });
   try {
-    const config = await appConfig(db);
+    const config = { ...(await appConfig(db)), evidenceDir: evidenceDirFor(env.dbFile) };
     if (await isEmptyDatabase(db)) {
       if (opts.onEmptyDatabase) await opts.onEmptyDatabase(db, config);
       else {

@@ -8,6 +8,7 @@ interface Statements {
   review: Database.Statement<[string, number, number, number | null, number]>;
   ruleCategory: Database.Statement<[number], { category: string }>;
   posted: Database.Statement<[number, number, number]>;
+  evidence: Database.Statement<[number], { hash: string }>;
 }
 
 const cache = new WeakMap<Database.Database, Statements>();
@@ -21,10 +22,17 @@ function statements(client: Database.Database): Statements {
       ),
       ruleCategory: client.prepare('SELECT category FROM rules WHERE id = ?'),
       posted: client.prepare(`UPDATE awards SET status = 'posted', posted_at = ?, ledger_entry_id = ? WHERE id = ?`),
+      evidence: client.prepare('SELECT hash FROM award_evidence WHERE award_id = ? ORDER BY hash'),
     };
     cache.set(client, s);
   }
   return s;
+}
+
+/** The award's entry with its photos' hashes, which the entry's hash then covers. */
+function withEvidence(s: Statements, awardId: number, entry: NewLedgerEntry): NewLedgerEntry {
+  const evidence = s.evidence.all(awardId).map((r) => r.hash);
+  return evidence.length ? { ...entry, evidence } : entry;
 }
 
 /**
@@ -43,15 +51,16 @@ export async function approvePendingAward(
   const s = statements(tx.$client);
   if (s.review.run(entry ? 'posted' : 'notice', reviewerId, at, entry ? null : noticeEndsAt, awardId).changes !== 1) return null;
   if (!entry) return { ledgerEntryId: null };
-  const ledgerEntryId = appendLedgerEntry(tx, entry).id;
+  const ledgerEntryId = appendLedgerEntry(tx, withEvidence(s, awardId, entry)).id;
   s.posted.run(at, ledgerEntryId, awardId);
   return { ledgerEntryId };
 }
 
 /** Posts an award at the end of its notice: appends its ledger entry and links the award to it. */
 export async function postAwardEntry(tx: Tx, awardId: number, entry: NewLedgerEntry, at: number): Promise<number> {
-  const ledgerEntryId = appendLedgerEntry(tx, entry).id;
-  statements(tx.$client).posted.run(at, ledgerEntryId, awardId);
+  const s = statements(tx.$client);
+  const ledgerEntryId = appendLedgerEntry(tx, withEvidence(s, awardId, entry)).id;
+  s.posted.run(at, ledgerEntryId, awardId);
   return ledgerEntryId;
 }
 

@@ -27,9 +27,14 @@ export interface NewLedgerEntry {
   note?: string | null;
   createdBy?: number | null;
   createdAt: number;
+  /**
+   * The sha256 names of the award's photos (award_evidence). Not a column: the hash covers them, so a
+   * photo swapped or dropped after posting breaks the chain. Verification reads them back by award id.
+   */
+  evidence?: readonly string[] | null;
 }
 
-export interface LedgerRow extends Required<NewLedgerEntry> {
+export interface LedgerRow extends Required<Omit<NewLedgerEntry, 'evidence'>> {
   id: number;
   balanceAfter: number;
   /** The village chain the entry belongs to (its village id); null on entries of the old single chain. */
@@ -42,7 +47,7 @@ export interface LedgerRow extends Required<NewLedgerEntry> {
 }
 
 /** The columns every hash version covers. */
-export type LedgerContent = Omit<LedgerRow, 'id' | 'chainId' | 'seq' | 'hashVersion' | 'hash'>;
+export type LedgerContent = Omit<LedgerRow, 'id' | 'chainId' | 'seq' | 'hashVersion' | 'hash'> & { evidence?: readonly string[] | null };
 
 function sha256(fields: unknown[]): string {
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
@@ -62,13 +67,16 @@ export function legacyLedgerHash(row: LedgerContent & { id: number }): string {
 
 /**
  * Version 2, one chain per village: a version tag, the chain and the sequence number, then every
- * column as in version 1 but the global id, then the previous hash. Changing this breaks every chain.
+ * column as in version 1 but the global id, then the previous hash, then — only when the entry has
+ * photos — their hashes sorted (one more array element, so no entry without photos can collide with
+ * one that has them). Changing this breaks every chain.
  */
 export function chainedLedgerHash(row: LedgerContent & { chainId: number; seq: number }): string {
+  const evidence = row.evidence?.length ? [[...row.evidence].sort()] : [];
   return sha256([
     HASH_TAG, row.chainId, row.seq, row.householdId, row.villageId, row.kind, row.points, row.balanceAfter, row.conductPoints,
     row.occurredOn, row.ruleId ?? null, row.category ?? null, row.awardId ?? null, row.redemptionId ?? null,
-    row.reversesId ?? null, row.note ?? null, row.createdBy ?? null, row.createdAt, row.prevHash,
+    row.reversesId ?? null, row.note ?? null, row.createdBy ?? null, row.createdAt, row.prevHash, ...evidence,
   ]);
 }
 
@@ -159,6 +167,7 @@ export function chainEntry(chain: VillageChain, balanceBefore: number, entry: Ne
     createdBy: entry.createdBy ?? null,
     createdAt: entry.createdAt,
     prevHash: chain.headHash,
+    evidence: entry.evidence ?? null,
   };
   const seq = chain.lastSeq + 1;
   const hash = chainedLedgerHash({ ...content, chainId: chain.villageId, seq });

@@ -1,3 +1,4 @@
+import { evidenceDirFor } from '../../db/evidence/files';
 import { backupDatabase, copyVerdictLine, isSoundCopy } from '../../db/backup';
 import { dbFileFromArgs, positionalArgs, requireFile } from './dbFile';
 
@@ -13,7 +14,8 @@ if (!dest) {
 }
 const source = dbFileFromArgs(argv);
 requireFile(source, 'database');
-const { verdict, written } = await backupDatabase(source, dest);
+// The photos go beside the copy (<backup-file>.evidence), checked against their hashes.
+const { verdict, written } = await backupDatabase(source, dest, new Date(), { evidenceDir: evidenceDirFor(source) });
 if (isSoundCopy(verdict)) {
   console.log(`${copyVerdictLine(verdict)}; backup written to ${written}`);
   process.exit(0);

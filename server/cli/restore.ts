@@ -1,3 +1,4 @@
+import { evidenceDirFor } from '../../db/evidence/files';
 import { copyVerdictLine, DatabaseInUse, restoreDatabase } from '../../db/backup';
 import { dbFileFromArgs, positionalArgs, requireFile } from './dbFile';
 
@@ -11,7 +12,7 @@ if (!backup) {
 requireFile(backup, 'backup');
 const target = dbFileFromArgs(argv);
 try {
-  const { verdict, restored, replaced } = await restoreDatabase(backup, target);
+  const { verdict, restored, replaced } = await restoreDatabase(backup, target, new Date(), { evidenceDir: evidenceDirFor(target) });
   if (!restored) {
     console.log(`${copyVerdictLine(verdict)}; backup refused, ${target} unchanged`);
     process.exit(1);

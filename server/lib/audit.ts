@@ -25,6 +25,7 @@ export const auditActions = [
   'dishonesty_listing.decide',
   'dishonesty_listing.decide_removal',
   'dishonesty_listing.propose',
+  'evidence.upload',
   'dishonesty_listing.propose_removal',
   'goods.create',
   'goods.donation',

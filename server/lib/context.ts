@@ -29,6 +29,8 @@ export interface AppConfig {
   cookieSecure: boolean;
   /** Take the client's IP from X-Forwarded-For (only behind a reverse proxy that sets it). */
   trustProxy?: boolean;
+  /** Folder of evidence photos (db/evidence/files.ts); without it, photo uploads are refused. */
+  evidenceDir?: string;
 }
 
 /** What every action receives: the database, who is acting, and the moment it acts. */

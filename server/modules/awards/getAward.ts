@@ -1,6 +1,7 @@
 import { householdNoticeName, ruleVersionById, type AwardWithVillagePath } from '../../../db/awards/awards';
 import { objectionsOfAward } from '../../../db/awards/objections';
 import { readDb, type Db } from '../../../db/client';
+import { photosOfAwards } from '../../../db/evidence/evidence';
 import type { Ctx } from '../../lib/context';
 import { NotFound } from '../../lib/errors';
 import { resolveSettings } from '../areas/resolveSettings';
@@ -56,5 +57,6 @@ export async function getAward(ctx: Ctx, awardId: number) {
     resolvedAt: o.resolvedAt,
     mine: o.userId === ctx.actor.userId,
   }));
-  return { ...award, rule, objections: list };
+  const photos = ctx.actor.role === 'clerk' ? [] : ((await photosOfAwards(db, [awardId])).get(awardId) ?? []);
+  return { ...award, rule, objections: list, photos };
 }

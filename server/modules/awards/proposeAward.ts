@@ -1,6 +1,7 @@
 import { insertAward } from '../../../db/awards/awards';
 import { proposalHouseholds } from '../../../db/awards/proposals';
 import { readDb } from '../../../db/client';
+import { insertAwardEvidence } from '../../../db/evidence/evidence';
 import { lockVillageChain } from '../../../db/ledger';
 import { shanghaiDay } from '../../../db/time';
 import { transaction } from '../../../db/transaction';
@@ -8,6 +9,7 @@ import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
 import { Invalid, NotFound, Unprocessable } from '../../lib/errors';
 import { getHouseholdInScope } from '../../lib/scope';
+import { assertOwnEvidence } from '../evidence/proposalEvidence';
 import { findApplicableRule } from '../rules/listRules';
 import { overMonthlyCap } from './monthlyCap';
 import type { ProposeAwardBody } from './schemas';
@@ -22,7 +24,11 @@ export async function proposeAward(ctx: Ctx, body: ProposeAwardBody) {
   if (household.status !== 'active') throw new Unprocessable('household_archived', '该农户已注销');
   const applicable = await findApplicableRule(readDb(ctx.db), body.ruleId, household.villagePath);
   if (!applicable || !applicable.active) throw new NotFound('细则不存在或已停用');
-  if (applicable.evidenceRequired && !body.evidenceUrl) throw new Invalid('该细则需要上传照片等佐证', undefined, 'evidence_required');
+  const evidence = body.evidence ?? [];
+  // 需佐证 means a photo: a bare link proves nothing a reviewer can see.
+  const missingPhoto = (r: { evidenceRequired: boolean }) => r.evidenceRequired && !evidence.length;
+  if (missingPhoto(applicable)) throw new Invalid('该细则需要上传照片佐证', undefined, 'evidence_required');
+  await assertOwnEvidence(readDb(ctx.db), ctx.actor, evidence);
   const at = ctx.now.getTime();
   return transaction(ctx.db, async (tx) => {
     await lockVillageChain(tx, household.villageId);
@@ -32,6 +38,7 @@ export async function proposeAward(ctx: Ctx, body: ProposeAwardBody) {
     const rule = await findApplicableRule(tx, applicable.id, household.villagePath);
     if (!rule?.active) throw new NotFound('细则不存在或已停用');
     if (rule.currentVersionId == null) throw new Error(`rule ${rule.id} has no current version`);
+    if (missingPhoto(rule)) throw new Invalid('该细则需要上传照片佐证', undefined, 'evidence_required');
     const [over] = await overMonthlyCap(tx, rule, [{ householdId: household.id, quantity: body.quantity }], body.occurredOn);
     if (over) throw new Unprocessable('monthly_cap_exceeded', `「${rule.name}」每户每月最多 ${rule.monthlyCap}${rule.unit}，本月已申报 ${over.used}`);
     const award = await insertAward(tx, {
@@ -49,7 +56,8 @@ export async function proposeAward(ctx: Ctx, body: ProposeAwardBody) {
       proposedBy: ctx.actor.userId,
       proposedAt: at,
     });
-    await writeAudit(tx, ctx, { entity: 'award', entityId: award.id, action: 'award.propose', areaId: household.villageId, after: award });
+    await insertAwardEvidence(tx, [{ awardId: award.id, hashes: evidence }]);
+    await writeAudit(tx, ctx, { entity: 'award', entityId: award.id, action: 'award.propose', areaId: household.villageId, after: { ...award, evidence } });
     return { id: award.id, status: award.status, points: award.points, householdId: award.householdId, ruleId: award.ruleId, occurredOn: award.occurredOn };
   });
 }

@@ -3,11 +3,13 @@ import { proposalHouseholds, type ProposalHousehold } from '../../../db/awards/p
 import { readDb, type Db } from '../../../db/client';
 import { lockVillageChain } from '../../../db/ledger';
 import type { RuleRow } from '../../../db/rules';
+import { insertAwardEvidence } from '../../../db/evidence/evidence';
 import { transaction } from '../../../db/transaction';
 import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
 import { Invalid, NotFound, Unprocessable } from '../../lib/errors';
 import { pathWithin } from '../../lib/scope';
+import { assertOwnEvidence, refuseWithoutPhotos } from '../evidence/proposalEvidence';
 import { findApplicableRule } from '../rules/listRules';
 import { overMonthlyCap } from './monthlyCap';
 import { assertDayNotInFuture } from './proposeAward';
@@ -17,6 +19,7 @@ interface SheetRow {
   householdId: number;
   ruleId: number;
   quantity: number;
+  evidence: readonly string[];
 }
 
 const RULE_UNUSABLE = '细则不存在、已停用或不适用于所有农户';
@@ -55,11 +58,12 @@ function rulesOfSheet(rows: readonly SheetRow[], byId: ReadonlyMap<number, Propo
 export async function proposeBatch(ctx: Ctx, body: ProposeBatchBody) {
   assertDayNotInFuture(ctx, body.occurredOn);
   // The schema guarantees a rule for every row (its own or the batch's).
-  const rows: SheetRow[] = body.items.map((i) => ({ householdId: i.householdId, ruleId: (i.ruleId ?? body.ruleId)!, quantity: i.quantity }));
+  const rows: SheetRow[] = body.items.map((i) => ({ householdId: i.householdId, ruleId: (i.ruleId ?? body.ruleId)!, quantity: i.quantity, evidence: i.evidence ?? [] }));
   const ids = rows.map((i) => i.householdId);
   const duplicates = ids.filter((id, i) => ids.indexOf(id) !== i);
   if (duplicates.length) throw new Invalid(`同一农户在批次中出现多次：${[...new Set(duplicates)].join(', ')}`, { householdIds: duplicates }, 'duplicate_household');
   const read = readDb(ctx.db);
+  await assertOwnEvidence(read, ctx.actor, rows.flatMap((r) => r.evidence));
   const found = (await proposalHouseholds(read, ids)).filter((h) => pathWithin(ctx.actor, h.villagePath));
   const byId = new Map(found.map((h) => [h.id, h]));
   const missing = ids.filter((id) => !byId.has(id));
@@ -69,7 +73,7 @@ export async function proposeBatch(ctx: Ctx, body: ProposeBatchBody) {
   for (const [ruleId, paths] of ruleVillages) {
     const rule = await usableRule(read, ruleId, paths);
     if (!rule) throw new NotFound(RULE_UNUSABLE);
-    if (rule.evidenceRequired) throw new Invalid(`需要佐证的细则不能批量申报：「${rule.name}」`, { ruleId }, 'evidence_required');
+    refuseWithoutPhotos(rule, rows);
   }
   const villageIds = [...new Set(found.map((h) => h.villageId))].sort((a, b) => a - b);
   const at = ctx.now.getTime();
@@ -83,7 +87,7 @@ export async function proposeBatch(ctx: Ctx, body: ProposeBatchBody) {
     for (const [ruleId, paths] of ruleVillages) {
       const rule = await usableRule(tx, ruleId, paths);
       if (!rule) throw new NotFound(RULE_UNUSABLE);
-      if (rule.evidenceRequired) throw new Invalid(`需要佐证的细则不能批量申报：「${rule.name}」`, { ruleId }, 'evidence_required');
+      refuseWithoutPhotos(rule, rows);
       const versionId = rule.currentVersionId;
       if (versionId == null) throw new Error(`rule ${rule.id} has no current version`);
       rules.set(ruleId, { ...rule, currentVersionId: versionId });
@@ -128,6 +132,7 @@ export async function proposeBatch(ctx: Ctx, body: ProposeBatchBody) {
       };
     });
     const awardIds = await insertAwards(tx, awardRows);
+    await insertAwardEvidence(tx, awardIds.map((awardId, i) => ({ awardId, hashes: rows[i].evidence })).filter((r) => r.hashes.length));
     const totalPoints = awardRows.reduce((s, r) => s + r.points, 0);
     const perRule = ruleIds.map((ruleId) => {
       const mine = awardRows.filter((r) => r.ruleId === ruleId);
@@ -138,7 +143,7 @@ export async function proposeBatch(ctx: Ctx, body: ProposeBatchBody) {
       entityId: batch.id,
       action: 'award_batch.propose',
       areaId: batch.villageId,
-      after: { ...batch, ruleIds, rules: perRule, awardIds, totalPoints },
+      after: { ...batch, ruleIds, rules: perRule, awardIds, totalPoints, photos: rows.reduce((n, r) => n + r.evidence.length, 0) },
     });
     return { batchId: batch.id, ids: awardIds, count: awardIds.length, totalPoints, rules: perRule, status: 'pending' as const };
   });

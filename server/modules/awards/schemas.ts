@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { awardStatuses } from '../../../db/awards/awards';
 import { Day, Paging } from '../../lib/params';
+import { EvidenceHashes } from '../evidence/proposalEvidence';
 
 const Note = z
   .string()
@@ -23,6 +24,8 @@ export const ProposeAwardBody = z.object({
   memberName: z.string().trim().min(1).max(30).regex(/^[^<>]*$/).optional(),
   note: Note.optional(),
   evidenceUrl: z.string().trim().url().max(500).optional(),
+  /** Photos uploaded through POST /api/evidence, by hash. */
+  evidence: EvidenceHashes.optional(),
 });
 export type ProposeAwardBody = z.infer<typeof ProposeAwardBody>;
 
@@ -31,6 +34,7 @@ const BatchItem = z.object({
   // A graded sheet (优/良/差) names each row's rule; a row without one takes the batch's ruleId.
   ruleId: z.number().int().positive().optional(),
   quantity: Quantity.default(1),
+  evidence: EvidenceHashes.optional(),
 });
 
 export const ProposeBatchBody = z

@@ -530,9 +530,6 @@ const en: typeof zhCN = {
       propose_removal: 'Proposed removal from dishonesty list',
     },
     evidence: {
-      upload: 'Upload evidence photo',
-    },
-    evidence: {
       upload: 'Uploaded evidence photo',
     },
     goods: {
