@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { openAPIRouteHandler } from 'hono-openapi';
-import type { OpenAPIV3_1 } from 'openapi-types';
 import { AppError, NotFound } from './lib/errors';
 import type { AppDeps, AppEnv } from './lib/http';
+import { serveApiDocs } from './lib/apiDocsPage';
 import { compressJson } from './lib/compress';
 import { idempotency } from './lib/idempotency';
-import { onError } from './lib/onError';
+import { onError, requestIds } from './lib/onError';
+import { openApiDocument } from './lib/openapi';
 import { securityHeaders } from './lib/securityHeaders';
 import { sessionMiddleware } from './lib/session';
 import { areaRoutes } from './modules/areas/routes';
@@ -34,18 +34,6 @@ import { serveWeb } from './web';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
-/** The one error shape every non-2xx answer has. */
-const errorSchema: OpenAPIV3_1.SchemaObject = {
-  type: 'object',
-  required: ['error'],
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      properties: { code: { type: 'string', example: 'insufficient_points' }, message: { type: 'string' }, details: {} },
-    },
-  },
-};
 const mutating = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
@@ -80,6 +68,7 @@ export function createApp(deps: AppDeps) {
 
   const app = new Hono<AppEnv>();
   app.onError(onError);
+  app.use('*', requestIds);
   app.use('*', securityHeaders);
   app.use('/api/*', compressJson);
   app.use('*', async (c, next) => {
@@ -133,17 +122,9 @@ export function createApp(deps: AppDeps) {
 
   const routes = app.route('/api', api);
 
-  app.get(
-    '/api/openapi.json',
-    openAPIRouteHandler(app, {
-      documentation: {
-        info: { title: 'jifen API', version: '0.1.0', description: 'Rural good-conduct points and aid supermarket' },
-        servers: [],
-      },
-      defaultValidationErrorResponse: { description: 'Invalid request (code `invalid`)', content: { 'application/json': { schema: errorSchema } } },
-      defaultOptions: { ALL: { responses: { default: { description: 'Error', content: { 'application/json': { schema: errorSchema } } } } } },
-    }),
-  );
+  const document = openApiDocument(app);
+  app.get('/api/openapi.json', async (c) => c.json(await document()));
+  serveApiDocs(app);
   app.all('/api/*', () => {
     throw new NotFound('接口不存在');
   });

@@ -1,12 +1,15 @@
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+import type {} from 'hono/request-id';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { randomUUID } from 'node:crypto';
 import { statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AppEnv } from './http';
+import { errorCatalog, type ErrorCode } from './errorCodes';
 import { AppError, ServiceUnavailable, TooManyRequests } from './errors';
 
-const codeByStatus: Record<number, string> = {
+const codeByStatus: Record<number, ErrorCode> = {
   400: 'invalid',
   401: 'unauthorized',
   403: 'forbidden',
@@ -17,7 +20,7 @@ const codeByStatus: Record<number, string> = {
   429: 'too_many_requests',
 };
 
-export const DISK_FULL_MESSAGE = '服务器磁盘已满，请联系管理员';
+export const DISK_FULL_MESSAGE = errorCatalog.disk_full.zh;
 // Below this much free space an SQLite I/O error is taken for a full disk (SQLite reports ENOSPC on a write as SQLITE_FULL, but on other calls as SQLITE_IOERR_*).
 const LOW_SPACE_BYTES = 16 * 1024 * 1024;
 
@@ -43,33 +46,74 @@ function isDiskFull(code: string, c: Context<AppEnv>): boolean {
   }
 }
 
-/** The single place where errors become HTTP: `{error:{code,message}}`, never a stack trace. */
+/** Names every request (X-Request-Id, error bodies, log lines); always ours, so a client cannot forge another request's id in the log. */
+export const requestIds: MiddlewareHandler = async (c, next) => {
+  const id = randomUUID();
+  c.set('requestId', id);
+  c.header('X-Request-Id', id);
+  await next();
+};
+
+/**
+ * Whether the client prefers English to Chinese (Accept-Language, by q-value; a tie goes to the one
+ * listed first). Chinese is the default: the people at the counter read Chinese.
+ */
+export function prefersEnglish(acceptLanguage: string | undefined): boolean {
+  if (!acceptLanguage) return false;
+  let best: { lang: 'en' | 'zh'; q: number } | null = null;
+  for (const part of acceptLanguage.split(',').slice(0, 20)) {
+    const [tag, ...params] = part.trim().toLowerCase().split(';');
+    const lang = tag === 'en' || tag?.startsWith('en-') ? 'en' : tag === 'zh' || tag?.startsWith('zh-') ? 'zh' : null;
+    if (!lang) continue;
+    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const q = qParam ? Number(qParam.slice(2)) : 1;
+    if (!Number.isFinite(q) || q <= 0) continue;
+    if (!best || q > best.q) best = { lang, q };
+  }
+  return best?.lang === 'en';
+}
+
+/** The body of every error answer; the message in the client's language. */
+function errorBody(c: Context<AppEnv>, code: ErrorCode, zhMessage: string, details?: unknown) {
+  const message = prefersEnglish(c.req.header('accept-language')) ? errorCatalog[code].en : zhMessage;
+  const requestId = c.get('requestId') ?? 'none';
+  return { error: { code, message, requestId, ...(details ? { details } : {}) } };
+}
+
+/** One line per failed request the operator must look at, with the id the client was given. */
+function logFailure(c: Context<AppEnv>, what: string, err: unknown): void {
+  console.error(`[jifen] ${c.req.method} ${c.req.path} requestId=${c.get('requestId') ?? 'none'} ${what}`, err);
+}
+
+/** The single place where errors become HTTP: `{error:{code,message,requestId}}`, never a stack trace. */
 export function onError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof AppError) {
     if ((err instanceof TooManyRequests || err instanceof ServiceUnavailable) && err.retryAfterSeconds) c.header('Retry-After', String(err.retryAfterSeconds));
-    return c.json({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } }, err.status);
+    if (err.status >= 500) logFailure(c, err.code, err.message);
+    return c.json(errorBody(c, err.code, err.message, err.details), err.status);
   }
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode;
-    const message = status === 400 ? `请求格式有误：${err.message || 'malformed request'}` : err.message || 'error';
-    return c.json({ error: { code: codeByStatus[status] ?? 'error', message } }, status);
+    const code = codeByStatus[status] ?? (status < 500 ? 'invalid' : 'internal');
+    const message = status === 400 ? `请求格式有误：${err.message || 'malformed request'}` : errorCatalog[code].zh;
+    return c.json(errorBody(c, code, message), status);
   }
   const code = errorCode(err);
   // SQLite constraint failures that slipped past validation are the client's fault, not a crash.
   if (code?.startsWith('SQLITE_CONSTRAINT')) {
-    return c.json({ error: { code: 'conflict', message: '数据冲突，请检查后重试' } }, 409);
+    return c.json(errorBody(c, 'conflict', errorCatalog.conflict.zh), 409);
   }
   // The write was one transaction and has been rolled back: the client may retry once the operator has freed space.
   if (code && isDiskFull(code, c)) {
-    console.error(`disk full (${code}): ${err.message}`);
+    logFailure(c, `disk full (${code})`, err.message);
     c.header('Retry-After', '60');
-    return c.json({ error: { code: 'disk_full', message: DISK_FULL_MESSAGE } }, 503);
+    return c.json(errorBody(c, 'disk_full', DISK_FULL_MESSAGE), 503);
   }
   // Another process (a backup, the CLI) held the write lock past busy_timeout; nothing was written.
   if (code?.startsWith('SQLITE_BUSY')) {
     c.header('Retry-After', '2');
-    return c.json({ error: { code: 'busy', message: '服务器繁忙，请稍后再试' } }, 503);
+    return c.json(errorBody(c, 'busy', errorCatalog.busy.zh), 503);
   }
-  console.error(err);
-  return c.json({ error: { code: 'internal', message: '服务器内部错误，请稍后重试' } }, 500);
+  logFailure(c, 'internal', err);
+  return c.json(errorBody(c, 'internal', errorCatalog.internal.zh), 500);
 }

@@ -54,7 +54,7 @@ describe('disk full', () => {
       call(t, 'POST', `/api/households/${w.household.id}/adjust`, { cookie: county, body: { points: 3, reason } }),
     );
     expect(res.status).toBe(503);
-    expect(res.body.error).toEqual({ code: 'disk_full', message: '服务器磁盘已满，请联系管理员' });
+    expect(res.body.error).toEqual({ code: 'disk_full', message: '服务器磁盘已满，请联系管理员', requestId: expect.any(String) });
     expect(res.headers.get('retry-after')).toBe('60');
     expect(state(t, w.household.id, w.oil.id)).toEqual(before);
     expect(t.db.$client.inTransaction).toBe(false);
@@ -96,7 +96,7 @@ describe('disk full', () => {
     });
     const res = await app.request('/write');
     expect(res.status).toBe(503);
-    expect(await res.json()).toEqual({ error: { code: 'disk_full', message: '服务器磁盘已满，请联系管理员' } });
+    expect(await res.json()).toEqual({ error: { code: 'disk_full', message: '服务器磁盘已满，请联系管理员', requestId: expect.any(String) } });
   });
 
   it('does not call an I/O error a full disk when there is space', async () => {

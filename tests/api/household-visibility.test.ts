@@ -47,7 +47,7 @@ describe('a household reading awards', () => {
     const r = await call(t, 'GET', `/api/awards/${ids[which]}`, { cookie: household });
     const missing = await call(t, 'GET', '/api/awards/999999', { cookie: household });
     expect(r.status).toBe(404);
-    expect(r.body).toEqual(missing.body);
+    expect(r.body).toEqual({ error: { ...missing.body.error, requestId: expect.any(String) } });
   });
 
   it('sees a neighbour’s award on notice only as the public notice shows it', async () => {

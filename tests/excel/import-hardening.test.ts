@@ -399,7 +399,7 @@ describe('ID numbers of other villages', () => {
     }
     for (const a of answers) {
       expect(a.status).toBe(409);
-      expect(a.body.error).toEqual({ code: 'id_number_taken', message: '该身份证号无法登记，请核对或联系乡镇' });
+      expect(a.body.error).toEqual({ code: 'id_number_taken', message: '该身份证号无法登记，请核对或联系乡镇', requestId: expect.any(String) });
     }
     const ownDup = await call(t, 'POST', '/api/households', { cookie: cadre, body: { villageId: w.areas.villageA.id, headName: '王五', idNumber: own } });
     expect(ownDup.status).toBe(409);

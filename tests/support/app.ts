@@ -1,6 +1,7 @@
 import { createApp } from '../../server/app';
 import { openDb, type Db } from '../../db/client';
 import type { AppConfig } from '../../server/lib/context';
+import { Contract, contractMode } from './contract';
 
 export interface TestClock {
   now: Date;
@@ -29,7 +30,36 @@ export function makeTestApp(start = '2026-06-15T02:00:00.000Z') {
     },
   };
   const app = createApp({ db, config: testConfig, now: () => clock.now });
+  checkAnswers(app);
   return { app, db, clock };
+}
+
+// One document per worker: every test app has the same routes.
+let contract: Promise<Contract> | null = null;
+const reported = new Set<string>();
+
+/** Every answer the suite receives through app.request is checked against the API's own OpenAPI document (see ./contract). */
+function checkAnswers(app: ReturnType<typeof createApp>): void {
+  if (contractMode === 'off') return;
+  const request = app.request.bind(app);
+  app.request = (async (...args: Parameters<typeof request>) => {
+    const res = await request(...args);
+    const [input, init] = args;
+    const url = new URL(input instanceof Request ? input.url : String(input), 'http://localhost');
+    if (url.pathname === '/api/openapi.json') return res;
+    const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+    contract ??= Promise.resolve(request('/api/openapi.json')).then(async (r) => new Contract(await r.json()));
+    const violation = await (await contract).check(method, url.pathname, res.clone());
+    if (violation) {
+      const text = `contract: ${violation.route} → ${violation.status}: ${violation.problem}`;
+      if (contractMode === 'fail') throw new Error(text);
+      if (!reported.has(text)) {
+        reported.add(text);
+        console.warn(text);
+      }
+    }
+    return res;
+  }) as typeof app.request;
 }
 
 export type TestApp = ReturnType<typeof makeTestApp>;

@@ -1,11 +1,12 @@
 import { hc } from 'hono/client';
 import type { AppType } from '../../../server/app';
+import { isErrorCode, type ErrorCode } from '../../../server/lib/errorCodes';
 
 /** The one typed client; types come from the server's routes, never re-declared here. */
 export const client = hc<AppType>('/', {
   init: { credentials: 'include' },
   // Bind fetch so hc's internal call works in every browser (some throw "Illegal invocation" otherwise).
-  fetch: (input: RequestInfo | URL, init?: RequestInit) => fetch(input, withRequestHook(init)),
+  fetch: (input: RequestInfo | URL, init?: RequestInit) => fetch(input, withLanguage(withRequestHook(init))),
 });
 
 type RequestHook = (init: RequestInit | undefined) => Record<string, string> | undefined;
@@ -24,12 +25,27 @@ function withRequestHook(init?: RequestInit): RequestInit | undefined {
   return { ...init, headers };
 }
 
+/** The UI's language (set on <html lang> by setLocale), so the server's error messages match the screen, not the browser. */
+export function uiLanguage(): string {
+  return typeof document !== 'undefined' && document.documentElement.lang === 'en' ? 'en' : 'zh-CN';
+}
+
+/** Request options with Accept-Language set to the UI's language. */
+export function withLanguage(init?: RequestInit): RequestInit {
+  const headers = new Headers(init?.headers);
+  headers.set('Accept-Language', uiLanguage());
+  return { ...init, headers };
+}
+
 export const api = client.api;
+
+/** What went wrong: one of the server's codes, or `network` (no answer) / `http` (an answer without an error body). */
+export type ApiErrorCode = ErrorCode | 'network' | 'http';
 
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ApiErrorCode,
     message: string,
   ) {
     super(message);
@@ -49,11 +65,18 @@ interface JsonLike<T> {
   json(): Promise<T>;
 }
 
-function isErrorBody(body: unknown): body is { error: { code?: string; message?: string } } {
+/** The ApiError of a refused request, from its status and (possibly absent or foreign) body. */
+export function apiErrorOf(status: number, body: unknown): ApiError {
+  // A code this build does not know (a newer server) is still an error with a message; it is not claimed to be one of ours.
+  if (isErrorBody(body)) return new ApiError(status, isErrorCode(body.error.code) ? body.error.code : 'http', body.error.message ?? '');
+  return new ApiError(status, 'http', '');
+}
+
+function isErrorBody(body: unknown): body is { error: { code?: unknown; message?: string } } {
   return typeof body === 'object' && body !== null && 'error' in body && typeof (body as { error: unknown }).error === 'object';
 }
 
-/** Awaits a typed request and returns its JSON body, or throws an ApiError carrying the server's Chinese message. */
+/** Awaits a typed request and returns its JSON body, or throws an ApiError carrying the server's message (in the language the request asked for). */
 export async function call<T>(request: Promise<JsonLike<T>>): Promise<T> {
   let res: JsonLike<T>;
   try {
@@ -70,8 +93,7 @@ export async function call<T>(request: Promise<JsonLike<T>>): Promise<T> {
   }
   if (!res.ok) {
     if (res.status === 401) onUnauthorized?.();
-    if (isErrorBody(body)) throw new ApiError(res.status, body.error.code ?? 'error', body.error.message ?? '');
-    throw new ApiError(res.status, 'http', '');
+    throw apiErrorOf(res.status, body);
   }
   return body as T;
 }

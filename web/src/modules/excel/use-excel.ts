@@ -1,5 +1,5 @@
 import type { InferRequestType, InferResponseType } from 'hono/client';
-import { api, ApiError, call } from '../../api/client';
+import { api, ApiError, apiErrorOf, call, withLanguage } from '../../api/client';
 
 export type HouseholdPreview = InferResponseType<typeof api.imports.households.preview.$post, 200>;
 export type HouseholdImportResult = InferResponseType<typeof api.imports.households.$post, 201>;
@@ -53,13 +53,12 @@ function filenameOf(disposition: string | null): string {
 export async function downloadXlsx(path: string): Promise<string> {
   let res: Response;
   try {
-    res = await fetch(path, { credentials: 'include' });
+    res = await fetch(path, withLanguage({ credentials: 'include' }));
   } catch {
     throw new ApiError(0, 'network', '');
   }
   if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
-    throw new ApiError(res.status, body?.error?.code ?? 'http', body?.error?.message ?? '');
+    throw apiErrorOf(res.status, await res.json().catch(() => null));
   }
   const name = filenameOf(res.headers.get('content-disposition'));
   const href = URL.createObjectURL(await res.blob());
