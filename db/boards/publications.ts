@@ -1,4 +1,4 @@
-import { and, count, desc, eq, like, max } from 'drizzle-orm';
+import { and, count, desc, eq, like, max, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { areas, boardPublications, users } from '../schema';
 import type { BoardKind, ReviewStatus } from '../schema/boards';
@@ -80,7 +80,7 @@ export interface PublicationFilter {
   offset: number;
 }
 
-/** Publications under a path, newest first, with the area's name and the proposer's username; and how many match. */
+/** Publications under a path, newest first, with the area's name and the proposer's name (display name, else username); and how many match. */
 export async function listPublicationRows(db: Db, f: PublicationFilter): Promise<{ rows: Array<{ publication: PublicationRow; areaName: string; proposer: string }>; total: number }> {
   const where = and(
     like(areas.path, `${f.path}%`),
@@ -89,7 +89,7 @@ export async function listPublicationRows(db: Db, f: PublicationFilter): Promise
     f.areaId ? eq(boardPublications.areaId, f.areaId) : undefined,
   );
   const rows = db
-    .select({ p: boardPublications, areaName: areas.name, proposer: users.username })
+    .select({ p: boardPublications, areaName: areas.name, proposer: sql<string>`COALESCE(${users.displayName}, ${users.username})` })
     .from(boardPublications)
     .innerJoin(areas, eq(areas.id, boardPublications.areaId))
     .innerJoin(users, eq(users.id, boardPublications.proposedBy))
