@@ -6,7 +6,7 @@ import { shanghaiDay } from '../db/time';
 import { loadOrCreateSecret } from '../server/config';
 import type { Actor, Ctx } from '../server/lib/context';
 import { proposeBatch } from '../server/modules/awards/proposeBatch';
-import { makeGoods, makeRule, makeUser, PASSWORD } from '../tests/support/factories';
+import { makeGoods, makeRule, makeUser, PASSWORD, writeNow } from '../tests/support/factories';
 
 export const BATCH = 400;
 
@@ -88,7 +88,7 @@ export async function prepare(file: string, opts: { approvalRuns: number; buyers
 
   const buyers = households.slice(0, Math.min(opts.buyers, households.length));
   const now = Date.now();
-  db.transaction(() => {
+  writeNow(db, () => {
     for (const h of buyers) {
       appendLedgerEntry(db, { householdId: h.id, villageId: h.villageId, kind: 'adjustment', points: 100_000, conductPoints: 0, occurredOn: shanghaiDay(now), note: 'bench top-up', createdAt: now });
     }

@@ -2,7 +2,7 @@ import { openDb } from '../db/client';
 import { insertArea } from '../db/areas';
 import { appendLedgerEntry } from '../db/ledger';
 import { households } from '../db/schema';
-import { makeRule } from '../tests/support/factories';
+import { makeRule, writeNow } from '../tests/support/factories';
 import { nameInitials } from '../server/lib/identity';
 
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗';
@@ -23,11 +23,11 @@ export function generateSmallCounty(file: string, opts: { households: number; mo
   }
   const rule = makeRule(db, county.id);
   const ids: { id: number; villageId: number }[] = [];
-  db.transaction((tx) => {
+  writeNow(db, () => {
     for (let i = 0; i < opts.households; i++) {
       const headName = SURNAMES[i % SURNAMES.length] + GIVEN[(i >> 2) % GIVEN.length] + GIVEN[(i >> 5) % GIVEN.length];
       const villageId = villages[i % villages.length].id;
-      const row = tx
+      const row = db
         .insert(households)
         .values({ villageId, headName, nameInitials: nameInitials(headName), doorNo: `${(i % 400) + 1}号`, createdAt: t0, updatedAt: t0 })
         .returning({ id: households.id })
@@ -37,7 +37,7 @@ export function generateSmallCounty(file: string, opts: { households: number; mo
   });
   for (let m = 0; m < opts.months; m++) {
     const day = new Date(Date.UTC(2024, m, 10)).toISOString().slice(0, 10);
-    db.transaction(() => {
+    writeNow(db, () => {
       for (const h of ids) {
         const points = ((h.id * 7 + m * 13) % 9) - 2;
         if (points === 0) continue;

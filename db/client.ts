@@ -5,14 +5,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema';
-import { asyncTransactionHolds, TransactionMisuse } from './transaction';
+import { TransactionMisuse } from './transaction';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
-/**
- * @deprecated The old synchronous drizzle transaction handle (`db.transaction(tx => …)`); ported code
- * takes `Tx` from db/transaction.ts. Remove with the last synchronous transaction.
- */
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -46,14 +41,9 @@ export function openDb({ file, migrate: runMigrations = true, readonly = false }
   // Only a named file can have a second connection; ':memory:', '' (temporary) and URIs cannot.
   if (file !== ':memory:' && file !== '' && !file.startsWith('file:')) files.set(client, file);
   const db = drizzle(client, { schema }) as Db;
-  // Write transactions take the write lock at BEGIN (IMMEDIATE): with deferred ones, two processes that
-  // both read first cannot both upgrade, and one fails with SQLITE_BUSY instead of waiting its turn.
-  const deferredByDefault = db.transaction.bind(db);
-  db.transaction = ((fn, config) => {
-    if (asyncTransactionHolds(client)) {
-      throw new TransactionMisuse('db.transaction() while an async transaction() holds the write connection: port the caller to transaction()');
-    }
-    return deferredByDefault(fn, { behavior: 'immediate', ...config });
+  // One way into a transaction: drizzle's synchronous one would join (or break) an async transaction() in progress.
+  db.transaction = (() => {
+    throw new TransactionMisuse('db.transaction(): use transaction() from db/transaction.ts');
   }) as Db['transaction'];
   if (runMigrations && !readonly) migrate(db, { migrationsFolder });
   return db;

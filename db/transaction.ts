@@ -11,7 +11,7 @@ declare const inTx: unique symbol;
  */
 export type Tx = Db & { readonly [inTx]: true };
 
-/** A programming error: code that nests transactions or mixes the two transaction styles. */
+/** A programming error: code that nests transactions or starts one some other way than `transaction()`. */
 export class TransactionMisuse extends Error {
   override name = 'TransactionMisuse';
 }
@@ -95,32 +95,4 @@ export async function transaction<T>(db: Db, body: (tx: Tx) => Promise<T>): Prom
   } finally {
     release(lane);
   }
-}
-
-/** True while an async transaction holds (or waits for) this connection; the synchronous style must not start then. */
-export function asyncTransactionHolds(db: Db | Database.Database): boolean {
-  const client = '$client' in db ? db.$client : db;
-  return lanes.get(client)?.busy ?? false;
-}
-
-type Runner = Database.Transaction<(body: () => unknown) => unknown>;
-const runners = new WeakMap<Database.Database, Runner>();
-
-/**
- * The old synchronous style, kept only for code not yet ported to `transaction()`; remove it with the
- * last caller. Runs `body` in one transaction (BEGIN IMMEDIATE … COMMIT, rolled back if it throws) with
- * one reusable better-sqlite3 wrapper per connection. Refuses to start while an async transaction holds
- * the connection: its statements would silently join that transaction. Never nest it.
- */
-export function inTransaction<T>(db: Db, body: () => T): T {
-  if (asyncTransactionHolds(db)) {
-    throw new TransactionMisuse('inTransaction() while an async transaction() holds the write connection: port the caller to transaction()');
-  }
-  let run = runners.get(db.$client);
-  if (!run) {
-    run = db.$client.transaction((b: () => unknown) => b());
-    runners.set(db.$client, run);
-  }
-  // IMMEDIATE takes the write lock up front, so a second process waits (busy_timeout) instead of failing mid-way.
-  return run.immediate(body) as T;
 }

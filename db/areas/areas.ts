@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, like } from 'drizzle-orm';
-import type { Db, Tx as LegacyTx } from '../client';
+import type { Db } from '../client';
 import { areas, households } from '../schema';
 import type { Tx } from '../transaction';
 
@@ -13,7 +13,7 @@ export type NewArea = Omit<typeof areas.$inferInsert, 'id' | 'path' | 'createdAt
  * Inserts an area and sets its materialised path ("/county/township/village/"). Synchronous, for seeds,
  * tests and the bench; ported code calls `addArea`.
  */
-export function insertArea(tx: LegacyTx | Db, values: NewArea & { createdAt: number }): AreaRow {
+export function insertArea(tx: Db, values: NewArea & { createdAt: number }): AreaRow {
   let parentPath = '/';
   if (values.parentId != null) {
     const parent = tx.select({ path: areas.path }).from(areas).where(eq(areas.id, values.parentId)).get();

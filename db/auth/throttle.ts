@@ -1,5 +1,5 @@
 import { and, eq, lt, lte, sql } from 'drizzle-orm';
-import type { Db, Tx as LegacyTx } from '../client';
+import type { Db } from '../client';
 import { throttle, users } from '../schema';
 import type { Tx } from '../transaction';
 
@@ -8,10 +8,7 @@ import type { Tx } from '../transaction';
  * or unknown username, own-password and PIN attempts. Every counter is taken BEFORE the hash (a
  * reservation, in its own transaction) and given back on success in another, so parallel requests
  * cannot all pass a check made before any of them was counted.
- *
- * The `…Sync` twins serve db/throttle.ts (the card PIN check, not yet ported); remove them with it.
  */
-type Handle = Db | LegacyTx;
 
 export interface Budget {
   /** How many failures the key may have per window. */
@@ -27,10 +24,13 @@ export interface Backoff {
 
 const windowEnded = (budget: Budget, now: number) => sql`${throttle.windowStart} + ${budget.windowMs} <= ${now}`;
 
-/** @deprecated synchronous; use reserveAttempt. */
-export function reserveAttemptSync(h: Handle, key: string, budget: Budget, now: number): number | null {
+/**
+ * Takes one attempt from the key's window, in one statement: a window that has ended starts over,
+ * a spent one is left alone. Returns the window's start (to give the attempt back), or null when spent.
+ */
+export async function reserveAttempt(tx: Tx, key: string, budget: Budget, now: number): Promise<number | null> {
   const ended = windowEnded(budget, now);
-  const row = h
+  const row = tx
     .insert(throttle)
     .values({ key, windowStart: now, failures: 1 })
     .onConflictDoUpdate({
@@ -47,38 +47,20 @@ export function reserveAttemptSync(h: Handle, key: string, budget: Budget, now: 
 }
 
 /**
- * Takes one attempt from the key's window, in one statement: a window that has ended starts over,
- * a spent one is left alone. Returns the window's start (to give the attempt back), or null when spent.
- */
-export async function reserveAttempt(tx: Tx, key: string, budget: Budget, now: number): Promise<number | null> {
-  return reserveAttemptSync(tx, key, budget, now);
-}
-
-/** @deprecated synchronous; use releaseAttempt. */
-export function releaseAttemptSync(h: Handle, key: string, windowStart: number): void {
-  const inWindow = and(eq(throttle.key, key), eq(throttle.windowStart, windowStart));
-  h.delete(throttle).where(and(inWindow, lte(throttle.failures, 1))).run();
-  h.update(throttle).set({ failures: sql`${throttle.failures} - 1` }).where(inWindow).run();
-}
-
-/**
  * Gives back an attempt that succeeded (only within the window it was taken from). A counter back at
  * zero is removed, so a request that passed its check leaves no trace of having been counted.
  */
 export async function releaseAttempt(tx: Tx, key: string, windowStart: number): Promise<void> {
-  releaseAttemptSync(tx, key, windowStart);
-}
-
-/** @deprecated synchronous; use throttledFor. */
-export function throttledForSync(h: Handle, key: string, budget: Budget, now: number): number {
-  const row = h.select({ windowStart: throttle.windowStart, failures: throttle.failures }).from(throttle).where(eq(throttle.key, key)).get();
-  if (!row || row.windowStart + budget.windowMs <= now || row.failures < budget.max) return 0;
-  return Math.max(1, Math.ceil((row.windowStart + budget.windowMs - now) / 1000));
+  const inWindow = and(eq(throttle.key, key), eq(throttle.windowStart, windowStart));
+  tx.delete(throttle).where(and(inWindow, lte(throttle.failures, 1))).run();
+  tx.update(throttle).set({ failures: sql`${throttle.failures} - 1` }).where(inWindow).run();
 }
 
 /** Seconds until the key's window has room again, or 0 when it has room now. */
 export async function throttledFor(db: Db, key: string, budget: Budget, now: number): Promise<number> {
-  return throttledForSync(db, key, budget, now);
+  const row = db.select({ windowStart: throttle.windowStart, failures: throttle.failures }).from(throttle).where(eq(throttle.key, key)).get();
+  if (!row || row.windowStart + budget.windowMs <= now || row.failures < budget.max) return 0;
+  return Math.max(1, Math.ceil((row.windowStart + budget.windowMs - now) / 1000));
 }
 
 /** Counts one failure against the key after the fact (or, called before a check, every attempt). */

@@ -1,10 +1,10 @@
 import { and, eq, gte, inArray, lte, ne, sql } from 'drizzle-orm';
-import type { Db, Tx as LegacyTx } from '../client';
+import type { Db } from '../client';
 import { selectInChunks } from '../inChunks';
 import { awards } from '../schema';
 import { periodRange } from '../time';
 
-function usage(db: Db | LegacyTx, ruleId: number, householdIds: readonly number[], day: string): Map<number, number> {
+function usage(db: Db, ruleId: number, householdIds: readonly number[], day: string): Map<number, number> {
   const { from, to } = periodRange(day.slice(0, 7));
   const rows = selectInChunks([...householdIds], (part) =>
     db
@@ -25,7 +25,3 @@ export async function monthlyCapUsage(db: Db, ruleId: number, householdIds: read
   return usage(db, ruleId, householdIds, day);
 }
 
-/** @deprecated synchronous `monthlyCapUsage`, for the score-sheet import until it is ported. */
-export function monthlyCapUsageSync(db: Db | LegacyTx, ruleId: number, householdIds: readonly number[], day: string): Map<number, number> {
-  return usage(db, ruleId, householdIds, day);
-}

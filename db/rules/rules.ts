@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import type { Db, Tx as LegacyTx } from '../client';
+import type { Db } from '../client';
 import { areas, rules, ruleVersions } from '../schema';
 import type { Tx } from '../transaction';
 
@@ -15,7 +15,7 @@ export type RulePatch = Partial<Pick<RuleRow, 'category' | 'name' | 'points' | '
  * Snapshots a rule's current fields as its next version and points the rule at it. Synchronous, for
  * seeds and tests; inside the caller's transaction.
  */
-export function recordRuleVersion(tx: LegacyTx | Db, rule: RuleRow, createdBy: number | null, at: number): RuleVersionRow {
+export function recordRuleVersion(tx: Db, rule: RuleRow, createdBy: number | null, at: number): RuleVersionRow {
   const version = tx
     .insert(ruleVersions)
     .values({
@@ -38,7 +38,7 @@ export function recordRuleVersion(tx: LegacyTx | Db, rule: RuleRow, createdBy: n
 }
 
 /** A new rule with its first version. Synchronous, for seeds and tests; ported code calls `addRule`. */
-export function insertRule(tx: LegacyTx | Db, values: NewRule, createdBy: number | null): RuleRow & { currentVersionId: number } {
+export function insertRule(tx: Db, values: NewRule, createdBy: number | null): RuleRow & { currentVersionId: number } {
   const rule = tx.insert(rules).values({ ...values, version: 1 }).returning().get();
   const version = recordRuleVersion(tx, rule, createdBy, rule.createdAt);
   return { ...rule, currentVersionId: version.id };

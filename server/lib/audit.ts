@@ -1,6 +1,5 @@
-import { auditLog } from '../../db/schema';
 import { insertAuditRow, type AuditRow } from '../../db/audit/auditLog';
-import type { Db, Tx as LegacyTx } from '../../db/client';
+import type { Db } from '../../db/client';
 import type { Tx } from '../../db/transaction';
 import type { Ctx } from './context';
 
@@ -25,8 +24,8 @@ export const auditActions = [
   'dishonesty_listing.decide',
   'dishonesty_listing.decide_removal',
   'dishonesty_listing.propose',
-  'evidence.upload',
   'dishonesty_listing.propose_removal',
+  'evidence.upload',
   'goods.create',
   'goods.donation',
   'goods.loss',
@@ -92,15 +91,7 @@ function auditRow(ctx: AuditCtx, entry: AuditEntry): AuditRow {
   };
 }
 
-/**
- * The one audit writer: one row, written through the transaction of the change it records. The row is
- * written before this returns its promise, so code not yet ported to `transaction()` stays correct too.
- */
-export async function writeAudit(tx: Tx | Db | LegacyTx, ctx: AuditCtx, entry: AuditEntry): Promise<void> {
-  const row = auditRow(ctx, entry);
-  if ('$client' in tx) insertAuditRow(tx, row);
-  else tx.insert(auditLog).values(row).run();
+/** The one audit writer: one row, written through the transaction of the change it records. */
+export async function writeAudit(tx: Tx, ctx: AuditCtx, entry: AuditEntry): Promise<void> {
+  insertAuditRow(tx, auditRow(ctx, entry));
 }
-
-/** @deprecated the same writer; kept until the last synchronous caller is ported. */
-export const writeAuditFast = writeAudit;

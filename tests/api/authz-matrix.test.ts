@@ -4,7 +4,7 @@ import { appendLedgerEntry } from '../../db/ledger';
 import type { Role } from '../../db/schema/users';
 import { createPassToken } from '../../server/modules/counter/passToken';
 import { makeTestApp, testConfig, type TestApp } from '../support/app';
-import { call, grantPoints, login, makeHousehold, makeRule, makeWorld } from '../support/factories';
+import { call, grantPoints, login, makeHousehold, makeRule, makeWorld, writeNow } from '../support/factories';
 
 /**
  * Every route × every role: no session is 401, a role that may not is 403, an id in another area is 404,
@@ -471,7 +471,7 @@ function fixtureFor(t: TestApp, w: World): Fixture {
       .returning()
       .get().id;
   const black = (householdId: number, villageId: number) =>
-    t.db.transaction(() =>
+    writeNow(t.db, () =>
       appendLedgerEntry(t.db, { householdId, villageId, kind: 'deduction', points: -5, conductPoints: -5, occurredOn: '2026-06-10', ruleId: w.deduction.id, category: 'hygiene', createdAt: now() }),
     ).id;
   const rect = (householdId: number, villageId: number, by: number) =>

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { appendLedgerEntry } from '../../db/ledger';
 import { makeTestApp } from '../support/app';
-import { call, login, makeWorld } from '../support/factories';
+import { call, login, makeWorld, writeNow } from '../support/factories';
 
 function credit(t: ReturnType<typeof makeTestApp>, householdId: number, villageId: number, points: number, iso: string) {
-  t.db.transaction(() =>
+  writeNow(t.db, () =>
     appendLedgerEntry(t.db, { householdId, villageId, kind: points > 0 ? 'award' : 'redemption', points, conductPoints: points > 0 ? points : 0, occurredOn: iso.slice(0, 10), createdAt: Date.parse(iso) }),
   );
 }

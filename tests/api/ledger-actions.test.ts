@@ -4,10 +4,10 @@ import { appendLedgerEntry } from '../../db/ledger';
 import { systemCtx } from '../../server/lib/context';
 import { expirePoints } from '../../server/modules/ledger/expirePoints';
 import { makeTestApp, testConfig, type TestApp } from '../support/app';
-import { call, login, makeWorld } from '../support/factories';
+import { call, login, makeWorld, writeNow } from '../support/factories';
 
 function credit(t: TestApp, householdId: number, villageId: number, points: number, iso: string) {
-  return t.db.transaction(() =>
+  return writeNow(t.db, () =>
     appendLedgerEntry(t.db, { householdId, villageId, kind: 'award', points, conductPoints: points, occurredOn: iso.slice(0, 10), createdAt: Date.parse(iso) }),
   );
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeDb, openDb, readDb, type Db } from '../../db/client';
 import { lockVillageChain, postLedgerEntry } from '../../db/ledger';
-import { inTransaction, transaction, TransactionMisuse, type Tx } from '../../db/transaction';
+import { transaction, TransactionMisuse, type Tx } from '../../db/transaction';
 import { verifyDatabase } from '../../db/verify';
 import { makeAreas, makeHousehold } from '../support/factories';
 
@@ -112,17 +112,17 @@ describe('transaction()', () => {
     closeDb(db);
   });
 
-  it('refuses the old synchronous styles while an async transaction holds the connection, and allows them after', async () => {
+  it('refuses drizzle\'s synchronous db.transaction(): transaction() is the one way in, held or not', async () => {
     const db = fileDb();
     const w = world(db);
+    expect(() => db.transaction(() => 1)).toThrow(TransactionMisuse);
     let release!: () => void;
     const held = transaction(db, () => new Promise<void>((resolve) => (release = resolve)));
     await tick();
-    expect(() => inTransaction(db, () => 1)).toThrow(/async transaction\(\) holds/);
-    expect(() => db.transaction(() => 1)).toThrow(/async transaction\(\) holds/);
+    expect(() => db.transaction(() => 1)).toThrow(TransactionMisuse);
     release();
     await held;
-    expect(inTransaction(db, () => balanceOf(db, w.household))).toBe(0);
+    expect(balanceOf(db, w.household)).toBe(0);
     closeDb(db);
   });
 

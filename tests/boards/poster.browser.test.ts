@@ -11,7 +11,7 @@ import type { Browser } from 'playwright-core';
 import { makeTestApp, type TestApp } from '../support/app';
 import { describeWithChromium, launchChromium } from '../support/browser';
 import { appendLedgerEntry } from '../../db/ledger';
-import { call, grantPoints, login, makeHousehold, makeRule, makeWorld } from '../support/factories';
+import { call, grantPoints, login, makeHousehold, makeRule, makeWorld, writeNow } from '../support/factories';
 
 // Like the e2e run: artifacts by default, the committed copy only when asked (JIFEN_UPDATE_SCREENSHOTS=1).
 const shots = resolve(import.meta.dirname, process.env.JIFEN_UPDATE_SCREENSHOTS === '1' ? '../../docs/screenshots' : '../artifacts/screenshots');
@@ -43,7 +43,7 @@ describeWithChromium('the printable red list in Chromium', () => {
     const ids = t.db.$client.prepare('SELECT id FROM households WHERE village_id = ? ORDER BY id').all(villageId) as Array<{ id: number }>;
     ids.slice(0, 12).forEach(({ id }, i) => {
       const rule = deeds[i % deeds.length];
-      t.db.transaction(() =>
+      writeNow(t.db, () =>
         appendLedgerEntry(t.db, { householdId: id, villageId, kind: 'award', points: 10, conductPoints: 10, occurredOn: '2026-06-08', ruleId: rule.id, category: 'family_virtue', createdAt: Date.UTC(2026, 5, 8) }),
       );
     });

@@ -3,7 +3,7 @@ import { appendLedgerEntry } from '../../db/ledger';
 import { donations, goods, households, ledgerEntries, stockMovements } from '../../db/schema';
 import { applyStockMovement } from '../../db/goods/stock';
 import { makeTestApp } from '../support/app';
-import { call, login, makeGoods, makeHousehold, makeWorld } from '../support/factories';
+import { call, login, makeGoods, makeHousehold, makeWorld, writeNow } from '../support/factories';
 import { readXlsx } from './sheets';
 
 const categories = ['hygiene', 'public_welfare', 'family_virtue'] as const;
@@ -29,7 +29,7 @@ async function factoryWorld() {
     const h = hs[rand(hs.length)];
     const day = `${rand(2) ? 2026 : 2025}-${String(1 + rand(12)).padStart(2, '0')}-${String(1 + rand(28)).padStart(2, '0')}`;
     const at = Date.parse(`${day}T04:00:00Z`);
-    t.db.transaction(() => {
+    writeNow(t.db, () => {
       const roll = rand(10);
       if (roll < 6) {
         const p = 1 + rand(20);

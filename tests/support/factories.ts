@@ -6,6 +6,7 @@ import { insertRule } from '../../db/rules';
 import { goods, households, rules, users } from '../../db/schema';
 import type { Role } from '../../db/schema/users';
 import { applyStockMovement } from '../../db/goods/stock';
+import { TransactionMisuse } from '../../db/transaction';
 import { nameInitials, withIdChecksum } from '../../server/lib/identity';
 import { hashPassword } from '../../server/lib/password';
 import type { TestApp } from './app';
@@ -79,9 +80,19 @@ export function makeGoods(db: Db, storeAreaId: number, opts: { name?: string; pr
   return db.select().from(goods).where(eq(goods.id, g.id)).get()!;
 }
 
+/**
+ * Runs synchronous setup (factories, ledger entries written directly) in one write transaction, for tests
+ * and the bench's fixtures only: the app's code goes through transaction() of db/transaction.ts, and this
+ * refuses to start inside one (its statements would join it).
+ */
+export function writeNow<T>(db: Db, body: () => T): T {
+  if (db.$client.inTransaction) throw new TransactionMisuse('writeNow() inside a transaction in progress');
+  return db.$client.transaction(body).immediate();
+}
+
 /** Gives a household points directly through the ledger (as a posted award would). */
 export function grantPoints(db: Db, householdId: number, villageId: number, points: number, occurredOn = '2026-06-01') {
-  return db.transaction(() =>
+  return writeNow(db, () =>
     appendLedgerEntry(db, { householdId, villageId, kind: 'award', points, conductPoints: points, occurredOn, createdAt: T0 }),
   );
 }

@@ -8,7 +8,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrationsFolder, openDb } from '../../db/client';
 import { appendLedgerEntry, GENESIS_HASH, legacyLedgerHash } from '../../db/ledger';
-import { inTransaction } from '../../db/transaction';
+import { writeNow } from '../support/factories';
 import { periodsOfDay } from '../../db/time';
 import { verifyDatabase } from '../../db/verify';
 
@@ -162,7 +162,7 @@ describe('upgrades keep data', () => {
     c.exec(`INSERT INTO areas (id, name, kind, parent_id, path, created_at) VALUES (4, '新村', 'village', 2, '/1/2/4/', ${T});
             INSERT INTO households (id, village_id, head_name, name_initials, balance, created_at, updated_at) VALUES (3, 4, '王五', 'ww', 0, ${T}, ${T});`);
     const post = (householdId: number, villageId: number, points: number) =>
-      inTransaction(db, () => appendLedgerEntry(db, { householdId, villageId, kind: 'adjustment', points, conductPoints: 0, occurredOn: '2026-04-01', note: '补录', createdAt: T + 1000 }));
+      writeNow(db, () => appendLedgerEntry(db, { householdId, villageId, kind: 'adjustment', points, conductPoints: 0, occurredOn: '2026-04-01', note: '补录', createdAt: T + 1000 }));
     const first = post(1, 3, 7);
     const second = post(2, 3, 3);
     const other = post(3, 4, 5);

@@ -7,7 +7,7 @@ import { openDb } from '../../db/client';
 import { chainedLedgerHash, type LedgerRow } from '../../db/ledger';
 import { verifyDatabase } from '../../db/verify';
 import { makeTestApp, type TestApp } from '../support/app';
-import { call, login, makeWorld } from '../support/factories';
+import { call, login, makeWorld, writeNow } from '../support/factories';
 
 /** A world that has been through every kind of ledger write the API offers. */
 async function busyWorld(t: TestApp = makeTestApp()) {
@@ -153,9 +153,8 @@ describe('verifyDatabase', () => {
   it('refuses to post text that would not survive storage, so no new entry can be damaged', async () => {
     const { t, w } = await busyWorld();
     const { appendLedgerEntry } = await import('../../db/ledger');
-    const { inTransaction } = await import('../../db/transaction');
     expect(() =>
-      inTransaction(t.db, () => appendLedgerEntry(t.db, { householdId: w.household.id, villageId: w.areas.villageA.id, kind: 'adjustment', points: 1, conductPoints: 0, occurredOn: '2026-06-03', note: 'x\uDC00', createdAt: 1 })),
+      writeNow(t.db, () => appendLedgerEntry(t.db, { householdId: w.household.id, villageId: w.areas.villageA.id, kind: 'adjustment', points: 1, conductPoints: 0, occurredOn: '2026-06-03', note: 'x\uDC00', createdAt: 1 })),
     ).toThrow(/programming error.*not valid Unicode/);
     expect(verifyDatabase(t.db)).toMatchObject({ ok: true });
   });

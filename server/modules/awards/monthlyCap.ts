@@ -1,8 +1,5 @@
-import { monthlyCapUsage, monthlyCapUsageSync } from '../../../db/awards/caps';
+import { monthlyCapUsage } from '../../../db/awards/caps';
 import type { Tx } from '../../../db/transaction';
-
-/** @deprecated synchronous usage lookup for the score-sheet import (excel) until it is ported; use `overMonthlyCap`. */
-export const capUsage = monthlyCapUsageSync;
 
 /**
  * The households whose proposals would take a rule past its monthly cap (per household, counting what
