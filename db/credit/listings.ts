@@ -95,3 +95,19 @@ export async function listListingsPage(db: Db, f: ListingFilter) {
   const total = db.select({ n: count() }).from(dishonestyListings).where(where).get()?.n ?? 0;
   return { items, total };
 }
+
+/** The reason of the listing that suspends a household's redemption now (the newest in force), or null. */
+export async function suspensionReason(db: Db, householdId: number): Promise<ListingRow['reason'] | null> {
+  const row = db
+    .select({ reason: dishonestyListings.reason })
+    .from(dishonestyListings)
+    .where(and(eq(dishonestyListings.householdId, householdId), eq(dishonestyListings.suspendRedemption, true), inArray(dishonestyListings.status, IN_FORCE)))
+    .orderBy(desc(dishonestyListings.id))
+    .get();
+  return row?.reason ?? null;
+}
+
+/** Every listing of one household, newest first (what the household itself may see of its record). */
+export async function listingsOfHousehold(db: Db, householdId: number): Promise<ListingRow[]> {
+  return db.select().from(dishonestyListings).where(eq(dishonestyListings.householdId, householdId)).orderBy(desc(dishonestyListings.id)).all();
+}

@@ -1,5 +1,6 @@
 import type { HouseholdCategory } from '../../db/schema/households';
 import type { RuleCategory } from '../../db/schema/rules';
+import type { dishonestyReasons } from '../../db/schema/credit';
 
 /**
  * Chinese labels of the codes that print pages and spreadsheets show. The one server-side owner: the
@@ -29,3 +30,12 @@ export const householdCategoryLabels: Record<HouseholdCategory, string> = {
 };
 
 export const donorKindLabels = { enterprise: '企业', organisation: '社会组织', unit: '单位', person: '个人' } as const;
+
+/** Why a household is on the dishonesty list (失信名单): the category a counter may show, never the details. */
+export const dishonestyReasonLabels: Record<(typeof dishonestyReasons)[number], string> = {
+  concealment: '隐瞒真实情况',
+  refuses_support: '拒不履行赡养义务',
+  fraudulent_claim: '虚报冒领',
+  public_order: '扰乱公共秩序',
+  other: '其他失信行为',
+};

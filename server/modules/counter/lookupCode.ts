@@ -1,9 +1,11 @@
 import { areaById } from '../../../db/areas';
 import { readDb } from '../../../db/client';
 import { limitedGoodsOfStores, usedThisMonth } from '../../../db/counter/redeem';
+import { suspensionReason } from '../../../db/credit/listings';
 import { shanghaiMonth } from '../../../db/time';
 import type { Ctx } from '../../lib/context';
 import { Locked } from '../../lib/errors';
+import { dishonestyReasonLabels } from '../../lib/labels';
 import { getHouseholdInScope } from '../../lib/scope';
 import { identify } from './identify';
 import type { LookupBody } from './schemas';
@@ -22,7 +24,11 @@ export async function lookupCode(ctx: Ctx, body: LookupBody) {
   const month = shanghaiMonth(ctx.now.getTime());
   const limited = await limitedGoodsOfStores(db, storesServing(h.villagePath));
   const usedBy = await usedThisMonth(db, h.id, month, limited.map((g) => g.goodsId));
-  if (h.redemptionSuspended) throw new Locked('redemption_suspended', '该户兑换资格已暂停，请联系村委会');
+  if (h.redemptionSuspended) {
+    // The list's category only: the details of a listing are not the counter's business.
+    const reason = await suspensionReason(db, h.id);
+    throw new Locked('redemption_suspended', `兑换已暂停：该户已列入失信名单（${reason ? dishonestyReasonLabels[reason] : '失信行为'}），请联系村委会`);
+  }
   return {
     household: {
       id: h.id,
