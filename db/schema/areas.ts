@@ -15,6 +15,8 @@ export const areas = sqliteTable(
     expiryMode: text('expiry_mode', { enum: ['carry', 'months', 'year_end'] }),
     expiryMonths: integer('expiry_months'),
     starThresholds: text('star_thresholds'),
+    // What one point is worth in fen when redemptions are valued (100 = 1 元).
+    pointValueFen: integer('point_value_fen'),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [index('areas_parent_idx').on(t.parentId), index('areas_path_idx').on(t.path)],

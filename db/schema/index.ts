@@ -12,3 +12,4 @@ export * from './credit';
 export * from './throttle';
 export * from './evidence';
 export * from './idempotency';
+export * from './funds';
