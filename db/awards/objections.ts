@@ -91,3 +91,33 @@ export async function listObjectionsPage(db: Db, f: { villageIds: number[]; stat
   const total = db.select({ n: count() }).from(objections).innerJoin(awards, eq(awards.id, objections.awardId)).where(where).get()?.n ?? 0;
   return { items, total };
 }
+
+/** The newest objections raised by some accounts (a household's logins), with the award they are about. */
+export async function objectionsByUsers(db: Db, userIds: readonly number[], limit: number) {
+  if (!userIds.length) return [];
+  return db
+    .select({
+      id: objections.id,
+      awardId: objections.awardId,
+      status: objections.status,
+      resolution: objections.resolution,
+      createdAt: objections.createdAt,
+      resolvedAt: objections.resolvedAt,
+      awardStatus: awards.status,
+      points: awards.points,
+      occurredOn: awards.occurredOn,
+      ruleName: rules.name,
+      headName: households.headName,
+      doorNo: households.doorNo,
+      villagePath: areas.path,
+    })
+    .from(objections)
+    .innerJoin(awards, eq(awards.id, objections.awardId))
+    .innerJoin(households, eq(households.id, awards.householdId))
+    .innerJoin(areas, eq(areas.id, awards.villageId))
+    .innerJoin(rules, eq(rules.id, awards.ruleId))
+    .where(inArray(objections.userId, [...userIds]))
+    .orderBy(desc(objections.id))
+    .limit(limit)
+    .all();
+}

@@ -1,7 +1,7 @@
-import { count, desc, eq } from 'drizzle-orm';
+import { asc, count, desc, eq, inArray } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../client';
-import { areas, ledgerEntries, redemptionItems, rules } from '../schema';
+import { areas, goods, ledgerEntries, redemptionItems, redemptions, rules } from '../schema';
 import type { LedgerKind } from '../schema/ledger';
 import type { Tx } from '../transaction';
 
@@ -87,4 +87,41 @@ export async function householdLedgerPage(db: Db, householdId: number, page: { l
     .all();
   const total = db.select({ n: count() }).from(ledgerEntries).where(eq(ledgerEntries.householdId, householdId)).get()?.n ?? 0;
   return { items, total };
+}
+
+export interface RedemptionGoodsLine {
+  goodsId: number;
+  name: string;
+  unit: string;
+  quantity: number;
+  points: number;
+}
+
+/** What was handed over in each of some redemptions, and at which store: what a household sees beside its redemption entry. */
+export async function redemptionGoodsOf(db: Db, redemptionIds: readonly number[]): Promise<Map<number, { storeName: string; lines: RedemptionGoodsLine[] }>> {
+  const out = new Map<number, { storeName: string; lines: RedemptionGoodsLine[] }>();
+  if (!redemptionIds.length) return out;
+  const heads = db
+    .select({ id: redemptions.id, storeName: areas.name })
+    .from(redemptions)
+    .innerJoin(areas, eq(areas.id, redemptions.storeAreaId))
+    .where(inArray(redemptions.id, [...redemptionIds]))
+    .all();
+  for (const h of heads) out.set(h.id, { storeName: h.storeName, lines: [] });
+  const lines = db
+    .select({
+      redemptionId: redemptionItems.redemptionId,
+      goodsId: redemptionItems.goodsId,
+      name: goods.name,
+      unit: goods.unit,
+      quantity: redemptionItems.quantity,
+      points: redemptionItems.points,
+    })
+    .from(redemptionItems)
+    .innerJoin(goods, eq(goods.id, redemptionItems.goodsId))
+    .where(inArray(redemptionItems.redemptionId, [...redemptionIds]))
+    .orderBy(asc(redemptionItems.redemptionId), asc(redemptionItems.goodsId))
+    .all();
+  for (const { redemptionId, ...line } of lines) out.get(redemptionId)?.lines.push(line);
+  return out;
 }
