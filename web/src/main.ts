@@ -1,6 +1,6 @@
 import { createApp } from 'vue';
 import App from './App.vue';
-import { router } from './router';
+import { remember, router } from './router';
 import { i18n, initLocale } from './i18n';
 import { initElderly } from './ui/elderly';
 import { setUnauthorizedHandler } from './api/client';
@@ -10,6 +10,7 @@ import './ui/base.css';
 initElderly();
 // A session that ends mid-work (expired, revoked by an admin) sends the user to log in again, then back.
 setUnauthorizedHandler(() => {
+  remember(false);
   if (!session.user) return;
   session.user = null;
   const here = router.currentRoute.value;

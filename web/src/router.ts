@@ -1,4 +1,4 @@
-import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { createRouter, createWebHistory, type RouteLocationNormalized, type RouteRecordRaw } from 'vue-router';
 import { homeFor, loadSession, session, type Role } from './modules/auth/use-session';
 
 declare module 'vue-router' {
@@ -33,6 +33,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'awards/new', component: () => import('./modules/awards/AwardSinglePage.vue'), meta: { roles: managers, titleKey: 'nav.awardSingle' } },
       { path: 'awards/batch', component: () => import('./modules/awards/AwardBatchPage.vue'), meta: { roles: managers, titleKey: 'nav.awardBatch' } },
       { path: 'review', component: () => import('./modules/awards/AwardReviewList.vue'), meta: { roles: staffConsole, titleKey: 'nav.review' } },
+      { path: 'credit', component: () => import('./modules/credit/CreditListPage.vue'), meta: { roles: staffConsole, titleKey: 'credit.nav' } },
       { path: 'rules', component: () => import('./modules/rules/RuleCatalogPage.vue'), meta: { roles: staffConsole, titleKey: 'nav.rules' } },
       { path: 'goods', component: () => import('./modules/goods/GoodsPage.vue'), meta: { roles: [...managers, 'clerk'], titleKey: 'nav.goods' } },
       { path: 'users', component: () => import('./modules/users/UserListPage.vue'), meta: { roles: managers, titleKey: 'nav.users' } },
@@ -49,8 +50,61 @@ const routes: RouteRecordRaw[] = [
 
 export const router = createRouter({ history: createWebHistory(), routes });
 
+// Set while this browser holds a session (one is written at login, cleared at logout or a 401), so a
+// visitor who never signed in is not asked for one: no /api/auth/me and no 401 on every public visit.
+const SIGNED_IN_HINT = 'jifen.signedIn';
+
+function hinted(): boolean {
+  try {
+    return localStorage.getItem(SIGNED_IN_HINT) === '1';
+  } catch {
+    return false;
+  }
+}
+
+export function remember(signedIn: boolean): void {
+  try {
+    if (signedIn) localStorage.setItem(SIGNED_IN_HINT, '1');
+    else localStorage.removeItem(SIGNED_IN_HINT);
+  } catch {
+    // Private mode without storage: every visit asks, as before.
+  }
+}
+
+let sessionRequest: Promise<unknown> | null = null;
+function ensureSession(): Promise<unknown> {
+  sessionRequest ??= loadSession().finally(() => {
+    sessionRequest = null;
+  });
+  return sessionRequest;
+}
+
+/** Starts fetching the page's code while the session is being asked for, instead of after. */
+function prefetchPage(to: RouteLocationNormalized): void {
+  for (const record of to.matched) {
+    const component = record.components?.default;
+    if (typeof component === 'function') void (component as () => Promise<unknown>)().catch(() => undefined);
+  }
+}
+
 router.beforeEach(async (to) => {
-  if (!session.loaded) await loadSession();
+  if (to.meta.public && to.path !== '/login') {
+    // Public pages never wait for the session; one kept from an earlier visit is picked up meanwhile.
+    if (!session.loaded && hinted()) void ensureSession();
+    return true;
+  }
+  if (!session.loaded) {
+    if (to.path === '/login' && !hinted()) {
+      // Not signed in here as far as we know: show the form at once, and move on if a session turns up after all.
+      void ensureSession().then(() => {
+        if (session.user && router.currentRoute.value.path === '/login') void router.replace(homeFor(session.user.role));
+      });
+      return true;
+    }
+    prefetchPage(to);
+    await ensureSession();
+  }
+  remember(session.user !== null);
   if (to.path === '/login' && session.user) return homeFor(session.user.role);
   if (to.meta.public) return true;
   const user = session.user;
