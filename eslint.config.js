@@ -3,12 +3,24 @@ import tseslint from 'typescript-eslint';
 import vue from 'eslint-plugin-vue';
 import globals from 'globals';
 
-/**
- * Module files that still reach the database directly. The data-layer port removes a line per file as it
- * moves that file's SQL into db/ stores; once empty, delete the list (and this comment).
- */
-const modulesStillOnDrizzle = [
-];
+const SQL_IN_DB = 'SQL lives in db/: call a store function instead.';
+/** Route → action → store (CONVENTIONS.md, Layers): what code outside db/ may not import. */
+const layering = (extra = {}) => ({
+  paths: [
+    { name: 'drizzle-orm', message: SQL_IN_DB },
+    ...(extra.allowDriver ? [] : [{ name: 'better-sqlite3', message: SQL_IN_DB }]),
+  ],
+  patterns: [
+    { group: ['drizzle-orm/*'], message: SQL_IN_DB },
+    { group: ['**/db/schema', '**/db/schema/*', '**/db/schema*'], message: 'Tables are db/ business: call a store function and use its plain types.' },
+    { group: ['**/tests/*', '**/tests/**'], message: 'Production code does not import test helpers.' },
+    ...(extra.patterns ?? []),
+  ],
+});
+const noClientHandle = {
+  selector: "MemberExpression[property.name='$client']",
+  message: 'The raw SQLite connection is db/ business: add a store or driver function in db/.',
+};
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'bench/cache/', 'db/migrations/', 'data/', 'tests/artifacts/', 'docs/'] },
@@ -36,20 +48,36 @@ export default tseslint.config(
     },
   },
   {
-    // Route → action → store: every SQL statement lives in db/; modules call store functions only.
-    files: ['server/modules/**/*.ts'],
-    ignores: modulesStillOnDrizzle,
+    // Route → action → store: every SQL statement lives in db/; nothing above it reaches the driver.
+    files: ['server/**/*.ts', 'seeds/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', layering()],
+      'no-restricted-syntax': ['error', noClientHandle],
+    },
+  },
+  {
+    // Actions post through postLedgerEntry (async, in transaction()); the synchronous core is for db/ and fixtures.
+    // server/ never depends on seeds/ (seeds may call actions and stores).
+    files: ['server/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        {
-          paths: [{ name: 'drizzle-orm', message: 'SQL lives in db/: call a store function instead.' }, { name: 'better-sqlite3', message: 'SQL lives in db/: call a store function instead.' }],
+        layering({
           patterns: [
-            { group: ['drizzle-orm/*'], message: 'SQL lives in db/: call a store function instead.' },
-            { group: ['**/db/schema', '**/db/schema/*', '**/db/schema*'], message: 'Tables are db/ business: call a store function and use its plain types.' },
+            { group: ['**/db/ledger', '**/db/ledger/*'], importNames: ['appendLedgerEntry'], message: 'Post through postLedgerEntry inside transaction().' },
+            { group: ['**/seeds/*', '**/seeds/**'], message: 'server/ does not import seeds/: the demo is started by seeds/start.ts.' },
           ],
-        },
+        }),
       ],
+    },
+  },
+  {
+    // A forgotten await inside transaction() lets a write run after COMMIT, outside it: type-aware checks.
+    files: ['server/**/*.ts', 'db/**/*.ts', 'seeds/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
     },
   },
 );

@@ -67,12 +67,27 @@ export function readDb(db: Db): Db {
   return reader;
 }
 
-/** Closes the write connection and its read connection, if one was opened. */
+/** Closes the write connection and its read connection, if one was opened; closing twice is harmless. */
 export function closeDb(db: Db): void {
   const reader = readers.get(db.$client);
   if (reader?.$client.open) reader.$client.close();
   readers.delete(db.$client);
-  db.$client.close();
+  if (db.$client.open) db.$client.close();
+}
+
+/** The database's file name (':memory:' for an in-memory one). */
+export function dbFileName(db: Db): string {
+  return db.$client.name;
+}
+
+/**
+ * A connection to an existing file exactly as it is: no migration, no WAL switch, for the checkers
+ * (verify, backup) that must never change what they check. The caller closes it.
+ */
+export function openAsIs(file: string): Database.Database {
+  const client = new Database(file, { fileMustExist: true });
+  client.pragma('busy_timeout = 5000');
+  return client;
 }
 
 export { schema };

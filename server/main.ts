@@ -109,7 +109,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     }
     return { db, port, close };
   } catch (err) {
-    if (db.$client.open) closeDb(db);
+    closeDb(db);
     throw err;
   }
 }

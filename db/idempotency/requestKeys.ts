@@ -39,7 +39,7 @@ export async function reserveRequestKey(
   at: number,
   limits: { expiredBefore: number; abandonedBefore: number },
 ): Promise<RequestKeyRow | null> {
-  await tx
+  tx
     .delete(requestKeys)
     .where(
       and(
@@ -48,15 +48,15 @@ export async function reserveRequestKey(
       ),
     )
     .run();
-  const held = await tx.select(columns).from(requestKeys).where(byKey(userId, key)).get();
+  const held = tx.select(columns).from(requestKeys).where(byKey(userId, key)).get();
   if (held) return held;
-  await tx.insert(requestKeys).values({ userId, key, requestHash, createdAt: at }).run();
+  tx.insert(requestKeys).values({ userId, key, requestHash, createdAt: at }).run();
   return null;
 }
 
 /** Keeps the answer of a reserved key, to give its repeats. */
 export async function storeRequestAnswer(tx: Tx, userId: number, key: string, answer: { status: number; contentType: string | null; body: string }): Promise<void> {
-  await tx
+  tx
     .update(requestKeys)
     .set({ status: answer.status, contentType: answer.contentType, body: answer.body })
     .where(and(byKey(userId, key), isNull(requestKeys.status)))
@@ -65,7 +65,7 @@ export async function storeRequestAnswer(tx: Tx, userId: number, key: string, an
 
 /** Gives a reserved key back (the request failed and changed nothing), so a corrected request may use it. */
 export async function releaseRequestKey(tx: Tx, userId: number, key: string): Promise<void> {
-  await tx
+  tx
     .delete(requestKeys)
     .where(and(byKey(userId, key), isNull(requestKeys.status)))
     .run();
@@ -73,5 +73,5 @@ export async function releaseRequestKey(tx: Tx, userId: number, key: string): Pr
 
 /** Deletes keys created before `before`; returns how many. */
 export async function purgeRequestKeys(tx: Tx, before: number): Promise<number> {
-  return (await tx.delete(requestKeys).where(lt(requestKeys.createdAt, before)).run()).changes;
+  return tx.delete(requestKeys).where(lt(requestKeys.createdAt, before)).run().changes;
 }

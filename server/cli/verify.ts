@@ -1,5 +1,5 @@
-import Database from 'better-sqlite3';
 import { evidenceDirFor } from '../../db/evidence/files';
+import { openAsIs } from '../../db/client';
 import { formatChainHeads, formatVerdict, verifyDatabase } from '../../db/verify';
 import { dbFileFromArgs, requireFile } from './dbFile';
 
@@ -7,8 +7,7 @@ import { dbFileFromArgs, requireFile } from './dbFile';
 const file = dbFileFromArgs(process.argv.slice(2));
 requireFile(file, 'database');
 // Opened without migrating: the verifier checks the file as it is and never changes it.
-const client = new Database(file, { fileMustExist: true });
-client.pragma('busy_timeout = 5000');
+const client = openAsIs(file);
 // Photos are checked in the database's evidence folder (JIFEN_EVIDENCE_DIR, else evidence/ beside the file).
 const result = verifyDatabase(client, { evidenceDir: evidenceDirFor(file) });
 client.close();

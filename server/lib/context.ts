@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client';
-import type { Role } from '../../db/schema/users';
+import type { Role } from '../../db/users/users';
 import { SYSTEM_DEVICE } from './audit';
 
 export interface Actor {

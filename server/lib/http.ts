@@ -3,7 +3,7 @@ import { validator as openapiValidator } from 'hono-openapi';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { ValidationTargets } from 'hono';
 import type { Db } from '../../db/client';
-import type { Role } from '../../db/schema/users';
+import type { Role } from '../../db/users/users';
 import type { Actor, AppConfig, Ctx, Device, PublicCtx } from './context';
 import { Forbidden, Invalid, Unauthorized } from './errors';
 import { findInvalidText, isValidText } from './text';

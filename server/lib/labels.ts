@@ -1,6 +1,6 @@
-import type { HouseholdCategory } from '../../db/schema/households';
-import type { RuleCategory } from '../../db/schema/rules';
-import type { dishonestyReasons } from '../../db/schema/credit';
+import type { dishonestyReasons } from '../../db/credit/listings';
+import type { HouseholdCategory } from '../../db/households/households';
+import type { RuleCategory } from '../../db/rules/rules';
 
 /**
  * Chinese labels of the codes that print pages and spreadsheets show. The one server-side owner: the

@@ -5,6 +5,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { randomUUID } from 'node:crypto';
 import { statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { dbFileName } from '../../db/client';
 import type { AppEnv } from './http';
 import { errorCatalog, type ErrorCode } from './errorCodes';
 import { AppError, ServiceUnavailable, TooManyRequests } from './errors';
@@ -36,7 +37,8 @@ function errorCode(err: unknown): string | null {
 function isDiskFull(code: string, c: Context<AppEnv>): boolean {
   if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') return true;
   if (!code.startsWith('SQLITE_IOERR')) return false;
-  const file = c.get('deps')?.db.$client.name;
+  const db = c.get('deps')?.db;
+  const file = db && dbFileName(db);
   if (!file || file === ':memory:') return false;
   try {
     const fs = statfsSync(dirname(file));
