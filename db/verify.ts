@@ -43,7 +43,7 @@ export interface DamagedText {
 
 export interface VerifyFailure {
   ok: false;
-  /** What kind of check failed: hash, chain, damaged_text, balance, stock, score, award, redemption, evidence, integrity, foreign_key. */
+  /** What kind of check failed: hash, chain, damaged_text, balance, stock, score, award, redemption, funds, evidence, integrity, foreign_key. */
   what: string;
   table: string;
   rowId: string | number | null;
@@ -414,6 +414,41 @@ function checkLinks(client: Database.Database): void {
   }
 }
 
+/** The money books: reversals undo an entry of their own store exactly once; a purchase cost matches its stock movement. */
+function checkFunds(client: Database.Database): void {
+  if (!client.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'fund_entries'`).get()) return;
+  const reversal = client
+    .prepare(
+      `SELECT r.id, r.store_area_id AS store, r.amount_fen AS amount, o.id AS oid, o.store_area_id AS ostore, o.kind AS okind, o.amount_fen AS oamount
+         FROM fund_entries r LEFT JOIN fund_entries o ON o.id = r.reverses_id
+        WHERE r.kind = 'reversal' AND (o.id IS NULL OR o.kind = 'reversal' OR o.store_area_id <> r.store_area_id OR r.amount_fen <> -o.amount_fen)
+        ORDER BY r.id LIMIT 1`,
+    )
+    .get() as { id: number; store: number; amount: number; oid: number | null; ostore: number | null; okind: string | null; oamount: number | null } | undefined;
+  if (reversal) {
+    fail('funds', 'fund_entries', reversal.id, `reversal of ${reversal.amount} at store ${reversal.store} names entry ${reversal.oid}: ${reversal.okind ?? 'missing'} of ${reversal.oamount} at store ${reversal.ostore}`);
+  }
+  const purchase = client
+    .prepare(
+      `SELECT f.id, f.movement_id AS movementId, f.store_area_id AS store, f.goods_id AS goodsId, f.quantity, m.kind, m.store_area_id AS mstore, m.goods_id AS mgoods, m.quantity AS mquantity
+         FROM fund_entries f LEFT JOIN stock_movements m ON m.id = f.movement_id
+        WHERE f.kind = 'purchase' AND (m.id IS NULL OR m.kind <> 'purchase' OR m.store_area_id <> f.store_area_id OR m.goods_id <> f.goods_id OR m.quantity <> f.quantity)
+        ORDER BY f.id LIMIT 1`,
+    )
+    .get() as { id: number; movementId: number; store: number; goodsId: number; quantity: number; kind: string | null; mstore: number | null; mgoods: number | null; mquantity: number | null } | undefined;
+  if (purchase) {
+    fail('funds', 'fund_entries', purchase.id, `cost of ${purchase.quantity} of goods ${purchase.goodsId} at store ${purchase.store}, but movement ${purchase.movementId} is ${purchase.kind ?? 'missing'} of ${purchase.mquantity} of goods ${purchase.mgoods} at store ${purchase.mstore}`);
+  }
+  const twice = client
+    .prepare(
+      `SELECT movement_id AS movementId, COUNT(*) AS n FROM fund_entries f
+        WHERE f.kind = 'purchase' AND NOT EXISTS (SELECT 1 FROM fund_entries r WHERE r.reverses_id = f.id)
+        GROUP BY movement_id HAVING COUNT(*) > 1 ORDER BY movement_id LIMIT 1`,
+    )
+    .get() as { movementId: number; n: number } | undefined;
+  if (twice) fail('funds', 'stock_movements', twice.movementId, `purchase costed ${twice.n} times without a reversal`);
+}
+
 function checkIntegrity(client: Database.Database): void {
   const integrity = client.pragma('integrity_check') as { integrity_check: string }[];
   if (integrity.length !== 1 || integrity[0].integrity_check !== 'ok') {
@@ -456,6 +491,7 @@ export function verifyDatabase(db: Db | Database.Database, opts: VerifyOptions =
     const goods = checkStock(client);
     checkScores(client);
     checkLinks(client);
+    checkFunds(client);
     checkIntegrity(client);
     const ok: VerifyOk = { ok: true, head: ledger.head, legacy: ledger.legacy, chains: ledger.chains, entries: ledger.entries, households, goods };
     if (opts.evidenceDir !== undefined) {

@@ -17,6 +17,7 @@ import { counterRoutes } from './modules/counter/routes';
 import { creditRoutes } from './modules/credit/routes';
 import { dashboardRoutes } from './modules/dashboard/routes';
 import { evidenceRoutes } from './modules/evidence/routes';
+import { fundRoutes } from './modules/funds/routes';
 import { excelRoutes } from './modules/excel/routes';
 import { goodsRoutes } from './modules/goods/routes';
 import { householdRoutes } from './modules/households/routes';
@@ -64,7 +65,8 @@ export function createApp(deps: AppDeps) {
     .route('/', excelRoutes)
     .route('/', dashboardRoutes)
     .route('/', creditRoutes)
-    .route('/', evidenceRoutes);
+    .route('/', evidenceRoutes)
+    .route('/', fundRoutes);
 
   const app = new Hono<AppEnv>();
   app.onError(onError);

@@ -80,6 +80,7 @@ export interface AreaOwnSettings {
   expiryMonths?: number | null;
   /** JSON array of five thresholds. */
   starThresholds?: string | null;
+  pointValueFen?: number | null;
 }
 
 /** Writes the given settings of one area (the others stay as they are). */

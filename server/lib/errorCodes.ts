@@ -54,6 +54,7 @@ export const errorCatalog = {
   rectification_exists: { status: 409, zh: '该记录已有整改', en: 'A rectification already exists for this record' },
   already_reversed: { status: 409, zh: '该流水已冲正', en: 'The entry has already been reversed' },
   board_unchanged: { status: 409, zh: '榜单与上次发布相同', en: 'The board is the same as the last published one' },
+  already_costed: { status: 409, zh: '该次采购已登记进价', en: 'The purchase already has a cost' },
   // 410
   code_expired: { status: 410, zh: '兑换码已过期，请重新出示', en: 'The code has expired; show a new one' },
   card_revoked: { status: 410, zh: '该卡已作废', en: 'The card has been revoked' },
@@ -79,6 +80,8 @@ export const errorCatalog = {
   import_has_errors: { status: 422, zh: '导入数据有错误，请修正后重试', en: 'The import has errors; fix them and try again' },
   nothing_to_import: { status: 422, zh: '没有可导入的数据', en: 'There is nothing to import' },
   export_too_large: { status: 422, zh: '导出内容过多，请缩小范围', en: 'The export is too large; narrow it down' },
+  period_closed: { status: 422, zh: '该月的账已结，请记在本月', en: 'That month is closed; book it in the current month' },
+  not_a_purchase: { status: 422, zh: '只有采购入库可以登记进价', en: 'Only a purchase can carry a cost' },
   // 423
   card_locked: { status: 423, zh: '该卡因 PIN 错误次数过多已锁定', en: 'The card is locked after too many wrong PINs' },
   redemption_suspended: { status: 423, zh: '该户的兑换已暂停', en: 'Redemption is suspended for this household' },

@@ -7,6 +7,8 @@ export interface AreaSettings {
   expiryMode: ExpiryMode;
   expiryMonths: number | null;
   starThresholds: number[];
+  /** What one point is worth in fen when redemptions are valued (100 = 1 元). */
+  pointValueFen: number;
 }
 
 export const defaultSettings: AreaSettings = {
@@ -15,6 +17,7 @@ export const defaultSettings: AreaSettings = {
   expiryMode: 'carry',
   expiryMonths: null,
   starThresholds: [20, 50, 100, 200, 400],
+  pointValueFen: 100,
 };
 
 /**
@@ -40,6 +43,7 @@ export async function resolveSettings(db: Db, path: string): Promise<AreaSetting
     take('maskMode', a.maskMode);
     take('expiryMode', a.expiryMode);
     take('expiryMonths', a.expiryMonths);
+    take('pointValueFen', a.pointValueFen);
     take('starThresholds', a.starThresholds ? (JSON.parse(a.starThresholds) as number[]) : null);
   }
   return result;

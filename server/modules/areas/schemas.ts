@@ -16,6 +16,7 @@ export const AreaSettingsBody = z
     expiryMode: z.enum(['carry', 'months', 'year_end']).nullable(),
     expiryMonths: z.number().int().min(1).max(120).nullable(),
     starThresholds: StarThresholds.nullable(),
+    pointValueFen: z.number().int().min(1).max(100_000).nullable(),
   })
   .partial()
   .refine((v) => Object.keys(v).length > 0, { message: 'at least one setting' });

@@ -16,6 +16,7 @@ export async function updateAreaSettings(ctx: Ctx, areaId: number, body: AreaSet
   if (body.maskMode !== undefined) patch.maskMode = body.maskMode;
   if (body.expiryMode !== undefined) patch.expiryMode = body.expiryMode;
   if (body.expiryMonths !== undefined) patch.expiryMonths = body.expiryMonths;
+  if (body.pointValueFen !== undefined) patch.pointValueFen = body.pointValueFen;
   if (body.starThresholds !== undefined) patch.starThresholds = body.starThresholds ? JSON.stringify(body.starThresholds) : null;
   return transaction(ctx.db, async (tx) => {
     const before = await areaById(tx, areaId);

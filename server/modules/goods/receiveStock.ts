@@ -9,6 +9,7 @@ import type { Ctx } from '../../lib/context';
 import { Unprocessable } from '../../lib/errors';
 import type { StockBody } from './schemas';
 import { getManagedGoods } from './stores';
+import { bookPurchaseCost, purchaseTotalFen } from '../funds/purchaseCost';
 
 /** Purchase or donation adds stock (a donation is also recorded for public disclosure); loss removes it. */
 export async function receiveStock(ctx: Ctx, goodsId: number, body: StockBody) {
@@ -16,6 +17,7 @@ export async function receiveStock(ctx: Ctx, goodsId: number, body: StockBody) {
   const g = await getManagedGoods(readDb(ctx.db), ctx.actor, goodsId);
   const at = ctx.now.getTime();
   const quantity = body.kind === 'loss' ? -body.quantity : body.quantity;
+  const costFen = body.kind === 'purchase' ? purchaseTotalFen(body, body.quantity) : null;
   return transaction(ctx.db, async (tx) => {
     // The same order as a redemption: the village, then the goods.
     if (g.storeKind === 'village') await lockVillageChain(tx, g.storeAreaId);
@@ -43,7 +45,11 @@ export async function receiveStock(ctx: Ctx, goodsId: number, body: StockBody) {
       if (err instanceof StockShortage) throw new Unprocessable('insufficient_stock', `库存不足：「${g.name}」只剩 ${err.available}${g.unit}`);
       throw err;
     }
-    const result = { id: goodsId, stock: moved.stockAfter, movementId: moved.movementId, donationId };
+    const fundEntryId =
+      costFen === null
+        ? null
+        : (await bookPurchaseCost(tx, ctx, { storeAreaId: g.storeAreaId, movementId: moved.movementId, goodsId, quantity: body.quantity, totalFen: costFen, onDay: shanghaiDay(at), supplier: body.supplier, invoiceNo: body.invoiceNo, note: body.note ?? null })).id;
+    const result = { id: goodsId, stock: moved.stockAfter, movementId: moved.movementId, donationId, fundEntryId };
     await writeAudit(tx, ctx, {
       entity: 'goods',
       entityId: goodsId,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { normalizeText } from '../../lib/normalize';
 import { Day, Paging } from '../../lib/params';
+import { PurchaseCostFields } from '../funds/schemas';
 
 const Text = (max: number) =>
   z
@@ -44,8 +45,14 @@ export const StockBody = z
     valueFen: z.number().int().min(0).max(10_000_000_000).optional(),
     receivedOn: Day.optional(),
     note: Text(200).optional(),
+    // A purchase's supplier, invoice and cost in fen (booked in the store's money books).
+    ...PurchaseCostFields,
   })
-  .refine((b) => b.kind !== 'donation' || !!b.donor, { message: '捐赠入库需要填写捐赠方', path: ['donor'] });
+  .refine((b) => b.kind !== 'donation' || !!b.donor, { message: '捐赠入库需要填写捐赠方', path: ['donor'] })
+  .refine((b) => b.kind === 'purchase' || [b.supplier, b.invoiceNo, b.unitCostFen, b.totalCostFen].every((v) => v === undefined), {
+    message: '只有采购入库可以填写供应商、发票和进价',
+    path: ['kind'],
+  });
 export type StockBody = z.infer<typeof StockBody>;
 
 export const ListGoodsQuery = z.object({
