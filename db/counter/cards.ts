@@ -4,7 +4,7 @@ import { areas, householdCards, households } from '../schema';
 import type { Tx } from '../transaction';
 
 export type CardRow = typeof householdCards.$inferSelect;
-export type NewCard = Pick<CardRow, 'householdId' | 'code' | 'pinHash' | 'createdBy' | 'createdAt'>;
+export type NewCard = Pick<CardRow, 'householdId' | 'code' | 'pinHash' | 'createdBy' | 'createdAt'> & { number?: string | null };
 
 export async function cardById(db: Db, id: number): Promise<CardRow | undefined> {
   return db.select().from(householdCards).where(eq(householdCards.id, id)).get();
@@ -38,14 +38,22 @@ export async function unlockCardRow(tx: Tx, id: number): Promise<void> {
   tx.update(householdCards).set({ lockedAt: null, failedAttempts: 0 }).where(eq(householdCards.id, id)).run();
 }
 
-/** A card by its printed code, with its household's village and that village's path (for the scope check). */
-export async function cardForPin(db: Db, code: string): Promise<(CardRow & { villageId: number; villagePath: string }) | undefined> {
+/** Whether a printed card number is taken (a new card draws again). */
+export async function cardNumberTaken(db: Db, number: string): Promise<boolean> {
+  return db.select({ id: householdCards.id }).from(householdCards).where(eq(householdCards.number, number)).get() !== undefined;
+}
+
+/**
+ * A card by its printed QR code or its printed number, with its household's village and that village's
+ * path (for the scope check).
+ */
+export async function cardForPin(db: Db, code: string, by: 'code' | 'number' = 'code'): Promise<(CardRow & { villageId: number; villagePath: string }) | undefined> {
   const row = db
     .select({ card: householdCards, villageId: areas.id, villagePath: areas.path })
     .from(householdCards)
     .innerJoin(households, eq(households.id, householdCards.householdId))
     .innerJoin(areas, eq(areas.id, households.villageId))
-    .where(eq(householdCards.code, code))
+    .where(by === 'code' ? eq(householdCards.code, code) : eq(householdCards.number, code))
     .get();
   return row ? { ...row.card, villageId: row.villageId, villagePath: row.villagePath } : undefined;
 }

@@ -43,7 +43,7 @@ interface Statements {
   stored: Database.Statement<[number, string], StoredResponseRow>;
   passUsed: Database.Statement<[string], { nonce: string }>;
   household: Database.Statement<[number], Omit<RedeemHousehold, 'redemptionSuspended'> & { redemptionSuspended: number }>;
-  spendPass: Database.Statement<[string, number, number]>;
+  spendPass: Database.Statement<[string, number, number, number | null]>;
   goods: Map<number, Database.Statement<number[], Omit<RedeemGoods, 'active'> & { active: number }>>;
   used: Map<number, Database.Statement<(number | string)[], { goodsId: number; used: number }>>;
   limited: Map<number, Database.Statement<number[], LimitedGoods>>;
@@ -65,7 +65,7 @@ function statements(client: Database.Database): Statements {
         `SELECT h.id, h.village_id AS villageId, h.head_name AS headName, h.balance, h.status, h.redemption_suspended AS redemptionSuspended, a.path AS villagePath
            FROM households h JOIN areas a ON a.id = h.village_id WHERE h.id = ?`,
       ),
-      spendPass: client.prepare('INSERT INTO pass_uses (nonce, household_id, used_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+      spendPass: client.prepare('INSERT INTO pass_uses (nonce, household_id, used_at, redemption_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
       goods: new Map(),
       used: new Map(),
       limited: new Map(),
@@ -103,9 +103,9 @@ export async function isPassUsed(db: Db, nonce: string): Promise<boolean> {
   return statements(db.$client).passUsed.get(nonce) !== undefined;
 }
 
-/** Marks a one-time code spent; false when it already was. */
-export async function spendPass(tx: Tx, nonce: string, householdId: number, at: number): Promise<boolean> {
-  return statements(tx.$client).spendPass.run(nonce, householdId, at).changes === 1;
+/** Marks a one-time code spent by a redemption; false when it already was. */
+export async function spendPass(tx: Tx, nonce: string, householdId: number, at: number, redemptionId: number | null = null): Promise<boolean> {
+  return statements(tx.$client).spendPass.run(nonce, householdId, at, redemptionId).changes === 1;
 }
 
 /** What a redemption needs to know of a household: balance, status, village and its path. */

@@ -49,7 +49,7 @@ async function reserveClerkAttempt(tx: Tx, ctx: Ctx): Promise<number> {
  * between transactions, never inside one.
  */
 export async function verifyCard(ctx: Ctx, code: string, pin: string | undefined): Promise<CardRow & { villageId: number }> {
-  const card = await cardForPin(readDb(ctx.db), code);
+  const card = await cardForPin(readDb(ctx.db), code, code.startsWith('C1.') ? 'code' : 'number');
   if (!card || !pathWithin(ctx.actor, card.villagePath)) {
     if (pin) {
       await transaction(ctx.db, (tx) => reserveClerkAttempt(tx, ctx));

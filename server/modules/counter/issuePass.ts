@@ -1,11 +1,12 @@
 import QRCode from 'qrcode';
 import { readDb } from '../../../db/client';
+import { insertPassCode, prunePassCodes } from '../../../db/counter/passCodes';
 import { transaction } from '../../../db/transaction';
 import { writeAudit, type AuditAction } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
 import { NotFound, Unprocessable } from '../../lib/errors';
 import { getHouseholdInScope } from '../../lib/scope';
-import { createPassToken } from './passToken';
+import { createPassDigits, createPassToken, groupDigits, passDigitsDigest } from './passToken';
 
 async function passFor(ctx: Ctx, householdId: number, audit: { action: AuditAction; after: Record<string, unknown> }) {
   const h = await getHouseholdInScope(readDb(ctx.db), ctx.actor, householdId);
@@ -13,13 +14,19 @@ async function passFor(ctx: Ctx, householdId: number, audit: { action: AuditActi
   const expiresAt = ctx.now.getTime() + ctx.config.passTtlSeconds * 1000;
   // The token carries expiry in whole seconds; report the same instant the server will enforce.
   const expiresAtSecond = Math.floor(expiresAt / 1000) * 1000;
-  const { token } = createPassToken(ctx.config.passSecret, h.id, expiresAt);
+  const { token, nonce } = createPassToken(ctx.config.passSecret, h.id, expiresAt);
+  const at = ctx.now.getTime();
   // The row names who asked for a code and when, never the code: an audit reader must not be able to spend it.
-  await transaction(ctx.db, (tx) =>
-    writeAudit(tx, ctx, { entity: 'household', entityId: h.id, action: audit.action, areaId: h.villageId, after: { ...audit.after, expiresAt: expiresAtSecond } }),
-  );
+  const digits = await transaction(ctx.db, async (tx) => {
+    await prunePassCodes(tx, at);
+    // The typed twin spends the same nonce and expires with it; a digest already live (1 in 10^16) draws again.
+    let drawn = createPassDigits();
+    while (!(await insertPassCode(tx, { digest: passDigitsDigest(ctx.config.passSecret, drawn), nonce, householdId: h.id, expiresAt: expiresAtSecond }))) drawn = createPassDigits();
+    await writeAudit(tx, ctx, { entity: 'household', entityId: h.id, action: audit.action, areaId: h.villageId, after: { ...audit.after, expiresAt: expiresAtSecond } });
+    return drawn;
+  });
   const svg = await QRCode.toString(token, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
-  return { code: token, expiresAt: expiresAtSecond, ttlSeconds: ctx.config.passTtlSeconds, svg };
+  return { code: token, digits, digitsGrouped: groupDigits(digits), expiresAt: expiresAtSecond, ttlSeconds: ctx.config.passTtlSeconds, svg };
 }
 
 /**

@@ -1,9 +1,13 @@
 import { readDb } from '../../../db/client';
-import { listRedemptionsOf } from '../../../db/counter/redemptions';
+import { listRedemptionsOf, redemptionReceipt } from '../../../db/counter/redemptions';
+import { shanghaiDay } from '../../../db/time';
 import type { Ctx } from '../../lib/context';
-import { villageIdsInScope } from '../../lib/scope';
+import { NotFound } from '../../lib/errors';
+import { pathWithin, villageIdsInScope } from '../../lib/scope';
+import { clerkStoreId } from '../goods/stores';
 import type { ListRedemptionsQuery } from './schemas';
 
+/** Redemptions newest first: a household its own, a clerk its store's (any clerk of it), staff their area's. */
 export async function listRedemptions(ctx: Ctx, query: ListRedemptionsQuery) {
   const db = readDb(ctx.db);
   const villageIds = await villageIdsInScope(db, ctx.actor);
@@ -17,8 +21,24 @@ export async function listRedemptions(ctx: Ctx, query: ListRedemptionsQuery) {
   return listRedemptionsOf(db, {
     villageIds,
     householdId,
-    clerkId: ctx.actor.role === 'clerk' ? ctx.actor.userId : undefined,
+    storeAreaId: clerkStoreId(ctx.actor) ?? undefined,
+    // "Today" is the calendar day in China, whatever the server's zone.
+    since: query.today === '1' ? Date.parse(`${shanghaiDay(ctx.now.getTime())}T00:00:00+08:00`) : undefined,
     limit: query.limit,
     offset: query.offset,
   });
+}
+
+/** One redemption as a receipt to print again; outside what the actor may see it does not exist. */
+export async function getRedemption(ctx: Ctx, id: number) {
+  const r = await redemptionReceipt(readDb(ctx.db), id);
+  const store = clerkStoreId(ctx.actor);
+  const visible =
+    r !== undefined &&
+    pathWithin(ctx.actor, r.villagePath) &&
+    (ctx.actor.role !== 'household' || r.householdId === ctx.actor.householdId) &&
+    (store === null || r.storeAreaId === store);
+  if (!visible) throw new NotFound('兑换记录不存在');
+  const { villagePath: _path, clerkId: _clerk, ...receipt } = r;
+  return receipt;
 }

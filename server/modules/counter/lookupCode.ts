@@ -7,6 +7,7 @@ import type { Ctx } from '../../lib/context';
 import { Locked } from '../../lib/errors';
 import { dishonestyReasonLabels } from '../../lib/labels';
 import { getHouseholdInScope } from '../../lib/scope';
+import { clerkStoreId } from '../goods/stores';
 import { identify } from './identify';
 import type { LookupBody } from './schemas';
 
@@ -21,8 +22,11 @@ export async function lookupCode(ctx: Ctx, body: LookupBody) {
   const db = readDb(ctx.db);
   const h = await getHouseholdInScope(db, ctx.actor, who.householdId);
   const village = await areaById(db, h.villageId);
+  const storeId = clerkStoreId(ctx.actor);
+  const store = storeId !== null ? await areaById(db, storeId) : undefined;
   const month = shanghaiMonth(ctx.now.getTime());
-  const limited = await limitedGoodsOfStores(db, storesServing(h.villagePath));
+  // The limits of the goods this counter hands over: the clerk's own store.
+  const limited = await limitedGoodsOfStores(db, storeId !== null ? [storeId] : storesServing(h.villagePath));
   const usedBy = await usedThisMonth(db, h.id, month, limited.map((g) => g.goodsId));
   if (h.redemptionSuspended) {
     // The list's category only: the details of a listing are not the counter's business.
@@ -40,6 +44,7 @@ export async function lookupCode(ctx: Ctx, body: LookupBody) {
       balance: h.balance,
     },
     via: who.via,
+    store: store ? { id: store.id, name: store.name } : null,
     limits: limited.map((g) => ({ goodsId: g.goodsId, name: g.name, unit: g.unit, monthlyLimit: g.monthlyLimit, usedThisMonth: usedBy.get(g.goodsId) ?? 0 })),
   };
 }

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import QRCode from 'qrcode';
 import { readDb } from '../../../db/client';
-import { cardById, insertCard, revokeCardRow, revokeLiveCards, unlockCardRow } from '../../../db/counter/cards';
+import { cardById, cardNumberTaken, insertCard, revokeCardRow, revokeLiveCards, unlockCardRow } from '../../../db/counter/cards';
 import { transaction } from '../../../db/transaction';
 import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
 import { NotFound } from '../../lib/errors';
 import { getHouseholdInScope } from '../../lib/scope';
 import { hashPin } from './cardPin';
+import { createCardNumber } from './passToken';
 
 /**
  * Issues a printed card (static code + PIN) for a household without a phone; any earlier card is revoked.
@@ -22,12 +23,15 @@ export async function issueCard(ctx: Ctx, householdId: number, pin: string) {
   const at = ctx.now.getTime();
   const card = await transaction(ctx.db, async (tx) => {
     const replaced = await revokeLiveCards(tx, householdId, at);
-    const row = await insertCard(tx, { householdId, code, pinHash, createdBy: ctx.actor.userId, createdAt: at });
+    // The printed number is typed with the PIN when the QR cannot be read; unique over all cards ever issued.
+    let number = createCardNumber();
+    while (await cardNumberTaken(tx, number)) number = createCardNumber();
+    const row = await insertCard(tx, { householdId, code, number, pinHash, createdBy: ctx.actor.userId, createdAt: at });
     await writeAudit(tx, ctx, { entity: 'card', entityId: row.id, action: 'card.issue', areaId: h.villageId, after: { householdId, replacedCardIds: replaced } });
     return row;
   });
   const svg = await QRCode.toString(code, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
-  return { id: card.id, householdId, code, svg, headName: h.headName, doorNo: h.doorNo };
+  return { id: card.id, householdId, code, number: card.number, svg, headName: h.headName, doorNo: h.doorNo };
 }
 
 /** A card of a household the actor may see; a card's household never changes, so this holds for the transaction. */

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 
 const PREFIX = 'J1';
 
@@ -35,4 +35,50 @@ export function readPassToken(secret: string, token: string): PassClaims | null 
 
 export function isPassToken(code: string): boolean {
   return code.startsWith(`${PREFIX}.`);
+}
+
+/**
+ * The typed form of a one-time code: "28" and 16 random digits, shown in groups under the QR code
+ * ("28 1234 5678 9012 3456") and mapped to the same nonce, so spending either spends both. Why 16 random
+ * digits are enough: see README (counter codes) and NUMERIC_CODE_BUDGETS below.
+ */
+export const PASS_DIGITS_PREFIX = '28';
+const PASS_RANDOM_DIGITS = 16;
+/** A printed card's number: "9" and 11 random digits; not a secret (it is printed), the PIN is. */
+export const CARD_NUMBER_PREFIX = '9';
+const CARD_RANDOM_DIGITS = 11;
+
+function randomDigits(n: number): string {
+  let out = '';
+  // randomInt is uniform (rejection sampling); 8 digits per draw stays below its 2^48 range.
+  while (out.length < n) out += randomInt(0, 100_000_000).toString().padStart(8, '0');
+  return out.slice(0, n);
+}
+
+export function createPassDigits(): string {
+  return PASS_DIGITS_PREFIX + randomDigits(PASS_RANDOM_DIGITS);
+}
+
+export function createCardNumber(): string {
+  return CARD_NUMBER_PREFIX + randomDigits(CARD_RANDOM_DIGITS);
+}
+
+export function isPassDigits(code: string): boolean {
+  return code.length === PASS_DIGITS_PREFIX.length + PASS_RANDOM_DIGITS && code.startsWith(PASS_DIGITS_PREFIX) && /^\d+$/.test(code);
+}
+
+export function isCardNumber(code: string): boolean {
+  return code.length === CARD_NUMBER_PREFIX.length + CARD_RANDOM_DIGITS && code.startsWith(CARD_NUMBER_PREFIX) && /^\d+$/.test(code);
+}
+
+/** What the database keeps of a typed code: an HMAC, so reading the table does not give a code to spend. */
+export function passDigitsDigest(secret: string, digits: string): string {
+  return createHmac('sha256', secret).update(`pass-digits:${digits}`).digest('base64url');
+}
+
+/** Digits in groups of four after the two-digit prefix, as people read them out. */
+export function groupDigits(digits: string): string {
+  const head = digits.slice(0, 2);
+  const rest = digits.slice(2).match(/.{1,4}/g) ?? [];
+  return [head, ...rest].join(' ');
 }

@@ -1,6 +1,7 @@
 import { readDb, type Db } from '../../../db/client';
 import {
   insertRedemption,
+  isPassUsed,
   linkRedemptionEntry,
   lockRedeemGoods,
   redeemHousehold,
@@ -19,7 +20,9 @@ import type { Ctx } from '../../lib/context';
 import { AppError, Conflict, Locked, NotFound, Unprocessable } from '../../lib/errors';
 import { requestHash } from '../../lib/idempotency';
 import { pathWithin } from '../../lib/scope';
-import { identify, type Identified } from './identify';
+import { areaById } from '../../../db/areas';
+import { clerkStoreId } from '../goods/stores';
+import { identify, usedError, type Identified } from './identify';
 import { storesServing } from './lookupCode';
 import type { RedeemBody } from './schemas';
 
@@ -29,6 +32,8 @@ export interface RedemptionResult {
   headName: string;
   points: number;
   balanceAfter: number;
+  storeAreaId: number;
+  storeName: string;
   items: { goodsId: number; name: string; unit: string; quantity: number; price: number; points: number }[];
   createdAt: number;
 }
@@ -71,6 +76,20 @@ export async function redeem(ctx: Ctx, key: string, body: RedeemBody): Promise<S
     if (raced) return raced;
     throw err;
   }
+  // Only clerks redeem, each at the store it stands in; a store's name never changes under a redemption.
+  const storeAreaId = clerkStoreId(ctx.actor) ?? -1;
+  const storeName = (await areaById(readDb(ctx.db), storeAreaId))?.name ?? '';
+  try {
+    return await charge(ctx, key, hash, body, who, { id: storeAreaId, name: storeName });
+  } catch (err) {
+    // Spent by another request meanwhile: say by which redemption, as identify would have.
+    if (err instanceof AppError && err.code === 'code_used' && who.via === 'pass') throw await usedError(ctx, who.nonce);
+    throw err;
+  }
+}
+
+async function charge(ctx: Ctx, key: string, hash: string, body: RedeemBody, who: Identified, store: { id: number; name: string }): Promise<StoredResponse> {
+  const userId = ctx.actor.userId;
   const at = ctx.now.getTime();
   const goodsIds = body.items.map((i) => i.goodsId);
   // A market-day hot path: every statement is prepared once (db/counter/redeem.ts), one transaction per request.
@@ -86,17 +105,12 @@ export async function redeem(ctx: Ctx, key: string, body: RedeemBody): Promise<S
     }
     if (household.status !== 'active') throw new Unprocessable('household_archived', '该农户已注销');
     if (household.redemptionSuspended) throw new Locked('redemption_suspended', '该户兑换资格已暂停，请联系村委会');
-    if (who.via === 'pass' && !(await spendPass(tx, who.nonce, household.id, at))) {
-      throw new Conflict('code_used', '该码已使用，请让农户刷新后重新出示');
-    }
-    const serving = storesServing(household.villagePath);
-    const byId = new Map<number, RedeemGoods>(
-      locked.filter((g) => g.active && pathWithin(ctx.actor, g.storePath) && serving.includes(g.storeAreaId)).map((g) => [g.id, g]),
-    );
+    if (who.via === 'pass' && (await isPassUsed(tx, who.nonce))) throw new Conflict('code_used', '该码已使用，请让农户刷新后重新出示');
+    // The clerk's own store only, and only if that store serves the household's village.
+    const serving = storesServing(household.villagePath).includes(store.id);
+    const byId = new Map<number, RedeemGoods>(locked.filter((g) => g.active && serving && g.storeAreaId === store.id).map((g) => [g.id, g]));
     const missing = goodsIds.filter((id) => !byId.has(id));
     if (missing.length) throw new NotFound(`商品不存在或不在本超市：${missing.join(', ')}`);
-    const stores = new Set([...byId.values()].map((g) => g.storeAreaId));
-    if (stores.size > 1) throw new Unprocessable('mixed_stores', '一次兑换只能包含同一个超市的商品');
     const month = shanghaiMonth(at);
     const limitedIds = body.items.filter((i) => byId.get(i.goodsId)!.monthlyLimit != null).map((i) => i.goodsId);
     if (limitedIds.length) {
@@ -118,7 +132,7 @@ export async function redeem(ctx: Ctx, key: string, body: RedeemBody): Promise<S
       const g = byId.get(l.goodsId)!;
       if (g.stock < l.quantity) throw new Unprocessable('insufficient_stock', `库存不足：「${g.name}」只剩 ${g.stock}${g.unit}`);
     }
-    const storeAreaId = [...stores][0];
+    const storeAreaId = store.id;
     const redemptionId = await insertRedemption(tx, {
       householdId: household.id,
       villageId: household.villageId,
@@ -131,6 +145,9 @@ export async function redeem(ctx: Ctx, key: string, body: RedeemBody): Promise<S
       month,
       lines,
     });
+    if (who.via === 'pass' && !(await spendPass(tx, who.nonce, household.id, at, redemptionId))) {
+      throw new Conflict('code_used', '该码已使用，请让农户刷新后重新出示');
+    }
     for (const l of lines) {
       await moveStock(tx, { goodsId: l.goodsId, kind: 'redemption', quantity: -l.quantity, redemptionId, createdBy: userId, createdAt: at });
     }
@@ -146,7 +163,17 @@ export async function redeem(ctx: Ctx, key: string, body: RedeemBody): Promise<S
       createdAt: at,
     });
     await linkRedemptionEntry(tx, redemptionId, entry.id);
-    const result: RedemptionResult = { id: redemptionId, householdId: household.id, headName: household.headName, points: total, balanceAfter: entry.balanceAfter, items: lines, createdAt: at };
+    const result: RedemptionResult = {
+      id: redemptionId,
+      householdId: household.id,
+      headName: household.headName,
+      points: total,
+      balanceAfter: entry.balanceAfter,
+      storeAreaId,
+      storeName: store.name,
+      items: lines,
+      createdAt: at,
+    };
     await storeResponse(tx, userId, key, hash, 201, JSON.stringify(result), at);
     await writeAudit(tx, ctx, { entity: 'redemption', entityId: redemptionId, action: 'redemption.create', areaId: household.villageId, before: { balance: household.balance }, after: { ...result, via: who.via } });
     return { status: 201 as const, body: result, replayed: false };

@@ -5,7 +5,7 @@ import { managerRoles } from '../../lib/roles';
 import { Invalid } from '../../lib/errors';
 import { IdParam } from '../../lib/params';
 import { issueAssistedPass, issuePass } from './issuePass';
-import { listRedemptions } from './listRedemptions';
+import { getRedemption, listRedemptions } from './listRedemptions';
 import { lookupCode } from './lookupCode';
 import { issueCard, revokeCard, unlockCard } from './manageCard';
 import { redeem } from './redeem';
@@ -57,6 +57,9 @@ export const counterRoutes = new Hono<AppEnv>()
       return c.json(result.body, result.status);
     },
   )
-  .get('/redemptions', describeRoute({ tags: ['counter'], summary: 'Redemptions (a clerk sees its own)' }), allow(...allRoles), valid('query', ListRedemptionsQuery), async (c) =>
+  .get('/redemptions', describeRoute({ tags: ['counter'], summary: "Redemptions (a clerk sees its store's; ?today=1 for today's)" }), allow(...allRoles), valid('query', ListRedemptionsQuery), async (c) =>
     c.json(await listRedemptions(ctxOf(c), c.req.valid('query')), 200),
+  )
+  .get('/redemptions/:id', describeRoute({ tags: ['counter'], summary: 'One redemption with its goods: a receipt to show or print again' }), allow(...allRoles), valid('param', IdParam), async (c) =>
+    c.json(await getRedemption(ctxOf(c), c.req.valid('param').id), 200),
   );

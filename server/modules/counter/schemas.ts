@@ -1,9 +1,16 @@
 import { z } from 'zod';
+import { toHalfWidth } from '../../lib/normalize';
 import { Paging } from '../../lib/params';
+
+/** A typed number is read out in groups ("28 1234 5678 …") and may arrive in full-width digits: keep the digits. */
+const typedDigits = (value: string) => {
+  const half = toHalfWidth(value).trim();
+  return /^[\d\s-]+$/.test(half) ? half.replace(/[\s-]/g, '') : half;
+};
 
 export const Code = z
   .string()
-  .trim()
+  .overwrite(typedDigits)
   .min(4)
   .max(120)
   .regex(/^[A-Za-z0-9._-]+$/, '码的格式不正确');
@@ -34,6 +41,8 @@ export type IssueCardBody = z.infer<typeof IssueCardBody>;
 
 export const ListRedemptionsQuery = z.object({
   householdId: z.coerce.number().int().positive().optional(),
+  /** '1': only today's (Asia/Shanghai), for the counter's recent list. */
+  today: z.enum(['0', '1']).optional(),
   ...Paging,
 });
 export type ListRedemptionsQuery = z.infer<typeof ListRedemptionsQuery>;
