@@ -10,7 +10,34 @@ export const ruleCategories = [
   'industrious',
   'education',
 ] as const;
-export type RuleCategory = (typeof ruleCategories)[number];
+/**
+ * A rule's stored category: one of the seven codes of the county template, or the code of an area's own
+ * heading (`h<id>`). Ledger entries copy it and their hash covers it, so it never changes for a row.
+ */
+export type RuleCategory = string;
+
+/**
+ * A catalogue heading (类别) of an area, inherited downward like rules; `area_id` NULL is the built-in
+ * county template (the seven historical categories). `code` is what rules and ledger rows store.
+ */
+export const ruleHeadings = sqliteTable(
+  'rule_headings',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    areaId: integer('area_id').references(() => areas.id),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    sortOrder: integer('sort_order').notNull().default(0),
+    // The star dimension (e.g. 遵纪守法星) this heading's points count toward, if any.
+    starDimension: text('star_dimension'),
+    // A deduction heading: its rules are black-list (黑榜) deductions by default.
+    blackList: integer('black_list', { mode: 'boolean' }).notNull().default(false),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('rule_headings_code_uq').on(t.code), index('rule_headings_area_idx').on(t.areaId)],
+);
 
 /** The rule head: its current fields. Every change also writes a new rule_versions row. */
 export const rules = sqliteTable(
@@ -20,7 +47,7 @@ export const rules = sqliteTable(
     areaId: integer('area_id')
       .notNull()
       .references(() => areas.id),
-    category: text('category', { enum: ruleCategories }).notNull(),
+    category: text('category').notNull(),
     name: text('name').notNull(),
     points: integer('points').notNull(),
     unit: text('unit').notNull().default('次'),
@@ -45,7 +72,7 @@ export const ruleVersions = sqliteTable(
       .notNull()
       .references(() => rules.id),
     version: integer('version').notNull(),
-    category: text('category', { enum: ruleCategories }).notNull(),
+    category: text('category').notNull(),
     name: text('name').notNull(),
     points: integer('points').notNull(),
     unit: text('unit').notNull(),
