@@ -112,3 +112,18 @@ export async function villageIdsUnder(db: Db, path: string): Promise<number[]> {
     .all()
     .map((r) => r.id);
 }
+
+/** The groups (村民小组) of a village, by name. */
+export async function groupsOfVillageByName(db: Db, villageId: number): Promise<{ id: number; name: string }[]> {
+  return db
+    .select({ id: areas.id, name: areas.name })
+    .from(areas)
+    .where(and(eq(areas.parentId, villageId), eq(areas.kind, 'group')))
+    .orderBy(asc(areas.id))
+    .all();
+}
+
+/** Renames an area; its place (path) never changes. */
+export async function renameArea(tx: Tx, id: number, name: string): Promise<void> {
+  tx.update(areas).set({ name }).where(eq(areas.id, id)).run();
+}

@@ -6,6 +6,7 @@ import type { Ctx } from './context';
 /** Every action the audit log knows, `{entity}.{verb}`; the web app labels each one. */
 export const auditActions = [
   'area.create',
+  'area.rename',
   'area.settings',
   'award.approve',
   'award.import',

@@ -100,7 +100,7 @@ describe('household import', () => {
       ['钱二', '33号', '', '', '', id(4), ''],
       ['钱三', '34号', '', '', '', id(4), ''], // duplicate ID within the file
       ['钱四', '35号', '', '', '', taken, ''], // ID registered elsewhere
-      ['钱五', '36号', '九组', '', '', '', ''], // unknown group
+      ['钱五', '36号', '九组', '', '', '', ''], // a group the village lacks: not an error, made on a confirmed import
       ['钱六', '37号', '', '', '1380013', '', ''], // bad phone
       ['钱七', '38号', '', '贫困户', '', '', ''], // unknown category label
       ['钱八', '39号', '', '', '', '', '李四(表亲)'], // unknown relation
@@ -116,12 +116,13 @@ describe('household import', () => {
     expect(byRow.get(5)!.errors[0].message).toMatch(/第 4 行重复/);
     // Refused without saying where the number is registered: another village's data stays there.
     expect(byRow.get(6)!.errors[0].message).toBe('该身份证号无法登记，请核对或联系乡镇');
-    expect(byRow.get(7)!.errors[0].message).toMatch(/九组/);
+    expect(byRow.get(7)!.action).toBe('create');
+    expect(preview.body.newGroups).toEqual(['九组']);
     expect(fieldOf(8)).toEqual(['手机号']);
     expect(byRow.get(9)!.errors[0].message).toMatch(/贫困户/);
     expect(fieldOf(10)).toEqual(['家庭成员']);
     expect(byRow.get(11)!.errors[0].message).toMatch(/门牌号与第 4 行重复/);
-    expect(preview.body.counts).toMatchObject({ total: 10, create: 1, error: 9 });
+    expect(preview.body.counts).toMatchObject({ total: 10, create: 2, error: 8 });
 
     const before = t.db.select().from(households).all().length;
     const audits = t.db.select().from(auditLog).all().length;

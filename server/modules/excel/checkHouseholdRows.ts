@@ -149,7 +149,8 @@ function* rosterSteps(basis: RosterBasis, sheet: SheetRow[]): Generator<void, Ro
     let groupId: number | null = null;
     if (groupName) {
       groupId = groupByName.get(groupName) ?? null;
-      if (groupId === null) errors.push({ field: '村民小组', message: `本村没有「${groupName}」，可选：${groups.map((g) => g.name).join('、') || '（本村未设小组，请留空）'}` });
+      // A group the village lacks is made by the import once the cadre confirms it (see newGroupsOf).
+      if (groupId === null && groupName.length > 30) errors.push({ field: '村民小组', message: `小组名称「${groupName}」过长，最多 30 个字` });
     }
     let category: HouseholdCategory = 'general';
     if (cells['类别']) {
@@ -238,6 +239,20 @@ export async function checkRoster(db: Db, village: AreaRow, sheet: SheetRow[]): 
     if (r.done) return { rows: r.value, basis };
     await new Promise((resolve) => setImmediate(resolve));
   }
+}
+
+/** Group names the roster uses that the village does not have yet, in order of first use: made on import when confirmed. */
+export function newGroupsOf(rows: readonly RosterRow[]): string[] {
+  return [...new Set(rows.filter((r) => r.groupName && r.groupId === null && r.action !== 'error').map((r) => r.groupName!))];
+}
+
+/** The refusal of a roster naming groups the village lacks, when the cadre has not confirmed making them. */
+export function unconfirmedGroups(rows: readonly RosterRow[], names: readonly string[]): Unprocessable {
+  const bad = rows.filter((r) => r.groupName && names.includes(r.groupName));
+  return new Unprocessable('import_has_errors', `本村还没有这些村民小组：${names.join('、')}。请在预览中确认新建后再导入`, {
+    rows: bad.map((r) => ({ row: r.row, errors: [{ field: '村民小组', message: `本村没有「${r.groupName}」，确认后将新建` }] })),
+    newGroups: names,
+  });
 }
 
 /** The refusal of a roster with bad rows: every bad row with its errors. */

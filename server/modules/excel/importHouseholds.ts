@@ -1,4 +1,6 @@
+import { addArea } from '../../../db/areas';
 import { readDb } from '../../../db/client';
+import { lockVillageChain } from '../../../db/ledger';
 import { insertMembers } from '../../../db/excel/roster';
 import { householdById, insertCategoryChange, insertHousehold, membersOf, renameHeadMember, updateHouseholdRow, type HouseholdPatch } from '../../../db/households/households';
 import { shanghaiDay } from '../../../db/time';
@@ -6,7 +8,7 @@ import { transaction } from '../../../db/transaction';
 import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
 import { nameInitials } from '../../lib/identity';
-import { basisKey, checkRoster, checkRosterNow, loadRosterBasis, readRoster, rosterErrors, summarise } from './checkHouseholdRows';
+import { basisKey, checkRoster, checkRosterNow, loadRosterBasis, newGroupsOf, readRoster, rosterErrors, summarise, unconfirmedGroups } from './checkHouseholdRows';
 import type { HouseholdImportBody } from './schemas';
 
 /**
@@ -27,6 +29,15 @@ export async function importHouseholds(ctx: Ctx, body: HouseholdImportBody) {
     const rows = basisKey(basis) === basisKey(checked.basis) ? checked.rows : checkRosterNow(basis, sheet);
     const counts = summarise(rows);
     if (counts.error) throw rosterErrors(rows);
+    const missing = newGroupsOf(rows);
+    if (missing.length && !body.createGroups) throw unconfirmedGroups(rows, missing);
+    const madeGroups = new Map<string, number>();
+    if (missing.length) await lockVillageChain(tx, village.id);
+    for (const name of missing) {
+      const g = await addArea(tx, { name, kind: 'group', parentId: village.id, createdAt: at });
+      await writeAudit(tx, ctx, { entity: 'area', entityId: g.id, action: 'area.create', areaId: village.id, after: { id: g.id, name, kind: 'group', parentId: village.id, importedFrom: body.file.filename } });
+      madeGroups.set(name, g.id);
+    }
     const created: number[] = [];
     const updated: number[] = [];
     for (const r of rows) {
@@ -35,7 +46,7 @@ export async function importHouseholds(ctx: Ctx, body: HouseholdImportBody) {
         headName: r.headName,
         nameInitials: nameInitials(r.headName),
         doorNo: r.doorNo,
-        groupId: r.groupId,
+        groupId: r.groupId ?? (r.groupName ? (madeGroups.get(r.groupName) ?? null) : null),
         phone: r.phone,
         idNumber: r.idNumber,
         category: r.category,
@@ -66,7 +77,7 @@ export async function importHouseholds(ctx: Ctx, body: HouseholdImportBody) {
       await writeAudit(tx, ctx, { entity: 'household', entityId: id, action: 'household.update', areaId: village.id, before, after: { ...fields, addedMembers: added, importRow: r.row } });
       updated.push(id);
     }
-    const result = { villageId: village.id, filename: body.file.filename, ...counts, created, updated };
+    const result = { villageId: village.id, filename: body.file.filename, ...counts, created, updated, newGroups: [...madeGroups.keys()] };
     await writeAudit(tx, ctx, { entity: 'household_import', entityId: village.id, action: 'household.import', areaId: village.id, after: result });
     return result;
   });

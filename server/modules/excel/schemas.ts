@@ -27,6 +27,8 @@ export type UploadedFile = z.infer<typeof UploadedFile>;
 export const HouseholdImportBody = z.object({
   villageId: z.number().int().positive(),
   file: UploadedFile,
+  /** The cadre saw the groups the preview would make (newGroups) and confirms making them. */
+  createGroups: z.boolean().default(false),
 });
 export type HouseholdImportBody = z.infer<typeof HouseholdImportBody>;
 

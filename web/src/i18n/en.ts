@@ -513,6 +513,7 @@ const en: typeof zhCN = {
   auditActions: {
     area: {
       create: 'Created area',
+      rename: 'Renamed area',
       settings: 'Changed area settings',
     },
     award: {

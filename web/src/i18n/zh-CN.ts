@@ -525,6 +525,7 @@ export default {
   auditActions: {
     area: {
       create: '新建区域',
+      rename: '区域改名',
       settings: '修改区域设置',
     },
     award: {
