@@ -29,6 +29,7 @@ import { boardPublicRoutes } from './modules/boards/publicRoutes';
 import { printRoutes } from './modules/boards/print/routes';
 import { publicRateLimit, timeBudget } from './lib/rateLimit';
 import { ruleRoutes } from './modules/rules/routes';
+import { headingRoutes } from './modules/rules/headingRoutes';
 import { systemRoutes } from './modules/system/routes';
 import { userRoutes } from './modules/users/routes';
 import { serveWeb } from './web';
@@ -53,6 +54,7 @@ export function createApp(deps: AppDeps) {
     .route('/', userRoutes)
     .route('/', householdRoutes)
     .route('/', ruleRoutes)
+    .route('/', headingRoutes)
     .route('/', awardRoutes)
     .route('/', ledgerRoutes)
     .route('/', goodsRoutes)

@@ -23,6 +23,7 @@ export const errorCatalog = {
   bad_file: { status: 400, zh: '无法读取该 Excel 文件，请另存为 .xlsx 后重试', en: 'The Excel file cannot be read; save it as .xlsx and try again' },
   empty_file: { status: 400, zh: '文件为空', en: 'The file is empty' },
   missing_header: { status: 400, zh: '表头缺少必需的列', en: 'The sheet header lacks a required column' },
+  unknown_heading: { status: 400, zh: '类别不存在', en: 'No such catalogue heading in this area' },
   bad_image: { status: 400, zh: '无法识别的图片，请上传 JPEG、PNG 或 WebP 照片', en: 'Not an image that can be read; upload a JPEG, PNG or WebP photo' },
   unknown_evidence: { status: 400, zh: '照片不存在或不是您上传的', en: 'The photo does not exist or was not uploaded by you' },
   // 401
@@ -46,6 +47,7 @@ export const errorCatalog = {
   idempotency_in_progress: { status: 409, zh: '同一请求正在处理中，请稍后再试', en: 'The same request is still being processed; try again shortly' },
   id_number_taken: { status: 409, zh: '身份证号已登记', en: 'The ID number is already registered' },
   username_taken: { status: 409, zh: '用户名已被使用', en: 'The username is taken' },
+  duplicate_heading: { status: 409, zh: '类别名称已存在', en: 'A heading of that name already exists here' },
   invalid_status: { status: 409, zh: '当前状态不允许此操作', en: 'Not allowed in the current state' },
   listing_exists: { status: 409, zh: '已有相同的名单申请', en: 'A listing already exists' },
   not_on_notice: { status: 409, zh: '该申报不在公示期', en: 'The award is not on public notice' },

@@ -2,6 +2,7 @@ import { readDb, type Db } from '../../../db/client';
 import { ruleById, rulesOfAreas, type RuleRow } from '../../../db/rules';
 import type { Ctx } from '../../lib/context';
 import { getAreaInScope } from '../../lib/scope';
+import { headingNamer } from './headings';
 import type { ListRulesQuery } from './schemas';
 
 const ancestry = (path: string) => path.split('/').filter(Boolean).map(Number);
@@ -11,7 +12,8 @@ export async function listRules(ctx: Ctx, query: ListRulesQuery) {
   const db = readDb(ctx.db);
   const area = await getAreaInScope(db, ctx.actor, query.areaId ?? ctx.actor.areaId);
   const rows = await rulesOfAreas(db, ancestry(area.path), { includeInactive: query.includeInactive === '1' });
-  return { items: rows.map((r) => ({ ...r, inherited: r.areaId !== area.id })) };
+  const name = await headingNamer(db, rows.map((r) => r.category));
+  return { items: rows.map((r) => ({ ...r, categoryName: name(r.category), inherited: r.areaId !== area.id })) };
 }
 
 /**

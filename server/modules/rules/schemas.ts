@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { ruleCategories } from '../../../db/rules';
 
 const RuleName = z
   .string()
@@ -7,6 +6,31 @@ const RuleName = z
   .min(1)
   .max(60)
   .regex(/^[^<>{}\\`$;]+$/, '名称含有不允许的字符');
+
+/** A heading named as written (公益劳动), by its stored code (hygiene), or by its id. */
+const HeadingRef = z.union([z.number().int().positive(), z.string().trim().min(1).max(30)]);
+
+const HeadingName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(30)
+  .regex(/^[^<>{}\\`$;,，]+$/, '类别名称含有不允许的字符');
+const StarDimension = z.string().trim().min(1).max(20).regex(/^[^<>{}\\`$;]+$/, '星级维度名称含有不允许的字符');
+
+export const CreateHeadingBody = z.object({
+  name: HeadingName,
+  sortOrder: z.number().int().min(0).max(100_000).optional(),
+  starDimension: StarDimension.nullable().optional(),
+  blackList: z.boolean().default(false),
+});
+export type CreateHeadingBody = z.infer<typeof CreateHeadingBody>;
+
+export const UpdateHeadingBody = z
+  .object({ name: HeadingName, sortOrder: z.number().int().min(0).max(100_000), starDimension: StarDimension.nullable(), blackList: z.boolean(), active: z.boolean() })
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, { message: 'nothing to change' });
+export type UpdateHeadingBody = z.infer<typeof UpdateHeadingBody>;
 
 const Points = z
   .number()
@@ -19,7 +43,7 @@ const MonthlyCap = z.number().int().min(1).max(1000);
 
 export const CreateRuleBody = z.object({
   areaId: z.number().int().positive(),
-  category: z.enum(ruleCategories),
+  category: HeadingRef,
   name: RuleName,
   points: Points,
   unit: Unit.default('次'),
@@ -33,7 +57,7 @@ export type CreateRuleBody = z.infer<typeof CreateRuleBody>;
 // would silently reset the unit, the evidence flag and the black-list flag.
 export const UpdateRuleBody = z
   .object({
-    category: z.enum(ruleCategories),
+    category: HeadingRef,
     name: RuleName,
     points: Points,
     unit: Unit,

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { makeTestApp, type TestApp } from '../support/app';
+import { call, login, makeWorld } from '../support/factories';
+
+let t: TestApp;
+
+const q = <T>(app: TestApp, sql: string, ...args: unknown[]) => app.db.$client.prepare(sql).all(...args) as T[];
+
+async function setup() {
+  t = makeTestApp();
+  const w = await makeWorld(t);
+  const cadre = await login(t, 'cadre');
+  const county = await login(t, 'county');
+  return { w, cadre, county };
+}
+
+describe('catalogue headings of an area', () => {
+  it('every area inherits the seven template headings; a village adds its own, seen below it only', async () => {
+    const { w, cadre } = await setup();
+    const before = await call(t, 'GET', `/api/areas/${w.areas.villageA.id}/headings`, { cookie: cadre });
+    expect(before.status).toBe(200);
+    expect(before.body.items.map((h: { name: string }) => h.name)).toEqual(['公益劳动', '环境卫生', '孝老爱亲', '移风易俗', '遵纪守法', '勤劳致富', '教育']);
+    expect(before.body.items.every((h: { inherited: boolean; areaId: number | null }) => h.inherited && h.areaId === null)).toBe(true);
+
+    const made = await call(t, 'POST', `/api/areas/${w.areas.villageA.id}/headings`, { cookie: cadre, body: { name: '矛盾处置', starDimension: '和谐邻里星' } });
+    expect(made.status).toBe(201);
+    expect(made.body).toMatchObject({ name: '矛盾处置', areaId: w.areas.villageA.id, inherited: false, starDimension: '和谐邻里星' });
+    expect(made.body.code).toMatch(/^h\d+$/);
+
+    const own = await call(t, 'GET', `/api/areas/${w.areas.villageA.id}/headings`, { cookie: cadre });
+    expect(own.body.items.at(-1)).toMatchObject({ name: '矛盾处置', inherited: false });
+    const county = await login(t, 'county');
+    const neighbour = await call(t, 'GET', `/api/areas/${w.areas.villageA2.id}/headings`, { cookie: county });
+    expect(neighbour.body.items.map((h: { name: string }) => h.name)).not.toContain('矛盾处置');
+
+    const audit = q<{ action: string }>(t, "SELECT action FROM audit_log WHERE action LIKE 'rule_heading.%'");
+    expect(audit.map((a) => a.action)).toEqual(['rule_heading.create']);
+  });
+
+  it('a county heading is inherited by its villages and a same-named one is refused', async () => {
+    const { w, cadre, county } = await setup();
+    const made = await call(t, 'POST', `/api/areas/${w.areas.county.id}/headings`, { cookie: county, body: { name: '评选表彰' } });
+    expect(made.status).toBe(201);
+    const seen = await call(t, 'GET', `/api/areas/${w.areas.villageA.id}/headings`, { cookie: cadre });
+    expect(seen.body.items.find((h: { name: string }) => h.name === '评选表彰')).toMatchObject({ inherited: true, areaId: w.areas.county.id });
+    const again = await call(t, 'POST', `/api/areas/${w.areas.villageA.id}/headings`, { cookie: cadre, body: { name: '评选表彰' } });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('duplicate_heading');
+    const template = await call(t, 'POST', `/api/areas/${w.areas.villageA.id}/headings`, { cookie: cadre, body: { name: '环境卫生' } });
+    expect(template.status).toBe(409);
+  });
+
+  it('POST /api/rules takes the heading as written, by code or by id; an unknown one is a 400 that writes nothing', async () => {
+    const { w, cadre } = await setup();
+    const v = w.areas.villageA.id;
+    const byName = await call(t, 'POST', '/api/rules', { cookie: cadre, body: { areaId: v, category: '公益劳动', name: '义务打扫', points: 3 } });
+    expect(byName.status).toBe(201);
+    expect(byName.body).toMatchObject({ category: 'public_welfare', categoryName: '公益劳动' });
+    const byCode = await call(t, 'POST', '/api/rules', { cookie: cadre, body: { areaId: v, category: 'hygiene', name: '门前三包', points: 2 } });
+    expect(byCode.body).toMatchObject({ category: 'hygiene', categoryName: '环境卫生' });
+    const heading = await call(t, 'POST', `/api/areas/${v}/headings`, { cookie: cadre, body: { name: '移风易俗2' } });
+    const byId = await call(t, 'POST', '/api/rules', { cookie: cadre, body: { areaId: v, category: heading.body.id, name: '红白事简办', points: 4 } });
+    expect(byId.status).toBe(201);
+    expect(byId.body).toMatchObject({ category: heading.body.code, categoryName: '移风易俗2' });
+
+    const rules = q<{ n: number }>(t, 'SELECT count(*) AS n FROM rules')[0].n;
+    const unknown = await call(t, 'POST', '/api/rules', { cookie: cadre, body: { areaId: v, category: '不存在的类别', name: '某项', points: 1 } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.code).toBe('unknown_heading');
+    expect(q<{ n: number }>(t, 'SELECT count(*) AS n FROM rules')[0].n).toBe(rules);
+
+    // A village's own heading cannot label a county rule (not in force there).
+    const county = await login(t, 'county');
+    const upstream = await call(t, 'POST', '/api/rules', { cookie: county, body: { areaId: w.areas.county.id, category: heading.body.id, name: '县级项', points: 1 } });
+    expect(upstream.status).toBe(400);
+  });
+
+  it('PATCH /api/rules/:id moves a rule under a heading by name: a new version; renaming the heading keeps the stored code', async () => {
+    const { w, cadre } = await setup();
+    const v = w.areas.villageA.id;
+    const heading = await call(t, 'POST', `/api/areas/${v}/headings`, { cookie: cadre, body: { name: '美丽家园' } });
+    const rule = await call(t, 'POST', '/api/rules', { cookie: cadre, body: { areaId: v, category: '环境卫生', name: '庭院美化', points: 2 } });
+    const moved = await call(t, 'PATCH', `/api/rules/${rule.body.id}`, { cookie: cadre, body: { category: '美丽家园' } });
+    expect(moved.status).toBe(200);
+    expect(moved.body).toMatchObject({ version: 2, category: heading.body.code, categoryName: '美丽家园' });
+    const renamed = await call(t, 'PATCH', `/api/headings/${heading.body.id}`, { cookie: cadre, body: { name: '美丽家园建设', blackList: false, sortOrder: 5 } });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toMatchObject({ code: heading.body.code, name: '美丽家园建设' });
+    const listed = await call(t, 'GET', `/api/rules?areaId=${v}`, { cookie: cadre });
+    expect(listed.body.items.find((r: { id: number }) => r.id === rule.body.id)).toMatchObject({ category: heading.body.code, categoryName: '美丽家园建设' });
+  });
+
+  it('another village, the template and a household cannot edit headings: 404/403, nothing written', async () => {
+    const { w, cadre, county } = await setup();
+    const own = await call(t, 'POST', `/api/areas/${w.areas.villageA.id}/headings`, { cookie: cadre, body: { name: '本村类别' } });
+    const other = await login(t, 'othercadre');
+    expect((await call(t, 'PATCH', `/api/headings/${own.body.id}`, { cookie: other, body: { name: '抢改' } })).status).toBe(404);
+    expect((await call(t, 'POST', `/api/areas/${w.areas.villageA.id}/headings`, { cookie: other, body: { name: '越界' } })).status).toBe(404);
+    expect((await call(t, 'GET', `/api/areas/${w.areas.villageA.id}/headings`, { cookie: other })).status).toBe(404);
+    const template = q<{ id: number }>(t, "SELECT id FROM rule_headings WHERE code = 'hygiene'")[0];
+    expect((await call(t, 'PATCH', `/api/headings/${template.id}`, { cookie: county, body: { name: '卫生' } })).status).toBe(404);
+    const countyHeading = await call(t, 'POST', `/api/areas/${w.areas.county.id}/headings`, { cookie: county, body: { name: '县类别' } });
+    expect((await call(t, 'PATCH', `/api/headings/${countyHeading.body.id}`, { cookie: cadre, body: { name: '村改县' } })).status).toBe(404);
+    const household = await login(t, 'household');
+    expect((await call(t, 'POST', `/api/areas/${w.areas.villageA.id}/headings`, { cookie: household, body: { name: '户' } })).status).toBe(403);
+    expect(q<{ name: string }>(t, 'SELECT name FROM rule_headings WHERE area_id IS NOT NULL').map((r) => r.name).sort()).toEqual(['县类别', '本村类别']);
+  });
+
+  it('a lone surrogate or markup in a heading name is a 400', async () => {
+    const { w, cadre } = await setup();
+    const lone = await call(t, 'POST', `/api/areas/${w.areas.villageA.id}/headings`, { cookie: cadre, body: '{"name":"坏\\ud800名"}' });
+    expect(lone.status).toBe(400);
+    const markup = await call(t, 'POST', `/api/areas/${w.areas.villageA.id}/headings`, { cookie: cadre, body: { name: '<b>x</b>' } });
+    expect(markup.status).toBe(400);
+    expect(q<{ n: number }>(t, 'SELECT count(*) AS n FROM rule_headings WHERE area_id IS NOT NULL')[0].n).toBe(0);
+  });
+
+  it('twenty parallel creations of one name make one heading', async () => {
+    const { w, cadre } = await setup();
+    const results = await Promise.all(Array.from({ length: 20 }, () => call(t, 'POST', `/api/areas/${w.areas.villageA.id}/headings`, { cookie: cadre, body: { name: '并发类别' } })));
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(results.filter((r) => r.status === 409)).toHaveLength(19);
+  });
+});
