@@ -585,6 +585,11 @@ const en: typeof zhCN = {
     rule: {
       create: 'Added rule',
       update: 'Changed rule',
+      import: 'Imported catalogue',
+    },
+    rule_heading: {
+      create: 'Added catalogue heading',
+      update: 'Changed catalogue heading',
     },
     seed: {
       load: 'Loaded demo data',
@@ -620,6 +625,7 @@ const en: typeof zhCN = {
     rectification: 'Rectification',
     redemption: 'Redemption',
     rule: 'Rule',
+    rule_heading: 'Catalogue heading',
     seed: 'Demo data',
     session: 'Login session',
     user: 'Account',

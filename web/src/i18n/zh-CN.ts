@@ -597,6 +597,11 @@ export default {
     rule: {
       create: '新增积分细则',
       update: '修改积分细则',
+      import: '导入积分细则',
+    },
+    rule_heading: {
+      create: '新增细则类别',
+      update: '修改细则类别',
     },
     seed: {
       load: '载入演示数据',
@@ -632,6 +637,7 @@ export default {
     rectification: '整改销分',
     redemption: '兑换',
     rule: '积分细则',
+    rule_heading: '细则类别',
     seed: '演示数据',
     session: '登录会话',
     user: '账号',

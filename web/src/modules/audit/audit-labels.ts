@@ -20,6 +20,7 @@ export const auditEntities = [
   'rectification',
   'redemption',
   'rule',
+  'rule_heading',
   'seed',
   'session',
   'user',
