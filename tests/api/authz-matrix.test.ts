@@ -1,10 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { awards, boardPublications, dishonestyListings, householdCards, objections, rectifications } from '../../db/schema';
+import { insertArea } from '../../db/areas';
+import { awards, boardPublications, dishonestyListings, householdCards, objections, rectifications, redemptions, users } from '../../db/schema';
 import { appendLedgerEntry } from '../../db/ledger';
 import type { Role } from '../../db/schema/users';
 import { createPassToken } from '../../server/modules/counter/passToken';
 import { makeTestApp, testConfig, type TestApp } from '../support/app';
-import { call, grantPoints, login, makeHousehold, makeRule, makeWorld, writeNow } from '../support/factories';
+import { call, grantPoints, login, makeGoods, makeHousehold, makeRule, makeUser, makeWorld, writeNow } from '../support/factories';
 
 /**
  * Every route × every role: no session is 401, a role that may not is 403, an id in another area is 404,
@@ -30,6 +31,16 @@ interface Fixture {
   month: string;
   /** A household of the case's own in the own village, for writes one household takes only once (a listing). */
   spareOwn: number;
+  spareOther: number;
+  /** Household accounts of the case's own (never signed in), for account management aimed at households. */
+  householdUserOwn: number;
+  householdUserOther: number;
+  /** 村民小组 of the case's own, to rename. */
+  groupOwn: number;
+  groupOther: number;
+  /** Redemptions at the own village's store (by the own household) and at the other village's. */
+  redemptionOwn: number;
+  redemptionOther: number;
   pendingOwn: number;
   pendingOther: number;
   noticeOwn: number;
@@ -59,6 +70,8 @@ interface Spec {
   other?: (f: Fixture) => Req;
   /** The request ends the session it is sent with: the case logs in on its own instead of using the shared one. */
   endsSession?: true;
+  /** The request changes the account it is sent with (its password): the case makes and signs in a user of its own. */
+  freshUser?: true;
 }
 
 const all: Role[] = ['county_admin', 'township_admin', 'village_cadre', 'reviewer', 'clerk', 'household'];
@@ -76,6 +89,10 @@ const scoreCsv = (householdId: number) => csv(`户编号,细则,数量\n${househ
 
 export const matrix: Record<string, Spec> = {
   'GET /api/health': { roles: 'public', own: () => ({ path: '/api/health' }) },
+  'GET /api/docs': { roles: 'public', own: () => ({ path: '/api/docs' }) },
+  'GET /api/docs/init.js': { roles: 'public', own: () => ({ path: '/api/docs/init.js' }) },
+  'GET /api/docs/swagger-ui.css': { roles: 'public', own: () => ({ path: '/api/docs/swagger-ui.css' }) },
+  'GET /api/docs/swagger-ui-bundle.js': { roles: 'public', own: () => ({ path: '/api/docs/swagger-ui-bundle.js' }) },
   'GET /api/openapi.json': { roles: 'public', own: () => ({ path: '/api/openapi.json' }) },
   'POST /api/auth/login': { roles: 'public', own: () => ({ path: '/api/auth/login', body: { username: 'cadre', password: 'password-123' } }) },
   'POST /api/auth/logout': { roles: all, endsSession: true, own: () => ({ path: '/api/auth/logout' }) },
@@ -99,13 +116,35 @@ export const matrix: Record<string, Spec> = {
   'GET /api/users': { roles: managers, own: () => ({ path: '/api/users' }) },
   'POST /api/users': {
     roles: managers,
-    own: (f) => ({ path: '/api/users', body: { username: `newclerk${f.n}`, password: 'long-password', role: 'clerk', areaId: f.w.areas.villageA.id } }),
-    other: (f) => ({ path: '/api/users', body: { username: `newclerk${f.n}`, password: 'long-password', role: 'clerk', areaId: f.w.areas.villageB.id } }),
+    // A household account: the one kind every manager, the village cadre included, may create.
+    own: (f) => ({ path: '/api/users', body: { username: `newhh${f.n}`, password: 'long-password', role: 'household', areaId: f.w.areas.villageA.id, householdId: f.spareOwn } }),
+    other: (f) => ({ path: '/api/users', body: { username: `newhh${f.n}`, password: 'long-password', role: 'household', areaId: f.w.areas.villageB.id, householdId: f.spareOther } }),
   },
   'PATCH /api/users/:id': {
     roles: managers,
-    own: (f) => ({ path: `/api/users/${f.w.users.clerk.id}`, body: { displayName: '王会计' } }),
-    other: (f) => ({ path: `/api/users/${f.w.users.otherClerk.id}`, body: { displayName: '王会计' } }),
+    own: (f) => ({ path: `/api/users/${f.householdUserOwn}`, body: { displayName: '王大妈' } }),
+    other: (f) => ({ path: `/api/users/${f.householdUserOther}`, body: { displayName: '王大妈' } }),
+  },
+  'POST /api/users/:id/unlock': {
+    roles: managers,
+    own: (f) => ({ path: `/api/users/${f.w.users.household.id}/unlock` }),
+    other: (f) => ({ path: `/api/users/${f.w.users.otherClerk.id}/unlock` }),
+  },
+  'GET /api/users/roles': { roles: managers, own: () => ({ path: '/api/users/roles' }) },
+  'POST /api/users/me/password': {
+    roles: all,
+    freshUser: true,
+    own: () => ({ path: '/api/users/me/password', body: { currentPassword: 'password-123', newPassword: 'another-password-456' } }),
+  },
+  'POST /api/areas/:id/groups': {
+    roles: managers,
+    own: (f) => ({ path: `/api/areas/${f.w.areas.villageA.id}/groups`, body: { name: `${f.n}组` } }),
+    other: (f) => ({ path: `/api/areas/${f.w.areas.villageB.id}/groups`, body: { name: `${f.n}组` } }),
+  },
+  'PATCH /api/groups/:id': {
+    roles: managers,
+    own: (f) => ({ path: `/api/groups/${f.groupOwn}`, body: { name: `改${f.n}组` } }),
+    other: (f) => ({ path: `/api/groups/${f.groupOther}`, body: { name: `改${f.n}组` } }),
   },
   'GET /api/households': {
     roles: staff,
@@ -147,9 +186,14 @@ export const matrix: Record<string, Spec> = {
     own: (f) => ({ path: `/api/households/${f.w.household.id}/adjust`, body: { points: 10, reason: '纸质台账结转' } }),
   },
   'POST /api/households/:id/pass': {
-    roles: ['household', 'village_cadre'],
+    roles: ['household'],
     own: (f) => ({ path: `/api/households/${f.w.household.id}/pass` }),
     other: (f) => ({ path: `/api/households/${f.w.otherHousehold.id}/pass` }),
+  },
+  'POST /api/households/:id/assisted-pass': {
+    roles: ['village_cadre'],
+    own: (f) => ({ path: `/api/households/${f.w.household.id}/assisted-pass`, body: { reason: '老人卧床' } }),
+    other: (f) => ({ path: `/api/households/${f.w.otherHousehold.id}/assisted-pass`, body: { reason: '老人卧床' } }),
   },
   'POST /api/households/:id/cards': {
     roles: managers,
@@ -286,6 +330,11 @@ export const matrix: Record<string, Spec> = {
     other: (f) => ({ path: '/api/redemptions', headers: { 'idempotency-key': `matrix-other-${f.n}` }, body: { code: f.passOther, items: [{ goodsId: f.w.soap.id, quantity: 1 }] } }),
   },
   'GET /api/redemptions': { roles: all, own: () => ({ path: '/api/redemptions' }) },
+  'GET /api/redemptions/:id': {
+    roles: all,
+    own: (f) => ({ path: `/api/redemptions/${f.redemptionOwn}` }),
+    other: (f) => ({ path: `/api/redemptions/${f.redemptionOther}` }),
+  },
   'GET /api/audit': { roles: ['county_admin', 'township_admin', 'village_cadre', 'reviewer'], own: () => ({ path: '/api/audit' }) },
   'GET /api/public/areas': { roles: 'public', own: () => ({ path: '/api/public/areas' }) },
   'GET /api/public/areas/:id/leaderboard': { roles: 'public', own: (f) => ({ path: `/api/public/areas/${f.w.areas.townA.id}/leaderboard?period=2026` }) },
@@ -501,6 +550,20 @@ function fixtureFor(t: TestApp, w: World): Fixture {
       })
       .returning()
       .get().id;
+  const householdUser = (villageId: number, householdId: number) =>
+    t.db
+      .insert(users)
+      .values({ username: `hh-${householdId}-${n}`, passwordHash: 'x', role: 'household', areaId: villageId, householdId, createdAt: 0, updatedAt: 0 })
+      .returning()
+      .get().id;
+  const group = (villageId: number) => writeNow(t.db, () => insertArea(t.db, { name: `原${n}组`, kind: 'group', parentId: villageId, createdAt: 0 })).id;
+  // A receipt at the village's own store; its goods lines do not matter to who may read it.
+  const redemption = (householdId: number, villageId: number, clerkId: number) =>
+    t.db
+      .insert(redemptions)
+      .values({ householdId, villageId, storeAreaId: villageId, clerkId, points: 0, balanceAfter: 0, via: 'pass', createdAt: now() })
+      .returning()
+      .get().id;
   const spare = (villageId: number, headName: string) => makeHousehold(t.db, villageId, { headName, idNumber: null }).id;
   const own = { village: a.villageA.id, by: w.users.cadre2.id, household: w.household.id };
   const other = { village: a.villageB.id, by: w.users.otherCadre.id, household: w.otherHousehold.id };
@@ -512,6 +575,27 @@ function fixtureFor(t: TestApp, w: World): Fixture {
     },
     get spareOwn() {
       return once('spareOwn', () => spare(own.village, '周九'));
+    },
+    get spareOther() {
+      return once('spareOther', () => spare(other.village, '吴十'));
+    },
+    get householdUserOwn() {
+      return once('householdUserOwn', () => householdUser(own.village, own.household));
+    },
+    get householdUserOther() {
+      return once('householdUserOther', () => householdUser(other.village, other.household));
+    },
+    get groupOwn() {
+      return once('groupOwn', () => group(own.village));
+    },
+    get groupOther() {
+      return once('groupOther', () => group(other.village));
+    },
+    get redemptionOwn() {
+      return once('redemptionOwn', () => redemption(own.household, own.village, w.users.clerk.id));
+    },
+    get redemptionOther() {
+      return once('redemptionOther', () => redemption(other.household, other.village, w.users.otherClerk.id));
     },
     get pendingOwn() {
       return once('pendingOwn', () => insertAward(t, w, own.household, own.village, own.by, 'pending'));
@@ -615,7 +699,16 @@ describe('role × route matrix', () => {
     ({ t, w, cookies } = await buildWorld());
   });
   const fresh = () => fixtureFor(t, w);
-  const sessionOf = async (role: Role, spec: Spec) => (spec.endsSession ? login(t, usernameOf[role]) : cookies[role]);
+  let freshUsers = 0;
+  const sessionOf = async (role: Role, spec: Spec) => {
+    if (spec.freshUser) {
+      const username = `fresh-${role}-${++freshUsers}`;
+      const areaId = role === 'county_admin' ? w.areas.county.id : role === 'township_admin' ? w.areas.townA.id : w.areas.villageA.id;
+      await makeUser(t.db, role, areaId, { username, householdId: role === 'household' ? w.household.id : undefined });
+      return login(t, username);
+    }
+    return spec.endsSession ? login(t, usernameOf[role]) : cookies[role];
+  };
 
   it('has a row for every route the app serves', () => {
     const served = new Set(
@@ -663,4 +756,71 @@ describe('role × route matrix', () => {
       });
     }
   }
+});
+
+/**
+ * A clerk serves the store it stands in (issue 12, item 1): the village clerk (东村) against the township
+ * store's goods (东乡) above it, the township clerk against the village store's goods below it, and a clerk
+ * of a sibling village (南村) against a household it does not serve. Every one of these answers 404.
+ */
+describe('a clerk of one store against another store', () => {
+  type Who = 'village' | 'town' | 'south';
+  let t: TestApp;
+  let w: World;
+  let cookie: Record<Who, string>;
+  let townGoods: number;
+  let townRedemption: number;
+  let villageRedemption: number;
+  let k = 0;
+  beforeAll(async () => {
+    t = makeTestApp();
+    w = await makeWorld(t);
+    grantPoints(t.db, w.household.id, w.areas.villageA.id, 1000);
+    const town = await makeUser(t.db, 'clerk', w.areas.townA.id, { username: 'clerk-town' });
+    await makeUser(t.db, 'clerk', w.areas.villageA2.id, { username: 'clerk-south' });
+    townGoods = makeGoods(t.db, w.areas.townA.id, { name: '镇超市大米', price: 20, stock: 100 }).id;
+    cookie = { village: await login(t, 'clerk'), town: await login(t, 'clerk-town'), south: await login(t, 'clerk-south') };
+    const receipt = (storeAreaId: number, clerkId: number) =>
+      t.db
+        .insert(redemptions)
+        .values({ householdId: w.household.id, villageId: w.areas.villageA.id, storeAreaId, clerkId, points: 0, balanceAfter: 0, via: 'pass', createdAt: 0 })
+        .returning()
+        .get().id;
+    townRedemption = receipt(w.areas.townA.id, town.id);
+    villageRedemption = receipt(w.areas.villageA.id, w.users.clerk.id);
+  });
+  const pass = () => createPassToken(testConfig.passSecret, w.household.id, t.clock.now.getTime() + 60_000).token;
+  const redeem = (goodsId: number): Req => ({ path: '/api/redemptions', headers: { 'idempotency-key': `cross-store-${++k}` }, body: { code: pass(), items: [{ goodsId, quantity: 1 }] } });
+  const rows: [string, Who, () => Req][] = [
+    ['GET /api/goods', 'village', () => ({ path: `/api/goods?storeAreaId=${w.areas.townA.id}` })],
+    ['GET /api/goods', 'town', () => ({ path: `/api/goods?storeAreaId=${w.areas.villageA.id}` })],
+    ['POST /api/goods', 'village', () => ({ path: '/api/goods', body: { storeAreaId: w.areas.townA.id, name: `毛巾${++k}`, price: 8 } })],
+    ['POST /api/goods', 'town', () => ({ path: '/api/goods', body: { storeAreaId: w.areas.villageA.id, name: `毛巾${++k}`, price: 8 } })],
+    ['PATCH /api/goods/:id', 'village', () => ({ path: `/api/goods/${townGoods}`, body: { price: 1 } })],
+    ['PATCH /api/goods/:id', 'town', () => ({ path: `/api/goods/${w.oil.id}`, body: { price: 1 } })],
+    ['POST /api/goods/:id/stock', 'village', () => ({ path: `/api/goods/${townGoods}/stock`, body: { quantity: 5, kind: 'purchase' } })],
+    ['POST /api/goods/:id/stock', 'town', () => ({ path: `/api/goods/${w.oil.id}/stock`, body: { quantity: 5, kind: 'loss' } })],
+    ['GET /api/stock-movements', 'village', () => ({ path: `/api/stock-movements?goodsId=${townGoods}` })],
+    ['GET /api/stock-movements', 'town', () => ({ path: `/api/stock-movements?storeAreaId=${w.areas.villageA.id}` })],
+    ['POST /api/redemptions', 'village', () => redeem(townGoods)],
+    ['POST /api/redemptions', 'town', () => redeem(w.oil.id)],
+    ['POST /api/counter/lookup', 'south', () => ({ path: '/api/counter/lookup', body: { code: pass() } })],
+    ['POST /api/redemptions', 'south', () => redeem(w.oil.id)],
+    ['GET /api/redemptions/:id', 'village', () => ({ path: `/api/redemptions/${townRedemption}` })],
+    ['GET /api/redemptions/:id', 'town', () => ({ path: `/api/redemptions/${villageRedemption}` })],
+  ];
+  for (const [key, who, req] of rows) {
+    it(`${key} is 404 for the ${who} clerk aimed at another store`, async () => {
+      const res = await send(t, key.split(' ')[0], req(), cookie[who]);
+      expect(res.status, JSON.stringify(res.body)).toBe(404);
+    });
+  }
+  it('moves no stock and charges nothing through any of them', async () => {
+    const cadre = await login(t, 'county');
+    const goods = await call(t, 'GET', '/api/goods', { cookie: cadre });
+    const stock = Object.fromEntries(goods.body.items.map((g: { id: number; stock: number }) => [g.id, g.stock]));
+    expect(stock[townGoods]).toBe(100);
+    expect(stock[w.oil.id]).toBe(100);
+    expect((await call(t, 'GET', `/api/households/${w.household.id}`, { cookie: cadre })).body.balance).toBe(1000);
+  });
 });
