@@ -24,7 +24,7 @@ export async function uploadsSince(db: Db, userId: number, since: number): Promi
 /** Of `hashes`, those `userId` has uploaded. */
 export async function hashesUploadedBy(db: Db, userId: number, hashes: readonly string[]): Promise<Set<string>> {
   if (!hashes.length) return new Set();
-  const rows = await selectInChunks([...new Set(hashes)], (part) =>
+  const rows = selectInChunks([...new Set(hashes)], (part) =>
     db
       .select({ hash: evidenceUploads.hash })
       .from(evidenceUploads)
@@ -48,7 +48,7 @@ export interface AwardPhoto {
 
 /** The photos of each award, in the order they were attached; awards without photos are absent. */
 export async function photosOfAwards(db: Db, awardIds: readonly number[]): Promise<Map<number, AwardPhoto[]>> {
-  const rows = await selectInChunks([...new Set(awardIds)], (part) =>
+  const rows = selectInChunks([...new Set(awardIds)], (part) =>
     db
       .select({ awardId: awardEvidence.awardId, hash: awardEvidence.hash, width: evidenceFiles.width, height: evidenceFiles.height, bytes: evidenceFiles.bytes })
       .from(awardEvidence)
