@@ -23,7 +23,7 @@ function precompress(): Plugin {
     closeBundle() {
       const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
       for (const file of walk(dir)) {
-        if (!/\.(js|mjs|css|html|svg|json|txt|map|webmanifest)$/.test(file)) continue;
+        if (!/\.(js|mjs|css|html|svg|json|txt|map|webmanifest)$/.test(file) || file.includes('/.vite/')) continue;
         const raw = readFileSync(file);
         if (raw.length < 1024) continue;
         const br = brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } });
@@ -55,6 +55,8 @@ export default defineConfig({
     // Cheap counter phones on bad signal: no source maps shipped, chunks per route.
     sourcemap: false,
     chunkSizeWarningLimit: 600,
+    // The server reads it to tell a phone, with the first HTML, which chunks its page will need (server/web.ts).
+    manifest: true,
   },
   server: {
     port: 5173,

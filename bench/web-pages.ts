@@ -66,7 +66,7 @@ async function visit(browser: Browser, base: string, page: Page): Promise<Visit>
     }
     const cdp = await context.newCDPSession(tab);
     await cdp.send('Network.enable');
-    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    // A fresh context is a cold cache already; disabling the cache here would also refuse the page's own preloads.
     let bytes = 0;
     let requests = 0;
     cdp.on('Network.loadingFinished', (e: { encodedDataLength: number }) => {

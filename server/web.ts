@@ -3,8 +3,54 @@ import { getMimeType } from 'hono/utils/mime';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { compressText, pickEncoding, type Encoding } from './lib/compress';
+import { bytesOf, compressText, pickEncoding, type Encoding } from './lib/compress';
 import type { AppEnv } from './lib/http';
+import { sessionMiddleware } from './lib/session';
+
+interface ManifestChunk {
+  file: string;
+  css?: string[];
+  imports?: string[];
+}
+
+/**
+ * The pages a phone most often opens first, by URL, and the module each loads (as web/src/router.ts
+ * has them). With the HTML it is told to fetch that page's code at once, instead of after the entry
+ * script has run; a path not listed (or a module renamed) simply gets no hint.
+ */
+const FIRST_PAGES: Array<[RegExp, string]> = [
+  [/^\/me\/?$/, 'src/modules/households/HouseholdPhonePage.vue'],
+  [/^\/counter\/?$/, 'src/modules/counter/CounterPage.vue'],
+  [/^\/board(\/|$)/, 'src/modules/public/PublicBoardPage.vue'],
+  [/^\/public\/areas\//, 'src/modules/boards/PublicAreaBoardsPage.vue'],
+  [/^\/public\/publications\//, 'src/modules/boards/PublicPublicationPage.vue'],
+  [/^\/login\/?$/, 'src/modules/auth/AuthLoginPage.vue'],
+];
+
+function readManifest(webRoot: string): Record<string, ManifestChunk> {
+  try {
+    return JSON.parse(readFileSync(join(webRoot, '.vite', 'manifest.json'), 'utf8')) as Record<string, ManifestChunk>;
+  } catch {
+    return {};
+  }
+}
+
+/** <link> tags for a page's module and its static imports (the entry's own are in index.html already). */
+function pageHints(manifest: Record<string, ManifestChunk>, source: string, inIndex: string): string {
+  const js = new Set<string>();
+  const css = new Set<string>();
+  const walk = (key: string) => {
+    const chunk = manifest[key];
+    if (!chunk || js.has(chunk.file)) return;
+    js.add(chunk.file);
+    for (const f of chunk.css ?? []) css.add(f);
+    for (const imp of chunk.imports ?? []) walk(imp);
+  };
+  walk(source);
+  const tags = [...js].filter((f) => !inIndex.includes(`/${f}"`)).map((f) => `<link rel="modulepreload" crossorigin href="/${f}">`);
+  for (const f of css) if (!inIndex.includes(`/${f}"`)) tags.push(`<link rel="preload" as="style" href="/${f}">`);
+  return tags.join('');
+}
 
 interface Asset {
   type: string;
@@ -56,9 +102,10 @@ async function encodeOnce(asset: Asset, encoding: Encoding): Promise<Buffer> {
   return asset.encoded[encoding]!;
 }
 
-async function send(c: Context<AppEnv>, asset: Asset): Promise<Response> {
-  const headers: Record<string, string> = { 'Content-Type': asset.type, 'Cache-Control': asset.cacheControl, ETag: asset.etag };
-  if (asset.compressible) headers.Vary = 'Accept-Encoding';
+async function send(c: Context<AppEnv>, asset: Asset, page?: { cacheControl: string; vary: string }): Promise<Response> {
+  const headers: Record<string, string> = { 'Content-Type': asset.type, 'Cache-Control': page?.cacheControl ?? asset.cacheControl, ETag: asset.etag };
+  const vary = [page?.vary, asset.compressible ? 'Accept-Encoding' : undefined].filter(Boolean).join(', ');
+  if (vary) headers.Vary = vary;
   const ifNoneMatch = c.req.header('if-none-match');
   if (ifNoneMatch && ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === asset.etag)) return c.body(null, 304, headers);
   let body = asset.raw;
@@ -72,25 +119,61 @@ async function send(c: Context<AppEnv>, asset: Asset): Promise<Response> {
   }
   headers['Content-Length'] = String(body.length);
   if (c.req.method === 'HEAD') return c.body(null, 200, headers);
-  return c.body(new Uint8Array(body.buffer, body.byteOffset, body.length), 200, headers);
+  return c.body(bytesOf(body), 200, headers);
 }
 
 /**
  * Serves the built web app from memory (a few MB): brotli or gzip as the client accepts (precompressed
  * at build time by vite.config.ts), Vary: Accept-Encoding, an ETag for a 304, hashed assets immutable;
- * unknown non-API paths get index.html (no-cache) so client-side routes load.
+ * unknown non-API paths get index.html (no-cache) so client-side routes load. The HTML of a page a
+ * phone opens first names that page's chunks; to a signed-in browser it also names the session
+ * (/api/auth/me) and, on the household's own page, its household, so those requests leave with the
+ * scripts rather than after them. A visitor without a session cookie is never sent to /api/auth/me.
  */
 export function serveWeb(app: Hono<AppEnv>, webRoot: string): void {
   let assets: Map<string, Asset> | null = null;
+  let manifest: Record<string, ManifestChunk> | null = null;
+  const hintsByPage = new Map<string, string>();
+  const session = sessionMiddleware();
   const assetsOf = () => (assets ??= existsSync(webRoot) && statSync(webRoot).isDirectory() ? loadAssets(webRoot) : new Map<string, Asset>());
+
+  const pageHtml = async (c: Context<AppEnv>, index: Asset): Promise<Asset> => {
+    const html = index.raw.toString('utf8');
+    const source = FIRST_PAGES.find(([pattern]) => pattern.test(c.req.path))?.[1];
+    let hints = '';
+    let early = '';
+    if (source) {
+      manifest ??= readManifest(webRoot);
+      let cached = hintsByPage.get(source);
+      if (cached === undefined) hintsByPage.set(source, (cached = pageHints(manifest, source, html)));
+      hints += cached;
+    }
+    if (c.req.header('cookie')) {
+      await session(c, async () => undefined);
+      const actor = c.get('actor');
+      if (actor) {
+        // First in <head>: tiny answers that should not queue behind the scripts for one of the six connections.
+        early += '<link rel="preload" as="fetch" crossorigin="use-credentials" href="/api/auth/me">';
+        if (actor.role === 'household' && actor.householdId && source?.includes('HouseholdPhonePage')) {
+          early += `<link rel="preload" as="fetch" crossorigin="use-credentials" href="/api/households/${actor.householdId}">`;
+        }
+      }
+    }
+    if (!hints && !early) return index;
+    const raw = Buffer.from(html.replace(/<head>/i, `<head>${early}`).replace('</head>', `${hints}</head>`));
+    return { ...index, raw, encoded: {}, etag: `"${createHash('sha256').update(raw).digest('base64url').slice(0, 27)}"`, compressible: raw.length >= MIN_COMPRESS_BYTES };
+  };
+
   app.on(['GET', 'HEAD'], '*', async (c, next) => {
     const all = assetsOf();
     const asset = all.get(c.req.path);
-    if (asset) return send(c, asset);
+    if (asset && c.req.path !== '/index.html') return send(c, asset);
     // A missing hashed file is a 404, not the app shell (a stale page asking for an old chunk must fail loudly).
     if (c.req.path.startsWith('/assets/')) return next();
     const index = all.get('/index.html');
     if (!index) return next();
-    return send(c, index);
+    const page = await pageHtml(c, index);
+    // Who is asking shapes the hints: no shared cache may hand one visitor's page to another.
+    return send(c, page, { cacheControl: 'private, no-cache', vary: 'Cookie' });
   });
 }

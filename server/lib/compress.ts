@@ -29,6 +29,11 @@ export function pickEncoding(acceptEncoding: string | undefined): Encoding | nul
   return null;
 }
 
+/** A Buffer as a response body, without a copy. */
+export function bytesOf(buffer: Buffer): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(buffer.buffer as ArrayBuffer, buffer.byteOffset, buffer.length);
+}
+
 /** Compresses off the main thread; `quality` high for what is compressed once and sent many times. */
 export function compressText(body: string | Buffer, encoding: Encoding, quality: 'once' | 'per-request' = 'once'): Promise<Buffer> {
   const raw = typeof body === 'string' ? Buffer.from(body) : body;
@@ -52,7 +57,7 @@ export const compressJson: MiddlewareHandler = async (c, next) => {
   const raw = Buffer.from(await res.arrayBuffer());
   const headers = new Headers(res.headers);
   headers.delete('content-length');
-  let body: Uint8Array = raw;
+  let body: Buffer = raw;
   if (raw.length >= MIN_BYTES) {
     body = await compressText(raw, encoding, 'per-request');
     headers.set('Content-Encoding', encoding);
@@ -61,5 +66,5 @@ export const compressJson: MiddlewareHandler = async (c, next) => {
     if (etag && !etag.startsWith('W/')) headers.set('ETag', `W/${etag}`);
   }
   c.res = undefined;
-  c.res = new Response(body, { status: res.status, statusText: res.statusText, headers });
+  c.res = new Response(bytesOf(body), { status: res.status, statusText: res.statusText, headers });
 };

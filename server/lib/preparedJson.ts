@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Context, MiddlewareHandler, TypedResponse } from 'hono';
 import { dataVersion } from '../../db/boards/dataVersion';
 import type { Db } from '../../db/client';
-import { compressText, pickEncoding, type Encoding } from './compress';
+import { bytesOf, compressText, pickEncoding, type Encoding } from './compress';
 import type { AppEnv } from './http';
 
 interface Prepared {
@@ -57,7 +57,7 @@ async function answer(c: Context<AppEnv>, prepared: Prepared): Promise<Response>
   if (!encoding) return c.body(prepared.body, 200, headers);
   const bytes = await (prepared.encoded[encoding] ??= compressText(prepared.body, encoding));
   headers['Content-Encoding'] = encoding;
-  return c.body(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), 200, headers);
+  return c.body(bytesOf(bytes), 200, headers);
 }
 
 /**

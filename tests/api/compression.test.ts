@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../db/client';
 import { createApp } from '../../server/app';
 import { pickEncoding } from '../../server/lib/compress';
-import { makeTestApp, testConfig } from '../support/app';
+import { makeTestApp, testConfig, type TestApp } from '../support/app';
 import { grantPoints, login, makeHousehold, makeWorld } from '../support/factories';
 
 const bytes = async (res: Response) => Buffer.from(await res.arrayBuffer());
@@ -83,7 +83,18 @@ describe('built web assets', () => {
   writeFileSync(join(dir, 'assets', 'app-abc123.js'), script);
   writeFileSync(join(dir, 'assets', 'app-abc123.js.br'), brotliCompressSync(script));
   writeFileSync(join(dir, 'assets', 'logo-1.png'), Buffer.alloc(4000, 7));
-  const app = createApp({ db: openDb({ file: ':memory:' }), config: testConfig, webRoot: dir });
+  mkdirSync(join(dir, '.vite'));
+  writeFileSync(
+    join(dir, '.vite', 'manifest.json'),
+    JSON.stringify({
+      'src/main.ts': { file: 'assets/app-abc123.js', isEntry: true },
+      'src/modules/households/HouseholdPhonePage.vue': { file: 'assets/Home-1.js', imports: ['_shell.js', 'src/main.ts'], css: ['assets/Home-1.css'] },
+      '_shell.js': { file: 'assets/shell-2.js' },
+      'src/modules/public/PublicBoardPage.vue': { file: 'assets/Board-3.js' },
+    }),
+  );
+  const db = openDb({ file: ':memory:' });
+  const app = createApp({ db, config: testConfig, webRoot: dir });
 
   it('sends the precompressed brotli file, immutable, with Vary and the right type', async () => {
     const res = await app.request('/assets/app-abc123.js', { headers: { 'accept-encoding': 'gzip, br' } });
@@ -112,11 +123,38 @@ describe('built web assets', () => {
     const page = await app.request('/me', { headers: { 'accept-encoding': 'br' } });
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
-    expect(page.headers.get('cache-control')).toBe('no-cache');
+    expect(page.headers.get('cache-control')).toBe('private, no-cache');
+    expect(page.headers.get('vary')).toMatch(/cookie/i);
     expect(page.headers.get('content-security-policy')).toBeTruthy();
     const revisit = await app.request('/me', { headers: { 'if-none-match': page.headers.get('etag')! } });
     expect(revisit.status).toBe(304);
     expect((await app.request('/assets/gone-123.js')).status).toBe(404);
+    expect((await app.request('/.vite/manifest.json')).headers.get('content-type')).toMatch(/text\/html/);
     expect((await app.request('/api/nothing-here')).status).toBe(404);
+  });
+
+  it("a first page's HTML names its chunks; a signed-in household's also its session and household; a stranger is never sent to /api/auth/me", async () => {
+    const t = { app, db, clock: { now: new Date(), advance() {}, set() {} } } as unknown as TestApp;
+    const w = await makeWorld(t);
+    const anonymous = await (await app.request('/board/2')).text();
+    expect(anonymous).toContain('<link rel="modulepreload" crossorigin href="/assets/Board-3.js">');
+    expect(anonymous).not.toContain('/api/auth/me');
+    const stranger = await (await app.request('/me')).text();
+    expect(stranger).toContain('href="/assets/Home-1.js"');
+    expect(stranger).toContain('href="/assets/shell-2.js"');
+    expect(stranger).toContain('<link rel="preload" as="style" href="/assets/Home-1.css">');
+    // The entry is in index.html already.
+    expect(stranger.match(/app-abc123\.js/g)).toHaveLength(1);
+    expect(stranger).not.toContain('/api/auth/me');
+    const cookie = await login(t, 'household');
+    const mine = await (await app.request('/me', { headers: { cookie } })).text();
+    expect(mine).toContain('<link rel="preload" as="fetch" crossorigin="use-credentials" href="/api/auth/me">');
+    expect(mine).toContain(`href="/api/households/${w.household.id}"`);
+    const cadre = await login(t, 'cadre');
+    const console_ = await (await app.request('/me', { headers: { cookie: cadre } })).text();
+    expect(console_).toContain('/api/auth/me');
+    expect(console_).not.toContain('/api/households/');
+    const forged = await (await app.request('/me', { headers: { cookie: 'jifen_session=forged-token' } })).text();
+    expect(forged).not.toContain('/api/auth/me');
   });
 });
