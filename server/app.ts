@@ -117,7 +117,7 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', (c, next) => (c.req.path.startsWith('/api/public/') ? next() : session(c, next)));
   // After the session (keys are per user); redemptions keep their answer inside their own transaction.
   // A photo upload is idempotent by itself (content-addressed); its body is an image, not a form to fingerprint.
-  app.use('/api/*', idempotency({ skip: (path) => path === '/api/redemptions' || path === '/api/evidence' }));
+  app.post('/api/*', idempotency({ skip: (path) => path === '/api/redemptions' || path === '/api/evidence' }));
   const publicLimit = publicRateLimit();
   app.use('/api/public/*', publicLimit);
   app.use('/print/*', publicLimit);
