@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { insertArea } from '../../db/areas';
 import { awards, boardPublications, dishonestyListings, householdCards, objections, rectifications, redemptions, users } from '../../db/schema';
 import { appendLedgerEntry } from '../../db/ledger';
+import { insertHeading } from '../../db/rules';
 import type { Role } from '../../db/schema/users';
 import { createPassToken } from '../../server/modules/counter/passToken';
 import { makeTestApp, testConfig, type TestApp } from '../support/app';
@@ -51,6 +52,8 @@ interface Fixture {
   entryOther: number;
   ruleOwn: number;
   ruleOther: number;
+  headingOwn: number;
+  headingOther: number;
   cardOwn: number;
   cardOther: number;
   passOwn: string;
@@ -224,6 +227,21 @@ export const matrix: Record<string, Spec> = {
     roles: managers,
     own: (f) => ({ path: `/api/rules/${f.ruleOwn}`, body: { points: 4 } }),
     other: (f) => ({ path: `/api/rules/${f.ruleOther}`, body: { points: 4 } }),
+  },
+  'GET /api/areas/:id/headings': {
+    roles: all,
+    own: (f) => ({ path: `/api/areas/${f.w.areas.villageA.id}/headings` }),
+    other: (f) => ({ path: `/api/areas/${f.w.areas.villageB.id}/headings` }),
+  },
+  'POST /api/areas/:id/headings': {
+    roles: managers,
+    own: (f) => ({ path: `/api/areas/${f.w.areas.villageA.id}/headings`, body: { name: `本村类别${f.n}` } }),
+    other: (f) => ({ path: `/api/areas/${f.w.areas.villageB.id}/headings`, body: { name: `本村类别${f.n}` } }),
+  },
+  'PATCH /api/headings/:id': {
+    roles: managers,
+    own: (f) => ({ path: `/api/headings/${f.headingOwn}`, body: { sortOrder: 5 } }),
+    other: (f) => ({ path: `/api/headings/${f.headingOther}`, body: { sortOrder: 5 } }),
   },
   'GET /api/awards': {
     roles: all,
@@ -626,6 +644,12 @@ function fixtureFor(t: TestApp, w: World): Fixture {
     },
     get ruleOther() {
       return once('ruleOther', () => makeRule(t.db, other.village, { name: `外村规则${n}` }).id);
+    },
+    get headingOwn() {
+      return once('headingOwn', () => writeNow(t.db, () => insertHeading(t.db, { areaId: own.village, name: `村类别${n}`, sortOrder: 100, starDimension: null, blackList: false }, now())).id);
+    },
+    get headingOther() {
+      return once('headingOther', () => writeNow(t.db, () => insertHeading(t.db, { areaId: other.village, name: `外村类别${n}`, sortOrder: 100, starDimension: null, blackList: false }, now())).id);
     },
     get cardOwn() {
       return once('cardOwn', () => card(own.household));

@@ -1,6 +1,10 @@
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { makeTestApp, type TestApp } from '../support/app';
-import { call, login, makeWorld } from '../support/factories';
+import { appendLedgerEntry } from '../../db/ledger';
+import { systemCtx } from '../../server/lib/context';
+import { boardPoster } from '../../server/modules/boards/print/posterOf';
+import { makeTestApp, testConfig, type TestApp } from '../support/app';
+import { call, login, makeWorld, writeNow } from '../support/factories';
 
 let t: TestApp;
 
@@ -120,5 +124,52 @@ describe('catalogue headings of an area', () => {
     const results = await Promise.all(Array.from({ length: 20 }, () => call(t, 'POST', `/api/areas/${w.areas.villageA.id}/headings`, { cookie: cadre, body: { name: '并发类别' } })));
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     expect(results.filter((r) => r.status === 409)).toHaveLength(19);
+  });
+});
+
+describe('boards, stars, posters and exports name the area’s headings', () => {
+  async function withEntries() {
+    const s = await setup();
+    const v = s.w.areas.villageA.id;
+    const heading = await call(t, 'POST', `/api/areas/${v}/headings`, { cookie: s.cadre, body: { name: '矛盾调解', starDimension: '和谐邻里星' } });
+    const rule = await call(t, 'POST', '/api/rules', { cookie: s.cadre, body: { areaId: v, category: '矛盾调解', name: '调解邻里纠纷', points: 10 } });
+    writeNow(t.db, () =>
+      appendLedgerEntry(t.db, { householdId: s.w.household.id, villageId: v, kind: 'award', points: 20, conductPoints: 20, occurredOn: '2026-06-01', ruleId: rule.body.id, category: heading.body.code, createdAt: Date.UTC(2026, 5, 1) }),
+    );
+    return { ...s, v, heading: heading.body as { id: number; code: string } };
+  }
+
+  it('a village heading with a star dimension earns that star', async () => {
+    const { v, cadre, heading } = await withEntries();
+    const res = await call(t, 'GET', `/api/boards/preview/stars/${v}?period=2026&method=dimensions&dimensionThreshold=10`, { cookie: cadre });
+    expect(res.status).toBe(200);
+    const board = res.body.board ?? res.body;
+    expect(board.dimensions).toContainEqual({ label: '和谐邻里星', category: heading.code });
+    expect(board.items[0]).toMatchObject({ stars: 1, dimensions: ['和谐邻里星'] });
+  });
+
+  it('the red list and the category leaderboard take the heading code; posters print its name', async () => {
+    const { v, cadre, heading } = await withEntries();
+    const red = await call(t, 'GET', `/api/boards/preview/red/${v}?period=2026-06&categories=${heading.code}`, { cookie: cadre });
+    expect(red.status).toBe(200);
+    expect(JSON.stringify(red.body)).toContain('调解邻里纠纷');
+    const poster = await boardPoster(systemCtx(t.db, testConfig), red.body.board ?? red.body, null, 'https://example.test/');
+    expect(String(poster)).toContain('好人好事（矛盾调解）');
+    const rank = await t.app.request(`/print/areas/${v}/leaderboard?period=2026-06&category=${heading.code}`);
+    expect(await rank.text()).toContain('矛盾调解排行榜');
+  });
+
+  it('the ledger export names the heading, and a renamed heading shows its new name without touching the ledger', async () => {
+    const { v, cadre, heading } = await withEntries();
+    const hashes = q<{ hash: string }>(t, 'SELECT hash FROM ledger_entries ORDER BY id');
+    await call(t, 'PATCH', `/api/headings/${heading.id}`, { cookie: cadre, body: { name: '矛盾纠纷调解' } });
+    const res = await t.app.request(`/api/exports/ledger.xlsx?areaId=${v}&period=2026`, { headers: { cookie: cadre } });
+    expect(res.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await res.arrayBuffer());
+    const values = wb.worksheets[0].getSheetValues().flat().map(String);
+    expect(values).toContain('矛盾纠纷调解');
+    expect(q<{ hash: string }>(t, 'SELECT hash FROM ledger_entries ORDER BY id')).toEqual(hashes);
+    expect(q<{ category: string }>(t, 'SELECT category FROM ledger_entries')[0].category).toBe(heading.code);
   });
 });

@@ -6,7 +6,7 @@ import { compareVillages, type VillageItem } from './compareVillages';
 import { computeBlackList, type BlackItem } from './computeBlackList';
 import { computeRankings, type RankItem } from './computeRankings';
 import { computeRedList, type RedItem } from './computeRedList';
-import { computeStars, starDimensions, type StarItem } from './computeStars';
+import { computeStars, starDimensionsOf, type StarItem } from './computeStars';
 import type { BoardKind, BoardSpec } from './schemas';
 import { boardHash, canonicalJson } from './snapshot';
 
@@ -89,7 +89,8 @@ async function computeOnce(db: Db, spec: BoardSpec, loaded: LoadedArea, chainHea
         kind: 'stars',
         params: spec.params,
         thresholds: loaded.settings.starThresholds,
-        dimensions: starDimensions.map((d) => ({ label: d.label, category: d.category })),
+        // One entry per dimension; `category` lists its headings' codes, comma-separated.
+        dimensions: (await starDimensionsOf(db, loaded.row)).map((d) => ({ label: d.label, category: d.categories.join(',') })),
         items: await computeStars(db, loaded, spec.period, spec.params),
       };
       break;

@@ -1,19 +1,28 @@
 import { activeVillageHouseholds, villageCategoryPoints, villageScores } from '../../../db/boards/scores';
-import type { RuleCategory } from '../../../db/boards/types';
 import type { Db } from '../../../db/client';
 import { publicName } from '../public/publicName';
+import { headingsInForce } from '../rules/headings';
 import type { LoadedArea } from './boardArea';
 import { withRanks } from './ranking';
 import type { StarParams } from './schemas';
 
-/** The five dimensions of 星级文明户 and the rule category each is earned in. */
-export const starDimensions: ReadonlyArray<{ key: string; label: string; category: RuleCategory }> = [
-  { key: 'law', label: '遵纪守法星', category: 'law_abiding' },
-  { key: 'virtue', label: '孝老爱亲星', category: 'family_virtue' },
-  { key: 'hygiene', label: '卫生清洁星', category: 'hygiene' },
-  { key: 'industry', label: '勤劳致富星', category: 'industrious' },
-  { key: 'customs', label: '移风易俗星', category: 'civility' },
-];
+/** A star dimension (星项) and the stored category codes of the headings that count toward it. */
+export interface StarDimension {
+  label: string;
+  categories: string[];
+}
+
+/**
+ * The star dimensions of a village: from the headings in force there that name one (the template gives
+ * the five of 星级文明户: 遵纪守法、孝老爱亲、卫生清洁、勤劳致富、移风易俗), in heading order.
+ */
+export async function starDimensionsOf(db: Db, area: { id: number; path: string }): Promise<StarDimension[]> {
+  const out = new Map<string, string[]>();
+  for (const h of await headingsInForce(db, area, false)) {
+    if (h.starDimension) out.set(h.starDimension, [...(out.get(h.starDimension) ?? []), h.code]);
+  }
+  return [...out].map(([label, categories]) => ({ label, categories }));
+}
 
 export interface StarItem {
   rank: number;
@@ -44,15 +53,17 @@ export function starsFor(method: StarParams['method'], byScore: number, byDimens
 export async function computeStars(db: Db, { row, settings }: LoadedArea, year: string, params: StarParams, householdIds?: number[]): Promise<StarItem[]> {
   const people = await activeVillageHouseholds(db, row.id, householdIds);
   const scores = await villageScores(db, row.id, year);
+  const dimensions = await starDimensionsOf(db, row);
   const perCategory = await villageCategoryPoints(
     db,
     row.id,
     year,
-    starDimensions.map((d) => d.category),
+    dimensions.flatMap((d) => d.categories),
   );
   const items = people.map((p) => {
     const score = scores.get(p.householdId) ?? 0;
-    const reached = starDimensions.filter((d) => (perCategory.get(`${p.householdId}:${d.category}`) ?? 0) >= params.dimensionThreshold).map((d) => d.label);
+    const points = (d: StarDimension) => d.categories.reduce((sum, c) => sum + (perCategory.get(`${p.householdId}:${c}`) ?? 0), 0);
+    const reached = dimensions.filter((d) => points(d) >= params.dimensionThreshold).map((d) => d.label);
     const stars = starsFor(params.method, starsByScore(score, settings.starThresholds), reached.length);
     return { householdId: p.householdId, name: publicName(settings.maskMode, p.headName, p.doorNo), score, stars, dimensions: reached };
   });

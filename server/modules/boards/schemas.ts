@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boardKinds, reviewStatuses, ruleCategories } from '../../../db/boards/types';
+import { boardKinds, reviewStatuses } from '../../../db/boards/types';
 import { Day, Paging, Period, Year as AnyYear } from '../../lib/params';
 
 const Year = z.string().regex(/^\d{4}$/, '星级评定按年度：period 应为 YYYY').pipe(AnyYear);
@@ -13,11 +13,12 @@ const Text = (label: string) =>
 
 export const BoardKind = z.enum(boardKinds);
 export type BoardKind = z.infer<typeof BoardKind>;
-export const RuleCategory = z.enum(ruleCategories);
+// The stored code of a heading of the area (the template's hygiene…, an area's own h12).
+export const RuleCategory = z.string().trim().regex(/^[a-z][a-z0-9_]{0,39}$/, '类别代码不正确');
 
 export const RedParams = z.object({
   // Awards under these categories are named as good deeds (好人好事) beside the points.
-  categories: z.array(RuleCategory).min(1).max(ruleCategories.length).default(['family_virtue']),
+  categories: z.array(RuleCategory).min(1).max(50).default(['family_virtue']),
 });
 export type RedParams = z.infer<typeof RedParams>;
 export const BlackParams = z.object({});

@@ -1,7 +1,7 @@
 import { readDb } from '../../../db/client';
 import { countLedgerForExport, ledgerForExport } from '../../../db/excel/exports';
-import { ruleCategoryLabel } from '../../lib/labels';
 import type { Ctx } from '../../lib/context';
+import { headingNamer } from '../rules/headings';
 import { assertExportSize, periodSpan, reportArea, shanghaiDateTime, villagesUnder } from './exportScope';
 import { ledgerKindLabels } from './labels';
 import type { ExportPeriodQuery } from './schemas';
@@ -16,6 +16,7 @@ export async function exportLedger(ctx: Ctx, query: ExportPeriodQuery): Promise<
   assertExportSize(await countLedgerForExport(db, villageIds, span));
   const rows = await ledgerForExport(db, villageIds, span);
   type R = (typeof rows)[number];
+  const heading = await headingNamer(db, rows.map((r) => r.category));
   const at = ctx.now.getTime();
   const body = await writeSheet<R>(
     {
@@ -32,7 +33,7 @@ export async function exportLedger(ctx: Ctx, query: ExportPeriodQuery): Promise<
         { header: '表现积分', width: 9, value: (r) => r.conductPoints },
         { header: '余额', width: 8, value: (r) => r.balanceAfter },
         { header: '细则', width: 20, value: (r) => r.ruleName },
-        { header: '类别', width: 10, value: (r) => (r.category ? ruleCategoryLabel(r.category) : null) },
+        { header: '类别', width: 10, value: (r) => (r.category ? heading(r.category) : null) },
         { header: '备注', width: 24, value: (r) => r.note },
         { header: '记账时间', width: 17, value: (r) => shanghaiDateTime(r.createdAt) },
       ],

@@ -2,8 +2,8 @@ import type { AreaRow } from '../../../db/areas';
 import { readDb, type Db } from '../../../db/client';
 import { activeHouseholdsByGroup, groupNamesUnder } from '../../../db/excel/roster';
 import type { Ctx } from '../../lib/context';
-import { ruleCategoryLabel } from '../../lib/labels';
 import { getVillageInScope } from '../../lib/scope';
+import { headingNamer } from '../rules/headings';
 import { applicableRules } from './checkAwardRows';
 import { newWorkbook } from './exceljs';
 import { safeCell, type XlsxFile } from './writeWorkbook';
@@ -23,6 +23,7 @@ export async function writeScoreWorkbook(db: Db, village: AreaRow, opts: { ruleN
   const groupName = await groupNamesUnder(db, [village.id]);
   const list = await activeHouseholdsByGroup(db, village.id);
   const ruleList = await applicableRules(db, village);
+  const heading = await headingNamer(db, ruleList.map((r) => r.category));
   const fill = new Map((opts.fill ?? []).map((f) => [f.householdId, f]));
 
   const wb = await newWorkbook();
@@ -56,7 +57,7 @@ export async function writeScoreWorkbook(db: Db, village: AreaRow, opts: { ruleN
     { header: '每月上限', width: 9 },
   ];
   rs.getRow(1).font = { bold: true };
-  for (const r of ruleList) rs.addRow([r.id, r.name, ruleCategoryLabel(r.category), r.points, r.unit, r.monthlyCap].map(safeCell));
+  for (const r of ruleList) rs.addRow([r.id, r.name, heading(r.category), r.points, r.unit, r.monthlyCap].map(safeCell));
   const help = wb.addWorksheet('填写说明');
   help.getColumn(1).width = 90;
   for (const line of [

@@ -49,7 +49,8 @@ export const CreateRuleBody = z.object({
   unit: Unit.default('次'),
   monthlyCap: MonthlyCap.optional(),
   evidenceRequired: z.boolean().default(false),
-  blackList: z.boolean().default(false),
+  // Left out: a deduction under a deduction heading (扣分类别) is a black-list rule.
+  blackList: z.boolean().optional(),
 });
 export type CreateRuleBody = z.infer<typeof CreateRuleBody>;
 

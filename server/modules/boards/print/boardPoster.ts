@@ -5,7 +5,8 @@ import { starsText, type Cell, type Poster } from './layout';
 const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /** Title, columns and rows of a board's poster; the rest (dates, QR, hash) is added by the caller. */
-export function boardTable(board: Board): Pick<Poster, 'title' | 'columns' | 'rows' | 'emptyText' | 'note' | 'tone'> {
+/** `name` turns a stored category code into the area's heading name. */
+export function boardTable(board: Board, name: (code: string) => string = ruleCategoryLabel): Pick<Poster, 'title' | 'columns' | 'rows' | 'emptyText' | 'note' | 'tone'> {
   switch (board.kind) {
     case 'red':
       return {
@@ -15,7 +16,7 @@ export function boardTable(board: Board): Pick<Poster, 'title' | 'columns' | 'ro
           { label: '名次', width: '14mm', align: 'center' },
           { label: '户主', width: '30mm' },
           { label: '获得积分', width: '24mm', align: 'right' },
-          { label: `好人好事（${board.params.categories.map(ruleCategoryLabel).join('、')}）` },
+          { label: `好人好事（${board.params.categories.map(name).join('、')}）` },
         ],
         rows: board.items.map((i): Cell[] => [i.rank, i.name, i.earned, i.deeds.join('、')]),
         emptyText: '本期暂无获得积分的农户',
@@ -56,7 +57,7 @@ export function boardTable(board: Board): Pick<Poster, 'title' | 'columns' | 'ro
       };
     case 'leaderboard':
       return {
-        title: board.params.category ? `${ruleCategoryLabel(board.params.category)}排行榜` : '积分排行榜',
+        title: board.params.category ? `${name(board.params.category)}排行榜` : '积分排行榜',
         tone: 'red',
         columns: [
           { label: '名次', width: '14mm', align: 'center' },

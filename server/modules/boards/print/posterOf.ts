@@ -1,4 +1,6 @@
+import { readDb } from '../../../../db/client';
 import type { PublicCtx } from '../../../lib/context';
+import { headingNamer } from '../../rules/headings';
 import { chainHeadLabel } from '../chainHead';
 import type { Board } from '../computeBoard';
 import type { PublicationFacts } from '../publicationView';
@@ -6,9 +8,11 @@ import { boardTable } from './boardPoster';
 import { periodLabel, renderPoster, type Html } from './layout';
 
 /** A board as an A4 poster: published facts when it is a publication, otherwise marked as live data. */
-export function boardPoster(ctx: PublicCtx, board: Board, publication: PublicationFacts | null, onlineUrl: string, liveHash?: string): Promise<Html> {
+export async function boardPoster(ctx: PublicCtx, board: Board, publication: PublicationFacts | null, onlineUrl: string, liveHash?: string): Promise<Html> {
+  const codes = board.kind === 'red' ? board.params.categories : board.kind === 'leaderboard' && board.params.category ? [board.params.category] : [];
+  const name = await headingNamer(readDb(ctx.db), codes);
   return renderPoster({
-    ...boardTable(board),
+    ...boardTable(board, name),
     trail: board.area.trail,
     periodLabel: periodLabel(board.period),
     publishedAt: publication?.publishedAt ?? null,
