@@ -6,6 +6,8 @@ export interface GridRow {
   headName: string;
   doorNo: string | null;
   entry: string;
+  /** Photo hashes for this household (a rule marked 需佐证 needs one per household). */
+  evidence?: string[];
 }
 
 export const MAX_QUANTITY = 1000;
@@ -46,15 +48,23 @@ export function gridTotals(rows: readonly GridRow[], pointsPerUnit: number): Gri
   return { households, quantity, points: quantity * pointsPerUnit, invalid };
 }
 
-/** The batch body's items: only households with a quantity; null while any row is unreadable. */
-export function gridItems(rows: readonly GridRow[]): { householdId: number; quantity: number }[] | null {
-  const items: { householdId: number; quantity: number }[] = [];
+/** The batch body's items: only households with a quantity (and their photos, if any); null while any row is unreadable. */
+export function gridItems(rows: readonly GridRow[]): { householdId: number; quantity: number; evidence?: string[] }[] | null {
+  const items: { householdId: number; quantity: number; evidence?: string[] }[] = [];
   for (const r of rows) {
     const q = parseQuantity(r.entry);
     if (!q.ok) return null;
-    if (q.value > 0) items.push({ householdId: r.householdId, quantity: q.value });
+    if (q.value > 0) items.push(r.evidence?.length ? { householdId: r.householdId, quantity: q.value, evidence: [...r.evidence] } : { householdId: r.householdId, quantity: q.value });
   }
   return items;
+}
+
+/** Households given a quantity but no photo (refused when the rule is marked 需佐证). */
+export function rowsWithoutPhotos(rows: readonly GridRow[]): GridRow[] {
+  return rows.filter((r) => {
+    const q = parseQuantity(r.entry);
+    return q.ok && q.value > 0 && !r.evidence?.length;
+  });
 }
 
 export interface KeyInput {
