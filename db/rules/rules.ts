@@ -9,7 +9,7 @@ export type RuleRow = typeof rules.$inferSelect;
 export type RuleVersionRow = typeof ruleVersions.$inferSelect;
 export type NewRule = Omit<typeof rules.$inferInsert, 'id' | 'version' | 'currentVersionId'>;
 /** The fields an edit may change; anything else stays. */
-export type RulePatch = Partial<Pick<RuleRow, 'category' | 'name' | 'points' | 'unit' | 'monthlyCap' | 'evidenceRequired' | 'blackList' | 'active'>>;
+export type RulePatch = Partial<Pick<RuleRow, 'category' | 'name' | 'points' | 'unit' | 'monthlyCap' | 'evidenceRequired' | 'blackList' | 'note' | 'active'>>;
 
 /**
  * Snapshots a rule's current fields as its next version and points the rule at it. Synchronous, for
@@ -28,6 +28,7 @@ export function recordRuleVersion(tx: Db, rule: RuleRow, createdBy: number | nul
       monthlyCap: rule.monthlyCap,
       evidenceRequired: rule.evidenceRequired,
       blackList: rule.blackList,
+      note: rule.note,
       createdBy,
       createdAt: at,
     })

@@ -55,6 +55,8 @@ export const rules = sqliteTable(
     evidenceRequired: integer('evidence_required', { mode: 'boolean' }).notNull().default(false),
     // Deductions under a black-list rule put the household on the village black list (黑榜).
     blackList: integer('black_list', { mode: 'boolean' }).notNull().default(false),
+    // 备注 of the catalogue as the village keeps it (imported and exported with it).
+    note: text('note'),
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
     version: integer('version').notNull().default(1),
     currentVersionId: integer('current_version_id'),
@@ -79,6 +81,7 @@ export const ruleVersions = sqliteTable(
     monthlyCap: integer('monthly_cap'),
     evidenceRequired: integer('evidence_required', { mode: 'boolean' }).notNull(),
     blackList: integer('black_list', { mode: 'boolean' }).notNull(),
+    note: text('note'),
     createdBy: integer('created_by'),
     createdAt: integer('created_at').notNull(),
   },

@@ -17,7 +17,7 @@ export async function createRule(ctx: Ctx, body: CreateRuleBody) {
   if (blackList && body.points > 0) throw new Invalid('黑榜细则必须是扣分项');
   const at = ctx.now.getTime();
   return transaction(ctx.db, async (tx) => {
-    const rule = await addRule(tx, { ...body, blackList, category: heading.code, monthlyCap: body.monthlyCap ?? null, createdAt: at, updatedAt: at }, ctx.actor.userId);
+    const rule = await addRule(tx, { ...body, blackList, category: heading.code, monthlyCap: body.monthlyCap ?? null, note: body.note || null, createdAt: at, updatedAt: at }, ctx.actor.userId);
     await writeAudit(tx, ctx, { entity: 'rule', entityId: rule.id, action: 'rule.create', areaId: area.id, after: rule });
     return { ...rule, categoryName: heading.name };
   });

@@ -40,6 +40,7 @@ const Points = z
   .refine((p) => p !== 0, '分值不能为 0');
 const Unit = z.string().trim().min(1).max(10);
 const MonthlyCap = z.number().int().min(1).max(1000);
+const Note = z.string().trim().max(200).regex(/^[^<>{}\\`$]*$/, '备注含有不允许的字符');
 
 export const CreateRuleBody = z.object({
   areaId: z.number().int().positive(),
@@ -51,6 +52,7 @@ export const CreateRuleBody = z.object({
   evidenceRequired: z.boolean().default(false),
   // Left out: a deduction under a deduction heading (扣分类别) is a black-list rule.
   blackList: z.boolean().optional(),
+  note: Note.optional(),
 });
 export type CreateRuleBody = z.infer<typeof CreateRuleBody>;
 
@@ -65,6 +67,7 @@ export const UpdateRuleBody = z
     monthlyCap: MonthlyCap.nullable(),
     evidenceRequired: z.boolean(),
     blackList: z.boolean(),
+    note: Note.nullable(),
     active: z.boolean(),
   })
   .partial()
