@@ -7,7 +7,7 @@ export type Access = 'public' | 'session' | 'roles';
 
 /** A binary answer: its media type and what it is. */
 export interface BinaryAnswer {
-  media: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' | 'text/html' | 'image/svg+xml';
+  media: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' | 'text/html' | 'image/svg+xml' | 'image/jpeg';
   description: string;
 }
 
@@ -21,10 +21,14 @@ export interface RouteDoc {
   ok: { status: 200 | 201 | 204; schema?: StandardSchemaV1; binary?: BinaryAnswer; description?: string; headers?: Record<string, { description: string; schema: { type: 'string' } }> };
   /** The codes this operation answers with beyond the ones every operation may (see server/lib/openapi.ts). A code answered with another status than its usual one is [status, code]. */
   errors?: readonly (ErrorCode | readonly [number, ErrorCode])[];
-  /** The operation needs an Idempotency-Key header. */
+  /** The operation needs an Idempotency-Key header (every other signed-in POST under /api takes one optionally; see server/lib/openapi.ts). */
   idempotencyKey?: boolean;
   /** Non-JSON refusals (a print page's 404 is a page too), by status. */
   pages?: Record<number, BinaryAnswer>;
+  /** A body that is not JSON (a photo upload): its media types; a JSON body is documented by its validator. */
+  rawBody?: { media: readonly string[]; description: string };
+  /** The answer carries a strong ETag; a request with a current If-None-Match gets 304 and no body. */
+  etag?: boolean;
   /** The operation reads no parameters and no body, so it never answers 400 `invalid`. */
   noInput?: boolean;
 }
@@ -32,6 +36,8 @@ export interface RouteDoc {
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' as const;
 export const xlsx = (description: string): BinaryAnswer => ({ media: XLSX, description });
 export const html = (description: string): BinaryAnswer => ({ media: 'text/html', description });
+export const svg = (description: string): BinaryAnswer => ({ media: 'image/svg+xml', description });
+export const jpeg = (description: string): BinaryAnswer => ({ media: 'image/jpeg', description });
 
 /**
  * One operation's OpenAPI description. The generic error statuses (401, 403, 400, 413, 415, 429, 500,
@@ -40,6 +46,7 @@ export const html = (description: string): BinaryAnswer => ({ media: 'text/html'
  */
 export function doc(d: RouteDoc): DescribeRouteOptions {
   const { ok } = d;
+  const headers = d.etag ? { ...ok.headers, ETag: { description: 'A strong validator of this answer: send it back as If-None-Match', schema: { type: 'string' as const } } } : ok.headers;
   const success = ok.binary
     ? { description: ok.binary.description, content: { [ok.binary.media]: { schema: { type: 'string' as const, format: 'binary' } } } }
     : ok.schema
@@ -53,21 +60,13 @@ export function doc(d: RouteDoc): DescribeRouteOptions {
     'x-jifen-access': d.access ?? 'roles',
     'x-jifen-errors': (d.errors ?? []).map((e) => (typeof e === 'string' ? e : `${e[0]}:${e[1]}`)),
     ...(d.noInput ? { 'x-jifen-no-input': true } : {}),
-    ...(d.idempotencyKey
-      ? {
-          parameters: [
-            {
-              name: 'Idempotency-Key',
-              in: 'header',
-              required: true,
-              description: 'A key the client makes once per redemption (8–100 of A–Z a–z 0–9 . _ : -); the same key with the same body answers the first result again and spends nothing.',
-              schema: { type: 'string', minLength: 8, maxLength: 100, pattern: '^[A-Za-z0-9._:-]+$' },
-            },
-          ],
-        }
+    ...(d.idempotencyKey ? { 'x-jifen-idempotency': 'required' } : {}),
+    ...(d.rawBody
+      ? { requestBody: { required: true, description: d.rawBody.description, content: Object.fromEntries(d.rawBody.media.map((m) => [m, { schema: { type: 'string', format: 'binary' } }])) } }
       : {}),
     responses: {
-      [String(ok.status)]: ok.headers && 'content' in success ? { ...success, headers: ok.headers } : success,
+      [String(ok.status)]: headers && 'content' in success ? { ...success, headers } : success,
+      ...(d.etag ? { 304: { description: 'Not modified: the If-None-Match ETag is still current' } } : {}),
       ...Object.fromEntries(Object.entries(d.pages ?? {}).map(([status, p]) => [status, { description: p.description, content: { [p.media]: { schema: { type: 'string', format: 'binary' } } } }])),
     },
   } as DescribeRouteOptions;

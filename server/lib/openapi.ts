@@ -42,7 +42,31 @@ type Operation = OpenAPIV3_1.OperationObject & {
   'x-jifen-access'?: Access;
   'x-jifen-errors'?: string[];
   'x-jifen-no-input'?: boolean;
+  'x-jifen-idempotency'?: 'required';
 };
+
+/** Signed-in POSTs under /api that the idempotency middleware skips (server/app.ts): redemptions keep their own key, photos are content-addressed. */
+const OWN_IDEMPOTENCY = new Set(['/api/redemptions', '/api/evidence']);
+
+/** Whether an operation reads an Idempotency-Key header: required, optional, or not at all. */
+function idempotencyOf(path: string, method: string, op: Operation): 'required' | 'optional' | null {
+  if (op['x-jifen-idempotency'] === 'required') return 'required';
+  if (method !== 'post' || !path.startsWith('/api/') || OWN_IDEMPOTENCY.has(path)) return null;
+  return (op['x-jifen-access'] ?? 'roles') === 'public' ? null : 'optional';
+}
+
+function idempotencyParameter(required: boolean): OpenAPIV3_1.ParameterObject {
+  return {
+    name: 'Idempotency-Key',
+    in: 'header',
+    required,
+    description: required
+      ? 'A key the client makes once per redemption (8–100 of A–Z a–z 0–9 . _ : -); the same key with the same body answers the first result again and spends nothing.'
+      : 'A key the client makes once per form (8–100 of A–Z a–z 0–9 . _ : -), kept 24 h per user: a repeat with the same body answers the first success again (Idempotent-Replayed: true) and creates nothing; a failed request gives the key back.',
+    schema: { type: 'string', minLength: 8, maxLength: 100, pattern: '^[A-Za-z0-9._:-]+$' },
+  };
+}
+const replayedHeader: OpenAPIV3_1.HeaderObject = { description: '"true" when this is the stored answer of an earlier request with the same Idempotency-Key', schema: { type: 'string', enum: ['true'] } };
 
 /** The error codes an operation may answer with, by status. */
 function errorsOf(path: string, method: string, op: Operation): Map<number, Set<ErrorCode>> {
@@ -66,6 +90,13 @@ function errorsOf(path: string, method: string, op: Operation): Map<number, Set<
     add('unsupported_media_type');
   }
   if (path.startsWith('/api/public/') || path.startsWith('/print/')) add('too_many_requests');
+  const idempotency = idempotencyOf(path, method, op);
+  if (idempotency) {
+    add('invalid');
+    add('idempotency_mismatch');
+    add('idempotency_in_progress');
+  }
+  if (idempotency === 'required') add('idempotency_key_required');
   add('internal');
   add('busy');
   add('disk_full');
@@ -83,7 +114,7 @@ const requestIdRef = { $ref: '#/components/headers/X-Request-Id' };
 function complete(doc: OpenAPIV3_1.Document): OpenAPIV3_1.Document {
   const components = (doc.components ??= {});
   const shared = (components.responses ??= {});
-  components.headers = { 'X-Request-Id': requestIdHeader, 'Retry-After': retryAfterHeader };
+  components.headers = { 'X-Request-Id': requestIdHeader, 'Retry-After': retryAfterHeader, 'Idempotent-Replayed': replayedHeader };
   // One shared response per status and set of codes, so the document stays readable.
   const errorResponse = (status: number, codes: ErrorCode[]) => {
     const name = `E${status}.${codes.join('.')}`;
@@ -99,6 +130,12 @@ function complete(doc: OpenAPIV3_1.Document): OpenAPIV3_1.Document {
       const op = item?.[method] as Operation | undefined;
       if (!op) continue;
       const byStatus = errorsOf(path, method, op);
+      const idempotency = idempotencyOf(path, method, op);
+      if (idempotency) {
+        const others = ((op.parameters ?? []) as OpenAPIV3_1.ParameterObject[]).filter((p) => !(p.in === 'header' && p.name.toLowerCase() === 'idempotency-key'));
+        op.parameters = [...others, idempotencyParameter(idempotency === 'required')];
+      }
+      delete op['x-jifen-idempotency'];
       op.security = op['x-jifen-access'] === 'public' ? [] : [{ session: [] }];
       delete op['x-jifen-access'];
       delete op['x-jifen-errors'];
@@ -107,7 +144,8 @@ function complete(doc: OpenAPIV3_1.Document): OpenAPIV3_1.Document {
       const own = Object.entries(op.responses ?? {}).filter(([status]) => status !== 'default');
       for (const [status, response] of own) {
         const r = response as OpenAPIV3_1.ResponseObject;
-        responses[status] = { ...r, headers: { ...r.headers, 'X-Request-Id': requestIdRef } };
+        const replayed: Record<string, OpenAPIV3_1.ReferenceObject> = idempotency && status.startsWith('2') ? { 'Idempotent-Replayed': { $ref: '#/components/headers/Idempotent-Replayed' } } : {};
+        responses[status] = { ...r, headers: { ...r.headers, 'X-Request-Id': requestIdRef, ...replayed } };
       }
       for (const status of [...byStatus.keys()].sort((a, b) => a - b)) {
         const ref = errorResponse(status, [...(byStatus.get(status) ?? [])].sort());
