@@ -32,7 +32,7 @@ function photoApp(file?: string) {
 }
 
 async function upload(t: TestApp, cookie: string, bytes: Uint8Array, type = 'image/jpeg') {
-  const res = await t.app.request('/api/evidence', { method: 'POST', headers: { cookie, 'content-type': type }, body: bytes });
+  const res = await t.app.request('/api/evidence', { method: 'POST', headers: { cookie, 'content-type': type }, body: Uint8Array.from(bytes) });
   const text = await res.text();
   return { status: res.status, body: JSON.parse(text) };
 }
@@ -121,10 +121,10 @@ describe('photo evidence upload', () => {
   it('refuses an upload from another site (same-origin check) and from roles that never propose', async () => {
     const { t, w, cadre } = await setup();
     const jpeg = await phoneJpeg(400, 300);
-    const foreign = await t.app.request('/api/evidence', { method: 'POST', headers: { cookie: cadre, 'content-type': 'image/jpeg', origin: 'https://evil.example', host: 'localhost' }, body: jpeg });
+    const foreign = await t.app.request('/api/evidence', { method: 'POST', headers: { cookie: cadre, 'content-type': 'image/jpeg', origin: 'https://evil.example', host: 'localhost' }, body: Uint8Array.from(jpeg) });
     expect(foreign.status).toBe(403);
     for (const who of ['reviewer', 'clerk', 'household']) expect((await upload(t, await login(t, who), jpeg)).status, who).toBe(403);
-    expect((await t.app.request('/api/evidence', { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: jpeg })).status).toBe(401);
+    expect((await t.app.request('/api/evidence', { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: Uint8Array.from(jpeg) })).status).toBe(401);
     expect(listEvidenceFolder(t.evidenceDir)).toEqual([]);
     void w;
   });
