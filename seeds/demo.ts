@@ -11,6 +11,7 @@ import { proposePublication } from '../server/modules/boards/proposePublication'
 import { approvePublication } from '../server/modules/boards/reviewPublication';
 import { BoardSpec } from '../server/modules/boards/schemas';
 import { OBJECTION_REASONS } from './data';
+import { seedFunds } from './funds';
 import { generateCounty, tableCounts, writeSeedAudit, type GeneratedCounty, type RuleInfo } from './generate';
 
 export const DEMO_PASSWORD = 'jifen123';
@@ -72,6 +73,7 @@ export async function seedDemoCounty(db: Db, opts: { scryptN: number; now?: Date
     await addOpenBusiness(tx, county, household, now.getTime());
   });
   await publishLastMonth(db, county, opts.config ?? (await appConfig(db, { JIFEN_SCRYPT_N: String(opts.scryptN) })), now);
+  await seedFunds(db, now);
   await writeSeedAudit(db, now, 'demo', { now: now.toISOString(), ...(await tableCounts(db)) });
 }
 

@@ -1,8 +1,11 @@
 import { and, asc, count, desc, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { fundEntries, goods, stockMovements, users } from '../schema';
+import { fundEntryKinds, fundSources } from '../schema/funds';
 import type { Tx } from '../transaction';
 
+/** The closed lists of the money books, for the modules' schemas. */
+export { fundEntryKinds, fundSources };
 export type FundEntryRow = typeof fundEntries.$inferSelect;
 export type FundSource = NonNullable<FundEntryRow['source']>;
 export type FundEntryKind = FundEntryRow['kind'];

@@ -37,6 +37,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'credit', component: () => import('./modules/credit/CreditListPage.vue'), meta: { roles: staffConsole, titleKey: 'credit.nav' } },
       { path: 'rules', component: () => import('./modules/rules/RuleCatalogPage.vue'), meta: { roles: staffConsole, titleKey: 'nav.rules' } },
       { path: 'goods', component: () => import('./modules/goods/GoodsPage.vue'), meta: { roles: [...managers, 'clerk'], titleKey: 'nav.goods' } },
+      { path: 'funds', component: () => import('./modules/funds/FundsStatementPage.vue'), meta: { roles: [...staffConsole, 'clerk'], titleKey: 'funds.nav' } },
       { path: 'users', component: () => import('./modules/users/UserListPage.vue'), meta: { roles: managers, titleKey: 'nav.users' } },
       { path: 'areas', component: () => import('./modules/areas/AreaListPage.vue'), meta: { roles: admins, titleKey: 'nav.areas' } },
       { path: 'boards', component: () => import('./modules/boards/BoardsConsolePage.vue'), meta: { roles: staffConsole, titleKey: 'boards.consoleTitle' } },

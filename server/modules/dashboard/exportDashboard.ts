@@ -12,6 +12,7 @@ const chartTitles: Record<DashboardChart, string> = {
   stock: '库存价值',
   lowStock: '库存不足商品',
   donations: '每月捐赠',
+  money: '超市资金',
 };
 
 function sheets(d: Dashboard, where: string): Record<DashboardChart, SheetSpec<unknown>> {
@@ -61,6 +62,18 @@ function sheets(d: Dashboard, where: string): Record<DashboardChart, SheetSpec<u
       { header: '物品数量', width: 10, value: (r) => r.quantity },
       { header: '金额/估值（元）', width: 15, value: (r) => r.amountYuan },
     ], d.donations),
+    money: spec('money', [
+      { header: '超市', width: 12, value: (r) => r.store },
+      { header: '期初资金（元）', width: 14, value: (r) => r.openingFundsFen / 100 },
+      { header: '拨入（元）', width: 12, value: (r) => r.fundsInFen / 100 },
+      { header: '采购（元）', width: 12, value: (r) => r.purchasesFen / 100 },
+      { header: '期末资金（元）', width: 14, value: (r) => r.closingFundsFen / 100 },
+      { header: '兑换积分', width: 10, value: (r) => r.redeemedPoints },
+      { header: '积分折合（元）', width: 14, value: (r) => r.redemptionsPointsValueFen / 100 },
+      { header: '兑换成本（元）', width: 14, value: (r) => r.redemptionsCostFen / 100 },
+      { header: '报损成本（元）', width: 14, value: (r) => r.lossesCostFen / 100 },
+      { header: '期末库存价值（元）', width: 18, value: (r) => r.closingStockFen / 100 },
+    ], d.money),
   };
 }
 

@@ -13,6 +13,7 @@ import {
 import { shanghaiDay } from '../../../db/time';
 import type { Ctx } from '../../lib/context';
 import { periodSpan, reportArea, storesUnder, villagesUnder } from '../excel/exportScope';
+import { moneyOfStores } from '../funds/moneyOfStores';
 import type { DashboardQuery } from './schemas';
 
 function monthsBetween(from: string, to: string): string[] {
@@ -95,6 +96,8 @@ export async function getDashboard(ctx: Ctx, query: DashboardQuery) {
     stock,
     lowStock,
     donations: donationsPerMonth,
+    // The supermarkets' money side (资金台账) over the period, per store.
+    money: await moneyOfStores(db, area, period),
   };
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Period } from '../../lib/params';
 
-export const dashboardCharts = ['monthly', 'categories', 'participation', 'goods', 'stock', 'lowStock', 'donations'] as const;
+export const dashboardCharts = ['monthly', 'categories', 'participation', 'goods', 'stock', 'lowStock', 'donations', 'money'] as const;
 export type DashboardChart = (typeof dashboardCharts)[number];
 
 export const DashboardQuery = z.object({

@@ -20,7 +20,7 @@ export function statementLines(s: Statement): Line[] {
   return [
     { item: '一、资金', fen: null, qty: null, note: '' },
     { item: '期初资金余额', fen: s.openingFundsFen, qty: null, note: '' },
-    ...Object.entries(s.fundsInBySource).map(([k, fen]) => ({ item: `　本月拨入：${fundSourceLabels[k as keyof typeof fundSourceLabels]}`, fen, qty: null, note: '' })),
+    ...Object.entries(s.fundsInBySource).map(([k, fen]) => ({ item: `· 本月拨入：${fundSourceLabels[k as keyof typeof fundSourceLabels]}`, fen, qty: null, note: '' })),
     { item: '本月拨入合计', fen: s.fundsInFen, qty: null, note: '含冲正' },
     { item: '本月采购支出', fen: s.purchasesFen, qty: null, note: '按发票进价，含冲正' },
     { item: '期末资金余额', fen: s.closingFundsFen, qty: null, note: '期初 + 拨入 − 采购' },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fundEntryKinds, fundSources } from '../../../db/schema/funds';
+import { fundEntryKinds, fundSources } from '../../../db/funds/entries';
 
 const int = z.number().int();
 const nint = int.nullable();
@@ -82,4 +82,19 @@ export const StatementAnswer = z.object({
   netRedeemedPoints: int,
   redemptionsPointsValueFen: int,
   netRedemptionsCostFen: int,
+});
+
+/** One store's money over a period, as the dashboard shows it. */
+export const StoreMoneyAnswer = z.object({
+  storeAreaId: int,
+  store: z.string(),
+  openingFundsFen: int,
+  fundsInFen: int,
+  purchasesFen: int,
+  closingFundsFen: int,
+  redeemedPoints: int,
+  redemptionsPointsValueFen: int,
+  redemptionsCostFen: int,
+  lossesCostFen: int,
+  closingStockFen: int,
 });

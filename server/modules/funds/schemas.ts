@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fundSources } from '../../../db/schema/funds';
+import { fundSources } from '../../../db/funds/entries';
 import { Day, Paging } from '../../lib/params';
 
 const Text = (max: number) =>
