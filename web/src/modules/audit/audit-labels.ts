@@ -11,6 +11,7 @@ export const auditEntities = [
   'dishonesty_listing',
   'donation',
   'evidence',
+  'fund_entry',
   'goods',
   'household',
   'household_import',
