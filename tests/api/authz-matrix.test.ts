@@ -243,6 +243,17 @@ export const matrix: Record<string, Spec> = {
     own: (f) => ({ path: `/api/headings/${f.headingOwn}`, body: { sortOrder: 5 } }),
     other: (f) => ({ path: `/api/headings/${f.headingOther}`, body: { sortOrder: 5 } }),
   },
+  'POST /api/imports/catalogue/preview': {
+    roles: managers,
+    own: (f) => ({ path: '/api/imports/catalogue/preview', body: { areaId: f.w.areas.villageA.id, file: csv(`类别,项目,分值\n公益劳动,义务植树${f.n},3\n`) } }),
+    other: (f) => ({ path: '/api/imports/catalogue/preview', body: { areaId: f.w.areas.villageB.id, file: csv(`类别,项目,分值\n公益劳动,义务植树${f.n},3\n`) } }),
+  },
+  'POST /api/imports/catalogue': {
+    roles: managers,
+    own: (f) => ({ path: '/api/imports/catalogue', body: { areaId: f.w.areas.villageA.id, file: csv(`类别,项目,分值\n公益劳动,义务植树${f.n},3\n`) } }),
+    other: (f) => ({ path: '/api/imports/catalogue', body: { areaId: f.w.areas.villageB.id, file: csv(`类别,项目,分值\n公益劳动,义务植树${f.n},3\n`) } }),
+  },
+  'GET /api/exports/catalogue.xlsx': areaExport('catalogue.xlsx', boardStaff, ''),
   'GET /api/awards': {
     roles: all,
     own: (f) => ({ path: `/api/awards?villageId=${f.w.areas.villageA.id}` }),

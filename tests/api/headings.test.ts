@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { appendLedgerEntry } from '../../db/ledger';
 import { systemCtx } from '../../server/lib/context';
@@ -171,5 +172,93 @@ describe('boards, stars, posters and exports name the area’s headings', () => 
     expect(values).toContain('矛盾纠纷调解');
     expect(q<{ hash: string }>(t, 'SELECT hash FROM ledger_entries ORDER BY id')).toEqual(hashes);
     expect(q<{ category: string }>(t, 'SELECT category FROM ledger_entries')[0].category).toBe(heading.code);
+  });
+});
+
+describe('catalogue import and export', () => {
+  const file = (text: string, name = '细则.csv', encoding: 'utf8' | 'gbk' = 'utf8') => ({
+    filename: name,
+    contentBase64: (encoding === 'gbk' ? iconv.encode(text, 'gbk') : Buffer.from(text, 'utf8')).toString('base64'),
+  });
+  const csv = ['类别,项目,分值,单位,上限,需佐证,备注', '矛盾处置,调解邻里纠纷,5,次,20,是,村调解委员会确认', '公益劳动,义务打扫,3,次,,否,', '环境卫生,庭院整洁,6,次,,否,从 5 分调到 6 分'].join('\n');
+
+  it('previews a new heading and an edited item, refuses to create the heading unconfirmed, then imports: the edit is a new version', async () => {
+    const { w, cadre } = await setup();
+    const v = w.areas.villageA.id;
+    const own = await call(t, 'POST', '/api/rules', { cookie: cadre, body: { areaId: v, category: '环境卫生', name: '庭院整洁', points: 5 } });
+    const preview = await call(t, 'POST', '/api/imports/catalogue/preview', { cookie: cadre, body: { areaId: v, file: file(csv) } });
+    expect(preview.status).toBe(200);
+    expect(preview.body.newHeadings).toEqual(['矛盾处置']);
+    expect(preview.body.counts).toMatchObject({ total: 3, create: 2, update: 1, error: 0 });
+    expect(preview.body.rows[2]).toMatchObject({ action: 'update', ruleId: own.body.id, points: 6, note: '从 5 分调到 6 分' });
+    expect(q<{ n: number }>(t, 'SELECT count(*) AS n FROM rule_headings WHERE area_id IS NOT NULL')[0].n).toBe(0);
+
+    const unconfirmed = await call(t, 'POST', '/api/imports/catalogue', { cookie: cadre, body: { areaId: v, file: file(csv) } });
+    expect(unconfirmed.status).toBe(422);
+    expect(unconfirmed.body.error.details.newHeadings).toEqual(['矛盾处置']);
+    expect(q<{ n: number }>(t, 'SELECT count(*) AS n FROM rules WHERE area_id = ?', v)[0].n).toBe(1);
+
+    const done = await call(t, 'POST', '/api/imports/catalogue', { cookie: cadre, body: { areaId: v, file: file(csv), createHeadings: true } });
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ create: 2, update: 1, newHeadings: ['矛盾处置'], updated: [own.body.id] });
+    const edited = q<{ version: number; points: number; note: string }>(t, 'SELECT version, points, note FROM rules WHERE id = ?', own.body.id)[0];
+    expect(edited).toEqual({ version: 2, points: 6, note: '从 5 分调到 6 分' });
+    expect(q<{ n: number }>(t, 'SELECT count(*) AS n FROM rule_versions WHERE rule_id = ?', own.body.id)[0].n).toBe(2);
+    const rules = await call(t, 'GET', `/api/rules?areaId=${v}`, { cookie: cadre });
+    expect(rules.body.items.find((r: { name: string }) => r.name === '调解邻里纠纷')).toMatchObject({ categoryName: '矛盾处置', evidenceRequired: true, monthlyCap: 20 });
+    expect(q<{ action: string }>(t, "SELECT action FROM audit_log WHERE action = 'rule.import'")).toHaveLength(1);
+
+    const again = await call(t, 'POST', '/api/imports/catalogue/preview', { cookie: cadre, body: { areaId: v, file: file(csv) } });
+    expect(again.body.counts).toMatchObject({ create: 0, update: 0, unchanged: 3 });
+  });
+
+  it('reads a GBK csv as written', async () => {
+    const { w, cadre } = await setup();
+    const res = await call(t, 'POST', '/api/imports/catalogue/preview', { cookie: cadre, body: { areaId: w.areas.villageA.id, file: file(csv, '细则.csv', 'gbk') } });
+    expect(res.status).toBe(200);
+    expect(res.body.rows.map((r: { name: string }) => r.name)).toEqual(['调解邻里纠纷', '义务打扫', '庭院整洁']);
+    expect(res.body.newHeadings).toEqual(['矛盾处置']);
+  });
+
+  it('marks bad rows and imports nothing when any row is wrong', async () => {
+    const { w, cadre } = await setup();
+    const bad = ['类别,项目,分值,单位,上限,需佐证,备注', '公益劳动,义务打扫,0,次,,否,', '公益劳动,<script>,3,次,,否,', '公益劳动,植树,3,次,9999,也许,', '公益劳动,植树,3,次,,否,'].join('\n');
+    const preview = await call(t, 'POST', '/api/imports/catalogue/preview', { cookie: cadre, body: { areaId: w.areas.villageA.id, file: file(bad) } });
+    expect(preview.body.rows.map((r: { action: string }) => r.action)).toEqual(['error', 'error', 'error', 'error']);
+    expect(preview.body.rows[2].errors.map((e: { field: string }) => e.field)).toEqual(['上限', '需佐证']);
+    const res = await call(t, 'POST', '/api/imports/catalogue', { cookie: cadre, body: { areaId: w.areas.villageA.id, file: file(bad), createHeadings: true } });
+    expect(res.status).toBe(422);
+    expect(q<{ n: number }>(t, 'SELECT count(*) AS n FROM rules WHERE area_id = ?', w.areas.villageA.id)[0].n).toBe(0);
+  });
+
+  it('another village’s catalogue is out of reach: 404 on preview, import and export', async () => {
+    const { w, cadre } = await setup();
+    const b = w.areas.villageB.id;
+    expect((await call(t, 'POST', '/api/imports/catalogue/preview', { cookie: cadre, body: { areaId: b, file: file(csv) } })).status).toBe(404);
+    expect((await call(t, 'POST', '/api/imports/catalogue', { cookie: cadre, body: { areaId: b, file: file(csv), createHeadings: true } })).status).toBe(404);
+    expect((await t.app.request(`/api/exports/catalogue.xlsx?areaId=${b}`, { headers: { cookie: cadre } })).status).toBe(404);
+  });
+
+  it('exports the catalogue in force in the import shape, and the export imports back unchanged', async () => {
+    const { w, cadre } = await setup();
+    const v = w.areas.villageA.id;
+    // 庭院整洁 is the county's: changing it from the village is refused; the other rows import.
+    const refused = await call(t, 'POST', '/api/imports/catalogue/preview', { cookie: cadre, body: { areaId: v, file: file(csv) } });
+    expect(refused.body.rows[2]).toMatchObject({ action: 'error', errors: [{ field: '项目' }] });
+    const imported = await call(t, 'POST', '/api/imports/catalogue', { cookie: cadre, body: { areaId: v, file: file(csv.split('\n').slice(0, 3).join('\n')), createHeadings: true } });
+    expect(imported.status).toBe(200);
+    const res = await t.app.request(`/api/exports/catalogue.xlsx?areaId=${v}`, { headers: { cookie: cadre } });
+    expect(res.status).toBe(200);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(bytes);
+    const rows = wb.worksheets[0].getSheetValues().filter(Boolean).map((r) => (r as unknown[]).slice(1).map((c) => (c === undefined ? '' : String(c))));
+    expect(rows[1]).toEqual(['类别', '项目', '分值', '单位', '上限', '需佐证', '备注']);
+    expect(rows).toContainEqual(['矛盾处置', '调解邻里纠纷', '5', '次', '20', '是', '村调解委员会确认']);
+    // The county's inherited rules are listed too (makeWorld's 庭院整洁 and 乱倒垃圾).
+    expect(rows.map((r) => r[1])).toContain('乱倒垃圾');
+    const back = await call(t, 'POST', '/api/imports/catalogue/preview', { cookie: cadre, body: { areaId: v, file: { filename: '积分细则.xlsx', contentBase64: bytes.toString('base64') } } });
+    expect(back.status).toBe(200);
+    expect(back.body.counts).toMatchObject({ create: 0, update: 0, error: 0 });
   });
 });

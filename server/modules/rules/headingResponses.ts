@@ -15,3 +15,38 @@ export const HeadingAnswer = z.object({
   updatedAt: z.number(),
 });
 export const HeadingListAnswer = z.object({ items: z.array(HeadingAnswer) });
+
+const RowError = z.object({ field: z.string(), message: z.string() });
+const Counts = { total: z.number().int(), create: z.number().int(), update: z.number().int(), unchanged: z.number().int(), error: z.number().int() };
+
+/** What importing each row of a catalogue would do. */
+export const CataloguePreviewAnswer = z.object({
+  area: z.object({ id: z.number().int(), name: z.string() }),
+  counts: z.object(Counts),
+  newHeadings: z.array(z.string()).describe('Headings the import would create once confirmed (createHeadings: true)'),
+  rows: z.array(
+    z.object({
+      row: z.number().int(),
+      heading: z.string(),
+      headingCode: z.string().nullable(),
+      name: z.string(),
+      points: z.number().int().nullable(),
+      unit: z.string(),
+      monthlyCap: z.number().int().nullable(),
+      evidenceRequired: z.boolean(),
+      note: z.string().nullable(),
+      action: z.enum(['create', 'update', 'unchanged', 'error']),
+      ruleId: z.number().int().nullable(),
+      errors: z.array(RowError),
+    }),
+  ),
+});
+
+export const CatalogueImportAnswer = z.object({
+  areaId: z.number().int(),
+  filename: z.string(),
+  ...Counts,
+  created: z.array(z.number().int()),
+  updated: z.array(z.number().int()),
+  newHeadings: z.array(z.string()),
+});

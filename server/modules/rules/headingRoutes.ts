@@ -1,13 +1,17 @@
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
-import { answer, doc } from '../../lib/apiDoc';
+import { answer, doc, xlsx } from '../../lib/apiDoc';
 import { allRoles, allow, ctxOf, valid, type AppEnv } from '../../lib/http';
 import { IdParam } from '../../lib/params';
 import { managerRoles } from '../../lib/roles';
 import { createHeading } from './createHeading';
 import { listHeadings } from './listHeadings';
-import { HeadingAnswer, HeadingListAnswer } from './headingResponses';
-import { CreateHeadingBody, UpdateHeadingBody } from './schemas';
+import { CatalogueImportAnswer, CataloguePreviewAnswer, HeadingAnswer, HeadingListAnswer } from './headingResponses';
+import { CatalogueExportQuery, CatalogueImportBody, CreateHeadingBody, UpdateHeadingBody } from './schemas';
+import { exportCatalogue } from './exportCatalogue';
+import { importCatalogue } from './importCatalogue';
+import { previewCatalogueImport } from './previewCatalogueImport';
+import { sendXlsx } from '../excel/sendXlsx';
 import { updateHeading } from './updateHeading';
 
 export const headingRoutes = new Hono<AppEnv>()
@@ -33,4 +37,25 @@ export const headingRoutes = new Hono<AppEnv>()
     valid('param', IdParam),
     valid('json', UpdateHeadingBody),
     async (c) => c.json(answer(HeadingAnswer, await updateHeading(ctxOf(c), c.req.valid('param').id, c.req.valid('json'))), 200),
+  )
+  .post(
+    '/imports/catalogue/preview',
+    describeRoute(doc({ tags: ['rules'], zh: '预览积分细则导入（逐行检查，不写入）', en: 'Check a catalogue file row by row; writes nothing', ok: { status: 200, schema: CataloguePreviewAnswer }, errors: ['invalid_area', 'not_found', 'bad_file', 'empty_file', 'missing_header'] })),
+    allow(...managerRoles),
+    valid('json', CatalogueImportBody),
+    async (c) => c.json(answer(CataloguePreviewAnswer, await previewCatalogueImport(ctxOf(c), c.req.valid('json'))), 200),
+  )
+  .post(
+    '/imports/catalogue',
+    describeRoute(doc({ tags: ['rules'], zh: '导入积分细则（全部成功或全部不导入；修改的项目生成新版本）', en: 'Import a checked catalogue, all or nothing; an edited item becomes a new version', ok: { status: 200, schema: CatalogueImportAnswer }, errors: ['invalid_area', 'not_found', 'bad_file', 'empty_file', 'missing_header', 'import_has_errors'] })),
+    allow(...managerRoles),
+    valid('json', CatalogueImportBody),
+    async (c) => c.json(answer(CatalogueImportAnswer, await importCatalogue(ctxOf(c), c.req.valid('json'))), 200),
+  )
+  .get(
+    '/exports/catalogue.xlsx',
+    describeRoute(doc({ tags: ['rules'], zh: '导出积分细则（与导入同样的列）', en: 'The catalogue in force in an area, in the import shape', ok: { status: 200, binary: xlsx('积分细则.xlsx') }, errors: ['invalid_area', 'not_found'] })),
+    allow(...managerRoles, 'reviewer'),
+    valid('query', CatalogueExportQuery),
+    async (c) => sendXlsx(c, await exportCatalogue(ctxOf(c), c.req.valid('query').areaId)),
   );

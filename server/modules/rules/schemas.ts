@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UploadedFile } from '../excel/schemas';
 
 const RuleName = z
   .string()
@@ -79,3 +80,14 @@ export const ListRulesQuery = z.object({
   includeInactive: z.enum(['0', '1']).default('0'),
 });
 export type ListRulesQuery = z.infer<typeof ListRulesQuery>;
+
+export const CatalogueImportBody = z.object({
+  areaId: z.number().int().positive(),
+  file: UploadedFile,
+  /** The manager saw the headings the preview would make (newHeadings) and confirms making them. */
+  createHeadings: z.boolean().default(false),
+});
+export type CatalogueImportBody = z.infer<typeof CatalogueImportBody>;
+
+export const CatalogueExportQuery = z.object({ areaId: z.coerce.number().int().positive() });
+export type CatalogueExportQuery = z.infer<typeof CatalogueExportQuery>;
