@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDb } from '../../db/client';
+import { closeDb, openDb } from '../../db/client';
 import { chainedLedgerHash } from '../../db/ledger';
 import { verifyDatabase } from '../../db/verify';
 import { grantPoints } from '../support/factories';
@@ -104,7 +104,7 @@ describe('backup and restore', () => {
     const liveRow = db.$client.prepare('SELECT hash FROM ledger_entries WHERE id = ?').get(head.lastEntryId) as { hash: string } | undefined;
     expect(liveRow?.hash ?? '0'.repeat(64)).toBe(head.hash);
     expect(verifyDatabase(db).ok).toBe(true);
-    db.$client.close();
+    closeDb(db);
 
     // The backup is one self-contained file.
     expect(existsSync(`${backupFile}-wal`)).toBe(false);
@@ -116,7 +116,7 @@ describe('backup and restore', () => {
     const again = openDb({ file: target });
     const verdict = verifyDatabase(again);
     expect(verdict).toMatchObject({ ok: true, head });
-    again.$client.close();
+    closeDb(again);
 
     // Restoring over an existing database keeps the replaced one beside it.
     const over = await cli('restore', [backupFile, '--db', live]);
@@ -133,7 +133,7 @@ describe('backup and restore', () => {
     const db = openDb({ file });
     const w = await seedTrustWorld(db, { households: 3 });
     for (const h of w.households) grantPoints(db, h.id, h.villageId, 40);
-    db.$client.close();
+    closeDb(db);
     const raw = new Database(file);
     raw.exec('DROP TRIGGER ledger_entries_no_update; UPDATE ledger_entries SET points = 5000, balance_after = 5000 WHERE id = 2');
     const source = rowCounts(raw);
@@ -169,7 +169,7 @@ describe('backup and restore', () => {
     const db = openDb({ file });
     const w = await seedTrustWorld(db, { households: 2 });
     grantPoints(db, w.households[0].id, w.households[0].villageId, 30);
-    db.$client.close();
+    closeDb(db);
     const raw = new Database(file);
     const damagedId = damageLikeAnOldVersion(raw, w.households[0].id, w.households[0].villageId);
     raw.close();
@@ -196,7 +196,7 @@ describe('backup and restore', () => {
     const w = await seedTrustWorld(db);
     grantPoints(db, w.households[0].id, w.households[0].villageId, 50);
     const before = verifyDatabase(db);
-    db.$client.close();
+    closeDb(db);
 
     const bad = join(dir, 'bad.db');
     copyFileSync(file, bad);
