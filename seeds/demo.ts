@@ -12,6 +12,7 @@ import { approvePublication } from '../server/modules/boards/reviewPublication';
 import { BoardSpec } from '../server/modules/boards/schemas';
 import { OBJECTION_REASONS } from './data';
 import { seedFunds } from './funds';
+import { seedVillageCatalogue as seedCatalogue } from './catalogue';
 import { generateCounty, tableCounts, writeSeedAudit, type GeneratedCounty, type RuleInfo } from './generate';
 
 export const DEMO_PASSWORD = 'jifen123';
@@ -74,6 +75,7 @@ export async function seedDemoCounty(db: Db, opts: { scryptN: number; now?: Date
   });
   await publishLastMonth(db, county, opts.config ?? (await appConfig(db, { JIFEN_SCRYPT_N: String(opts.scryptN) })), now);
   await seedFunds(db, now);
+  await seedCatalogue(db, now, opts.config ?? (await appConfig(db, { JIFEN_SCRYPT_N: String(opts.scryptN) })));
   await writeSeedAudit(db, now, 'demo', { now: now.toISOString(), ...(await tableCounts(db)) });
 }
 

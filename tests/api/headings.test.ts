@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { readFileSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { appendLedgerEntry } from '../../db/ledger';
@@ -260,5 +261,19 @@ describe('catalogue import and export', () => {
     const back = await call(t, 'POST', '/api/imports/catalogue/preview', { cookie: cadre, body: { areaId: v, file: { filename: '积分细则.xlsx', contentBase64: bytes.toString('base64') } } });
     expect(back.status).toBe(200);
     expect(back.body.counts).toMatchObject({ create: 0, update: 0, error: 0 });
+  });
+});
+
+describe('the shipped catalogue template', () => {
+  it('seeds/catalogue-demo.xlsx imports into a village with its five headings', async () => {
+    const { w, cadre } = await setup();
+    const bytes = readFileSync(new URL('../../seeds/catalogue-demo.xlsx', import.meta.url));
+    const body = { areaId: w.areas.villageA.id, file: { filename: 'catalogue-demo.xlsx', contentBase64: bytes.toString('base64') }, createHeadings: true };
+    const preview = await call(t, 'POST', '/api/imports/catalogue/preview', { cookie: cadre, body });
+    expect(preview.body.counts).toMatchObject({ total: 13, create: 13, error: 0 });
+    expect(preview.body.newHeadings).toEqual(['思想文化建设', '文明乡村建设', '美丽家园建设', '村民自强自立', '减分项目']);
+    const done = await call(t, 'POST', '/api/imports/catalogue', { cookie: cadre, body });
+    expect(done.status).toBe(200);
+    expect(done.body.created).toHaveLength(13);
   });
 });

@@ -50,7 +50,10 @@ describe('the demo county', () => {
 
   it('has a catalogue of about 30 county rules in all seven categories, village rules and rule versions', () => {
     expect(countOf(db, "SELECT COUNT(*) AS n FROM rules r JOIN areas a ON a.id = r.area_id WHERE a.kind = 'county'")).toBeGreaterThanOrEqual(28);
-    expect(countOf(db, 'SELECT COUNT(DISTINCT category) AS n FROM rules')).toBe(7);
+    expect(countOf(db, "SELECT COUNT(DISTINCT category) AS n FROM rules r JOIN areas a ON a.id = r.area_id WHERE a.kind = 'county'")).toBe(7);
+    // 龙潭村 keeps its own catalogue under five headings of its own, imported from seeds/catalogue-demo.xlsx.
+    expect(countOf(db, "SELECT COUNT(*) AS n FROM rule_headings h JOIN areas a ON a.id = h.area_id WHERE a.name = '龙潭村'")).toBe(5);
+    expect(countOf(db, "SELECT COUNT(*) AS n FROM rules r JOIN rule_headings h ON h.code = r.category JOIN areas a ON a.id = r.area_id WHERE a.name = '龙潭村' AND h.area_id = a.id")).toBe(13);
     expect(countOf(db, "SELECT COUNT(*) AS n FROM rules r JOIN areas a ON a.id = r.area_id WHERE a.kind = 'village'")).toBeGreaterThanOrEqual(3);
     expect(countOf(db, 'SELECT COUNT(*) AS n FROM rules WHERE black_list = 1 AND points < 0')).toBeGreaterThanOrEqual(4);
     expect(countOf(db, 'SELECT COUNT(*) AS n FROM rules WHERE version > 1')).toBeGreaterThanOrEqual(1);
