@@ -1,5 +1,4 @@
 import { insertAuditRow, type AuditRow } from '../../db/audit/auditLog';
-import type { Db } from '../../db/client';
 import type { Tx } from '../../db/transaction';
 import type { Ctx } from './context';
 
