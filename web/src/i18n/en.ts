@@ -723,6 +723,7 @@ const en: typeof zhCN = {
   funds: {
     nav: 'Store funds',
     title: 'Store funds and monthly statement',
+    statementOf: '{store} · statement for {month}',
     store: 'Store',
     export: 'Export statement',
     recordShort: 'Record funding',

@@ -735,6 +735,7 @@ export default {
   funds: {
     nav: '超市资金',
     title: '超市资金与月度对账单',
+    statementOf: '{store} · {month} 月度对账单',
     store: '超市',
     export: '导出对账单',
     recordShort: '登记资金拨入',

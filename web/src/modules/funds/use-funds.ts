@@ -20,5 +20,6 @@ export const statementXlsx = (storeAreaId: number, month: string) => api.exports
 
 /** Fen as 元 with two decimals and thousands separators: 1,234.50. */
 export function yuan(fen: number): string {
-  return (fen / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  // 0 and −0 both read 0.00, never -0.00.
+  return (fen === 0 ? 0 : fen / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
