@@ -62,6 +62,11 @@ interface Fixture {
   listingOther: number;
   listedOwn: number;
   listedOther: number;
+  /** Money entries (funding) of the own and the other village's store, and a purchase of the case's own not yet costed. */
+  fundOwn: number;
+  fundOther: number;
+  purchaseOwn: number;
+  purchaseOther: number;
   /** Boards: black-list deductions, rectifications and publications (pending and published). */
   boards: { blackOwn: number; blackOther: number; rectOwn: number; rectOther: number; pubOwn: number; pubOther: number; published: number };
 }
@@ -469,6 +474,36 @@ export const matrix: Record<string, Spec> = {
     other: (f) => ({ path: `/api/dashboard?areaId=${f.w.areas.villageB.id}&period=2026` }),
   },
   'GET /api/exports/dashboard.xlsx': areaExport('dashboard.xlsx', boardStaff, '&period=2026&chart=monthly'),
+  'GET /api/funds': {
+    roles: staff,
+    own: (f) => ({ path: `/api/funds?storeAreaId=${f.w.areas.villageA.id}` }),
+    other: (f) => ({ path: `/api/funds?storeAreaId=${f.w.areas.villageB.id}` }),
+  },
+  'POST /api/funds': {
+    roles: managers,
+    own: (f) => ({ path: '/api/funds', body: { storeAreaId: f.w.areas.villageA.id, source: 'budget', sourceName: '县财政局', amountFen: 100_000, receivedOn: today } }),
+    other: (f) => ({ path: '/api/funds', body: { storeAreaId: f.w.areas.villageB.id, source: 'budget', sourceName: '县财政局', amountFen: 100_000, receivedOn: today } }),
+  },
+  'POST /api/funds/purchase-costs': {
+    roles: storekeepers,
+    own: (f) => ({ path: '/api/funds/purchase-costs', body: { movementId: f.purchaseOwn, supplier: '镇供销社', invoiceNo: `FP-${f.n}`, totalCostFen: 500 } }),
+    other: (f) => ({ path: '/api/funds/purchase-costs', body: { movementId: f.purchaseOther, supplier: '镇供销社', invoiceNo: `FP-${f.n}`, totalCostFen: 500 } }),
+  },
+  'POST /api/funds/:id/reverse': {
+    roles: managers,
+    own: (f) => ({ path: `/api/funds/${f.fundOwn}/reverse`, body: { reason: '重复登记' } }),
+    other: (f) => ({ path: `/api/funds/${f.fundOther}/reverse`, body: { reason: '重复登记' } }),
+  },
+  'GET /api/funds/statement': {
+    roles: staff,
+    own: (f) => ({ path: `/api/funds/statement?storeAreaId=${f.w.areas.villageA.id}&month=2026-06` }),
+    other: (f) => ({ path: `/api/funds/statement?storeAreaId=${f.w.areas.villageB.id}&month=2026-06` }),
+  },
+  'GET /api/exports/statement.xlsx': {
+    roles: staff,
+    own: (f) => ({ path: `/api/exports/statement.xlsx?storeAreaId=${f.w.areas.villageA.id}&month=2026-06` }),
+    other: (f) => ({ path: `/api/exports/statement.xlsx?storeAreaId=${f.w.areas.villageB.id}&month=2026-06` }),
+  },
 };
 
 function areaExport(file: string, roles: Role[], extra = '&period=2026'): Spec {
@@ -594,6 +629,17 @@ function fixtureFor(t: TestApp, w: World): Fixture {
       .returning()
       .get().id;
   const spare = (villageId: number, headName: string) => makeHousehold(t.db, villageId, { headName, idNumber: null }).id;
+  const funding = (storeAreaId: number) =>
+    Number(
+      t.db.$client
+        .prepare(`INSERT INTO fund_entries (store_area_id, kind, source, source_name, amount_fen, on_day, created_at) VALUES (?, 'funding', 'budget', '县财政局', 100000, '2026-06-01', ?)`)
+        .run(storeAreaId, now()).lastInsertRowid,
+    );
+  /** Goods of the case's own whose opening stock (a purchase) has no cost yet. */
+  const uncostedPurchase = (storeAreaId: number, k: number) => {
+    const g = makeGoods(t.db, storeAreaId, { name: `进货${k}`, stock: 5 });
+    return (t.db.$client.prepare(`SELECT id FROM stock_movements WHERE goods_id = ?`).get(g.id) as { id: number }).id;
+  };
   const own = { village: a.villageA.id, by: w.users.cadre2.id, household: w.household.id };
   const other = { village: a.villageB.id, by: w.users.otherCadre.id, household: w.otherHousehold.id };
   return {
@@ -649,6 +695,18 @@ function fixtureFor(t: TestApp, w: World): Fixture {
     },
     get entryOther() {
       return once('entryOther', () => grantPoints(t.db, other.household, other.village, 100).id);
+    },
+    get fundOwn() {
+      return once('fundOwn', () => funding(own.village));
+    },
+    get fundOther() {
+      return once('fundOther', () => funding(other.village));
+    },
+    get purchaseOwn() {
+      return once('purchaseOwn', () => uncostedPurchase(own.village, n));
+    },
+    get purchaseOther() {
+      return once('purchaseOther', () => uncostedPurchase(other.village, n));
     },
     get ruleOwn() {
       return once('ruleOwn', () => makeRule(t.db, own.village, { name: `村规则${n}` }).id);
