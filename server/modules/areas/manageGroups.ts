@@ -20,7 +20,7 @@ export async function createGroup(ctx: Ctx, villageId: number, name: string) {
     if ((await groupsOfVillageByName(tx, village.id)).some((g) => g.name === name)) throw new Conflict('conflict', `本村已有「${name}」`);
     const area = await addArea(tx, { name, kind: 'group', parentId: village.id, createdAt: ctx.now.getTime() });
     await writeAudit(tx, ctx, { entity: 'area', entityId: area.id, action: 'area.create', areaId: village.id, after: { id: area.id, name, kind: 'group', parentId: village.id } });
-    return { id: area.id, name: area.name, kind: area.kind, parentId: village.id, path: area.path };
+    return { id: area.id, name: area.name, kind: 'group' as const, parentId: village.id, path: area.path };
   });
 }
 

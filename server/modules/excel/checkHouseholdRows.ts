@@ -243,7 +243,8 @@ export async function checkRoster(db: Db, village: AreaRow, sheet: SheetRow[]): 
 
 /** Group names the roster uses that the village does not have yet, in order of first use: made on import when confirmed. */
 export function newGroupsOf(rows: readonly RosterRow[]): string[] {
-  return [...new Set(rows.filter((r) => r.groupName && r.groupId === null && r.action !== 'error').map((r) => r.groupName!))];
+  // Rows with other errors count too: the preview names every group the file would make once it is fixed.
+  return [...new Set(rows.filter((r) => r.groupName && r.groupId === null && !r.errors.some((e) => e.field === '村民小组')).map((r) => r.groupName!))];
 }
 
 /** The refusal of a roster naming groups the village lacks, when the cadre has not confirmed making them. */

@@ -47,6 +47,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: ApiErrorCode,
     message: string,
+    /** The error's `details` as the server sent them (e.g. which redemption spent a code), unchecked. */
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -68,7 +70,7 @@ interface JsonLike<T> {
 /** The ApiError of a refused request, from its status and (possibly absent or foreign) body. */
 export function apiErrorOf(status: number, body: unknown): ApiError {
   // A code this build does not know (a newer server) is still an error with a message; it is not claimed to be one of ours.
-  if (isErrorBody(body)) return new ApiError(status, isErrorCode(body.error.code) ? body.error.code : 'http', body.error.message ?? '');
+  if (isErrorBody(body)) return new ApiError(status, isErrorCode(body.error.code) ? body.error.code : 'http', body.error.message ?? '', (body.error as { details?: unknown }).details);
   return new ApiError(status, 'http', '');
 }
 

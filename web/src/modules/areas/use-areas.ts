@@ -44,7 +44,13 @@ export function updateAreaSettings(id: number, body: AreaSettingsBody) {
 }
 
 export function createArea(body: CreateAreaBody) {
+  // A 村民小组 goes through the village's own route, open to its cadre as well as to administrators.
+  if (body.kind === 'group') return call(api.areas[':id'].groups.$post({ param: { id: String(body.parentId) }, json: { name: body.name } }));
   return call(api.areas.$post({ json: body }));
+}
+
+export function renameGroup(id: number, name: string) {
+  return call(api.groups[':id'].$patch({ param: { id: String(id) }, json: { name } }));
 }
 
 /** Depth below the county, for indenting the area list ("/1/4/9/" is depth 2). */

@@ -98,4 +98,70 @@ export class CheckoutKeys {
     this.key = null;
     this.body = null;
   }
+
+  /** The key and body of a redemption sent without a definite answer yet, to keep across a reload. */
+  pending(): { key: string; body: string } | null {
+    return this.key !== null && this.body !== null ? { key: this.key, body: this.body } : null;
+  }
+
+  /** Takes back a pending key after a reload, so finishing that redemption reuses it. */
+  restore(p: { key: string; body: string } | null): void {
+    this.key = p?.key ?? null;
+    this.body = p?.body ?? null;
+  }
+}
+
+/**
+ * The checkout in progress, kept in the phone's storage so a reload, Back or a crashed browser never
+ * loses it: who was identified, the cart, and the key of a redemption sent but not yet answered (the
+ * counter finishes that one with the same key instead of charging again). Kept for 15 minutes at most.
+ */
+export interface SavedCheckout<L> {
+  v: 1;
+  savedAt: number;
+  code: string;
+  pin: string;
+  lookup: L;
+  cart: Cart;
+  pending: { key: string; body: string } | null;
+}
+
+const CHECKOUT_KEY = 'jifen.counter.checkout';
+const CHECKOUT_TTL_MS = 15 * 60_000;
+
+export function saveCheckout<L>(store: Pick<Storage, 'setItem'>, c: Omit<SavedCheckout<L>, 'v' | 'savedAt'>, now = Date.now()): void {
+  try {
+    store.setItem(CHECKOUT_KEY, JSON.stringify({ v: 1, savedAt: now, ...c }));
+  } catch {
+    // Storage full or disabled (private mode): the counter still works, only without surviving a reload.
+  }
+}
+
+export function loadCheckout<L>(store: Pick<Storage, 'getItem'>, now = Date.now()): SavedCheckout<L> | null {
+  try {
+    const raw = store.getItem(CHECKOUT_KEY);
+    if (!raw) return null;
+    const c = JSON.parse(raw) as SavedCheckout<L>;
+    if (c.v !== 1 || typeof c.savedAt !== 'number' || !Array.isArray(c.cart)) return null;
+    // A pending redemption is always finished (it may have charged); an idle cart goes stale.
+    if (!c.pending && now - c.savedAt > CHECKOUT_TTL_MS) return null;
+    return c;
+  } catch {
+    return null;
+  }
+}
+
+export function clearCheckout(store: Pick<Storage, 'removeItem'>): void {
+  try {
+    store.removeItem(CHECKOUT_KEY);
+  } catch {
+    // Nothing kept, nothing to clear.
+  }
+}
+
+/** Typed digits as people read them: "28 1234 5678 9012 3456" for a phone code, "9123 4567 8901" for a card. */
+export function groupTyped(digits: string): string {
+  const d = digits.replace(/\D/g, '');
+  if (d.startsWith('28')) return [d.slice(0, 2), ...(d.slice(2).match(/.{1,4}/g) ?? [])].join(' ');
+  return (d.match(/.{1,4}/g) ?? []).join(' ');
 }

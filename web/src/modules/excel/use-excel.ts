@@ -18,7 +18,8 @@ export async function readUpload(file: File): Promise<UploadedFile> {
 }
 
 export const previewHouseholds = (villageId: number, file: UploadedFile) => call(api.imports.households.preview.$post({ json: { villageId, file } }));
-export const importHouseholds = (villageId: number, file: UploadedFile) => call(api.imports.households.$post({ json: { villageId, file } }));
+/** createGroups: the cadre saw the preview's new 村民小组 and confirms making them with the import. */
+export const importHouseholds = (villageId: number, file: UploadedFile, createGroups = false) => call(api.imports.households.$post({ json: { villageId, file, createGroups } }));
 export const previewAwards = (body: { villageId: number; occurredOn: string; note?: string; file: UploadedFile }) => call(api.imports.awards.preview.$post({ json: body }));
 export const importAwards = (body: { villageId: number; occurredOn: string; note?: string; file: UploadedFile }) => call(api.imports.awards.$post({ json: body }));
 
