@@ -8,6 +8,13 @@ const root = resolve(import.meta.dirname, '../..');
  */
 export async function buildWebInto(outDir: string): Promise<string> {
   const { build } = await import('vite');
-  await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  // What phones get: Vite keeps vitest's NODE_ENV=test and would build Vue for development otherwise.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
   return outDir;
 }

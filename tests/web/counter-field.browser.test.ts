@@ -70,7 +70,7 @@ describeWithChromium('the counter in the field (phone)', () => {
 
   /** No element wider than the screen. */
   async function overflow(page: Page): Promise<number> {
-    return page.evaluate(() => Math.max(0, ...[...document.querySelectorAll('body *')].map((e) => e.getBoundingClientRect().right - window.innerWidth)));
+    return page.evaluate(() => Math.max(0, ...Array.from(document.querySelectorAll('body *')).map((e) => e.getBoundingClientRect().right - window.innerWidth)));
   }
 
   it(
