@@ -312,6 +312,7 @@ export const matrix: Record<string, Spec> = {
     other: (f) => ({ path: `/api/ledger/${f.entryOther}/reverse`, body: { reason: '录入错误' } }),
   },
   'POST /api/ledger/expire': { roles: admins, own: () => ({ path: '/api/ledger/expire' }) },
+  'GET /api/dishonesty/mine': { roles: ['household'], own: () => ({ path: '/api/dishonesty/mine' }) },
   'GET /api/dishonesty': { roles: [...managers, 'reviewer'], own: () => ({ path: '/api/dishonesty' }) },
   'POST /api/dishonesty': {
     roles: managers,
