@@ -15,8 +15,9 @@ export type Identified = { householdId: number; villageId: number } & ({ via: 'p
 
 /**
  * Typed numbers that match no live code in the clerk's reach, per clerk account and per client address.
- * With 10^16 random digits and at most a few thousand codes live at once, 20 guesses per quarter hour
- * per account leaves a hit at about 1 in 10^5 per account per year of nonstop guessing (README).
+ * 16 random digits (10^16) against at most ~10^4 codes live at once (each lives 60 s): a guess hits with
+ * p ≤ 10^-12; 20 misses per quarter hour is ~7·10^5 guesses a year, so one account guessing nonstop hits
+ * about once in 1.4 million years (README).
  */
 export const TYPED_CODE_BUDGETS: { clerk: Budget; ip: Budget } = {
   clerk: { max: 20, windowMs: 15 * 60_000 },
