@@ -1,12 +1,18 @@
 import type { dishonestyReasons } from '../../db/credit/listings';
 import type { HouseholdCategory } from '../../db/households/households';
-import type { RuleCategory } from '../../db/rules/rules';
+import type { ruleCategories } from '../../db/rules/rules';
 
 /**
  * Chinese labels of the codes that print pages and spreadsheets show. The one server-side owner: the
  * web app has its own (i18n, with English), everything on the server imports these.
  */
-export const ruleCategoryLabels: Record<RuleCategory, string> = {
+
+/**
+ * The seven codes of the county template as its headings were named at migration 0011. Pages and
+ * exports name categories through the area's headings (`headingNamer` in server/modules/rules); this is
+ * the fallback for a code no heading row knows.
+ */
+export const ruleCategoryLabels: Record<(typeof ruleCategories)[number], string> = {
   public_welfare: '公益劳动',
   hygiene: '环境卫生',
   family_virtue: '孝老爱亲',

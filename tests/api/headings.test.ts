@@ -250,9 +250,10 @@ describe('catalogue import and export', () => {
     expect(imported.status).toBe(200);
     const res = await t.app.request(`/api/exports/catalogue.xlsx?areaId=${v}`, { headers: { cookie: cadre } });
     expect(res.status).toBe(200);
-    const bytes = Buffer.from(await res.arrayBuffer());
+    const raw = await res.arrayBuffer();
+    const bytes = Buffer.from(raw);
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(bytes);
+    await wb.xlsx.load(raw);
     const rows = wb.worksheets[0].getSheetValues().filter(Boolean).map((r) => (r as unknown[]).slice(1).map((c) => (c === undefined ? '' : String(c))));
     expect(rows[1]).toEqual(['类别', '项目', '分值', '单位', '上限', '需佐证', '备注']);
     expect(rows).toContainEqual(['矛盾处置', '调解邻里纠纷', '5', '次', '20', '是', '村调解委员会确认']);

@@ -12,6 +12,9 @@ export interface StarDimension {
   categories: string[];
 }
 
+// The five of 星级文明户 keep the order posters have always printed them in; an area's own come after.
+const classic = ['遵纪守法星', '孝老爱亲星', '卫生清洁星', '勤劳致富星', '移风易俗星'];
+
 /**
  * The star dimensions of a village: from the headings in force there that name one (the template gives
  * the five of 星级文明户: 遵纪守法、孝老爱亲、卫生清洁、勤劳致富、移风易俗), in heading order.
@@ -21,7 +24,8 @@ export async function starDimensionsOf(db: Db, area: { id: number; path: string 
   for (const h of await headingsInForce(db, area, false)) {
     if (h.starDimension) out.set(h.starDimension, [...(out.get(h.starDimension) ?? []), h.code]);
   }
-  return [...out].map(([label, categories]) => ({ label, categories }));
+  const rank = (label: string) => (classic.includes(label) ? classic.indexOf(label) : classic.length);
+  return [...out].map(([label, categories]) => ({ label, categories })).sort((a, b) => rank(a.label) - rank(b.label));
 }
 
 export interface StarItem {
