@@ -34,7 +34,6 @@ const routes: RouteRecordRaw[] = [
       { path: 'awards/batch', component: () => import('./modules/awards/AwardBatchPage.vue'), meta: { roles: managers, titleKey: 'nav.awardBatch' } },
       { path: 'review', component: () => import('./modules/awards/AwardReviewList.vue'), meta: { roles: staffConsole, titleKey: 'nav.review' } },
       { path: 'credit', component: () => import('./modules/credit/CreditListPage.vue'), meta: { roles: staffConsole, titleKey: 'credit.nav' } },
-      { path: 'credit', component: () => import('./modules/credit/CreditListPage.vue'), meta: { roles: staffConsole, titleKey: 'credit.nav' } },
       { path: 'rules', component: () => import('./modules/rules/RuleCatalogPage.vue'), meta: { roles: staffConsole, titleKey: 'nav.rules' } },
       { path: 'goods', component: () => import('./modules/goods/GoodsPage.vue'), meta: { roles: [...managers, 'clerk'], titleKey: 'nav.goods' } },
       { path: 'funds', component: () => import('./modules/funds/FundsStatementPage.vue'), meta: { roles: [...staffConsole, 'clerk'], titleKey: 'funds.nav' } },
