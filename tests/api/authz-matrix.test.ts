@@ -603,7 +603,15 @@ function fixtureFor(t: TestApp, w: World): Fixture {
         period: status === 'pending' ? nextMonth() : nextYear(),
         areaId,
         params: '{}',
-        snapshot: '{"items":[],"params":{"method":"score"}}',
+        // A board of the shape the API answers (GET /api/boards/publications/:id shows it as stored).
+        snapshot: JSON.stringify({
+          kind: status === 'pending' ? 'black' : 'stars',
+          area: { id: areaId, name: '村', kind: 'village', trail: '村' },
+          period: '2026',
+          chainHead: { lastEntryId: 0, hash: '0'.repeat(64) },
+          items: [],
+          ...(status === 'pending' ? { params: {} } : { params: { method: 'score', dimensionThreshold: 0 }, thresholds: [], dimensions: [] }),
+        }),
         hash: 'h',
         chainEntryId: 0,
         chainHash: '0'.repeat(64),

@@ -6,11 +6,11 @@ import type { OpenAPIV3_1 } from 'openapi-types';
  * Checks answers against the app's own OpenAPI document: a route's status must be documented, and
  * the body must match that status's schema, with no field the schema does not name.
  *
- * `fail` throws (the test fails); `report` prints each distinct violation once. Report is the default
- * until every module documents its answers (issue #14); JIFEN_CONTRACT=fail checks strictly now.
+ * `fail` (the default) throws, so a test that receives an undocumented status or field fails; `report`
+ * (JIFEN_CONTRACT=report) prints each distinct violation once instead, to list them all while documenting a route.
  */
 export type ContractMode = 'fail' | 'report' | 'off';
-export const contractMode: ContractMode = (process.env.JIFEN_CONTRACT as ContractMode | undefined) ?? 'report';
+export const contractMode: ContractMode = (process.env.JIFEN_CONTRACT as ContractMode | undefined) ?? 'fail';
 
 // ajv-formats is CommonJS: its default export is the function under either name.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv2020) => void;
