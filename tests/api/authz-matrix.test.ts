@@ -1,4 +1,8 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertArea } from '../../db/areas';
 import { awards, boardPublications, dishonestyListings, householdCards, objections, rectifications, redemptions, users } from '../../db/schema';
 import { appendLedgerEntry } from '../../db/ledger';
@@ -18,6 +22,8 @@ interface Req {
   path: string;
   body?: unknown;
   headers?: Record<string, string>;
+  /** A non-JSON body (a photo upload), sent as is. */
+  raw?: Uint8Array;
 }
 /**
  * What one case may touch. The world (areas, users, households, goods) is shared by the whole file; everything a
@@ -312,6 +318,15 @@ export const matrix: Record<string, Spec> = {
     other: (f) => ({ path: `/api/ledger/${f.entryOther}/reverse`, body: { reason: '录入错误' } }),
   },
   'POST /api/ledger/expire': { roles: admins, own: () => ({ path: '/api/ledger/expire' }) },
+  'POST /api/evidence': {
+    roles: managers,
+    own: () => ({ path: '/api/evidence', raw: photos.bytes, headers: { 'content-type': 'image/jpeg' } }),
+  },
+  'GET /api/evidence/:hash': {
+    roles: ['county_admin', 'township_admin', 'village_cadre', 'reviewer', 'household'],
+    own: () => ({ path: `/api/evidence/${photos.own}` }),
+    other: () => ({ path: `/api/evidence/${photos.other}` }),
+  },
   'GET /api/dishonesty/mine': { roles: ['household'], own: () => ({ path: '/api/dishonesty/mine' }) },
   'GET /api/dishonesty': { roles: [...managers, 'reviewer'], own: () => ({ path: '/api/dishonesty' }) },
   'POST /api/dishonesty': {
@@ -545,9 +560,31 @@ function insertAward(t: TestApp, w: World, householdId: number, villageId: numbe
 }
 
 /** Made once per file: the world every case shares, and one session per role. */
+/** A photo, and its hashes once attached to an award in the own village and in another one. */
+const photos = { bytes: new Uint8Array(), own: '', other: '' };
+let evidenceDir = '';
+
+/** Uploads the photo as `cadre` and proposes an award for `householdId` with it: who may see it follows the award. */
+async function attachPhoto(t: TestApp, cadre: string, householdId: number, ruleId: number, red: number): Promise<string> {
+  const cookie = await login(t, cadre);
+  // Photos are content-addressed: each village gets its own picture, or both would share one hash.
+  const bytes = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: red, g: 120, b: 60 } } }).jpeg().toBuffer();
+  const res = await t.app.request('/api/evidence', { method: 'POST', headers: { cookie, 'content-type': 'image/jpeg' }, body: Uint8Array.from(bytes) });
+  const { hash } = (await res.json()) as { hash: string };
+  const award = await call(t, 'POST', '/api/awards', { cookie, body: { householdId, ruleId, occurredOn: '2026-06-10', evidence: [hash] } });
+  if (award.status !== 201) throw new Error(`could not propose an award with a photo: ${JSON.stringify(award.body)}`);
+  return hash;
+}
+
 async function buildWorld() {
-  const t = makeTestApp();
+  evidenceDir = mkdtempSync(join(tmpdir(), 'jifen-matrix-evidence-'));
+  photos.bytes = new Uint8Array(await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 120, b: 60 } } }).jpeg().toBuffer());
+  const t = makeTestApp(undefined, { evidenceDir });
   const w = await makeWorld(t);
+  // A rule of their own, so no case meets these two proposals under a monthly cap.
+  const photoRule = makeRule(t.db, w.areas.county.id, { name: '带照片的申报' });
+  photos.own = await attachPhoto(t, 'cadre2', w.household.id, photoRule.id, 30);
+  photos.other = await attachPhoto(t, 'othercadre', w.otherHousehold.id, photoRule.id, 90);
   // Enough points that no order of cases (deductions, reversals, one redemption) can leave a redemption short.
   grantPoints(t.db, w.household.id, w.areas.villageA.id, 1000);
   grantPoints(t.db, w.otherHousehold.id, w.areas.villageB.id, 1000);
@@ -789,7 +826,12 @@ function nextYear(): string {
   return String(2026 - periods);
 }
 
-function send(t: TestApp, method: string, req: Req, cookie?: string) {
+async function send(t: TestApp, method: string, req: Req, cookie?: string) {
+  if (req.raw) {
+    const res = await t.app.request(req.path, { method, headers: { ...req.headers, ...(cookie ? { cookie } : {}) }, body: Uint8Array.from(req.raw) });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  }
   return call(t, method, req.path, { cookie, body: req.body ?? (method === 'GET' ? undefined : {}), headers: req.headers });
 }
 
@@ -800,6 +842,7 @@ describe('role × route matrix', () => {
   beforeAll(async () => {
     ({ t, w, cookies } = await buildWorld());
   });
+  afterAll(() => rmSync(evidenceDir, { recursive: true, force: true }));
   const fresh = () => fixtureFor(t, w);
   let freshUsers = 0;
   const sessionOf = async (role: Role, spec: Spec) => {

@@ -18,7 +18,7 @@ export const testConfig: AppConfig = {
 };
 
 /** A fresh in-memory database, migrated, and the app over it with a clock the test controls. */
-export function makeTestApp(start = '2026-06-15T02:00:00.000Z') {
+export function makeTestApp(start = '2026-06-15T02:00:00.000Z', config: Partial<AppConfig> = {}) {
   const db: Db = openDb({ file: ':memory:' });
   const clock: TestClock = {
     now: new Date(start),
@@ -29,7 +29,7 @@ export function makeTestApp(start = '2026-06-15T02:00:00.000Z') {
       this.now = new Date(iso);
     },
   };
-  const app = createApp({ db, config: testConfig, now: () => clock.now });
+  const app = createApp({ db, config: { ...testConfig, ...config }, now: () => clock.now });
   checkAnswers(app);
   return { app, db, clock };
 }
