@@ -11,7 +11,6 @@ declare module 'vue-router' {
 
 const managers: Role[] = ['county_admin', 'township_admin', 'village_cadre'];
 const staffConsole: Role[] = [...managers, 'reviewer'];
-const admins: Role[] = ['county_admin', 'township_admin'];
 
 const routes: RouteRecordRaw[] = [
   { path: '/', redirect: () => (session.user ? homeFor(session.user.role) : '/login') },
