@@ -4,14 +4,12 @@
  * one tap; typed entries survive a reload and an ended session; the audit log reads in words; a reviewer
  * approves a whole batch proposal in one step after its summary.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWithChromium, launchChromium } from '../support/browser';
-import { startServer, type ServerProcess } from '../support/server-process';
-import { buildWebInto } from '../support/web-build';
+import { describeWithChromium } from '../support/browser';
+import { startDemoApp, type DemoApp } from '../support/demo-app';
 
 const SLOW = { timeout: 30_000 };
 const PHONE = { width: 390, height: 844 };
@@ -32,24 +30,19 @@ interface HouseholdRow {
 }
 
 describeWithChromium('console in the field (phone)', () => {
-  let tmp: string;
-  let server: ServerProcess | undefined;
+  let demo: DemoApp | undefined;
   let base: string;
   let browser: Browser;
 
   beforeAll(async () => {
-    tmp = mkdtempSync(join(tmpdir(), 'jifen-field-'));
+    demo = await startDemoApp('field');
+    ({ browser } = demo);
     mkdirSync(artifacts, { recursive: true });
-    const webDir = await buildWebInto(join(tmp, 'web'));
-    server = await startServer({ env: { JIFEN_DB: join(tmp, 'demo.db'), JIFEN_WEB_DIR: webDir, JIFEN_DEMO: '1' }, entry: 'seeds/start.ts' });
-    base = server.base;
-    browser = await launchChromium();
+    base = demo.base;
   }, 300_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    await demo?.stop();
   });
 
   async function phone(): Promise<{ ctx: BrowserContext; page: Page }> {

@@ -5,38 +5,31 @@
  * phone numbers are taken as typed. Then the household's own page: its objections' state and outcome,
  * "只看我家" on the 公示 tab, the goods of a redemption in its history, and elderly mode's larger header.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWithChromium, launchChromium } from '../support/browser';
-import { startServer, type ServerProcess } from '../support/server-process';
-import { buildWebInto } from '../support/web-build';
+import { describeWithChromium } from '../support/browser';
+import { startDemoApp, type DemoApp } from '../support/demo-app';
 
 const SLOW = { timeout: 30_000 };
 const PHONE = { width: 390, height: 844 };
 const artifacts = resolve(import.meta.dirname, '../artifacts');
 
 describeWithChromium('console and household page at 390 px', () => {
-  let tmp: string;
-  let server: ServerProcess | undefined;
+  let demo: DemoApp | undefined;
   let base: string;
   let browser: Browser;
 
   beforeAll(async () => {
-    tmp = mkdtempSync(join(tmpdir(), 'jifen-narrow-'));
+    demo = await startDemoApp('narrow');
+    ({ browser } = demo);
     mkdirSync(artifacts, { recursive: true });
-    const webDir = await buildWebInto(join(tmp, 'web'));
-    server = await startServer({ env: { JIFEN_DB: join(tmp, 'demo.db'), JIFEN_WEB_DIR: webDir, JIFEN_DEMO: '1' }, entry: 'seeds/start.ts' });
-    base = server.base;
-    browser = await launchChromium();
+    base = demo.base;
   }, 300_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    await demo?.stop();
   });
 
   async function phoneAs(username: string): Promise<{ ctx: BrowserContext; page: Page }> {

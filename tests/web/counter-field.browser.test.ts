@@ -4,38 +4,33 @@
  * household's 18-digit code typed on the number pad identifies it; a spent code shows the receipt of the
  * redemption that spent it instead of charging again; Back inside the counter keeps the cart.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWithChromium, launchChromium } from '../support/browser';
-import { startServer, type ServerProcess } from '../support/server-process';
-import { buildWebInto } from '../support/web-build';
+import { describeWithChromium } from '../support/browser';
+import { startDemoApp, type DemoApp } from '../support/demo-app';
+import type { ServerProcess } from '../support/server-process';
 
 const SLOW = { timeout: 30_000 };
 const PHONE = { width: 390, height: 844 };
 const artifacts = resolve(import.meta.dirname, '../artifacts');
 
 describeWithChromium('the counter in the field (phone)', () => {
-  let tmp: string;
+  let demo: DemoApp | undefined;
   let server: ServerProcess | undefined;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    tmp = mkdtempSync(join(tmpdir(), 'jifen-counter-'));
+    demo = await startDemoApp('counter');
+    ({ server, browser } = demo);
     mkdirSync(artifacts, { recursive: true });
-    const webDir = await buildWebInto(join(tmp, 'web'));
-    server = await startServer({ env: { JIFEN_DB: join(tmp, 'demo.db'), JIFEN_WEB_DIR: webDir, JIFEN_DEMO: '1' }, entry: 'seeds/start.ts' });
-    browser = await launchChromium();
   }, 300_000);
 
   afterAll(async () => {
     for (const c of contexts) await c.close();
-    await browser?.close();
-    await server?.stop();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    await demo?.stop();
   });
 
   async function phone(): Promise<Page> {

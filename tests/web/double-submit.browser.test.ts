@@ -3,31 +3,24 @@
  * fires the form's submit a third time) in Debian's Chromium against the real server on the demo county;
  * exactly one household is registered.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWithChromium, launchChromium } from '../support/browser';
-import { startServer, type ServerProcess } from '../support/server-process';
-import { buildWebInto } from '../support/web-build';
+import { describeWithChromium } from '../support/browser';
+import { startDemoApp, type DemoApp } from '../support/demo-app';
+import type { ServerProcess } from '../support/server-process';
 
 describeWithChromium('double submit (browser)', () => {
-  let tmp: string;
+  let demo: DemoApp | undefined;
   let server: ServerProcess | undefined;
   let browser: Browser;
 
   beforeAll(async () => {
-    tmp = mkdtempSync(join(tmpdir(), 'jifen-double-'));
-    const webDir = await buildWebInto(join(tmp, 'web'));
-    server = await startServer({ env: { JIFEN_DB: join(tmp, 'demo.db'), JIFEN_WEB_DIR: webDir, JIFEN_DEMO: '1' }, entry: 'seeds/start.ts' });
-    browser = await launchChromium();
+    demo = await startDemoApp('double');
+    ({ server, browser } = demo);
   }, 300_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    await demo?.stop();
   });
 
   it('double-clicking 保存 on a new household registers it once', async () => {

@@ -4,44 +4,38 @@
  * reviewer sees it beside the proposal and opens it full size; then the cadre proposes listing a
  * household, the reviewer decides, and the household sees its status and how to apply for removal.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWithChromium, launchChromium } from '../support/browser';
-import { startServer, type ServerProcess } from '../support/server-process';
-import { buildWebInto } from '../support/web-build';
+import { describeWithChromium } from '../support/browser';
+import { startDemoApp, type DemoApp } from '../support/demo-app';
 
 const SLOW = { timeout: 30_000 };
 const PHONE = { width: 390, height: 844 };
 const artifacts = resolve(import.meta.dirname, '../artifacts');
 
 describeWithChromium('photo evidence and the dishonesty list on a phone', () => {
+  let demo: DemoApp | undefined;
   let tmp: string;
-  let server: ServerProcess | undefined;
   let base: string;
   let browser: Browser;
   let photoFile: string;
 
   beforeAll(async () => {
-    tmp = mkdtempSync(join(tmpdir(), 'jifen-evidence-web-'));
+    demo = await startDemoApp('evidence-web');
+    ({ tmp, browser } = demo);
     mkdirSync(artifacts, { recursive: true });
     // A camera-sized photo (4000×3000) with a pattern, so the browser has something to shrink.
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="4000" height="3000"><rect width="4000" height="3000" fill="#3c8d40"/><circle cx="2000" cy="1500" r="1100" fill="#f2c14e"/><rect x="600" y="2200" width="2800" height="500" fill="#8b5a2b"/></svg>`;
     photoFile = join(tmp, 'IMG_0001.jpg');
     writeFileSync(photoFile, await sharp(Buffer.from(svg)).jpeg({ quality: 92 }).toBuffer());
-    const webDir = await buildWebInto(join(tmp, 'web'));
-    server = await startServer({ env: { JIFEN_DB: join(tmp, 'demo.db'), JIFEN_WEB_DIR: webDir, JIFEN_DEMO: '1' }, entry: 'seeds/start.ts' });
-    base = server.base;
-    browser = await launchChromium();
+    base = demo.base;
   }, 300_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    await demo?.stop();
   });
 
   async function as(username: string): Promise<{ ctx: BrowserContext; page: Page }> {

@@ -3,14 +3,12 @@
  * monthly statement on a phone (390×844) and the township administrator on a desktop (1366×768), with
  * the same numbers the API gives, and the township dashboard's store-money card.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWithChromium, launchChromium } from '../support/browser';
-import { startServer, type ServerProcess } from '../support/server-process';
-import { buildWebInto } from '../support/web-build';
+import { describeWithChromium } from '../support/browser';
+import { startDemoApp, type DemoApp } from '../support/demo-app';
 
 const SLOW = { timeout: 30_000 };
 const artifacts = resolve(import.meta.dirname, '../artifacts');
@@ -30,24 +28,19 @@ interface Statement {
 const yuan = (fen: number) => (fen / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 describeWithChromium('store funds statement (browser)', () => {
-  let tmp: string;
-  let server: ServerProcess | undefined;
+  let demo: DemoApp | undefined;
   let base: string;
   let browser: Browser;
 
   beforeAll(async () => {
-    tmp = mkdtempSync(join(tmpdir(), 'jifen-funds-'));
+    demo = await startDemoApp('funds');
+    ({ browser } = demo);
     mkdirSync(artifacts, { recursive: true });
-    const webDir = await buildWebInto(join(tmp, 'web'));
-    server = await startServer({ env: { JIFEN_DB: join(tmp, 'demo.db'), JIFEN_WEB_DIR: webDir, JIFEN_DEMO: '1' }, entry: 'seeds/start.ts' });
-    base = server.base;
-    browser = await launchChromium();
+    base = demo.base;
   }, 300_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    await demo?.stop();
   });
 
   async function signIn(page: Page, username: string) {

@@ -4,14 +4,12 @@
  * rules once, sets everyone to 良, grades exceptions with the keys 1 and 3, and submits one batch; on a
  * desktop the same sheet again is refused by the monthly caps, naming and marking the households.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWithChromium, launchChromium } from '../support/browser';
-import { startServer, type ServerProcess } from '../support/server-process';
-import { buildWebInto } from '../support/web-build';
+import { describeWithChromium } from '../support/browser';
+import { startDemoApp, type DemoApp } from '../support/demo-app';
 
 const SLOW = { timeout: 30_000 };
 const PHONE = { width: 390, height: 844 };
@@ -28,24 +26,19 @@ interface AwardRow {
 }
 
 describeWithChromium('graded inspection sheet', () => {
-  let tmp: string;
-  let server: ServerProcess | undefined;
+  let demo: DemoApp | undefined;
   let base: string;
   let browser: Browser;
 
   beforeAll(async () => {
-    tmp = mkdtempSync(join(tmpdir(), 'jifen-grade-'));
+    demo = await startDemoApp('grade');
+    ({ browser } = demo);
     mkdirSync(artifacts, { recursive: true });
-    const webDir = await buildWebInto(join(tmp, 'web'));
-    server = await startServer({ env: { JIFEN_DB: join(tmp, 'demo.db'), JIFEN_WEB_DIR: webDir, JIFEN_DEMO: '1' }, entry: 'seeds/start.ts' });
-    base = server.base;
-    browser = await launchChromium();
+    base = demo.base;
   }, 300_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    await demo?.stop();
   });
 
   async function open(viewport: { width: number; height: number }): Promise<{ ctx: BrowserContext; page: Page }> {
