@@ -3,6 +3,7 @@ import { areas } from './areas';
 import { households } from './households';
 import { ledgerEntries } from './ledger';
 import { users } from './users';
+import { checkpoints } from './proofs';
 
 export const boardKinds = ['red', 'black', 'stars', 'leaderboard', 'villages'] as const;
 export type BoardKind = (typeof boardKinds)[number];
@@ -31,6 +32,8 @@ export const boardPublications = sqliteTable(
     hash: text('hash').notNull(),
     chainEntryId: integer('chain_entry_id').notNull(),
     chainHash: text('chain_hash').notNull(),
+    // The signed checkpoint made in the proposal's transaction: the board's figures are those of its tree sizes.
+    checkpointId: integer('checkpoint_id').references(() => checkpoints.id),
     status: text('status', { enum: reviewStatuses }).notNull().default('pending'),
     // 1, 2, 3 ... per (kind, area, period), assigned when published.
     version: integer('version'),

@@ -13,3 +13,4 @@ export * from './throttle';
 export * from './evidence';
 export * from './idempotency';
 export * from './funds';
+export * from './proofs';

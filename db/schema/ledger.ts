@@ -43,6 +43,9 @@ export const ledgerEntries = sqliteTable(
     seq: integer('seq'),
     // 1: the old single chain (kept verifiable as written); 2: per-village chains. The default only serves the upgrade.
     hashVersion: integer('hash_version').notNull().default(1),
+    // Version 3: the random per-entry salt and the digest of the private fields it blinds (null before).
+    salt: text('salt'),
+    privateDigest: text('private_digest'),
   },
   (t) => [
     index('ledger_household_idx').on(t.householdId, t.id),

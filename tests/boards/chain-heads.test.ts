@@ -83,6 +83,7 @@ describe('boards pinned to per-village chain heads', () => {
       reviewedBy: row.reviewed_by as number,
       reviewedAt: row.reviewed_at as number,
       rejectReason: null,
+      checkpointId: (row.checkpoint_id as number | null) ?? null,
     };
     expect(await verifyPublication(t.db, real)).toEqual({ hashMatches: true, chainHeadInLedger: true });
     // A forged snapshot that is consistent with itself but names a head the ledger never had.
