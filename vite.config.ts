@@ -1,5 +1,6 @@
 import { defineConfig, type Plugin } from 'vite';
 import vue from '@vitejs/plugin-vue';
+import VueI18nPlugin from '@intlify/unplugin-vue-i18n/vite';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,11 +39,20 @@ function precompress(): Plugin {
 export default defineConfig({
   root,
   base: '/',
-  plugins: [vue(), precompress()],
+  plugins: [
+    vue(),
+    // The two message files are compiled at build time, so phones get vue-i18n's runtime without its message
+    // compiler (~20 KB gzip less on every page). Only these files: the plugin treats an included .ts as messages.
+    VueI18nPlugin({
+      include: [join(root, 'src/i18n/zh-CN.ts'), join(root, 'src/i18n/en.ts')],
+      runtimeOnly: true,
+      compositionOnly: true,
+      fullInstall: false,
+      dropMessageCompiler: true,
+    }),
+    precompress(),
+  ],
   define: {
-    // vue-i18n feature flags: keep the JIT message compiler, drop the legacy API and devtools from the bundle.
-    __VUE_I18N_FULL_INSTALL__: false,
-    __VUE_I18N_LEGACY_API__: false,
     __INTLIFY_PROD_DEVTOOLS__: false,
     __VUE_OPTIONS_API__: false,
     __VUE_PROD_DEVTOOLS__: false,

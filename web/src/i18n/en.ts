@@ -1,7 +1,8 @@
 import type zhCN from './zh-CN';
 
-// Typed against the Chinese messages: a key missing here is a compile error as well as a test failure.
-const en: typeof zhCN = {
+// Typed against the Chinese messages (`satisfies` below): a key missing here is a compile error as well as a test
+// failure. Kept as a bare `export default {…}` so the build can precompile it (vite.config.ts).
+export default {
   app: {
     name: 'Points Supermarket',
     tagline: 'Good conduct earns points · points buy goods',
@@ -450,6 +451,12 @@ const en: typeof zhCN = {
     quantityInvalid: 'Quantity must be a positive whole number',
     lossTooMany: 'A loss cannot exceed the stock of {n}',
     donorRequired: 'Enter the donor',
+    supplier: 'Supplier',
+    invoiceNo: 'Invoice number',
+    costYuan: 'Total cost (yuan)',
+    unitCostHint: '{yuan} yuan per {unit}',
+    costRequired: 'A supplier or invoice needs the cost too',
+    yuanInvalid: 'Enter an amount such as 128.50 (at most two decimals)',
   },
   counter: {
     title: 'Counter',
@@ -560,6 +567,67 @@ const en: typeof zhCN = {
       account_created: '{role} {name} created a login for your household on {time}',
       account_changed: '{role} {name} changed your household login (e.g. reset its password) on {time}',
     },
+  },
+  proofs: {
+    verify: 'Verify',
+    verifyAgain: 'Verify again',
+    checking: 'Verifying…',
+    starting: 'Fetching the checkpoint…',
+    verifyHint: "Recomputed on your own phone: the county's signed checkpoint, every hash and Merkle root of the public ledger, then the board itself from the public entries. No trust in the server needed.",
+    progress: 'Checked {done} / {total}',
+    passed: 'Verified',
+    factCheckpoint: 'Checkpoint no. {seq} ({county}, {time}): signature valid',
+    factKey: 'Signing key fingerprint:',
+    factEntries: 'Hashes and Merkle roots match for {k} villages, {m} entries',
+    factFigures: 'Ranks, points and stars recomputed from the public entries match the published board',
+    compareKey: 'Compare the key fingerprint above with the one printed on the poster: if they match, the county key signed the checkpoint.',
+    failed: 'Verification failed',
+    failAtEntry: '{village}, entry {seq}: {what}',
+    failAtVillage: '{village}: {what}',
+    villageN: 'Village (no. {id})',
+    failedMeaning: 'The published board or the ledger does not match the checkpoint the county signed: it may have been altered. Take a screenshot and report it to the township or county.',
+    allFailures: '{n} mismatches in all',
+    couldNotCheck: 'Cannot verify right now',
+    serverSaid: 'The server answered {status}: {message}',
+    offline: 'Cannot reach the server; check the connection and try again.',
+    noCheckpoint: 'This board was published before signed checkpoints existed, so there is no checkpoint to verify it against on the phone. The board hash and ledger head below can still be checked.',
+    aboutLink: "How to verify, and the county's public key →",
+    myChecking: 'Verifying my points…',
+    myVerified: 'My points are verified on the ledger',
+    myCheckpoint: 'Against the checkpoint of {time} (no. {seq})',
+    myPending: 'The latest {n} entries will be verified after the next checkpoint',
+    myFailed: 'My points failed verification',
+    myFailAt: 'Entry {seq}: {what}',
+    myFailedWhat: 'Take a screenshot and report it to the township.',
+    myNoCheckpoint: 'The county has not issued a checkpoint yet; nothing to verify against.',
+    myCouldNot: 'Cannot verify my points right now; try again later.',
+    myPseudonym: 'Our pseudonym on the public ledger:',
+    pageTitle: 'Verifying boards',
+    pageLead: "The county regularly signs a checkpoint of every village's points ledger. Anyone can check a checkpoint with the public key below, and a board against its checkpoint.",
+    keyTitle: "The county's checkpoint key (fingerprint)",
+    keyCompare: 'Every board poster prints this fingerprint. The phone shows the same one when it verifies a board.',
+    keyFull: 'Full public key',
+    keyAlgorithm: 'Algorithm: {a}',
+    latestCheckpoints: 'Latest checkpoints',
+    noCheckpoints: 'No checkpoints yet',
+    checkpointN: 'No. {seq}',
+    reasons: {
+      daily: 'daily',
+      board: 'board published',
+      manual: 'manual',
+    },
+    howVillager: 'How a villager verifies',
+    villagerStep1: "Scan the QR code on the board's poster to open the board online.",
+    villagerStep2: 'Press "Verify" and wait for the phone to finish (it may take tens of seconds).',
+    villagerStep3: 'On "Verified", compare the key fingerprint shown with the one printed on the poster.',
+    howAuditor: 'How an auditor verifies',
+    auditorLead: "On your own computer, with this system's source code (public HTTP only, no database):",
+    auditorBoard: 'To verify one board:',
+    boardNumber: 'board number',
+    auditorState: 'The state file keeps the last checkpoint seen; run it weekly and a rewritten history is detected even if the server re-signs (the checkpoints are not consistent).',
+    whatFailMeans: 'What a failed check means',
+    whatFailText: "A bad signature: the county's key did not sign the checkpoint. A bad hash or Merkle root: an entry of the ledger was changed, deleted or inserted. Wrong board figures: the published board was not computed from the ledger. In every case, report it to the township or county.",
+    loadFailed: 'Could not load the checkpoints; try again later.',
   },
   board: {
     title: ' leaderboard',
@@ -1064,6 +1132,4 @@ const en: typeof zhCN = {
     donatedQuantity: 'Items',
     amountYuan: 'Amount / value (yuan)',
   },
-};
-
-export default en;
+} satisfies typeof zhCN;
