@@ -1,7 +1,7 @@
 import { defineConfig, type Plugin } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import VueI18nPlugin from '@intlify/unplugin-vue-i18n/vite';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
@@ -21,7 +21,9 @@ function precompress(): Plugin {
     configResolved(config) {
       dir = config.build.outDir;
     },
-    closeBundle() {
+    closeBundle(error?: Error) {
+      // On a failed build there is nothing to compress, and throwing here would hide the build's own error.
+      if (error || !existsSync(dir)) return;
       const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
       for (const file of walk(dir)) {
         if (!/\.(js|mjs|css|html|svg|json|txt|map|webmanifest)$/.test(file) || file.includes('/.vite/')) continue;
