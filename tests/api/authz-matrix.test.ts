@@ -291,6 +291,11 @@ export const matrix: Record<string, Spec> = {
     own: (f) => ({ path: `/api/awards/${f.pendingOwn}` }),
     other: (f) => ({ path: `/api/awards/${f.pendingOther}` }),
   },
+  'GET /api/awards/:id/record': {
+    roles: [...boardStaff, 'household'],
+    own: (f) => ({ path: `/api/awards/${f.pendingOwn}/record` }),
+    other: (f) => ({ path: `/api/awards/${f.pendingOther}/record` }),
+  },
   'POST /api/awards/:id/approve': {
     roles: reviewers,
     own: (f) => ({ path: `/api/awards/${f.pendingOwn}/approve` }),
@@ -442,6 +447,7 @@ export const matrix: Record<string, Spec> = {
   'GET /api/public/publications/:id': { roles: 'public', own: (f) => ({ path: `/api/public/publications/${f.boards.published}` }) },
   'GET /api/public/areas/:id/live/:kind': { roles: 'public', own: (f) => ({ path: `/api/public/areas/${f.w.areas.townA.id}/live/villages?period=2026` }) },
   'GET /api/public/areas/:id/notices': { roles: 'public', own: (f) => ({ path: `/api/public/areas/${f.w.areas.townA.id}/notices` }) },
+  'GET /api/public/areas/:id/headings': { roles: 'public', own: (f) => ({ path: `/api/public/areas/${f.w.areas.townA.id}/headings` }) },
   'GET /api/public/areas/:id/donations': { roles: 'public', own: (f) => ({ path: `/api/public/areas/${f.w.areas.county.id}/donations?year=2026` }) },
   'GET /api/public/areas/:id/honour-roll': { roles: 'public', own: (f) => ({ path: `/api/public/areas/${f.w.areas.county.id}/honour-roll` }) },
   'GET /api/public/households/:id/stars': { roles: 'public', own: (f) => ({ path: `/api/public/households/${f.w.household.id}/stars?year=2026` }) },

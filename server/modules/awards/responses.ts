@@ -116,6 +116,46 @@ export const AwardDetailAnswer = z.union([
   }),
 ]);
 
+const RecordEntry = z
+  .object({ id: z.number().int(), kind: z.string(), points: z.number(), balanceAfter: z.number(), occurredOn: z.string(), createdAt: z.number(), hash: z.string() })
+  .nullable();
+export const AwardRecordAnswer = z.object({
+  id: z.number().int(),
+  status: AwardStatus,
+  reversed: z.boolean().describe('Its ledger entry has been reversed (冲正)'),
+  household: z.object({ id: z.number().int(), headName: z.string(), doorNo: z.string().nullable(), archived: z.boolean() }),
+  village: z.object({ id: z.number().int(), name: z.string() }),
+  rule: z
+    .object({ id: z.number().int(), versionId: z.number().int(), version: z.number().int(), name: z.string(), unit: z.string(), points: z.number(), evidenceRequired: z.boolean() })
+    .nullable()
+    .describe('The rule version the award was proposed under'),
+  heading: z.string().nullable().describe('The heading as the area names it'),
+  quantity: z.number(),
+  points: z.number(),
+  memberName: z.string().nullable(),
+  note: z.string().nullable().describe("The proposer's note; null for a household"),
+  occurredOn: z.string(),
+  proposedAt: z.number(),
+  reviewedAt: z.number().nullable(),
+  noticeEndsAt: z.number().nullable(),
+  postedAt: z.number().nullable(),
+  batchId: z.number().int().nullable(),
+  proposedBy: z.string().nullable().describe('Display name; null for a household'),
+  reviewedBy: z.string().nullable(),
+  rejectReason: z.string().nullable(),
+  history: z.array(
+    z.object({
+      step: z.enum(['proposed', 'approved', 'rejected', 'objected', 'objection_upheld', 'objection_dismissed', 'notice_ends', 'posted', 'reversed']),
+      at: z.number(),
+      by: z.string().nullable(),
+      text: z.string().nullable(),
+    }),
+  ),
+  photos: z.array(Photo),
+  ledgerEntry: RecordEntry.describe('The entry posting it'),
+  reversal: RecordEntry.describe('The entry reversing it'),
+});
+
 export const RejectedAwardAnswer = z.object({ id: z.number().int(), status: z.literal('rejected'), reason: z.string() });
 export const ObjectionAnswer = z.object({ id: z.number().int(), awardId: z.number().int(), status: ObjectionStatus, createdAt: z.number() });
 export const ObjectionListAnswer = z.object({

@@ -2,10 +2,11 @@ import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { answer, doc } from '../../lib/apiDoc';
 import { allRoles, allow, ctxOf, valid, type AppEnv } from '../../lib/http';
-import { adminRoles, managerRoles, reviewerRoles } from '../../lib/roles';
+import { adminRoles, consoleRoles, managerRoles, reviewerRoles } from '../../lib/roles';
 import { IdParam } from '../../lib/params';
 import { approveAward, approveMany } from './approveAward';
 import { getAward } from './getAward';
+import { getAwardRecord } from './getAwardRecord';
 import { listAwards } from './listAwards';
 import { listObjections } from './listObjections';
 import { objectToAward } from './objectToAward';
@@ -18,6 +19,7 @@ import {
   ApprovalAnswer,
   AwardDetailAnswer,
   AwardListAnswer,
+  AwardRecordAnswer,
   BulkApprovalAnswer,
   ObjectionAnswer,
   ObjectionListAnswer,
@@ -51,6 +53,9 @@ export const awardRoutes = new Hono<AppEnv>()
   )
   .get('/awards/:id', describeRoute(doc({ tags: ['awards'], zh: '一条申报及其异议', en: 'One award with its objections (a household: an award on notice in its village)', access: 'session', ok: { status: 200, schema: AwardDetailAnswer }, errors: ['not_found'] })), allow(...allRoles), valid('param', IdParam), async (c) =>
     c.json(answer(AwardDetailAnswer, await getAward(ctxOf(c), c.req.valid('param').id)), 200),
+  )
+  .get('/awards/:id/record', describeRoute(doc({ tags: ['awards'], zh: '一条申报的完整记录：农户、规则与类别、经过、照片、积分流水', en: "One award's record: household, rule and heading, its history, photos and the ledger entries it made (a household: its own, without staff notes)", ok: { status: 200, schema: AwardRecordAnswer }, errors: ['not_found'] })), allow(...consoleRoles, 'household'), valid('param', IdParam), async (c) =>
+    c.json(answer(AwardRecordAnswer, await getAwardRecord(ctxOf(c), c.req.valid('param').id)), 200),
   )
   .post('/awards/:id/approve', describeRoute(doc({ tags: ['awards'], zh: '批准：进入公示，或直接入账', en: 'Approve: public notice, or post at once', ok: { status: 200, schema: ApprovalAnswer }, errors: ['invalid_status', 'not_found', 'own_proposal'] })), allow(...reviewers), valid('param', IdParam), async (c) =>
     c.json(answer(ApprovalAnswer, await approveAward(ctxOf(c), c.req.valid('param').id)), 200),
