@@ -1,5 +1,4 @@
 import type { Ctx } from '../../lib/context';
-import { ruleCategoryLabel } from '../../lib/labels';
 import { exportName, writeWorkbook, type SheetSpec, type XlsxFile } from '../excel/writeWorkbook';
 import { getDashboard, type Dashboard } from './getDashboard';
 import type { DashboardChart, DashboardExportQuery } from './schemas';
@@ -26,7 +25,8 @@ function sheets(d: Dashboard, where: string): Record<DashboardChart, SheetSpec<u
       { header: '兑换积分', width: 10, value: (r) => r.redeemed },
     ], d.monthly),
     categories: spec('categories', [
-      { header: '类别', width: 12, value: (r) => ruleCategoryLabel(r.category) },
+      { header: '类别', width: 16, value: (r) => r.name },
+      { header: '所属', width: 12, value: (r) => (r.place === 'template' ? '县模板' : (r.areaName ?? '')) },
       { header: '奖励积分', width: 10, value: (r) => r.awarded },
       { header: '扣除积分', width: 10, value: (r) => r.deducted },
       { header: '笔数', width: 8, value: (r) => r.entries },

@@ -14,6 +14,7 @@ import { shanghaiDay } from '../../../db/time';
 import type { Ctx } from '../../lib/context';
 import { periodSpan, reportArea, storesUnder, villagesUnder } from '../excel/exportScope';
 import { moneyOfStores } from '../funds/moneyOfStores';
+import { headingsOfView, viewHeadingLabel } from '../rules/headingsOfView';
 import type { DashboardQuery } from './schemas';
 
 function monthsBetween(from: string, to: string): string[] {
@@ -32,6 +33,8 @@ function monthsBetween(from: string, to: string): string[] {
 }
 
 const num = (v: unknown): number => Number(v ?? 0);
+// Awards and deductions always carry a heading; a row without one still counts, under its own line.
+const UNCATEGORISED = 'other';
 
 /**
  * Figures for the village, township or county dashboard, all aggregated in SQL from the ledger, the
@@ -53,10 +56,24 @@ export async function getDashboard(ctx: Ctx, query: DashboardQuery) {
   });
 
   const byCategory = await pointsByCategory(db, scope);
-  const categories = [...new Set(byCategory.map((r) => r.category ?? 'other'))].sort().map((c) => {
-    const rows = byCategory.filter((r) => (r.category ?? 'other') === c);
+  // Grouped under the area's own catalogue: its headings in force (zeros shown), then what areas beneath it used.
+  const used = new Set(byCategory.map((r) => r.category ?? UNCATEGORISED));
+  const categories = (await headingsOfView(db, area, used)).map((h) => {
+    const rows = byCategory.filter((r) => (r.category ?? UNCATEGORISED) === h.code);
     const of = (k: string) => num(rows.find((r) => r.kind === k)?.points);
-    return { category: c, awarded: of('award'), deducted: 0 - of('deduction'), entries: rows.reduce((s, r) => s + num(r.entries), 0) };
+    const name = h.code === UNCATEGORISED && h.headingId === null ? '未分类' : h.name;
+    return {
+      category: h.code,
+      name,
+      label: viewHeadingLabel({ ...h, name }),
+      headingId: h.headingId,
+      areaName: h.areaName,
+      place: h.place,
+      blackList: h.blackList,
+      awarded: of('award'),
+      deducted: 0 - of('deduction'),
+      entries: rows.reduce((s, r) => s + num(r.entries), 0),
+    };
   });
 
   const active = await activeHouseholdsPerVillage(db, scope);

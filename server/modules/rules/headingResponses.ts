@@ -16,6 +16,21 @@ export const HeadingAnswer = z.object({
 });
 export const HeadingListAnswer = z.object({ items: z.array(HeadingAnswer) });
 
+/** The headings a public board of an area can be filtered by (no login). */
+export const PublicHeadingListAnswer = z.object({
+  area: z.object({ id: z.number().int(), name: z.string(), kind: z.enum(['county', 'township', 'village', 'group']) }),
+  items: z.array(
+    z.object({
+      code: z.string().describe('The category to pass to a live leaderboard'),
+      name: z.string(),
+      label: z.string().describe('The name, with its village for a heading of a village beneath: 减分项目（龙潭村）'),
+      areaName: z.string().nullable().describe('The owning area; null for the county template'),
+      place: z.enum(['template', 'inherited', 'own', 'below', 'unknown']),
+      blackList: z.boolean(),
+    }),
+  ),
+});
+
 const RowError = z.object({ field: z.string(), message: z.string() });
 const Counts = { total: z.number().int(), create: z.number().int(), update: z.number().int(), unchanged: z.number().int(), error: z.number().int() };
 

@@ -1,12 +1,13 @@
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { answer, doc, xlsx } from '../../lib/apiDoc';
-import { allRoles, allow, ctxOf, valid, type AppEnv } from '../../lib/http';
+import { allRoles, allow, ctxOf, publicCtxOf, valid, type AppEnv } from '../../lib/http';
 import { IdParam } from '../../lib/params';
 import { managerRoles } from '../../lib/roles';
 import { createHeading } from './createHeading';
 import { listHeadings } from './listHeadings';
-import { CatalogueImportAnswer, CataloguePreviewAnswer, HeadingAnswer, HeadingListAnswer } from './headingResponses';
+import { CatalogueImportAnswer, CataloguePreviewAnswer, HeadingAnswer, HeadingListAnswer, PublicHeadingListAnswer } from './headingResponses';
+import { listPublicHeadings } from './listPublicHeadings';
 import { CatalogueExportQuery, CatalogueImportBody, CreateHeadingBody, UpdateHeadingBody } from './schemas';
 import { exportCatalogue } from './exportCatalogue';
 import { importCatalogue } from './importCatalogue';
@@ -21,6 +22,12 @@ export const headingRoutes = new Hono<AppEnv>()
     allow(...allRoles),
     valid('param', IdParam),
     async (c) => c.json(answer(HeadingListAnswer, await listHeadings(ctxOf(c), c.req.valid('param').id)), 200),
+  )
+  .get(
+    '/public/areas/:id/headings',
+    describeRoute(doc({ tags: ['public'], zh: '区域榜单可按其筛选的类别（本级及所辖村自有类别，无需登录）', en: 'Headings a public board of an area can be filtered by, with those of villages beneath (no login)', access: 'public', ok: { status: 200, schema: PublicHeadingListAnswer }, errors: ['not_found'] })),
+    valid('param', IdParam),
+    async (c) => c.json(answer(PublicHeadingListAnswer, await listPublicHeadings(publicCtxOf(c), c.req.valid('param').id)), 200),
   )
   .post(
     '/areas/:id/headings',
