@@ -10,6 +10,7 @@ export type BoardScope = 'village' | 'township' | 'county';
 
 export interface BoardRow {
   householdId: number;
+  pseudonym: string;
   score: number;
   headName: string;
   doorNo: string | null;
@@ -35,7 +36,7 @@ const perScope = <S>(make: (column: string) => S): Record<BoardScope, S> => ({ v
 function statements(client: Database.Database): Statements {
   let s = cache.get(client);
   if (!s) {
-    const select = `SELECT s.household_id AS householdId, s.score, h.head_name AS headName, h.door_no AS doorNo, h.name_initials AS initials, v.name AS village
+    const select = `SELECT s.household_id AS householdId, coalesce(h.pseudonym, '') AS pseudonym, s.score, h.head_name AS headName, h.door_no AS doorNo, h.name_initials AS initials, v.name AS village
            FROM household_period_scores s
            JOIN households h ON h.id = s.household_id
            JOIN areas v ON v.id = s.village_id`;
@@ -104,7 +105,7 @@ export async function categoryPoints(db: Db, villageIds: readonly number[], peri
 export async function householdsForBoard(db: Db, ids: readonly number[]): Promise<Array<Omit<BoardRow, 'score'>>> {
   return selectInChunks(ids, (part) =>
     db
-      .select({ householdId: households.id, headName: households.headName, doorNo: households.doorNo, initials: households.nameInitials, village: areas.name })
+      .select({ householdId: households.id, pseudonym: sql<string>`coalesce(${households.pseudonym}, '')`, headName: households.headName, doorNo: households.doorNo, initials: households.nameInitials, village: areas.name })
       .from(households)
       .innerJoin(areas, eq(areas.id, households.villageId))
       .where(inArray(households.id, part))

@@ -5,6 +5,9 @@ import { areas, awards, householdPeriodScores, households, ledgerEntries, rectif
 import type { RuleCategory } from '../schema/rules';
 import { periodRange } from '../time';
 
+// Every household has one (trigger on insert, migration 0013 backfill); the column is nullable only in the schema.
+const pseudonym = sql<string>`coalesce(${households.pseudonym}, '')`;
+
 /** Active households per village at or below a path. */
 export async function activeHouseholdsPerVillage(db: Db, path: string): Promise<Map<number, number>> {
   return new Map(
@@ -40,6 +43,7 @@ export async function villagePeriodTotals(db: Db, path: string, period: string):
 
 export interface EarnerRow {
   householdId: number;
+  pseudonym: string;
   earned: number;
   headName: string;
   doorNo: string | null;
@@ -51,6 +55,7 @@ export async function villageEarners(db: Db, villageId: number, period: string):
   return db
     .select({
       householdId: householdPeriodScores.householdId,
+      pseudonym,
       earned: householdPeriodScores.earned,
       headName: households.headName,
       doorNo: households.doorNo,
@@ -77,10 +82,10 @@ export async function reversedEntryIds(db: Db, villageId: number, period: string
 }
 
 /** Award entries of a village and period in the given categories, oldest first, named by the rule as on the day. */
-export async function awardDeeds(db: Db, villageId: number, period: string, categories: readonly RuleCategory[]): Promise<Array<{ id: number; householdId: number; name: string | null }>> {
+export async function awardDeeds(db: Db, villageId: number, period: string, categories: readonly RuleCategory[]): Promise<Array<{ id: number; householdId: number; ruleId: number | null; name: string | null }>> {
   const { from, to } = periodRange(period);
   return db
-    .select({ id: ledgerEntries.id, householdId: ledgerEntries.householdId, versionName: ruleVersions.name, ruleName: rules.name })
+    .select({ id: ledgerEntries.id, householdId: ledgerEntries.householdId, ruleId: ledgerEntries.ruleId, versionName: ruleVersions.name, ruleName: rules.name })
     .from(ledgerEntries)
     .leftJoin(awards, eq(awards.id, ledgerEntries.awardId))
     .leftJoin(ruleVersions, eq(ruleVersions.id, awards.ruleVersionId))
@@ -88,11 +93,13 @@ export async function awardDeeds(db: Db, villageId: number, period: string, cate
     .where(and(eq(ledgerEntries.villageId, villageId), between(ledgerEntries.occurredOn, from, to), eq(ledgerEntries.kind, 'award'), inArray(ledgerEntries.category, [...categories])))
     .orderBy(asc(ledgerEntries.id))
     .all()
-    .map((d) => ({ id: d.id, householdId: d.householdId, name: d.versionName ?? d.ruleName }));
+    .map((d) => ({ id: d.id, householdId: d.householdId, ruleId: d.ruleId, name: d.versionName ?? d.ruleName }));
 }
 
 export interface BlackDeduction {
   entryId: number;
+  /** Its seq in the village chain (null on entries of the old single chain). */
+  seq: number | null;
   householdId: number;
   occurredOn: string;
   conductPoints: number;
@@ -106,6 +113,7 @@ export async function blackListDeductions(db: Db, villageId: number, period: str
   return db
     .select({
       entryId: ledgerEntries.id,
+      seq: ledgerEntries.seq,
       householdId: ledgerEntries.householdId,
       occurredOn: ledgerEntries.occurredOn,
       conductPoints: ledgerEntries.conductPoints,
@@ -122,7 +130,7 @@ export async function blackListDeductions(db: Db, villageId: number, period: str
     .orderBy(asc(ledgerEntries.id))
     .all()
     .filter((r) => (r.versionBlack ?? r.ruleBlack) === true)
-    .map((r) => ({ entryId: r.entryId, householdId: r.householdId, occurredOn: r.occurredOn, conductPoints: r.conductPoints, conduct: r.versionName ?? r.ruleName ?? '' }));
+    .map((r) => ({ entryId: r.entryId, seq: r.seq, householdId: r.householdId, occurredOn: r.occurredOn, conductPoints: r.conductPoints, conduct: r.versionName ?? r.ruleName ?? '' }));
 }
 
 /** Pending or approved rectifications of the given entries: approved wins over pending. */
@@ -141,6 +149,7 @@ export async function rectificationStates(db: Db, entryIds: readonly number[]): 
 
 export interface BoardPerson {
   householdId: number;
+  pseudonym: string;
   headName: string;
   doorNo: string | null;
   initials: string;
@@ -150,7 +159,7 @@ export interface BoardPerson {
 export async function householdsByIds(db: Db, ids: readonly number[]): Promise<BoardPerson[]> {
   return selectInChunks(ids, (part) =>
     db
-      .select({ householdId: households.id, headName: households.headName, doorNo: households.doorNo, initials: households.nameInitials })
+      .select({ householdId: households.id, pseudonym, headName: households.headName, doorNo: households.doorNo, initials: households.nameInitials })
       .from(households)
       .where(inArray(households.id, part))
       .all(),
@@ -160,7 +169,7 @@ export async function householdsByIds(db: Db, ids: readonly number[]): Promise<B
 /** Active households of a village (or the given ones of it), in pinyin order. */
 export async function activeVillageHouseholds(db: Db, villageId: number, only?: readonly number[]): Promise<BoardPerson[]> {
   return db
-    .select({ householdId: households.id, headName: households.headName, doorNo: households.doorNo, initials: households.nameInitials })
+    .select({ householdId: households.id, pseudonym, headName: households.headName, doorNo: households.doorNo, initials: households.nameInitials })
     .from(households)
     .where(and(eq(households.villageId, villageId), eq(households.status, 'active'), only ? inArray(households.id, [...only]) : undefined))
     .orderBy(asc(households.nameInitials), asc(households.id))

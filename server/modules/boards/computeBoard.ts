@@ -20,7 +20,10 @@ interface BoardBase<K extends BoardKind, P, I> {
   items: I[];
 }
 export type RedBoard = BoardBase<'red', Extract<BoardSpec, { kind: 'red' }>['params'], RedItem>;
-export type BlackBoard = BoardBase<'black', Extract<BoardSpec, { kind: 'black' }>['params'], BlackItem>;
+export type BlackBoard = BoardBase<'black', Extract<BoardSpec, { kind: 'black' }>['params'], BlackItem> & {
+  /** Chain seqs of black-list deductions an approved rectification took off the list (for the public recomputation). */
+  rectifiedSeqs: number[];
+};
 export type StarBoard = BoardBase<'stars', Extract<BoardSpec, { kind: 'stars' }>['params'], StarItem> & {
   thresholds: number[];
   dimensions: Array<{ label: string; category: string }>;
@@ -81,7 +84,7 @@ async function computeOnce(db: Db, spec: BoardSpec, loaded: LoadedArea, chainHea
       board = { ...base, kind: 'red', params: spec.params, items: await computeRedList(db, loaded, spec.period, spec.params) };
       break;
     case 'black':
-      board = { ...base, kind: 'black', params: spec.params, items: await computeBlackList(db, loaded, spec.period) };
+      board = { ...base, kind: 'black', params: spec.params, ...(await computeBlackList(db, loaded, spec.period)) };
       break;
     case 'stars':
       board = {

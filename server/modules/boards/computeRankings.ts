@@ -9,6 +9,8 @@ import type { RankParams } from './schemas';
 export interface RankItem {
   rank: number;
   householdId: number;
+  /** The household's public pseudonym (see the public ledger). */
+  pseudonym: string;
   name: string;
   village: string;
   points: number;
@@ -66,7 +68,7 @@ export async function rankHouseholds(db: Db, { row, settings }: LoadedArea, peri
       rank = o.offset + i + 1;
       previous = r.score;
     }
-    return { rank, householdId: r.householdId, name: publicName(settings.maskMode, r.headName, r.doorNo), village: r.village, points: r.score };
+    return { rank, householdId: r.householdId, pseudonym: r.pseudonym, name: publicName(settings.maskMode, r.headName, r.doorNo), village: r.village, points: r.score };
   });
   return { items, total };
 }

@@ -3,6 +3,7 @@ import type { Db } from '../../../db/client';
 import { publicName } from '../public/publicName';
 import { headingsInForce } from '../rules/headings';
 import type { LoadedArea } from './boardArea';
+import { starsByScore, starsFor } from '../../lib/publicVerify/boardRules';
 import { withRanks } from './ranking';
 import type { StarParams } from './schemas';
 
@@ -31,22 +32,13 @@ export async function starDimensionsOf(db: Db, area: { id: number; path: string 
 export interface StarItem {
   rank: number;
   householdId: number;
+  /** The household's public pseudonym (see the public ledger). */
+  pseudonym: string;
   name: string;
   score: number;
   stars: number;
   /** Labels of the dimensions reached. */
   dimensions: string[];
-}
-
-/** Stars by score: one per threshold reached (thresholds ascending, five of them). */
-export function starsByScore(score: number, thresholds: number[]): number {
-  return thresholds.filter((t) => score >= t).length;
-}
-
-export function starsFor(method: StarParams['method'], byScore: number, byDimensions: number): number {
-  if (method === 'score') return byScore;
-  if (method === 'dimensions') return byDimensions;
-  return Math.min(byScore, byDimensions);
 }
 
 /**
@@ -69,7 +61,7 @@ export async function computeStars(db: Db, { row, settings }: LoadedArea, year: 
     const points = (d: StarDimension) => d.categories.reduce((sum, c) => sum + (perCategory.get(`${p.householdId}:${c}`) ?? 0), 0);
     const reached = dimensions.filter((d) => points(d) >= params.dimensionThreshold).map((d) => d.label);
     const stars = starsFor(params.method, starsByScore(score, settings.starThresholds), reached.length);
-    return { householdId: p.householdId, name: publicName(settings.maskMode, p.headName, p.doorNo), score, stars, dimensions: reached };
+    return { householdId: p.householdId, pseudonym: p.pseudonym, name: publicName(settings.maskMode, p.headName, p.doorNo), score, stars, dimensions: reached };
   });
   // Stable sort keeps the pinyin order inside a tie.
   items.sort((a, b) => b.stars - a.stars);

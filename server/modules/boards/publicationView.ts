@@ -15,6 +15,7 @@ export function publicationFacts(p: PublicationRow) {
     hash: p.hash,
     chainHash: p.chainHash,
     chainEntryId: p.chainEntryId,
+    checkpointId: p.checkpointId ?? null,
     proposedAt: p.proposedAt,
     publishedAt: p.status === 'approved' ? p.reviewedAt : null,
   };

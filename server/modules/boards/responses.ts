@@ -14,6 +14,8 @@ const ChainHead = z.object({
 });
 
 const common = { area: BoardArea, period: z.string(), chainHead: ChainHead };
+// Boards published before public proofs carry no pseudonyms (their rows cannot be recomputed publicly).
+const Pseudonym = z.string().optional().describe("The household's public pseudonym: its name in the public ledger, so anyone can recompute the row");
 
 /** Every board is one of five kinds; names are masked by the area's rule. */
 export const Board = z
@@ -22,7 +24,17 @@ export const Board = z
       kind: z.literal('red'),
       ...common,
       params: z.object({ categories: z.array(z.string()) }),
-      items: z.array(z.object({ rank: z.number().int(), householdId: z.number().int(), name: z.string(), earned: z.number(), deeds: z.array(z.string()) })),
+      items: z.array(
+        z.object({
+          rank: z.number().int(),
+          householdId: z.number().int(),
+          pseudonym: Pseudonym,
+          name: z.string(),
+          earned: z.number(),
+          deeds: z.array(z.string()),
+          deedRules: z.array(z.number().int()).optional().describe('Rule ids behind the deeds, ascending (the public ledger names rules by id)'),
+        }),
+      ),
     }),
     z.object({
       kind: z.literal('black'),
@@ -31,7 +43,9 @@ export const Board = z
       items: z.array(
         z.object({
           entryId: z.number().int(),
+          seq: z.number().int().nullable().optional().describe("The deduction's seq in its village chain"),
           householdId: z.number().int(),
+          pseudonym: Pseudonym,
           name: z.string(),
           conduct: z.string(),
           occurredOn: z.string(),
@@ -39,12 +53,13 @@ export const Board = z
           rectification: z.enum(['pending']).nullable(),
         }),
       ),
+      rectifiedSeqs: z.array(z.number().int()).optional().describe('Seqs of black-list deductions an approved rectification took off the list'),
     }),
     z.object({
       kind: z.literal('stars'),
       ...common,
       params: z.object({ method: z.enum(['score', 'dimensions', 'both']), dimensionThreshold: z.number() }),
-      items: z.array(z.object({ rank: z.number().int(), householdId: z.number().int(), name: z.string(), score: z.number(), stars: z.number().int(), dimensions: z.array(z.string()) })),
+      items: z.array(z.object({ rank: z.number().int(), householdId: z.number().int(), pseudonym: Pseudonym, name: z.string(), score: z.number(), stars: z.number().int(), dimensions: z.array(z.string()) })),
       thresholds: z.array(z.number()),
       dimensions: z.array(z.object({ label: z.string(), category: z.string() })),
     }),
@@ -52,7 +67,7 @@ export const Board = z
       kind: z.literal('leaderboard'),
       ...common,
       params: z.object({ limit: z.number().int(), category: z.string().optional() }),
-      items: z.array(z.object({ rank: z.number().int(), householdId: z.number().int(), name: z.string(), village: z.string(), points: z.number() })),
+      items: z.array(z.object({ rank: z.number().int(), householdId: z.number().int(), pseudonym: Pseudonym, name: z.string(), village: z.string(), points: z.number() })),
     }),
     z.object({
       kind: z.literal('villages'),
@@ -91,6 +106,7 @@ export const Publication = z.object({
   chainEntryId: z.number().int(),
   proposedAt: z.number(),
   publishedAt: z.number().nullable(),
+  checkpointId: z.number().int().nullable().describe('The signed checkpoint made when the board was proposed: its figures are those of its tree sizes (null before public proofs)'),
 });
 
 export const PublicationListAnswer = z.object({
