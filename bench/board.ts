@@ -20,6 +20,8 @@ const { values: args } = parseArgs({
 const SECONDS = Number(args.seconds);
 const RUNS = Math.max(1, Number(args.runs));
 const CLIENTS = 200;
+// What a phone's browser sends: the prepared board goes out compressed, as it does to villagers.
+const BROWSER = { 'accept-encoding': 'gzip, deflate, br' };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -33,22 +35,24 @@ async function main() {
     .get(town.id) as { period: string };
   raw.close();
 
-  const server = await startBenchServer(root, work);
+  // The limiter still counts every request, but 200 addresses at 600 a minute would turn most of the run
+  // into 429s: the figure is the cost of serving the board, so the bench server allows them all.
+  const server = await startBenchServer(root, work, { JIFEN_PUBLIC_RATE_LIMIT: String(1e9) });
   try {
     const boardUrl = `${server.base}/api/public/areas/${town.id}/leaderboard?period=${period}`;
     const probe = await fetch(boardUrl);
     const etag = probe.headers.get('etag');
     if (probe.status !== 200) throw new Error(`leaderboard probe: ${probe.status} ${await probe.text()}`);
     await load({ url: `${server.base}/bench/hello`, connections: 50, seconds: 2, clients: CLIENTS });
-    await load({ url: boardUrl, connections: 50, seconds: 2, clients: CLIENTS });
+    await load({ url: boardUrl, connections: 50, seconds: 2, clients: CLIENTS, headers: BROWSER });
     const hello: LoadResult[] = [];
     const board: LoadResult[] = [];
     const revisit: LoadResult[] = [];
     for (let r = 0; r < RUNS; r++) {
       hello.push(await load({ url: `${server.base}/bench/hello`, connections: 50, seconds: SECONDS, clients: CLIENTS }));
-      board.push(await load({ url: boardUrl, connections: 50, seconds: SECONDS, clients: CLIENTS }));
+      board.push(await load({ url: boardUrl, connections: 50, seconds: SECONDS, clients: CLIENTS, headers: BROWSER }));
       // 304s are not 2xx to autocannon; the figure is the rate, the "failed" count is expected here.
-      if (etag) revisit.push(await load({ url: boardUrl, connections: 50, seconds: SECONDS, clients: CLIENTS, headers: { 'if-none-match': etag } }));
+      if (etag) revisit.push(await load({ url: boardUrl, connections: 50, seconds: SECONDS, clients: CLIENTS, headers: { ...BROWSER, 'if-none-match': etag } }));
     }
     const h = median(hello.map((x) => x.rps));
     const b = median(board.map((x) => x.rps));

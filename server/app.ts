@@ -7,6 +7,7 @@ import { compressJson } from './lib/compress';
 import { idempotency } from './lib/idempotency';
 import { onError, requestIds } from './lib/onError';
 import { openApiDocument } from './lib/openapi';
+import { servePreparedFirst } from './lib/preparedJson';
 import { securityHeaders } from './lib/securityHeaders';
 import { sessionMiddleware } from './lib/session';
 import { areaRoutes } from './modules/areas/routes';
@@ -27,6 +28,7 @@ import { publicRoutes } from './modules/public/routes';
 import { boardRoutes } from './modules/boards/routes';
 import { boardPublicRoutes } from './modules/boards/publicRoutes';
 import { printRoutes } from './modules/boards/print/routes';
+import { proofRoutes } from './modules/proofs/routes';
 import { publicRateLimit, timeBudget } from './lib/rateLimit';
 import { ruleRoutes } from './modules/rules/routes';
 import { headingRoutes } from './modules/rules/headingRoutes';
@@ -68,10 +70,13 @@ export function createApp(deps: AppDeps) {
     .route('/', dashboardRoutes)
     .route('/', creditRoutes)
     .route('/', evidenceRoutes)
-    .route('/', fundRoutes);
+    .route('/', fundRoutes)
+    .route('/', proofRoutes);
 
   const app = new Hono<AppEnv>();
   app.onError(onError);
+  const publicLimit = publicRateLimit(deps.config.publicRateLimitPerMinute);
+  app.use('/api/public/*', servePreparedFirst(deps, publicLimit));
   app.use('*', requestIds);
   app.use('*', securityHeaders);
   app.use('/api/*', compressJson);
@@ -118,9 +123,8 @@ export function createApp(deps: AppDeps) {
   // After the session (keys are per user); redemptions keep their answer inside their own transaction.
   // A photo upload is idempotent by itself (content-addressed); its body is an image, not a form to fingerprint.
   app.post('/api/*', idempotency({ skip: (path) => path === '/api/redemptions' || path === '/api/evidence' }));
-  const publicLimit = publicRateLimit();
-  app.use('/api/public/*', publicLimit);
-  app.use('/print/*', publicLimit);
+  app.use('/api/public/*', publicLimit.middleware);
+  app.use('/print/*', publicLimit.middleware);
   // Live boards are computed on every request (~15 ms for a county of 9,000 households): at most half of each second, for all visitors together.
   app.use('/api/public/areas/:id/live/*', timeBudget());
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/client';
 import { putMetaIfAbsent, readMeta } from '../db/meta';
 import { transaction } from '../db/transaction';
+import { checkpointKeyForDb } from './lib/checkpointKey';
 import type { AppConfig } from './lib/context';
 
 export interface ServerEnv {
@@ -27,6 +28,12 @@ export async function loadOrCreateSecret(db: Db, key = 'pass_secret'): Promise<s
   return transaction(db, (tx) => putMetaIfAbsent(tx, key, value));
 }
 
+function positiveInt(raw: string, name: string): number {
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} must be a whole number ≥ 1, not "${raw}"`);
+  return n;
+}
+
 export async function appConfig(db: Db, env: NodeJS.ProcessEnv = process.env): Promise<AppConfig> {
   return {
     passSecret: await loadOrCreateSecret(db),
@@ -35,5 +42,7 @@ export async function appConfig(db: Db, env: NodeJS.ProcessEnv = process.env): P
     sessionTtlSeconds: Number(env.JIFEN_SESSION_TTL ?? 7 * 24 * 3600),
     cookieSecure: env.JIFEN_COOKIE_SECURE === '1',
     trustProxy: env.JIFEN_TRUST_PROXY === '1',
+    checkpointKey: checkpointKeyForDb(db, env),
+    ...(env.JIFEN_PUBLIC_RATE_LIMIT ? { publicRateLimitPerMinute: positiveInt(env.JIFEN_PUBLIC_RATE_LIMIT, 'JIFEN_PUBLIC_RATE_LIMIT') } : {}),
   };
 }

@@ -51,12 +51,12 @@ function stopper(child: ChildProcess): () => Promise<void> {
 }
 
 /** The bench's server (bench/server.ts) as a child process, so its RSS and event loop are its own. */
-export function startBenchServer(cwd: string, dbFile: string): Promise<BenchServer> {
+export function startBenchServer(cwd: string, dbFile: string, env: NodeJS.ProcessEnv = {}): Promise<BenchServer> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/server.ts'], {
     cwd,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     // Behind the county's reverse proxy: clients are told apart by X-Forwarded-For (see bench/lib/load.ts).
-    env: { ...process.env, JIFEN_DB: dbFile, JIFEN_NO_WEB: '1', JIFEN_TRUST_PROXY: '1' },
+    env: { ...process.env, JIFEN_DB: dbFile, JIFEN_NO_WEB: '1', JIFEN_TRUST_PROXY: '1', ...env },
   });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`bench server exited early (${code})`)));

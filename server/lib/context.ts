@@ -1,6 +1,7 @@
 import type { Db } from '../../db/client';
 import type { Role } from '../../db/users/users';
 import { SYSTEM_DEVICE } from './audit';
+import type { CheckpointKey } from './checkpointKey';
 
 export interface Actor {
   userId: number;
@@ -31,6 +32,10 @@ export interface AppConfig {
   trustProxy?: boolean;
   /** Folder of evidence photos (db/evidence/files.ts); without it, photo uploads are refused. */
   evidenceDir?: string;
+  /** Public requests per client address per minute (JIFEN_PUBLIC_RATE_LIMIT; 600). */
+  publicRateLimitPerMinute?: number;
+  /** The Ed25519 key checkpoints are signed with (appConfig loads it); absent only in test configs over ':memory:' (checkpointKeyOf). */
+  checkpointKey?: CheckpointKey;
 }
 
 /** What every action receives: the database, who is acting, and the moment it acts. */

@@ -1,9 +1,11 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Context, MiddlewareHandler, TypedResponse } from 'hono';
 import { dataVersion } from '../../db/boards/dataVersion';
 import type { Db } from '../../db/client';
 import { bytesOf, compressText, pickEncoding, type Encoding } from './compress';
-import type { AppEnv } from './http';
+import type { AppDeps, AppEnv } from './http';
+import type { PublicRateLimit } from './rateLimit';
+import { securityHeaderList } from './securityHeaders';
 
 interface Prepared {
   body: string;
@@ -46,18 +48,57 @@ export function etagMatches(ifNoneMatch: string | undefined, etag: string): bool
   return false;
 }
 
-async function answer(c: Context<AppEnv>, prepared: Prepared): Promise<Response> {
-  const encoding = prepared.body.length >= MIN_COMPRESS_BYTES ? pickEncoding(c.req.header('accept-encoding')) : null;
+interface Representation {
+  status: 200 | 304;
+  body: string | Uint8Array<ArrayBuffer> | null;
+  headers: Record<string, string>;
+}
+
+/** The answer for this visitor: its encoding, its ETag, or a 304 when the visitor already has it. */
+async function represent(prepared: Prepared, acceptEncoding: string | undefined, ifNoneMatch: string | undefined): Promise<Representation> {
+  const encoding = prepared.body.length >= MIN_COMPRESS_BYTES ? pickEncoding(acceptEncoding) : null;
   // Each encoding is its own representation, with its own strong ETag.
   const etag = encoding ? `${prepared.etag.slice(0, -1)}-${encoding}"` : prepared.etag;
   // no-cache: a browser keeps the board but asks every time; an unchanged board costs a 304 without a body.
   const headers: Record<string, string> = { 'Content-Type': 'application/json', ETag: etag, 'Cache-Control': 'no-cache' };
   if (encoding) headers.Vary = 'Accept-Encoding';
-  if (etagMatches(c.req.header('if-none-match'), prepared.etag)) return c.body(null, 304, headers);
-  if (!encoding) return c.body(prepared.body, 200, headers);
+  if (etagMatches(ifNoneMatch, prepared.etag)) return { status: 304, body: null, headers };
+  if (!encoding) return { status: 200, body: prepared.body, headers };
   const bytes = await (prepared.encoded[encoding] ??= compressText(prepared.body, encoding));
   headers['Content-Encoding'] = encoding;
-  return c.body(bytesOf(bytes), 200, headers);
+  return { status: 200, body: bytesOf(bytes), headers };
+}
+
+async function answer(c: Context<AppEnv>, prepared: Prepared): Promise<Response> {
+  const r = await represent(prepared, c.req.header('accept-encoding'), c.req.header('if-none-match'));
+  return r.body === null ? c.body(null, 304, r.headers) : c.body(r.body, 200, r.headers);
+}
+
+const securityHeaderObject: Readonly<Record<string, string>> = Object.freeze(Object.fromEntries(securityHeaderList));
+
+/**
+ * A poster's QR scanned by a whole village: a public GET answered before for the same URL, with
+ * nothing committed since, is served first thing — ahead of the app's middleware chain — as one
+ * Response with plain headers (the security headers, a request id, the rate-limit headers), which the
+ * node server writes without building a Headers object. It is counted against the same per-IP limit;
+ * a miss, a HEAD or a client over its limit goes down the normal chain, which answers as before.
+ */
+export function servePreparedFirst(deps: AppDeps, limit: PublicRateLimit): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (c.req.method !== 'GET') return next();
+    const stamp = await dataVersion(deps.db);
+    if (stamp === null) return next();
+    const url = c.req.url;
+    const hit = storeOf(deps.db, stamp).answers.get(url.slice(url.indexOf('/', url.indexOf('//') + 2)));
+    if (!hit) return next();
+    c.set('deps', deps);
+    const rate = limit.count(c);
+    if (!rate) return next();
+    const r = await represent(hit, c.req.header('accept-encoding'), c.req.header('if-none-match'));
+    const id = randomUUID();
+    c.set('requestId', id);
+    return new Response(r.body, { status: r.status, headers: { ...securityHeaderObject, 'X-Request-Id': id, ...rate, ...r.headers } });
+  };
 }
 
 /**

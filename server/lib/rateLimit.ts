@@ -1,5 +1,5 @@
-import type { MiddlewareHandler } from 'hono';
-import { rateLimiter } from 'hono-rate-limiter';
+import type { Context, MiddlewareHandler } from 'hono';
+import { MemoryStore, rateLimiter } from 'hono-rate-limiter';
 import { ServiceUnavailable, TooManyRequests } from './errors';
 import { deviceOf, type AppEnv } from './http';
 
@@ -7,16 +7,34 @@ import { deviceOf, type AppEnv } from './http';
  * Per-IP limit for the public, no-login pages (boards, notices, print posters). Generous: a village
  * office behind one IP can still print everything. Each app gets its own in-memory counter.
  */
-export function publicRateLimit(limit = 600, windowMs = 60_000): MiddlewareHandler<AppEnv> {
-  return rateLimiter<AppEnv>({
+export function publicRateLimit(limit = 600, windowMs = 60_000): PublicRateLimit {
+  const store = new MemoryStore<AppEnv>();
+  const keyOf = (c: Context<AppEnv>) => deviceOf(c).ip ?? 'unknown';
+  const middleware = rateLimiter<AppEnv>({
     windowMs,
     limit,
     standardHeaders: 'draft-7',
-    keyGenerator: (c) => deviceOf(c).ip ?? 'unknown',
+    keyGenerator: keyOf,
+    store,
     handler: () => {
       throw new TooManyRequests('访问过于频繁，请稍后再试');
     },
   });
+  const policy = `${limit};w=${Math.ceil(windowMs / 1000)}`;
+  const count = (c: Context<AppEnv>): Record<string, string> | null => {
+    const { totalHits, resetTime } = store.increment(keyOf(c));
+    if (totalHits > limit) return null;
+    const reset = resetTime ? Math.max(0, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : Math.ceil(windowMs / 1000);
+    return { 'RateLimit-Policy': policy, RateLimit: `limit=${limit}, remaining=${limit - totalHits}, reset=${reset}` };
+  };
+  return { middleware, count };
+}
+
+/** The public limit: as middleware, and as a bare count (the same counter) for the prepared-answer fast path. */
+export interface PublicRateLimit {
+  middleware: MiddlewareHandler<AppEnv>;
+  /** Counts one request of this client: the rate-limit headers to send, or null when it is over the limit. */
+  count(c: Context<AppEnv>): Record<string, string> | null;
 }
 
 export interface BudgetOptions {

@@ -70,3 +70,30 @@ describe('public board: prepared answer with an ETag', () => {
     expect((await call(t, 'GET', `/api/public/areas/${w.areas.townA.id}/leaderboard?period=2026-13`)).status).toBe(400);
   });
 });
+
+describe('public board: the prepared answer served ahead of the middleware chain', () => {
+  it('carries the same headers as the full chain: security headers, a request id, the rate-limit headers', async () => {
+    const { t, board } = await setUp();
+    const full = await t.app.request(board);
+    const fast = await t.app.request(board);
+    expect(fast.status).toBe(200);
+    expect(await fast.text()).toBe(await full.text());
+    for (const h of [...securityHeaders, 'etag', 'cache-control', 'content-type', 'ratelimit', 'ratelimit-policy', 'x-request-id']) {
+      expect(fast.headers.get(h), h).toBeTruthy();
+    }
+    expect(fast.headers.get('x-request-id')).not.toBe(full.headers.get('x-request-id'));
+    expect(fast.headers.get('ratelimit')).toMatch(/remaining=598\b/);
+  });
+
+  it('counts against the same per-address limit: past it even a prepared board is 429', async () => {
+    const t = makeTestApp(undefined, { publicRateLimitPerMinute: 5 });
+    const w = await makeWorld(t);
+    const board = `/api/public/areas/${w.areas.townA.id}/leaderboard?period=2026-06`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await t.app.request(board)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+    const refused = await t.app.request(board);
+    expect(await refused.json()).toMatchObject({ error: { code: 'too_many_requests' } });
+    expect(refused.headers.get('content-security-policy')).toBeTruthy();
+  });
+});
