@@ -9,6 +9,7 @@ import { evidenceDirFor } from '../db/evidence/files';
 import { createApp } from './app';
 import { bootstrapCounty, BootstrapRefused, MIN_ADMIN_PASSWORD } from './cli/bootstrap';
 import { appConfig, readServerEnv, type ServerEnv } from './config';
+import { CheckpointKeyError } from './lib/checkpointKey';
 import type { AppConfig } from './lib/context';
 import { startScheduler } from './scheduler';
 
@@ -117,7 +118,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
 /** Runs `start` as a process entry: a refusal is one line on stderr and exit code 1, anything else its stack. */
 export function runEntry(start: () => Promise<unknown>): void {
   start().catch((err: unknown) => {
-    console.error(err instanceof BootstrapRefused ? `[jifen] ${err.message}` : err);
+    console.error(err instanceof BootstrapRefused || err instanceof CheckpointKeyError ? `[jifen] ${err.message}` : err);
     process.exit(1);
   });
 }

@@ -3,11 +3,14 @@ import { shanghaiDay } from '../db/time';
 import { systemCtx, type AppConfig, type SystemCtx } from './lib/context';
 import { postDueAwards } from './modules/awards/postDueAwards';
 import { expirePoints } from './modules/ledger/expirePoints';
+import { makeDailyCheckpoints } from './modules/proofs/makeDailyCheckpoints';
 
 /** The scheduled jobs; tests substitute their own to make one slow or failing. */
 export interface ScheduledJobs {
   postDueAwards(ctx: SystemCtx): unknown;
   expirePoints(ctx: SystemCtx): unknown;
+  /** Optional so a test's own jobs may leave it out. */
+  dailyCheckpoints?(ctx: SystemCtx): unknown;
 }
 
 export interface SchedulerOptions {
@@ -30,6 +33,7 @@ export interface Scheduler {
 const defaultJobs: ScheduledJobs = {
   postDueAwards: (ctx) => postDueAwards(ctx),
   expirePoints: (ctx) => expirePoints(ctx),
+  dailyCheckpoints: (ctx) => makeDailyCheckpoints(ctx),
 };
 
 /**
@@ -43,13 +47,14 @@ export function startScheduler(db: Db, config: AppConfig, opts: SchedulerOptions
   const { intervalMs = 60_000, firstDelayMs = 1000, now = () => new Date(), jobs = defaultJobs } = opts;
   const onError = opts.onError ?? ((job, err) => console.error(`[jifen] scheduler ${job}:`, err));
   let expiredOn: string | null = null;
+  let checkpointedOn: string | null = null;
   let running: Promise<void> | null = null;
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
 
   const runJob = async (job: keyof ScheduledJobs, ctx: SystemCtx): Promise<boolean> => {
     try {
-      await jobs[job](ctx);
+      await jobs[job]?.(ctx);
       return true;
     } catch (err) {
       onError(job, err);
@@ -62,6 +67,8 @@ export function startScheduler(db: Db, config: AppConfig, opts: SchedulerOptions
     const ctx = systemCtx(db, config, now());
     const today = shanghaiDay(ctx.now.getTime());
     if (expiredOn !== today && (await runJob('expirePoints', ctx))) expiredOn = today;
+    // After expiry, so the day's checkpoint covers it; the job itself makes none twice on one day.
+    if (checkpointedOn !== today && (await runJob('dailyCheckpoints', systemCtx(db, config, now())))) checkpointedOn = today;
   };
 
   const tick = (): Promise<void> => {

@@ -21,6 +21,7 @@ export const auditActions = [
   'card.pin_failed',
   'card.revoke',
   'card.unlock',
+  'checkpoint.create',
   'dishonesty_listing.decide',
   'dishonesty_listing.decide_removal',
   'dishonesty_listing.propose',

@@ -1,0 +1,25 @@
+import { readDb } from '../../../db/client';
+import type { PublicCtx } from '../../lib/context';
+import { Invalid } from '../../lib/errors';
+import type { InclusionQuery } from './schemas';
+import { villageOrNotFound, villageTree } from './villageTree';
+
+/** The audit path of entry `seq` in the village's tree of `treeSize` entries (default: the whole chain now). */
+export async function getInclusionProof(ctx: PublicCtx, villageId: number, q: InclusionQuery) {
+  const db = readDb(ctx.db);
+  const village = await villageOrNotFound(db, villageId);
+  const treeSize = q.treeSize ?? village.lastSeq;
+  if (treeSize > village.lastSeq) throw new Invalid(`treeSize 不能超过该村当前的流水条数 ${village.lastSeq}`, { path: ['treeSize'] });
+  if (q.seq < 1 || q.seq > treeSize) throw new Invalid(`seq 应在 1 到 ${treeSize} 之间`, { path: ['seq'] });
+  const { tree, entryHashes } = await villageTree(db, villageId, treeSize);
+  const leafIndex = q.seq - 1;
+  return {
+    villageId,
+    seq: q.seq,
+    treeSize,
+    leafIndex,
+    entryHash: entryHashes[leafIndex],
+    path: tree.inclusionPath(leafIndex, treeSize),
+    root: tree.root(treeSize),
+  };
+}
