@@ -8,6 +8,7 @@ export const auditEntities = [
   'award_import',
   'board_publication',
   'card',
+  'checkpoint',
   'dishonesty_listing',
   'donation',
   'evidence',
