@@ -9,7 +9,8 @@
  *   public board: /board/<township> until the first leaderboard row is there (no login)
  *
  * It builds the web app into a temp directory and starts its own server (seeds/start.ts: the demo county
- * on a temp database), and stops it. Options: --runs N (3), --no-throttle.
+ * on a temp database), and stops it. Options: --runs N (3), --no-throttle, --config <vite config> (to measure
+ * another build against this one).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,7 @@ import { launchChromium } from '../tests/support/browser';
 import { startServer } from '../tests/support/server-process';
 import { root } from './data';
 
-const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '3' }, 'no-throttle': { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '3' }, 'no-throttle': { type: 'boolean', default: false }, config: { type: 'string' } } });
 const RUNS = Math.max(1, Number(args.runs));
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' };
 const PASSWORD = 'jifen123';
@@ -102,7 +103,7 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'jifen-bench-web-'));
   const outDir = join(dir, 'web');
   const { build } = await import('vite');
-  await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  await build({ configFile: args.config ?? join(root, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
   const server = await startServer({ entry: 'seeds/start.ts', env: { JIFEN_DB: join(dir, 'demo.db'), JIFEN_WEB_DIR: outDir } });
   let browser: Browser | null = null;
   try {

@@ -48,7 +48,9 @@ function pageHints(manifest: Record<string, ManifestChunk>, source: string, inIn
   };
   walk(source);
   const tags = [...js].filter((f) => !inIndex.includes(`/${f}"`)).map((f) => `<link rel="modulepreload" crossorigin href="/${f}">`);
-  for (const f of css) if (!inIndex.includes(`/${f}"`)) tags.push(`<link rel="preload" as="style" href="/${f}">`);
+  // A stylesheet, not a preload: the router's loader looks for <link rel=stylesheet> before adding its own, and a
+  // preload (fetched without CORS, while the loader's link asks with it) was downloaded a second time on the phone.
+  for (const f of css) if (!inIndex.includes(`/${f}"`)) tags.push(`<link rel="stylesheet" crossorigin href="/${f}">`);
   return tags.join('');
 }
 

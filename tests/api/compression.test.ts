@@ -142,7 +142,7 @@ describe('built web assets', () => {
     const stranger = await (await app.request('/me')).text();
     expect(stranger).toContain('href="/assets/Home-1.js"');
     expect(stranger).toContain('href="/assets/shell-2.js"');
-    expect(stranger).toContain('<link rel="preload" as="style" href="/assets/Home-1.css">');
+    expect(stranger).toContain('<link rel="stylesheet" crossorigin href="/assets/Home-1.css">');
     // The entry is in index.html already.
     expect(stranger.match(/app-abc123\.js/g)).toHaveLength(1);
     expect(stranger).not.toContain('/api/auth/me');
