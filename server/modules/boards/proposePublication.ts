@@ -7,6 +7,7 @@ import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
 import { Conflict } from '../../lib/errors';
 import { getAreaInScope } from '../../lib/scope';
+import { countyIdOfPath, writeCheckpoint } from '../proofs/writeCheckpoint';
 import { loadArea } from './boardArea';
 import { computeBoard } from './computeBoard';
 import { publicationFacts } from './publicationView';
@@ -30,6 +31,8 @@ export async function proposePublication(ctx: Ctx, spec: BoardSpec) {
     const computed = await computeBoard(tx, spec, loaded);
     const latest = await latestApprovedPublication(tx, key);
     if (latest?.hash === computed.hash) throw new Conflict('board_unchanged', `榜单与已发布的第 ${latest.version} 版完全相同，无需重新发布`);
+    // Signed in the same transaction, so its tree sizes are exactly the ledger the board was computed from.
+    const checkpoint = await writeCheckpoint(tx, ctx, countyIdOfPath(loaded.row.path), 'board');
     const row = await insertPublication(tx, {
       kind: spec.kind,
       areaId: spec.areaId,
@@ -41,6 +44,7 @@ export async function proposePublication(ctx: Ctx, spec: BoardSpec) {
       chainHash: computed.board.chainHead.hash,
       proposedBy: ctx.actor.userId,
       proposedAt: at,
+      checkpointId: checkpoint.id,
     });
     const facts = publicationFacts(row);
     await writeAudit(tx, ctx, { entity: 'board_publication', entityId: row.id, action: 'board_publication.propose', areaId: spec.areaId, after: { ...facts, params: spec.params } });

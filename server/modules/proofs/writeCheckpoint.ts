@@ -54,6 +54,13 @@ export function countyRootOf(villages: readonly Pick<CheckpointVillage, 'village
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
+/** The county an area lies in: the first id of its materialised path ("/1/4/9/" → 1). */
+export function countyIdOfPath(path: string): number {
+  const id = Number(path.split('/')[1]);
+  if (!Number.isSafeInteger(id) || id < 1) throw new Error(`area path without a county: ${path}`);
+  return id;
+}
+
 /** The stored frontier if it is well-formed and not ahead of the chain; otherwise the tree is rebuilt from seq 1. */
 function usableFrontier(stored: StoredFrontier | undefined, lastSeq: number): Frontier {
   if (!stored || stored.treeSize > lastSeq || !Array.isArray(stored.nodes) || !stored.nodes.every((n) => typeof n === 'string' && HEX64.test(n))) return EMPTY_FRONTIER;
