@@ -25,6 +25,37 @@ export interface Poster {
   emptyText: string;
   note?: string;
   tone?: 'red' | 'black' | 'gold';
+  /** The signed checkpoint and key a reader checks the page against (see proofLine.ts). */
+  proof: PosterProof;
+  /** Under the QR code; a published board's says it can be verified there. */
+  qrLabel?: string;
+}
+
+/**
+ * What every poster prints about the signed checkpoints: the checkpoint number (the board's own for a
+ * publication, else the county's latest) and the fingerprint of the key, so a reader can compare it
+ * with what the phone shows after 核验.
+ */
+export interface PosterProof {
+  checkpointSeq: number | null;
+  /** True when the checkpoint is the one the board was computed from (a publication). */
+  own: boolean;
+  /** A publication made before checkpoints existed. */
+  beforeCheckpoints: boolean;
+  /** "3F2A 91C0 …": 8 groups of 4 upper-case hex digits. */
+  fingerprintDisplay: string;
+}
+
+/** The footer's checkpoint line, in words a villager can read aloud. */
+export function proofLine(p: PosterProof): string {
+  const checkpoint = p.beforeCheckpoints
+    ? '本榜发布于检查点启用前'
+    : p.checkpointSeq == null
+      ? '尚无检查点'
+      : p.own
+        ? `依据检查点 第 ${p.checkpointSeq} 号（扫码点“核验”可在手机上核对）`
+        : `最近检查点 第 ${p.checkpointSeq} 号`;
+  return `${checkpoint} · 县检查点公钥指纹：`;
 }
 
 export const ROWS_PER_PAGE = 30;
@@ -71,6 +102,8 @@ td.r, th.r { text-align: right; } td.c, th.c { text-align: center; }
 main { flex: 1; min-height: 0; }
 footer { border-top: 0.3mm solid #999; padding-top: 1.2mm; font-size: 7pt; color: #444; font-family: "Noto Sans Mono CJK SC", "DejaVu Sans Mono", monospace; line-height: 1.35; word-break: break-all; }
 footer .page { float: right; font-family: "Noto Sans CJK SC", sans-serif; font-size: 8pt; }
+footer .proof { font-family: "Noto Sans CJK SC", sans-serif; font-size: 8pt; color: #222; }
+footer .fp { font-family: "Noto Sans Mono CJK SC", "DejaVu Sans Mono", monospace; font-size: 9pt; font-weight: 700; color: #111; word-break: normal; white-space: nowrap; }
 @media print { body { background: #fff; } .sheet { margin: 0; } }
 `;
 
@@ -90,7 +123,7 @@ export async function renderPoster(p: Poster): Promise<Html> {
           <div class="trail">${p.trail}</div>
           <div class="meta">${p.periodLabel} · ${published}</div>
         </div>
-        <div class="qr">${raw(qr)}<div>扫码查看网上版本</div></div>
+        <div class="qr">${raw(qr)}<div>${p.qrLabel ?? '扫码查看网上版本'}</div></div>
       </header>
       <main>
         ${rows.length
@@ -112,7 +145,8 @@ export async function renderPoster(p: Poster): Promise<Html> {
       <footer>
         <span class="page">第 ${i + 1} / ${pages.length} 页</span>
         榜单哈希 SHA-256：${p.hash}<br />
-        账本链头：${p.chainHead}
+        账本链头：${p.chainHead}<br />
+        <span class="proof">${proofLine(p.proof)}</span><span class="fp">${p.proof.fingerprintDisplay}</span>
       </footer>
     </section>`,
   );

@@ -17,6 +17,7 @@ import { StarParams } from '../schemas';
 import { specOf } from '../specOf';
 import { boardHash, canonicalJson } from '../snapshot';
 import { boardPoster } from './posterOf';
+import { posterProof } from './posterProof';
 import { dayLabel, document, messagePage, periodLabel, qrSvg, renderPoster, starsText, type Cell, type Html } from './layout';
 
 export interface Printed {
@@ -79,6 +80,7 @@ export async function printNotices(ctx: PublicCtx, areaId: number, origin: strin
       onlineUrl: `${origin}/public/areas/${areaId}/notices`,
       hash,
       chainHead,
+      proof: await posterProof(ctx, areaId),
       columns: [
         { label: '村', width: '22mm' },
         { label: '户主', width: '22mm' },
@@ -111,6 +113,7 @@ export async function printDonations(ctx: PublicCtx, areaId: number, year: strin
       onlineUrl: `${origin}/public/areas/${areaId}/donations${year ? `?year=${year}` : ''}`,
       hash,
       chainHead,
+      proof: await posterProof(ctx, areaId),
       tone: 'red',
       columns: [
         { label: '日期', width: '22mm', align: 'center' },
@@ -150,6 +153,7 @@ export async function printHonourRoll(ctx: PublicCtx, areaId: number, year: stri
       onlineUrl: `${origin}/public/areas/${areaId}/donations${year ? `?year=${year}` : ''}`,
       hash,
       chainHead,
+      proof: await posterProof(ctx, areaId),
       tone: 'gold',
       columns: [
         { label: '名次', width: '14mm', align: 'center' },
