@@ -24,10 +24,13 @@ function householdIdsOf(body: unknown): number[] | null {
   return Array.isArray(ids) && ids.every((i) => Number.isInteger(i)) ? (ids as number[]) : null;
 }
 
-/** Proposes a batch; a refusal keeps the households it names (see `refusedHouseholds`) so the grid can mark them. */
-export async function proposeBatch(body: ProposeBatchBody) {
+/**
+ * Proposes a batch; a refusal keeps the households it names (see `refusedHouseholds`) so the grid can mark them.
+ * `idempotencyKey` is the sheet's own: a repeat of the same sheet (double click, resubmit after a reload) creates one batch.
+ */
+export async function proposeBatch(body: ProposeBatchBody, idempotencyKey?: string) {
   // The copy is taken before `call` reads the body, so both can read it.
-  const sent = api.awards.batch.$post({ json: body }).then((res) => ({ res, copy: res.ok ? null : res.clone() }));
+  const sent = api.awards.batch.$post({ json: body }, idempotencyKey ? { headers: { 'Idempotency-Key': idempotencyKey } } : undefined).then((res) => ({ res, copy: res.ok ? null : res.clone() }));
   try {
     return await call(sent.then((s) => s.res));
   } catch (err) {
