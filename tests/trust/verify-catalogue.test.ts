@@ -55,7 +55,7 @@ describe('verify: every category names a heading of its area’s catalogue', () 
   });
 
   it('an entry written before its heading existed is an orphan_heading', async () => {
-    const { t, w, east, own } = await catalogueWorld();
+    const { t, east, own } = await catalogueWorld();
     const h = makeHousehold(t.db, east, { headName: '赵六' });
     post(t, h.id, east, own.code, Date.parse('2026-01-02T02:00:00Z'));
     expect(verifyDatabase(t.db)).toMatchObject({ ok: false, what: 'orphan_heading', table: 'ledger_entries', rowId: latestEntry(t), detail: expect.stringContaining('after its use') });
