@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { Db } from './client';
 import { checkEvidenceFile, evidencePath } from './evidence/files';
+import { checkCatalogue } from './verifyCatalogue';
+import { checkFundBook } from './verifyFundBook';
 import { chainedLedgerHash, GENESIS_HASH, legacyLedgerHash, scoreBucketSql, type LedgerContent, type LedgerRow } from './ledger';
 
 /** A village chain as verified: its last seq and head hash. */
@@ -43,7 +45,7 @@ export interface DamagedText {
 
 export interface VerifyFailure {
   ok: false;
-  /** What kind of check failed: hash, chain, damaged_text, balance, stock, score, award, redemption, funds, evidence, integrity, foreign_key. */
+  /** What kind of check failed: hash, chain, damaged_text, balance, stock, score, award, redemption, funds, heading, orphan_heading, evidence, integrity, foreign_key. */
   what: string;
   table: string;
   rowId: string | number | null;
@@ -492,6 +494,8 @@ export function verifyDatabase(db: Db | Database.Database, opts: VerifyOptions =
     checkScores(client);
     checkLinks(client);
     checkFunds(client);
+    checkFundBook(client, fail);
+    checkCatalogue(client, fail);
     checkIntegrity(client);
     const ok: VerifyOk = { ok: true, head: ledger.head, legacy: ledger.legacy, chains: ledger.chains, entries: ledger.entries, households, goods };
     if (opts.evidenceDir !== undefined) {
