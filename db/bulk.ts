@@ -6,18 +6,19 @@ import {
   appendLedgerEntry,
   chainEntry,
   LEDGER_COLUMNS,
-  ledgerEntryKind,
   nextLedgerEntryId,
   pushLedgerValues,
+  reversalLink,
+  reversedEntry,
   saveVillageChain,
   scoreBucket,
   takeVillageChain,
   villageAncestors,
   type LedgerRow,
   type NewLedgerEntry,
+  type ReversedEntry,
   type VillageChain,
 } from './ledger';
-import type { LedgerKind } from './schema/ledger';
 import { applyStockMovement, StockShortage, type NewMovement } from './goods/stock';
 import { periodsOfDay } from './time';
 
@@ -114,7 +115,7 @@ export class BulkWriter implements HistoryWriter {
   private readonly movementInsert: ChunkedInsert;
   private readonly scoreUpsert: ChunkedInsert;
   private readonly st: {
-    balance: Database.Statement<[number], { balance: number }>;
+    balance: Database.Statement<[number], { balance: number; pseudonym: string }>;
     setBalance: Database.Statement<[number, number, number]>;
     goods: Database.Statement<[number], { stock: number; storeAreaId: number }>;
     setStock: Database.Statement<[number, number, number]>;
@@ -122,9 +123,9 @@ export class BulkWriter implements HistoryWriter {
   };
   private readonly chains = new Map<number, VillageChain>();
   private nextId: number | null = null;
-  private readonly balances = new Map<number, { balance: number; changedAt: number | null }>();
-  /** Kinds of entries appended since the last flush (ids are contiguous from recentFrom), for reversals of recent entries. */
-  private recentKinds: LedgerKind[] = [];
+  private readonly balances = new Map<number, { balance: number; pseudonym: string; changedAt: number | null }>();
+  /** Entries appended since the last flush (ids are contiguous from recentFrom), for reversals of recent entries. */
+  private recent: ReversedEntry[] = [];
   private recentFrom = 0;
   /** Score deltas keyed by householdId * PERIOD_SLOTS + period slot: numeric keys keep the hot path cheap. */
   private readonly scores = new Map<number, ScoreDelta>();
@@ -141,7 +142,7 @@ export class BulkWriter implements HistoryWriter {
     this.movementInsert = new ChunkedInsert(c, 'stock_movements', MOVEMENT_COLUMNS, chunk);
     this.scoreUpsert = new ChunkedInsert(c, 'household_period_scores', SCORE_COLUMNS, chunk, SCORE_UPSERT);
     this.st = {
-      balance: c.prepare('SELECT balance FROM households WHERE id = ?'),
+      balance: c.prepare('SELECT balance, pseudonym FROM households WHERE id = ?'),
       setBalance: c.prepare('UPDATE households SET balance = ?, updated_at = ? WHERE id = ?'),
       goods: c.prepare('SELECT stock, store_area_id AS storeAreaId FROM goods WHERE id = ?'),
       setStock: c.prepare('UPDATE goods SET stock = ?, updated_at = ? WHERE id = ?'),
@@ -156,24 +157,25 @@ export class BulkWriter implements HistoryWriter {
     if (!current) {
       const row = this.st.balance.get(entry.householdId);
       if (!row) throw new Error(`unknown household ${entry.householdId}`);
-      current = { balance: row.balance, changedAt: null };
+      current = { balance: row.balance, pseudonym: row.pseudonym, changedAt: null };
       this.balances.set(entry.householdId, current);
     }
     // The ids AUTOINCREMENT would give, so the rows equal those written one by one.
     this.nextId ??= nextLedgerEntryId(this.db);
-    const row: LedgerRow = { ...chainEntry(chain, current.balance, entry), id: this.nextId++ };
+    const reversed = this.reversed(entry);
+    const row: LedgerRow = { ...chainEntry(chain, current.balance, entry, { pseudonym: current.pseudonym, reversesSeq: reversalLink(chain.villageId, reversed) }), id: this.nextId++ };
     const out = this.ledgerInsert.out;
     out.push(row.id);
     pushLedgerValues(out, row);
     this.ledgerInsert.rowDone();
-    if (!this.recentKinds.length) this.recentFrom = row.id;
-    this.recentKinds.push(row.kind);
+    if (!this.recent.length) this.recentFrom = row.id;
+    this.recent.push({ kind: row.kind, chainId: row.chainId, seq: row.seq });
     const points = row.points;
     if (points !== 0) {
       current.balance = row.balanceAfter;
       current.changedAt = entry.createdAt;
     }
-    const bucket = scoreBucket(entry.kind, entry.conductPoints, this.reversedKind(entry));
+    const bucket = scoreBucket(entry.kind, entry.conductPoints, entry.kind === 'reversal' ? reversed?.kind : undefined);
     if (bucket) {
       let anc = this.ancestors.get(entry.villageId);
       if (!anc) this.ancestors.set(entry.villageId, (anc = villageAncestors(this.db, entry.villageId)));
@@ -208,10 +210,10 @@ export class BulkWriter implements HistoryWriter {
     return slots;
   }
 
-  private reversedKind(e: NewLedgerEntry): LedgerKind | undefined {
-    if (e.kind !== 'reversal' || !e.reversesId) return undefined;
-    const recent = e.reversesId >= this.recentFrom ? this.recentKinds[e.reversesId - this.recentFrom] : undefined;
-    return recent ?? ledgerEntryKind(this.db, e.reversesId);
+  private reversed(e: NewLedgerEntry): ReversedEntry | undefined {
+    if (!e.reversesId) return undefined;
+    const recent = e.reversesId >= this.recentFrom ? this.recent[e.reversesId - this.recentFrom] : undefined;
+    return recent ?? reversedEntry(this.db, e.reversesId);
   }
 
   moveStock(m: NewMovement): { stockAfter: number; movementId: number } {
@@ -246,7 +248,7 @@ export class BulkWriter implements HistoryWriter {
     this.chains.clear();
     this.nextId = null;
     this.balances.clear();
-    this.recentKinds = [];
+    this.recent = [];
     this.scores.clear();
     this.stock.clear();
     this.nextMovementId = null;

@@ -3,7 +3,7 @@ import type { Db } from './client';
 import { checkEvidenceFile, evidencePath } from './evidence/files';
 import { checkCatalogue } from './verifyCatalogue';
 import { checkFundBook } from './verifyFundBook';
-import { chainedLedgerHash, GENESIS_HASH, legacyLedgerHash, scoreBucketSql, type LedgerContent, type LedgerRow } from './ledger';
+import { chainedLedgerHash, entryHashV3, GENESIS_HASH, legacyLedgerHash, scoreBucketSql, sealedLedgerHash, type LedgerContent, type LedgerRow } from './ledger';
 
 /** A village chain as verified: its last seq and head hash. */
 export interface VerifiedChain {
@@ -50,6 +50,12 @@ export interface VerifyFailure {
   table: string;
   rowId: string | number | null;
   detail: string;
+  /**
+   * On a version 3 hash failure, which part no longer matches: 'private' (salt, household, balance, note,
+   * author, time, photos … against the stored private digest), 'public' (what the public ledger shows,
+   * the pseudonym included), or 'both'.
+   */
+  part?: 'public' | 'private' | 'both';
   /** Entries with damaged text found before the failure (all of them when `what` is damaged_text). */
   damaged?: DamagedText[];
 }
@@ -62,8 +68,8 @@ class Mismatch extends Error {
   }
 }
 
-function fail(what: string, table: string, rowId: string | number | null, detail: string): never {
-  throw new Mismatch({ ok: false, what, table, rowId, detail });
+function fail(what: string, table: string, rowId: string | number | null, detail: string, part?: VerifyFailure['part']): never {
+  throw new Mismatch(part ? { ok: false, what, table, rowId, detail, part } : { ok: false, what, table, rowId, detail });
 }
 
 interface RawEntry extends LedgerContent {
@@ -73,7 +79,16 @@ interface RawEntry extends LedgerContent {
   seq: number | null;
   hashVersion: number;
   hash: string;
+  /** Version 3 only (null before): the stored salt and private digest. */
+  salt: string | null;
+  privateDigest: string | null;
+  /** The household's pseudonym as stored now (null on a file from before pseudonyms). */
+  pseudonym: string | null;
+  /** The seq of the reversed entry when it is in this entry's chain, else null. */
+  reversesSeq: number | null;
 }
+
+const SALT = /^[0-9a-f]{32}$/;
 
 /** Each award's photo hashes, for the entries that post awards (their hash covers them); empty on files from before photos. */
 function awardEvidence(client: Database.Database): Map<number, string[]> {
@@ -88,8 +103,32 @@ function awardEvidence(client: Database.Database): Map<number, string[]> {
   return out;
 }
 
+/** A version 3 entry's digests and hash recomputed from its row, its household's pseudonym and the photos. */
+function sealedOf(e: RawEntry): ReturnType<typeof sealedLedgerHash> {
+  return sealedLedgerHash({ ...e, chainId: e.chainId!, seq: e.seq!, salt: e.salt ?? '' }, { pseudonym: e.pseudonym ?? '', reversesSeq: e.reversesSeq });
+}
+
 function expectedHash(e: RawEntry): string {
-  return e.hashVersion === 1 ? legacyLedgerHash(e) : chainedLedgerHash({ ...e, chainId: e.chainId!, seq: e.seq! });
+  if (e.hashVersion === 1) return legacyLedgerHash(e);
+  if (e.hashVersion === 2) return chainedLedgerHash({ ...e, chainId: e.chainId!, seq: e.seq! });
+  return sealedOf(e).hash;
+}
+
+/**
+ * Why a version 3 entry's hash does not match, by part: the private digest is stored, so a change to the
+ * private fields shows against it; the public digest is not, so a public change shows only in the hash.
+ */
+function v3Mismatch(e: RawEntry, where: string): never {
+  const sealed = sealedOf(e);
+  const privateMoved = sealed.privateDigest !== e.privateDigest;
+  const hashFromStored = e.privateDigest ? entryHashV3(e.chainId!, e.seq!, e.prevHash, sealed.publicDigest, e.privateDigest) : null;
+  if (privateMoved && hashFromStored === e.hash) {
+    fail('hash', 'ledger_entries', e.id, `the private fields of ${where} (salt, household, balance, award, redemption, reversal, note, author, time or photos) hash to ${sealed.privateDigest}, but the entry was sealed with private digest ${e.privateDigest}; its public part still matches`, 'private');
+  }
+  if (!privateMoved) {
+    fail('hash', 'ledger_entries', e.id, `the public part of ${where} (seq, kind, points, conduct points, heading, rule, day, reversal or the household's pseudonym ${e.pseudonym}) does not reproduce its stored hash ${e.hash} (recomputed ${sealed.hash})`, 'public');
+  }
+  fail('hash', 'ledger_entries', e.id, `stored hash ${e.hash} of ${where} matches neither its public fields nor its private digest (recomputed ${sealed.hash}, private digest ${sealed.privateDigest} stored as ${e.privateDigest})`, 'both');
 }
 
 /**
@@ -187,19 +226,25 @@ function checkLedger(client: Database.Database, damaged: DamagedText[]): LedgerW
       : []
     ).map((r) => [r.villageId, r]),
   );
-  const chainColumns = perVillage ? 'chain_id AS chainId, seq, hash_version AS hashVersion' : 'NULL AS chainId, NULL AS seq, 1 AS hashVersion';
+  const chainColumns = perVillage ? 'e.chain_id AS chainId, e.seq, e.hash_version AS hashVersion' : 'NULL AS chainId, NULL AS seq, 1 AS hashVersion';
+  // Version 3 (public part + salted private digest) and household pseudonyms came together (migration 0013).
+  const sealed = (client.pragma('table_info(ledger_entries)') as { name: string }[]).some((c) => c.name === 'private_digest');
+  const sealedColumns = sealed
+    ? `e.salt, e.private_digest AS privateDigest, h.pseudonym, CASE WHEN r.chain_id = e.chain_id THEN r.seq END AS reversesSeq`
+    : 'NULL AS salt, NULL AS privateDigest, NULL AS pseudonym, NULL AS reversesSeq';
+  const sealedJoins = sealed ? 'LEFT JOIN households h ON h.id = e.household_id LEFT JOIN ledger_entries r ON r.id = e.reverses_id' : '';
   const rows = client
     .prepare(
-      `SELECT id, household_id AS householdId, village_id AS villageId, kind, points, balance_after AS balanceAfter,
-              conduct_points AS conductPoints, occurred_on AS occurredOn, rule_id AS ruleId, award_id AS awardId,
-              redemption_id AS redemptionId, reverses_id AS reversesId, category, note, created_by AS createdBy,
-              created_at AS createdAt, prev_hash AS prevHash, hash, ${chainColumns}
-         FROM ledger_entries ORDER BY id`,
+      `SELECT e.id, e.household_id AS householdId, e.village_id AS villageId, e.kind, e.points, e.balance_after AS balanceAfter,
+              e.conduct_points AS conductPoints, e.occurred_on AS occurredOn, e.rule_id AS ruleId, e.award_id AS awardId,
+              e.redemption_id AS redemptionId, e.reverses_id AS reversesId, e.category, e.note, e.created_by AS createdBy,
+              e.created_at AS createdAt, e.prev_hash AS prevHash, e.hash, ${chainColumns}, ${sealedColumns}
+         FROM ledger_entries e ${sealedJoins} ORDER BY e.id`,
     )
     .iterate() as IterableIterator<RawEntry>;
   const photos = awardEvidence(client);
   const balances = new Map<number, number>();
-  const chains = new Map<number, { seq: number; hash: string }>();
+  const chains = new Map<number, { seq: number; hash: string; version: number }>();
   let legacyHash = GENESIS_HASH;
   let legacyLast = 0;
   let lastId = 0;
@@ -215,7 +260,7 @@ function checkLedger(client: Database.Database, damaged: DamagedText[]): LedgerW
         if (e.prevHash !== legacyHash) fail('chain', 'ledger_entries', e.id, `prev_hash ${e.prevHash} does not match the previous entry's hash ${legacyHash}`);
         legacyHash = e.hash;
         legacyLast = e.id;
-      } else if (e.hashVersion === 2) {
+      } else if (e.hashVersion === 2 || e.hashVersion === 3) {
         if (e.chainId === null || e.seq === null || e.chainId !== e.villageId) fail('chain', 'ledger_entries', e.id, `chain ${e.chainId} seq ${e.seq} on an entry of village ${e.villageId}`);
         let state = chains.get(e.chainId);
         if (!state) {
@@ -223,22 +268,35 @@ function checkLedger(client: Database.Database, damaged: DamagedText[]): LedgerW
           if (!row) fail('chain', 'ledger_chains', e.chainId, `entry ${e.id} is on the chain of village ${e.chainId}, which has no chain row`);
           // The old chain is complete once village chains begin, so its head is known here.
           checkGenesis(row, legacyHash);
-          chains.set(e.chainId, (state = { seq: 0, hash: row.genesisHash }));
+          chains.set(e.chainId, (state = { seq: 0, hash: row.genesisHash, version: e.hashVersion }));
         }
         if (e.seq !== state.seq + 1) fail('chain', 'ledger_entries', e.id, `expected entry ${state.seq + 1} of village ${e.chainId} next, found ${e.seq}`);
         if (e.prevHash !== state.hash) fail('chain', 'ledger_entries', e.id, `prev_hash ${e.prevHash} of ${where(e)} does not match the previous entry's hash ${state.hash}`);
+        // A chain only moves to newer hash versions: an older-version row after newer ones was slipped in.
+        if (e.hashVersion < state.version) fail('chain', 'ledger_entries', e.id, `${where(e)} has hash version ${e.hashVersion} after version ${state.version} entries of the same chain`);
+        if (e.hashVersion === 3) {
+          if (e.salt === null || !SALT.test(e.salt)) fail('hash', 'ledger_entries', e.id, `${where(e)} is version 3 but its salt ${JSON.stringify(e.salt)} is not 32 lowercase hex`, 'private');
+          if (e.privateDigest === null) fail('hash', 'ledger_entries', e.id, `${where(e)} is version 3 but has no private digest`, 'private');
+          if (e.pseudonym === null) fail('hash', 'households', e.householdId, `household ${e.householdId} of ${where(e)} has no pseudonym`, 'public');
+        }
         state.seq = e.seq;
         state.hash = e.hash;
+        state.version = e.hashVersion;
       } else {
         fail('hash', 'ledger_entries', e.id, `unknown hash version ${e.hashVersion}`);
       }
       if (e.awardId != null && (e.kind === 'award' || e.kind === 'deduction')) e.evidence = photos.get(e.awardId) ?? null;
-      const expected = expectedHash(e);
+      const v3 = e.hashVersion === 3 ? sealedOf(e) : null;
+      const expected = v3 ? v3.hash : expectedHash(e);
       if (e.hash !== expected) {
         const damage = damagedText(client, e);
         // Not tampering: the stored hash is the original's, so the next entry's link still checks it.
         if (damage) damaged.push(damage);
+        else if (e.hashVersion === 3) v3Mismatch(e, where(e));
         else fail('hash', 'ledger_entries', e.id, `stored hash ${e.hash} of ${where(e)} but the row's fields hash to ${expected}`);
+      } else if (v3 && v3.privateDigest !== e.privateDigest) {
+        // The hash holds, so the stored digest column itself was changed.
+        fail('hash', 'ledger_entries', e.id, `private_digest ${e.privateDigest} of ${where(e)} is not the digest its hash was sealed with`, 'private');
       }
       const before = balances.get(e.householdId) ?? 0;
       if (e.balanceAfter !== before + e.points) {

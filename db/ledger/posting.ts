@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { isValidText } from '../../server/lib/text';
 import type { Db } from '../client';
@@ -9,8 +9,11 @@ import type { Tx } from '../transaction';
 /** What the first entry of a chain links to on a database that never had the old single chain. */
 export const GENESIS_HASH = '0'.repeat(64);
 /** The hash version new entries are written with. */
-export const HASH_VERSION = 2;
+export const HASH_VERSION = 3;
 const HASH_TAG = 'jifen-ledger/2';
+const PUBLIC_TAG = 'jifen-public/3';
+const PRIVATE_TAG = 'jifen-private/3';
+const HASH_TAG_V3 = 'jifen-ledger/3';
 
 export interface NewLedgerEntry {
   householdId: number;
@@ -37,6 +40,10 @@ export interface NewLedgerEntry {
 export interface LedgerRow extends Required<Omit<NewLedgerEntry, 'evidence'>> {
   id: number;
   balanceAfter: number;
+  /** Version 3: 32 lowercase hex (16 random bytes) blinding the private fields; null before. */
+  salt: string | null;
+  /** Version 3: the digest of the private fields (`privateDigestOf`); null before. */
+  privateDigest: string | null;
   /** The village chain the entry belongs to (its village id); null on entries of the old single chain. */
   chainId: number | null;
   /** 1, 2, 3 … within the chain; null on entries of the old single chain. */
@@ -47,10 +54,102 @@ export interface LedgerRow extends Required<Omit<NewLedgerEntry, 'evidence'>> {
 }
 
 /** The columns every hash version covers. */
-export type LedgerContent = Omit<LedgerRow, 'id' | 'chainId' | 'seq' | 'hashVersion' | 'hash'> & { evidence?: readonly string[] | null };
+export type LedgerContent = Omit<LedgerRow, 'id' | 'chainId' | 'seq' | 'hashVersion' | 'hash' | 'salt' | 'privateDigest'> & { evidence?: readonly string[] | null };
 
 function sha256(fields: unknown[]): string {
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+}
+
+/**
+ * What a version 3 entry shows the public: enough to recompute boards, nothing that names anyone.
+ * `reversesSeq` is the reversed entry's seq in the same village chain (null otherwise, and for a
+ * reversed version 1 entry, which has no seq); `pseudonym` is the household's (households.pseudonym).
+ */
+export interface PublicFields {
+  seq: number;
+  kind: LedgerKind;
+  points: number;
+  conductPoints: number;
+  category: string | null;
+  ruleId: number | null;
+  occurredOn: string;
+  reversesSeq: number | null;
+  pseudonym: string;
+}
+
+/** What a version 3 entry commits to without showing it, blinded by its random salt. */
+export interface PrivateFields {
+  salt: string;
+  householdId: number;
+  villageId: number;
+  balanceAfter: number;
+  awardId: number | null;
+  redemptionId: number | null;
+  reversesId: number | null;
+  note: string | null;
+  createdBy: number | null;
+  createdAt: number;
+  /** The award's photo hashes in any order (sorted here); null or empty when none. */
+  evidence: readonly string[] | null;
+}
+
+/** SHA-256 of J(['jifen-public/3', seq, kind, points, conductPoints, category, ruleId, occurredOn, reversesSeq, pseudonym]). */
+export function publicDigestOf(f: PublicFields): string {
+  return sha256([PUBLIC_TAG, f.seq, f.kind, f.points, f.conductPoints, f.category ?? null, f.ruleId ?? null, f.occurredOn, f.reversesSeq ?? null, f.pseudonym]);
+}
+
+/** SHA-256 of J(['jifen-private/3', salt, householdId, villageId, balanceAfter, awardId, redemptionId, reversesId, note, createdBy, createdAt, sorted evidence]). */
+export function privateDigestOf(f: PrivateFields): string {
+  return sha256([
+    PRIVATE_TAG, f.salt, f.householdId, f.villageId, f.balanceAfter, f.awardId ?? null, f.redemptionId ?? null, f.reversesId ?? null,
+    f.note ?? null, f.createdBy ?? null, f.createdAt, f.evidence ? [...f.evidence].sort() : [],
+  ]);
+}
+
+/** Version 3 entry hash: SHA-256 of J(['jifen-ledger/3', chainId, seq, prevHash, publicDigest, privateDigest]). */
+export function entryHashV3(chainId: number, seq: number, prevHash: string, publicDigest: string, privateDigest: string): string {
+  return sha256([HASH_TAG_V3, chainId, seq, prevHash, publicDigest, privateDigest]);
+}
+
+/** What a version 3 hash needs beyond the row's own columns. */
+export interface EntryLinks {
+  pseudonym: string;
+  reversesSeq: number | null;
+}
+
+/** A version 3 row's two digests and its hash, from its columns, its salt and `links`. */
+export function sealedLedgerHash(
+  row: LedgerContent & { chainId: number; seq: number; salt: string },
+  links: EntryLinks,
+): { publicDigest: string; privateDigest: string; hash: string } {
+  const publicDigest = publicDigestOf({
+    seq: row.seq, kind: row.kind, points: row.points, conductPoints: row.conductPoints, category: row.category ?? null, ruleId: row.ruleId ?? null,
+    occurredOn: row.occurredOn, reversesSeq: links.reversesSeq, pseudonym: links.pseudonym,
+  });
+  const privateDigest = privateDigestOf({
+    salt: row.salt, householdId: row.householdId, villageId: row.villageId, balanceAfter: row.balanceAfter, awardId: row.awardId ?? null,
+    redemptionId: row.redemptionId ?? null, reversesId: row.reversesId ?? null, note: row.note ?? null, createdBy: row.createdBy ?? null,
+    createdAt: row.createdAt, evidence: row.evidence ?? null,
+  });
+  return { publicDigest, privateDigest, hash: entryHashV3(row.chainId, row.seq, row.prevHash, publicDigest, privateDigest) };
+}
+
+// Salts are drawn from a pooled buffer: one randomBytes call per 256 entries keeps bulk loads fast.
+const SALT_BYTES = 16;
+let saltPool = Buffer.alloc(0);
+let saltAt = 0;
+
+/** A fresh random salt: 16 bytes from the CSPRNG as 32 lowercase hex. */
+export function newSalt(): string {
+  if (saltAt + SALT_BYTES > saltPool.length) {
+    saltPool = randomBytes(SALT_BYTES * 256);
+    saltAt = 0;
+  }
+  const salt = saltPool.toString('hex', saltAt, saltAt + SALT_BYTES);
+  // Each salt is used once: wipe it from the pool so a later read of the buffer cannot recover it.
+  saltPool.fill(0, saltAt, saltAt + SALT_BYTES);
+  saltAt += SALT_BYTES;
+  return salt;
 }
 
 /**
@@ -80,14 +179,19 @@ export function chainedLedgerHash(row: LedgerContent & { chainId: number; seq: n
   ]);
 }
 
-/** The hash a stored row should carry, by its own hash version. */
-export function ledgerHash(row: LedgerContent & { id: number; chainId: number | null; seq: number | null; hashVersion: number }): string {
+/**
+ * The hash a stored row should carry, by its own hash version. Version 3 also needs the row's salt,
+ * its household's pseudonym and the seq of the entry it reverses (same village chain, else null).
+ */
+export function ledgerHash(
+  row: LedgerContent & { id: number; chainId: number | null; seq: number | null; hashVersion: number; salt?: string | null; pseudonym?: string | null; reversesSeq?: number | null },
+): string {
   if (row.hashVersion === 1) return legacyLedgerHash(row);
-  if (row.hashVersion === 2) {
-    if (row.chainId == null || row.seq == null) throw new Error(`ledger entry ${row.id}: version 2 needs a chain id and a seq`);
-    return chainedLedgerHash({ ...row, chainId: row.chainId, seq: row.seq });
-  }
-  throw new Error(`ledger entry ${row.id}: unknown hash version ${row.hashVersion}`);
+  if (row.hashVersion !== 2 && row.hashVersion !== 3) throw new Error(`ledger entry ${row.id}: unknown hash version ${row.hashVersion}`);
+  if (row.chainId == null || row.seq == null) throw new Error(`ledger entry ${row.id}: version ${row.hashVersion} needs a chain id and a seq`);
+  if (row.hashVersion === 2) return chainedLedgerHash({ ...row, chainId: row.chainId, seq: row.seq });
+  if (row.salt == null || row.pseudonym == null) throw new Error(`ledger entry ${row.id}: version 3 needs its salt and its household's pseudonym`);
+  return sealedLedgerHash({ ...row, chainId: row.chainId, seq: row.seq, salt: row.salt }, { pseudonym: row.pseudonym, reversesSeq: row.reversesSeq ?? null }).hash;
 }
 
 /**
@@ -138,11 +242,12 @@ export interface VillageChain {
 
 /**
  * The next entry of `chain`: outgoing points limited to what the household holds (积分扣完为止; the
- * conduct score still takes the full value), linked and hashed; `chain` advances in memory. Pure: the
- * caller stores the row and, before its transaction ends, the chain (`saveVillageChain`). A redemption
- * that would overdraw throws: the caller must have checked it.
+ * conduct score still takes the full value), salted, linked and hashed (version 3); `chain` advances in
+ * memory. `links` gives the household's pseudonym and the reversed entry's seq (see `reversalLink`).
+ * Touches no database: the caller stores the row and, before its transaction ends, the chain
+ * (`saveVillageChain`). A redemption that would overdraw throws: the caller must have checked it.
  */
-export function chainEntry(chain: VillageChain, balanceBefore: number, entry: NewLedgerEntry): Omit<LedgerRow, 'id'> {
+export function chainEntry(chain: VillageChain, balanceBefore: number, entry: NewLedgerEntry, links: EntryLinks): Omit<LedgerRow, 'id'> {
   if (entry.villageId !== chain.villageId) throw new Error(`entry of village ${entry.villageId} on the chain of village ${chain.villageId}`);
   assertStorableText(entry);
   let points = entry.points;
@@ -169,17 +274,28 @@ export function chainEntry(chain: VillageChain, balanceBefore: number, entry: Ne
     prevHash: chain.headHash,
     evidence: entry.evidence ?? null,
   };
+  if (!/^[0-9a-f]{16}$/.test(links.pseudonym)) throw new Error(`household ${entry.householdId} has no pseudonym: run the migrations`);
   const seq = chain.lastSeq + 1;
-  const hash = chainedLedgerHash({ ...content, chainId: chain.villageId, seq });
+  const salt = newSalt();
+  const { privateDigest, hash } = sealedLedgerHash({ ...content, chainId: chain.villageId, seq, salt }, links);
   chain.lastSeq = seq;
   chain.headHash = hash;
-  return { ...content, chainId: chain.villageId, seq, hashVersion: HASH_VERSION, hash };
+  return { ...content, chainId: chain.villageId, seq, hashVersion: HASH_VERSION, hash, salt, privateDigest };
+}
+
+/**
+ * The seq a reversal's public part names: that of the reversed entry when it is in the same village
+ * chain, else null (an entry of another village, or of the old single chain, which has no seq).
+ */
+export function reversalLink(chainId: number, reversed: { chainId: number | null; seq: number | null } | undefined): number | null {
+  return reversed && reversed.chainId === chainId && reversed.seq != null ? reversed.seq : null;
 }
 
 /** Column order of `pushLedgerValues`, for single and multi-row INSERTs alike. */
 export const LEDGER_COLUMNS = [
   'household_id', 'village_id', 'kind', 'points', 'balance_after', 'conduct_points', 'occurred_on', 'rule_id', 'category',
   'award_id', 'redemption_id', 'reverses_id', 'note', 'created_by', 'created_at', 'prev_hash', 'hash', 'chain_id', 'seq', 'hash_version',
+  'salt', 'private_digest',
 ] as const;
 
 /** Appends a row's values in `LEDGER_COLUMNS` order to `out` (no array per row on the bulk path). */
@@ -187,6 +303,7 @@ export function pushLedgerValues(out: unknown[], r: Omit<LedgerRow, 'id'>): void
   out.push(
     r.householdId, r.villageId, r.kind, r.points, r.balanceAfter, r.conductPoints, r.occurredOn, r.ruleId, r.category,
     r.awardId, r.redemptionId, r.reversesId, r.note, r.createdBy, r.createdAt, r.prevHash, r.hash, r.chainId, r.seq, r.hashVersion,
+    r.salt, r.privateDigest,
   );
 }
 
@@ -195,9 +312,9 @@ interface Statements {
   anyGenesis: Database.Statement<[], { genesisHash: string }>;
   newChain: Database.Statement<[number, string, string]>;
   saveChain: Database.Statement<[number, string, number]>;
-  balance: Database.Statement<[number], { balance: number }>;
+  balance: Database.Statement<[number], HouseholdLedgerState>;
   setBalance: Database.Statement<[number, number, number]>;
-  reversedKind: Database.Statement<[number], { kind: LedgerKind }>;
+  reversed: Database.Statement<[number], ReversedEntry>;
   insert: Database.Statement<unknown[]>;
   villageAncestry: Database.Statement<[number], { path: string }>;
   upsertScore: Database.Statement<unknown[]>;
@@ -218,9 +335,9 @@ function statements(client: Database.Database): Statements {
       anyGenesis: client.prepare('SELECT genesis_hash AS genesisHash FROM ledger_chains LIMIT 1'),
       newChain: client.prepare('INSERT INTO ledger_chains (village_id, last_seq, head_hash, genesis_hash) VALUES (?, 0, ?, ?)'),
       saveChain: client.prepare('UPDATE ledger_chains SET last_seq = ?, head_hash = ? WHERE village_id = ?'),
-      balance: client.prepare('SELECT balance FROM households WHERE id = ?'),
+      balance: client.prepare('SELECT balance, pseudonym FROM households WHERE id = ?'),
       setBalance: client.prepare('UPDATE households SET balance = ?, updated_at = ? WHERE id = ?'),
-      reversedKind: client.prepare('SELECT kind FROM ledger_entries WHERE id = ?'),
+      reversed: client.prepare('SELECT kind, chain_id AS chainId, seq FROM ledger_entries WHERE id = ?'),
       insert: client.prepare(`INSERT INTO ledger_entries (${LEDGER_COLUMNS.join(', ')}) VALUES (${LEDGER_COLUMNS.map(() => '?').join(', ')})`),
       villageAncestry: client.prepare('SELECT path FROM areas WHERE id = ?'),
       upsertScore: client.prepare(
@@ -284,9 +401,32 @@ export function villageAncestors(db: Db, villageId: number): { townshipId: numbe
   return { countyId: ids[0], townshipId: ids[1] ?? ids[0] };
 }
 
+/** What a posting needs of its household: the balance and the public pseudonym. */
+export interface HouseholdLedgerState {
+  balance: number;
+  pseudonym: string;
+}
+
+/** What a reversal needs of the entry it reverses: its kind (score bucket) and place (public link). */
+export interface ReversedEntry {
+  kind: LedgerKind;
+  chainId: number | null;
+  seq: number | null;
+}
+
+/** A household's balance and pseudonym, or undefined when there is no such household. */
+export function householdLedgerState(db: Db, householdId: number): HouseholdLedgerState | undefined {
+  return statements(db.$client).balance.get(householdId);
+}
+
+/** The kind and chain place of an existing entry, for a reversal's score bucket and public link. */
+export function reversedEntry(db: Db, id: number): ReversedEntry | undefined {
+  return statements(db.$client).reversed.get(id);
+}
+
 /** The kind of an existing entry, for the score bucket of a reversal. */
 export function ledgerEntryKind(db: Db, id: number): LedgerKind | undefined {
-  return statements(db.$client).reversedKind.get(id)?.kind;
+  return reversedEntry(db, id)?.kind;
 }
 
 /** The id SQLite's AUTOINCREMENT gives the next entry, for the bulk path that inserts many rows at once. */
@@ -304,14 +444,14 @@ export function appendLedgerEntry(db: Db, entry: NewLedgerEntry): LedgerRow {
   const s = statements(db.$client);
   const current = s.balance.get(entry.householdId);
   if (!current) throw new Error(`unknown household ${entry.householdId}`);
-  const built = chainEntry(chain, current.balance, entry);
+  const reversed = entry.reversesId ? s.reversed.get(entry.reversesId) : undefined;
+  const built = chainEntry(chain, current.balance, entry, { pseudonym: current.pseudonym, reversesSeq: reversalLink(chain.villageId, reversed) });
   const values: unknown[] = [];
   pushLedgerValues(values, built);
   const id = Number(s.insert.run(values).lastInsertRowid);
   saveVillageChain(db, chain);
   if (built.points !== 0) s.setBalance.run(built.balanceAfter, entry.createdAt, entry.householdId);
-  const reversed = entry.kind === 'reversal' && entry.reversesId ? ledgerEntryKind(db, entry.reversesId) : undefined;
-  const bucket = scoreBucket(entry.kind, entry.conductPoints, reversed);
+  const bucket = scoreBucket(entry.kind, entry.conductPoints, entry.kind === 'reversal' ? reversed?.kind : undefined);
   if (bucket) {
     const { townshipId, countyId } = villageAncestors(db, entry.villageId);
     const earned = bucket === 'earned' ? entry.conductPoints : 0;

@@ -172,7 +172,10 @@ describe('the demo county', () => {
 
   it('is the same county when loaded again for the same moment', async () => {
     const again = await seeded();
-    expect(chainHeadOf(again)).toEqual(chainHeadOf(db));
+    // The same entries; their hashes differ, as every entry has a random salt and every household a random pseudonym.
+    expect(chainHeadOf(again).lastEntryId).toBe(chainHeadOf(db).lastEntryId);
+    const entries = 'SELECT id, household_id, kind, points, balance_after, occurred_on, created_at, chain_id, seq FROM ledger_entries ORDER BY id';
+    expect(again.$client.prepare(entries).all()).toEqual(db.$client.prepare(entries).all());
     expect(countOf(again, 'SELECT COUNT(*) AS n FROM awards')).toBe(countOf(db, 'SELECT COUNT(*) AS n FROM awards'));
   }, 180_000);
 });

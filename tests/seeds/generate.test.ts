@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../db/client';
 import { chainHeadOf } from '../../db/ledger';
+import { verifyDatabase } from '../../db/verify';
 import { generateCounty } from '../../seeds/generate';
 import { countOf, expectAllInvariants } from './invariants';
 
@@ -37,16 +38,20 @@ describe('the county generator', () => {
   }, 180_000);
 
   it('writes the same ledger, balances, scores and stock in bulk as entry by entry', () => {
-    expect(chainHeadOf(bulk)).toEqual(chainHeadOf(direct));
+    // Salts and pseudonyms are random, so hashes differ between the two; each must verify on its own.
+    expect(chainHeadOf(bulk).lastEntryId).toBe(chainHeadOf(direct).lastEntryId);
+    expect(verifyDatabase(bulk)).toMatchObject({ ok: true });
+    expect(verifyDatabase(direct)).toMatchObject({ ok: true });
     expect(countOf(bulk, "SELECT COUNT(*) AS n FROM ledger_entries WHERE kind = 'reversal'")).toBeGreaterThan(0);
     for (const q of [
-      'SELECT * FROM ledger_entries ORDER BY id',
+      `SELECT id, household_id, village_id, kind, points, balance_after, conduct_points, occurred_on, rule_id, category, award_id, redemption_id,
+              reverses_id, note, created_by, created_at, chain_id, seq, hash_version, length(salt), length(private_digest) FROM ledger_entries ORDER BY id`,
       'SELECT id, balance, updated_at FROM households ORDER BY id',
       'SELECT * FROM household_period_scores ORDER BY household_id, period',
       'SELECT * FROM stock_movements ORDER BY id',
       'SELECT id, stock, updated_at FROM goods ORDER BY id',
       'SELECT * FROM awards ORDER BY id',
-      'SELECT * FROM ledger_chains ORDER BY village_id',
+      'SELECT village_id, last_seq, genesis_hash FROM ledger_chains ORDER BY village_id',
     ]) {
       expect(dump(bulk, q), q).toEqual(dump(direct, q));
     }

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeDb, openDb } from '../../db/client';
-import { chainedLedgerHash } from '../../db/ledger';
+import { sealedLedgerHash } from '../../db/ledger';
 import { verifyDatabase } from '../../db/verify';
 import { grantPoints } from '../support/factories';
 import { HttpClient, seedTrustWorld, serveInProcess } from './support';
@@ -39,14 +39,17 @@ function damageLikeAnOldVersion(raw: Database.Database, householdId: number, vil
   const entry = {
     householdId, villageId, kind: 'adjustment' as const, points: 1, balanceAfter: balance + 1, conductPoints: 0, occurredOn: '2026-06-03', ruleId: null, category: null,
     awardId: null, redemptionId: null, reversesId: null, note: '补录\uD83D', createdBy: null, createdAt: 1, prevHash: chain.head, chainId: villageId, seq: chain.seq + 1,
+    salt: 'cd'.repeat(16),
   };
-  const hash = chainedLedgerHash(entry);
+  // Sealed as version 3, the chain's version now (an older version after it would be refused).
+  const pseudonym = (raw.prepare('SELECT pseudonym FROM households WHERE id = ?').get(householdId) as { pseudonym: string }).pseudonym;
+  const { hash, privateDigest } = sealedLedgerHash(entry, { pseudonym, reversesSeq: null });
   const id = raw
     .prepare(
-      `INSERT INTO ledger_entries (household_id, village_id, kind, points, balance_after, conduct_points, occurred_on, note, created_at, prev_hash, hash, chain_id, seq, hash_version)
-       VALUES (?, ?, 'adjustment', 1, ?, 0, '2026-06-03', ?, 1, ?, ?, ?, ?, 2)`,
+      `INSERT INTO ledger_entries (household_id, village_id, kind, points, balance_after, conduct_points, occurred_on, note, created_at, prev_hash, hash, chain_id, seq, hash_version, salt, private_digest)
+       VALUES (?, ?, 'adjustment', 1, ?, 0, '2026-06-03', ?, 1, ?, ?, ?, ?, 3, ?, ?)`,
     )
-    .run(householdId, villageId, entry.balanceAfter, entry.note, entry.prevHash, hash, villageId, entry.seq).lastInsertRowid;
+    .run(householdId, villageId, entry.balanceAfter, entry.note, entry.prevHash, hash, villageId, entry.seq, entry.salt, privateDigest).lastInsertRowid;
   raw.prepare('UPDATE households SET balance = balance + 1 WHERE id = ?').run(householdId);
   raw.prepare('UPDATE ledger_chains SET last_seq = ?, head_hash = ? WHERE village_id = ?').run(entry.seq, hash, villageId);
   return Number(id);

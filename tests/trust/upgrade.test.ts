@@ -166,7 +166,7 @@ describe('upgrades keep data', () => {
     const first = post(1, 3, 7);
     const second = post(2, 3, 3);
     const other = post(3, 4, 5);
-    expect(first).toMatchObject({ chainId: 3, seq: 1, hashVersion: 2, prevHash: oldHead.hash, id: 5 });
+    expect(first).toMatchObject({ chainId: 3, seq: 1, hashVersion: 3, prevHash: oldHead.hash, id: 5 });
     expect(second).toMatchObject({ chainId: 3, seq: 2, prevHash: first.hash });
     expect(other).toMatchObject({ chainId: 4, seq: 1, prevHash: oldHead.hash });
     const r = verifyDatabase(db);
