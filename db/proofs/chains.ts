@@ -71,3 +71,8 @@ export async function villageChainInfo(db: Db, villageId: number): Promise<Villa
     )
     .get(villageId);
 }
+
+/** The hash of entry `seq` of a village chain, if it exists. */
+export async function villageEntryHash(db: Db, villageId: number, seq: number): Promise<string | undefined> {
+  return db.$client.prepare<[number, number], string>('SELECT hash FROM ledger_entries WHERE chain_id = ? AND seq = ?').pluck().get(villageId, seq);
+}

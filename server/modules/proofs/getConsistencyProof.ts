@@ -11,6 +11,6 @@ export async function getConsistencyProof(ctx: PublicCtx, villageId: number, q: 
   const to = q.to ?? village.lastSeq;
   if (to > village.lastSeq) throw new Invalid(`to 不能超过该村当前的流水条数 ${village.lastSeq}`, { path: ['to'] });
   if (q.from > to) throw new Invalid(`from 不能大于 to（${to}）`, { path: ['from'] });
-  const { tree } = await villageTree(db, villageId, to);
+  const tree = await villageTree(db, village, to);
   return { villageId, from: q.from, to, proof: tree.consistencyProof(q.from, to), fromRoot: tree.root(q.from), toRoot: tree.root(to) };
 }
