@@ -12,7 +12,7 @@ import { approvePublication } from '../server/modules/boards/reviewPublication';
 import { BoardSpec } from '../server/modules/boards/schemas';
 import { OBJECTION_REASONS } from './data';
 import { seedFunds } from './funds';
-import { seedVillageCatalogue as seedCatalogue } from './catalogue';
+import { seedHeadingsInUse, seedListing, seedPhotoProposal } from './inUse';
 import { generateCounty, tableCounts, writeSeedAudit, type GeneratedCounty, type RuleInfo } from './generate';
 
 export const DEMO_PASSWORD = 'jifen123';
@@ -69,13 +69,17 @@ export async function seedDemoCounty(db: Db, opts: { scryptN: number; now?: Date
     auditHistory: true,
     openInspection: [OPEN_INSPECTION_VILLAGE],
   });
-  await transaction(db, async (tx) => {
+  const busy = await transaction(db, async (tx) => {
     const household = await addHouseholdAccount(tx, county, passwordHash, now.getTime());
-    await addOpenBusiness(tx, county, household, now.getTime());
+    return [household.householdId, ...(await addOpenBusiness(tx, county, household, now.getTime()))];
   });
-  await publishLastMonth(db, county, opts.config ?? (await appConfig(db, { JIFEN_SCRYPT_N: String(opts.scryptN) })), now);
+  const config = opts.config ?? (await appConfig(db, { JIFEN_SCRYPT_N: String(opts.scryptN) }));
+  // Before publishing: 龙潭村's awards under its own headings post now and belong on last month's boards.
+  await seedHeadingsInUse(db, county, now, config);
+  await seedPhotoProposal(db, county, now, config, new Set(busy));
+  await publishLastMonth(db, county, config, now);
   await seedFunds(db, now);
-  await seedCatalogue(db, now, opts.config ?? (await appConfig(db, { JIFEN_SCRYPT_N: String(opts.scryptN) })));
+  await seedListing(db, county, now, config, new Set(busy));
   await writeSeedAudit(db, now, 'demo', { now: now.toISOString(), ...(await tableCounts(db)) });
 }
 
@@ -128,7 +132,7 @@ async function addHouseholdAccount(tx: Tx, county: GeneratedCounty, passwordHash
  * Whatever the date, the first village has proposals waiting for review, awards on public notice
  * (one of them the demo household's) and two open objections, so every screen has something on it.
  */
-async function addOpenBusiness(tx: Tx, county: GeneratedCounty, demo: { householdId: number; userId: number }, at: number): Promise<void> {
+async function addOpenBusiness(tx: Tx, county: GeneratedCounty, demo: { householdId: number; userId: number }, at: number): Promise<number[]> {
   const demoHouseholdId = demo.householdId;
   const village = county.villages[0];
   const today = shanghaiDay(at);
@@ -180,4 +184,6 @@ async function addOpenBusiness(tx: Tx, county: GeneratedCounty, demo: { househol
     const id = await insertSeedObjection(tx, { awardId, userId: demo.userId, reason: OBJECTION_REASONS[i], createdAt });
     await auditAt(tx, createdAt, { userId: demo.userId, role: 'household', areaId: village.id }, { entity: 'objection', entityId: id, action: 'objection.create', areaId: village.id, after: { awardId, reason: OBJECTION_REASONS[i] } });
   }
+  // The households these proposals name: the demo's later additions leave them alone.
+  return [a, b, c, d, e].map((h) => h.id);
 }
