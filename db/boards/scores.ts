@@ -105,15 +105,19 @@ export interface BlackDeduction {
   conductPoints: number;
   /** The rule's name as it was on the day (direct entries: the rule head's). */
   conduct: string;
+  ruleId: number | null;
+  /** Under a black-list rule (the rule version the deduction was made under decides). */
+  black: boolean;
 }
 
-/** Deductions of a village and period under black-list rules (the rule version the deduction was made under decides), oldest first. */
-export async function blackListDeductions(db: Db, villageId: number, period: string): Promise<BlackDeduction[]> {
+/** Deductions of a village and period, oldest first, each marked black-list or not (the rule version the deduction was made under decides). */
+export async function villageDeductions(db: Db, villageId: number, period: string): Promise<BlackDeduction[]> {
   const { from, to } = periodRange(period);
   return db
     .select({
       entryId: ledgerEntries.id,
       seq: ledgerEntries.seq,
+      ruleId: ledgerEntries.ruleId,
       householdId: ledgerEntries.householdId,
       occurredOn: ledgerEntries.occurredOn,
       conductPoints: ledgerEntries.conductPoints,
@@ -129,8 +133,16 @@ export async function blackListDeductions(db: Db, villageId: number, period: str
     .where(and(eq(ledgerEntries.villageId, villageId), between(ledgerEntries.occurredOn, from, to), eq(ledgerEntries.kind, 'deduction')))
     .orderBy(asc(ledgerEntries.id))
     .all()
-    .filter((r) => (r.versionBlack ?? r.ruleBlack) === true)
-    .map((r) => ({ entryId: r.entryId, seq: r.seq, householdId: r.householdId, occurredOn: r.occurredOn, conductPoints: r.conductPoints, conduct: r.versionName ?? r.ruleName ?? '' }));
+    .map((r) => ({
+      entryId: r.entryId,
+      seq: r.seq,
+      householdId: r.householdId,
+      occurredOn: r.occurredOn,
+      conductPoints: r.conductPoints,
+      conduct: r.versionName ?? r.ruleName ?? '',
+      ruleId: r.ruleId,
+      black: (r.versionBlack ?? r.ruleBlack) === true,
+    }));
 }
 
 /** Pending or approved rectifications of the given entries: approved wins over pending. */

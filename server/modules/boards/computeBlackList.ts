@@ -1,4 +1,4 @@
-import { blackListDeductions, householdsByIds, rectificationStates, reversedEntryIds } from '../../../db/boards/scores';
+import { villageDeductions, householdsByIds, rectificationStates, reversedEntryIds } from '../../../db/boards/scores';
 import type { Db } from '../../../db/client';
 import { publicName } from '../public/publicName';
 import type { LoadedArea } from './boardArea';
@@ -19,14 +19,28 @@ export interface BlackItem {
   rectification: 'pending' | null;
 }
 
+/** What the public recomputation of a black list needs beyond the rows (rectifications and rule flags are not in the public ledger). */
+export interface BlackListBasis {
+  /** Chain seqs of black-list deductions an approved rectification took off the list. */
+  rectifiedSeqs: number[];
+  /** Rule ids of the period's black-list deductions, ascending. */
+  blackRules: number[];
+  /** Chain seqs of deductions under one of `blackRules` made while that rule was not a black-list rule (its version decided). */
+  notBlackSeqs: number[];
+}
+
+const seqsOf = (rows: Array<{ seq: number | null }>) => rows.flatMap((r) => (r.seq == null ? [] : [r.seq])).sort((a, b) => a - b);
+
 /**
  * Deductions under black-list rules in a village and period, still standing (not reversed, not rectified),
- * and the chain seqs of those an approved rectification took off: rectifications are not in the public
- * ledger, so a board names them for the public recomputation.
+ * and the basis a public verifier needs to recompute the list from the public ledger.
  */
 export async function blackListEntries(db: Db, villageId: number, period: string) {
-  const rows = await blackListDeductions(db, villageId, period);
-  if (!rows.length) return { entries: [], rectifiedSeqs: [] };
+  const all = await villageDeductions(db, villageId, period);
+  const rows = all.filter((r) => r.black);
+  const blackRules = [...new Set(rows.flatMap((r) => (r.ruleId == null ? [] : [r.ruleId])))].sort((a, b) => a - b);
+  const notBlackSeqs = seqsOf(all.filter((r) => !r.black && r.ruleId != null && blackRules.includes(r.ruleId)));
+  if (!rows.length) return { entries: [], basis: { rectifiedSeqs: [], blackRules, notBlackSeqs } };
   const reversed = await reversedEntryIds(db, villageId, period);
   const open = rows.filter((r) => !reversed.has(r.entryId));
   const states = await rectificationStates(
@@ -44,17 +58,13 @@ export async function blackListEntries(db: Db, villageId: number, period: string
       conduct: r.conduct,
       rectification: states.get(r.entryId) === 'pending' ? ('pending' as const) : null,
     }));
-  const rectifiedSeqs = open
-    .filter((r) => states.get(r.entryId) === 'approved' && r.seq != null)
-    .map((r) => r.seq as number)
-    .sort((a, b) => a - b);
-  return { entries, rectifiedSeqs };
+  return { entries, basis: { rectifiedSeqs: seqsOf(open.filter((r) => states.get(r.entryId) === 'approved')), blackRules, notBlackSeqs } };
 }
 
 /** 黑榜: the standing black-list deductions, grouped by household (pinyin order), newest conduct first within one. */
-export async function computeBlackList(db: Db, { row, settings }: LoadedArea, period: string): Promise<{ items: BlackItem[]; rectifiedSeqs: number[] }> {
-  const { entries, rectifiedSeqs } = await blackListEntries(db, row.id, period);
-  if (!entries.length) return { items: [], rectifiedSeqs };
+export async function computeBlackList(db: Db, { row, settings }: LoadedArea, period: string): Promise<BlackListBasis & { items: BlackItem[] }> {
+  const { entries, basis } = await blackListEntries(db, row.id, period);
+  if (!entries.length) return { items: [], ...basis };
   const people = new Map((await householdsByIds(db, [...new Set(entries.map((e) => e.householdId))])).map((p) => [p.householdId, p]));
   const key = (e: { householdId: number }) => people.get(e.householdId)?.initials ?? '';
   entries.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.householdId - b.householdId || (a.occurredOn < b.occurredOn ? 1 : a.occurredOn > b.occurredOn ? -1 : a.entryId - b.entryId)));
@@ -62,5 +72,5 @@ export async function computeBlackList(db: Db, { row, settings }: LoadedArea, pe
     const p = people.get(e.householdId)!;
     return { ...e, pseudonym: p.pseudonym, name: publicName(settings.maskMode, p.headName, p.doorNo) };
   });
-  return { items, rectifiedSeqs };
+  return { items, ...basis };
 }

@@ -3,7 +3,7 @@ import { Unprocessable } from '../../lib/errors';
 import { loadArea, type BoardArea, type LoadedArea } from './boardArea';
 import { areaChainHead, type BoardChainHead } from './chainHead';
 import { compareVillages, type VillageItem } from './compareVillages';
-import { computeBlackList, type BlackItem } from './computeBlackList';
+import { computeBlackList, type BlackItem, type BlackListBasis } from './computeBlackList';
 import { computeRankings, type RankItem } from './computeRankings';
 import { computeRedList, type RedItem } from './computeRedList';
 import { computeStars, starDimensionsOf, type StarItem } from './computeStars';
@@ -20,10 +20,7 @@ interface BoardBase<K extends BoardKind, P, I> {
   items: I[];
 }
 export type RedBoard = BoardBase<'red', Extract<BoardSpec, { kind: 'red' }>['params'], RedItem>;
-export type BlackBoard = BoardBase<'black', Extract<BoardSpec, { kind: 'black' }>['params'], BlackItem> & {
-  /** Chain seqs of black-list deductions an approved rectification took off the list (for the public recomputation). */
-  rectifiedSeqs: number[];
-};
+export type BlackBoard = BoardBase<'black', Extract<BoardSpec, { kind: 'black' }>['params'], BlackItem> & BlackListBasis;
 export type StarBoard = BoardBase<'stars', Extract<BoardSpec, { kind: 'stars' }>['params'], StarItem> & {
   thresholds: number[];
   dimensions: Array<{ label: string; category: string }>;

@@ -54,6 +54,8 @@ export const Board = z
         }),
       ),
       rectifiedSeqs: z.array(z.number().int()).optional().describe('Seqs of black-list deductions an approved rectification took off the list'),
+      blackRules: z.array(z.number().int()).optional().describe("Rule ids of the period's black-list deductions"),
+      notBlackSeqs: z.array(z.number().int()).optional().describe('Seqs of deductions under those rules made while the rule was not a black-list rule'),
     }),
     z.object({
       kind: z.literal('stars'),
