@@ -32,6 +32,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'awards/new', component: () => import('./modules/awards/AwardSinglePage.vue'), meta: { roles: managers, titleKey: 'nav.awardSingle' } },
       { path: 'awards/batch', component: () => import('./modules/awards/AwardBatchPage.vue'), meta: { roles: managers, titleKey: 'nav.awardBatch' } },
       { path: 'review', component: () => import('./modules/awards/AwardReviewList.vue'), meta: { roles: staffConsole, titleKey: 'nav.review' } },
+      { path: 'awards/:id(\\d+)', component: () => import('./modules/awards/AwardRecordPage.vue'), meta: { roles: staffConsole, titleKey: 'awardRecord.title' } },
       { path: 'credit', component: () => import('./modules/credit/CreditListPage.vue'), meta: { roles: staffConsole, titleKey: 'credit.nav' } },
       { path: 'rules', component: () => import('./modules/rules/RuleCatalogPage.vue'), meta: { roles: staffConsole, titleKey: 'nav.rules' } },
       { path: 'goods', component: () => import('./modules/goods/GoodsPage.vue'), meta: { roles: [...managers, 'clerk'], titleKey: 'nav.goods' } },
