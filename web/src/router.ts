@@ -18,6 +18,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/board/:areaId?', component: () => import('./modules/public/PublicBoardPage.vue'), meta: { public: true, titleKey: 'nav.board' } },
   { path: '/public/areas/:id(\\d+)/:tab?', component: () => import('./modules/boards/PublicAreaBoardsPage.vue'), meta: { public: true, titleKey: 'boards.nav' } },
   { path: '/public/publications/:id(\\d+)', component: () => import('./modules/boards/PublicPublicationPage.vue'), meta: { public: true, titleKey: 'boards.nav' } },
+  { path: '/public/proofs', component: () => import('./modules/proofs/PublicProofsPage.vue'), meta: { public: true, titleKey: 'proofs.pageTitle' } },
   { path: '/public/households/:id(\\d+)/stars', component: () => import('./modules/boards/PublicHouseholdStarsPage.vue'), meta: { public: true, titleKey: 'boards.kinds.stars' } },
   { path: '/me', component: () => import('./modules/households/HouseholdPhonePage.vue'), meta: { roles: ['household'], titleKey: 'me.title' } },
   { path: '/counter', component: () => import('./modules/counter/CounterPage.vue'), meta: { roles: ['clerk'], titleKey: 'counter.title' } },
