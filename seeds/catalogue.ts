@@ -59,7 +59,11 @@ export async function seedVillageCatalogue(db: Db, now: Date, config: AppConfig)
   await createHeading(ctx, user.areaId!, { name: '减分项目', sortOrder: 1000, blackList: true, starDimension: null });
   const file = { filename: '积分细则-龙潭村.xlsx', contentBase64: (await writeCatalogueTemplate(now.getTime())).toString('base64') };
   const result = await importCatalogue(ctx, { areaId: user.areaId!, file, createHeadings: true });
-  const beauty = (await listHeadings(ctx, user.areaId!)).items.find((h) => h.name === '美丽家园建设');
+  const headings = (await listHeadings(ctx, user.areaId!)).items;
+  const beauty = headings.find((h) => h.name === '美丽家园建设');
   if (beauty) await updateHeading(ctx, beauty.id, { starDimension: '卫生清洁星' });
+  // The import numbers its new headings after the existing ones; the deductions close the catalogue, as on paper.
+  const deductions = headings.find((h) => h.name === '减分项目');
+  if (deductions) await updateHeading(ctx, deductions.id, { sortOrder: Math.max(...headings.map((h) => h.sortOrder)) + 10 });
   return { created: result.created.length, newHeadings: result.newHeadings };
 }

@@ -39,6 +39,9 @@ describe('the demo county in use: headings, photos, a listed household, a year o
       )
       .all() as { name: string; kind: string; points: number }[];
     expect(own.length).toBe(6);
+    // In the catalogue's order, the deductions last, as the template lists them.
+    const order = db.$client.prepare("SELECT h.name FROM rule_headings h JOIN areas a ON a.id = h.area_id WHERE a.name = '龙潭村' ORDER BY h.sort_order, h.id").all() as { name: string }[];
+    expect(order.map((h) => h.name)).toEqual(['思想文化建设', '文明乡村建设', '美丽家园建设', '村民自强自立', '减分项目']);
     expect(new Set(own.map((r) => r.name))).toEqual(new Set(['思想文化建设', '文明乡村建设', '美丽家园建设', '减分项目']));
     expect(own.find((r) => r.name === '减分项目')).toMatchObject({ kind: 'deduction', points: -5 });
     // Proposed by 龙潭村's cadre, approved by its reviewer, posted by the system: the app's own audit trail.
