@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ledgerKinds } from '../../../db/proofs/householdEntries';
 
 const Hex = z.string().regex(/^[0-9a-f]{64}$/).describe('SHA-256, lowercase hex');
 
@@ -54,4 +55,29 @@ export const ConsistencyProofAnswer = z.object({
   proof: z.array(Hex).describe('RFC 6962 consistency proof'),
   fromRoot: Hex,
   toRoot: Hex,
+});
+
+/** A household's entries as the public ledger shows them, each with its path into the checkpoint's village tree. */
+export const HouseholdProofsAnswer = z.object({
+  checkpoint: CheckpointAnswer.describe("The county's latest signed checkpoint"),
+  villageId: z.number().int(),
+  pseudonym: z.string().describe("The household's public pseudonym (16 hex)"),
+  entries: z.array(
+    z.object({
+      seq: z.number().int(),
+      hashVersion: z.number().int(),
+      kind: z.enum(ledgerKinds),
+      points: z.number().int(),
+      conductPoints: z.number().int(),
+      category: z.string().nullable(),
+      ruleId: z.number().int().nullable(),
+      occurredOn: z.string(),
+      reversesSeq: z.number().int().nullable(),
+      pseudonym: z.string(),
+      privateDigest: Hex.nullable().describe('Null before hash version 3'),
+      prevHash: Hex,
+      hash: Hex,
+      path: z.array(Hex).nullable().describe("Inclusion path into the checkpoint's tree of the village (leaf index seq − 1); null for entries after the checkpoint"),
+    }),
+  ),
 });

@@ -1,16 +1,17 @@
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { answer, doc } from '../../lib/apiDoc';
-import { allow, ctxOf, publicCtxOf, valid, type AppEnv } from '../../lib/http';
+import { allow, allRoles, ctxOf, publicCtxOf, valid, type AppEnv } from '../../lib/http';
 import { IdParam } from '../../lib/params';
 import { createCheckpoint } from './createCheckpoint';
 import { getCheckpoint } from './getCheckpoint';
 import { getCheckpointKey } from './getCheckpointKey';
 import { getConsistencyProof } from './getConsistencyProof';
+import { getHouseholdProofs } from './getHouseholdProofs';
 import { getInclusionProof } from './getInclusionProof';
 import { getLatestCheckpoint } from './getLatestCheckpoint';
 import { listCheckpoints } from './listCheckpoints';
-import { CheckpointAnswer, CheckpointKeyAnswer, CheckpointListAnswer, ConsistencyProofAnswer, InclusionProofAnswer } from './responses';
+import { CheckpointAnswer, CheckpointKeyAnswer, CheckpointListAnswer, ConsistencyProofAnswer, HouseholdProofsAnswer, InclusionProofAnswer } from './responses';
 import { CheckpointListQuery, ConsistencyQuery, CreateCheckpointBody, InclusionQuery, LatestCheckpointQuery } from './schemas';
 
 const tags = ['proofs'];
@@ -59,4 +60,11 @@ export const proofRoutes = new Hono<AppEnv>()
     valid('param', IdParam),
     valid('query', ConsistencyQuery),
     async (c) => c.json(answer(ConsistencyProofAnswer, await getConsistencyProof(publicCtxOf(c), c.req.valid('param').id, c.req.valid('query'))), 200),
+  )
+  .get(
+    '/households/:id/proofs',
+    describeRoute(doc({ tags, zh: '农户自己的积分流水及其在最新检查点中的包含证明', en: "A household's entries with inclusion proofs against the latest checkpoint (a household: its own)", access: 'session', ok: { status: 200, schema: HouseholdProofsAnswer }, errors: ['not_found', 'conflict'] })),
+    allow(...allRoles),
+    valid('param', IdParam),
+    async (c) => c.json(answer(HouseholdProofsAnswer, await getHouseholdProofs(ctxOf(c), c.req.valid('param').id)), 200),
   );
