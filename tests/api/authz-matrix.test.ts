@@ -9,6 +9,8 @@ import { appendLedgerEntry } from '../../db/ledger';
 import { insertHeading } from '../../db/rules';
 import type { Role } from '../../db/schema/users';
 import { createPassToken } from '../../server/modules/counter/passToken';
+import { systemCtx } from '../../server/lib/context';
+import { makeCheckpoint } from '../../server/modules/proofs/makeCheckpoint';
 import { makeTestApp, testConfig, type TestApp } from '../support/app';
 import { call, grantPoints, login, makeGoods, makeHousehold, makeRule, makeUser, makeWorld, writeNow } from '../support/factories';
 
@@ -395,6 +397,19 @@ export const matrix: Record<string, Spec> = {
   'GET /api/public/areas/:id/leaderboard': { roles: 'public', own: (f) => ({ path: `/api/public/areas/${f.w.areas.townA.id}/leaderboard?period=2026` }) },
   'GET /api/public/households/:id/rank': { roles: 'public', own: (f) => ({ path: `/api/public/households/${f.w.household.id}/rank?period=2026` }) },
   'GET /api/public/chain-head': { roles: 'public', own: () => ({ path: '/api/public/chain-head' }) },
+  // Signed checkpoints and proofs (issue 16); checkpoint 1 is made with the world.
+  'GET /api/public/checkpoint-key': { roles: 'public', own: () => ({ path: '/api/public/checkpoint-key' }) },
+  'GET /api/public/checkpoints': { roles: 'public', own: () => ({ path: '/api/public/checkpoints?limit=5' }) },
+  'GET /api/public/checkpoints/latest': { roles: 'public', own: (f) => ({ path: `/api/public/checkpoints/latest?countyId=${f.w.areas.county.id}` }) },
+  'GET /api/public/checkpoints/:id': { roles: 'public', own: () => ({ path: '/api/public/checkpoints/1' }) },
+  'POST /api/checkpoints': { roles: ['county_admin'], own: (f) => ({ path: '/api/checkpoints', body: { countyId: f.w.areas.county.id } }) },
+  'GET /api/public/villages/:id/proof/inclusion': { roles: 'public', own: (f) => ({ path: `/api/public/villages/${f.w.areas.villageA.id}/proof/inclusion?seq=1` }) },
+  'GET /api/public/villages/:id/proof/consistency': { roles: 'public', own: (f) => ({ path: `/api/public/villages/${f.w.areas.villageA.id}/proof/consistency?from=1` }) },
+  'GET /api/households/:id/proofs': {
+    roles: all,
+    own: (f) => ({ path: `/api/households/${f.w.household.id}/proofs` }),
+    other: (f) => ({ path: `/api/households/${f.w.otherHousehold.id}/proofs` }),
+  },
   // Boards (issue 4).
   'GET /api/boards/preview/:kind/:id': {
     roles: boardStaff,
@@ -594,6 +609,7 @@ async function buildWorld() {
   // Enough points that no order of cases (deductions, reversals, one redemption) can leave a redemption short.
   grantPoints(t.db, w.household.id, w.areas.villageA.id, 1000);
   grantPoints(t.db, w.otherHousehold.id, w.areas.villageB.id, 1000);
+  await makeCheckpoint(systemCtx(t.db, testConfig, t.clock.now), w.areas.county.id, 'daily');
   const cookies = {} as Record<Role, string>;
   for (const role of all) cookies[role] = await login(t, usernameOf[role]);
   return { t, w, cookies };
