@@ -397,6 +397,7 @@ export const matrix: Record<string, Spec> = {
   'GET /api/public/areas/:id/leaderboard': { roles: 'public', own: (f) => ({ path: `/api/public/areas/${f.w.areas.townA.id}/leaderboard?period=2026` }) },
   'GET /api/public/households/:id/rank': { roles: 'public', own: (f) => ({ path: `/api/public/households/${f.w.household.id}/rank?period=2026` }) },
   'GET /api/public/chain-head': { roles: 'public', own: () => ({ path: '/api/public/chain-head' }) },
+  'GET /api/public/villages/:id/ledger': { roles: 'public', own: (f) => ({ path: `/api/public/villages/${f.w.areas.villageA.id}/ledger?from=1&to=5` }) },
   // Signed checkpoints and proofs (issue 16); checkpoint 1 is made with the world.
   'GET /api/public/checkpoint-key': { roles: 'public', own: () => ({ path: '/api/public/checkpoint-key' }) },
   'GET /api/public/checkpoints': { roles: 'public', own: () => ({ path: '/api/public/checkpoints?limit=5' }) },

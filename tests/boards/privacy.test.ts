@@ -58,6 +58,8 @@ beforeAll(async () => {
     }
     for (const kind of ['red', 'black']) paths.push(`/api/public/areas/${v.id}/published/${kind}?period=${kind === 'red' ? month : year}`, `/print/areas/${v.id}/${kind}?period=${kind === 'red' ? month : year}`);
     paths.push(`/api/public/areas/${v.id}/published/stars?period=${year}`, `/print/areas/${v.id}/stars?period=${year}`, `/print/areas/${v.id}/plaques?year=${year}`);
+    // The name-free ledger, first page (pseudonyms and digests only).
+    paths.push(`/api/public/villages/${v.id}/ledger`);
   }
   for (const a of all.filter((x) => x.kind !== 'group')) {
     paths.push(

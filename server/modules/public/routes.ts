@@ -7,8 +7,9 @@ import { IdParam } from '../../lib/params';
 import { getHouseholdRank } from './getHouseholdRank';
 import { getLeaderboard } from './getLeaderboard';
 import { listPublicAreas } from './listPublicAreas';
-import { HouseholdRankAnswer, LeaderboardAnswer, PublicAreasAnswer } from './responses';
-import { LeaderboardQuery, RankQuery } from './schemas';
+import { listVillageLedger } from './listVillageLedger';
+import { HouseholdRankAnswer, LeaderboardAnswer, PublicAreasAnswer, PublicLedgerAnswer } from './responses';
+import { LedgerRangeQuery, LeaderboardQuery, RankQuery } from './schemas';
 
 export const publicRoutes = new Hono<AppEnv>()
   .get('/public/areas', describeRoute(doc({ tags: ['public'], zh: '有公开榜单的乡镇和村（无需登录）', en: 'Townships and villages with public boards (no login)', access: 'public', noInput: true, ok: { status: 200, schema: PublicAreasAnswer } })), async (c) =>
@@ -28,4 +29,11 @@ export const publicRoutes = new Hono<AppEnv>()
     valid('param', IdParam),
     valid('query', RankQuery),
     async (c) => c.json(answer(HouseholdRankAnswer, await getHouseholdRank(publicCtxOf(c), c.req.valid('param').id, c.req.valid('query'))), 200),
+  )
+  .get(
+    '/public/villages/:id/ledger',
+    describeRoute(doc({ tags: ['public'], zh: '村账本的公开部分：不含姓名，按序号分页（无需登录）', en: "A village chain's public, name-free ledger by seq range, 1000 entries a page (no login)", access: 'public', ok: { status: 200, schema: PublicLedgerAnswer }, errors: ['not_found'] })),
+    valid('param', IdParam),
+    valid('query', LedgerRangeQuery),
+    async (c) => c.json(answer(PublicLedgerAnswer, await listVillageLedger(publicCtxOf(c), c.req.valid('param').id, c.req.valid('query'))), 200),
   );
