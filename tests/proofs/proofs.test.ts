@@ -111,6 +111,23 @@ describe('consistency proofs', () => {
   });
 });
 
+describe('the kept village trees', () => {
+  it('are rebuilt once the chain grows or its last entry changes', async () => {
+    post(5);
+    expect((await inclusion(2)).body.root).toBe(rootOf(hashes()));
+    post(3);
+    const grown = await inclusion(2);
+    expect(grown.body).toMatchObject({ treeSize: 8, root: rootOf(hashes()) });
+    // An old size is answered from the kept tree, the same as from scratch.
+    expect((await inclusion(2, 5)).body.root).toBe(rootOf(hashes().slice(0, 5)));
+    t.db.$client.exec('DROP TRIGGER ledger_entries_no_update');
+    t.db.$client.prepare('UPDATE ledger_entries SET hash = ? WHERE chain_id = ? AND seq = 8').run('d'.repeat(64), v);
+    const changed = await consistency(5);
+    expect(changed.body.toRoot).toBe(rootOf(hashes()));
+    expect(changed.body.toRoot).not.toBe(grown.body.root);
+  });
+});
+
 describe('a ledger row changed behind the ledger\'s back', () => {
   it('makes the served proofs fail against the checkpoint signed before it', async () => {
     post(10);
