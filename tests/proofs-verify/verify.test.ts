@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { checkConsistency, verifyCheckpoint, verifyHouseholdProofs, verifyVillage } from '../../server/lib/publicVerify';
+import { checkConsistency, verifyBoard, verifyCheckpoint, verifyHouseholdProofs, verifyVillage, type PublicApi } from '../../server/lib/publicVerify';
 import { makeTestApp, type TestApp } from '../support/app';
 import { call, grantPoints, login, makeWorld } from '../support/factories';
 import { appApi, tamperedApi } from './support';
@@ -111,5 +111,49 @@ describe('the public verifier against the real routes', () => {
     expect(r.firstFailure, JSON.stringify(r.firstFailure)).toBeUndefined();
     expect(r.proven).toBeGreaterThanOrEqual(3);
     expect(r.pending).toBe(2);
+  });
+
+  it('names the seq of a household entry whose inclusion path does not lead to the signed root', async () => {
+    post(4);
+    await checkpointNow();
+    const cookie = await login(t, 'household');
+    const api = tamperedApi(appApi(t, cookie), (path, body) => {
+      if (!path.endsWith('/proofs')) return body;
+      const b = body as { entries: Array<{ seq: number; path: string[] | null }> };
+      const e = b.entries.find((x) => x.seq === 2)!;
+      e.path = [...e.path!].reverse();
+      return b;
+    });
+    const r = await verifyHouseholdProofs(api, w.household.id);
+    expect(r.ok).toBe(false);
+    expect(r.firstFailure).toMatchObject({ villageId: w.areas.villageA.id, seq: 2 });
+  });
+
+  it('turns any hostile or broken answer into a failed check, never an exception', async () => {
+    post(2);
+    const id = await checkpointNow();
+    const good = await verifyCheckpoint(appApi(t), id);
+    const garbage: unknown[] = [null, 'x', 42, [], {}, { items: [{}] }, { entries: 'no' }, { body: { villages: 'x' } }, { board: { kind: 'red', items: [null] } }, { a: { b: { c: 1e308 } } }];
+    for (const g of garbage) {
+      const api: PublicApi = { getJson: async () => g };
+      const results = [
+        await verifyCheckpoint(api, 'latest', w.areas.county.id),
+        await verifyVillage(api, w.areas.villageA.id, good.checkpoint!),
+        await verifyBoard(api, 1),
+        await verifyHouseholdProofs(api, w.household.id),
+        await checkConsistency(api, { ...good.checkpoint!, seq: 0 }, good.checkpoint!),
+      ];
+      for (const r of results) {
+        expect(r.ok, JSON.stringify(g)).toBe(false);
+        expect(r.firstFailure?.what).toBeTruthy();
+      }
+    }
+    const down: PublicApi = {
+      getJson: async () => {
+        throw new TypeError('fetch failed');
+      },
+    };
+    const r = await verifyCheckpoint(down, 'latest');
+    expect(r.firstFailure).toMatchObject({ unreachable: true });
   });
 });

@@ -221,6 +221,11 @@ export async function verifyBoard(api: PublicApi, publicationId: number, options
     rec.expect(derived === board.chainHead.hash && derived === pub.publication.chainHash, 'chain heads', `${heads.length} village chain head(s)`, { what: 'the board’s chain head hash does not follow from the village heads it names' });
     if (board.area.kind === 'village' && heads.some((h) => h.villageId !== board.area.id)) throw new Stop('chain heads', { what: `a board of village ${board.area.id} names another village's chain` });
     const inCheckpoint = new Map(checkpoint.body.villages.map((v) => [v.villageId, v]));
+    const own = board.area.kind === 'village' ? inCheckpoint.get(board.area.id) : undefined;
+    if (board.area.kind === 'village' && !heads.length && own && own.treeSize > 0) {
+      throw new Stop('chain heads', { villageId: own.villageId, what: `${own.villageName}: the board was computed from an empty ledger, its checkpoint signs ${own.treeSize} entries` });
+    }
+    if (board.area.kind === 'township') notes.push('a township board covers the villages it names; the public ledger does not say which villages a township has');
     if (board.area.kind === 'county') {
       const named = new Set(heads.map((h) => h.villageId));
       const left = checkpoint.body.villages.find((v) => v.treeSize > 0 && !named.has(v.villageId));

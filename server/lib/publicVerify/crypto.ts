@@ -73,7 +73,7 @@ export async function hashJson(fields: unknown[]): Promise<string> {
  * Runs `work` over `items` in batches of `size` (each batch concurrently), reporting progress. WebCrypto is
  * asynchronous per call; batching keeps many digests in flight without one promise per entry of a huge ledger.
  */
-export async function inBatches<T, R>(items: readonly T[], work: (item: T, index: number) => Promise<R>, size = 2048, onBatch?: (done: number) => void): Promise<R[]> {
+export async function inBatches<T, R>(items: readonly T[], work: (item: T, index: number) => Promise<R>, size = 4096, onBatch?: (done: number) => void): Promise<R[]> {
   const out: R[] = new Array(items.length);
   for (let start = 0; start < items.length; start += size) {
     const end = Math.min(start + size, items.length);

@@ -39,7 +39,7 @@ export async function rootOfLeafHashes(leaves: Uint8Array[]): Promise<string> {
 
 /** Merkle root of a village chain over its entry hashes (hex) in seq order. */
 export async function ledgerRoot(entryHashes: readonly string[], onBatch?: (done: number) => void): Promise<string> {
-  const leaves = await inBatches(entryHashes, (h) => leafHash(hexToBytes(h)), 2048, onBatch);
+  const leaves = await inBatches(entryHashes, (h) => leafHash(hexToBytes(h)), 4096, onBatch);
   return rootOfLeafHashes(leaves);
 }
 

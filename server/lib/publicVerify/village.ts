@@ -79,7 +79,7 @@ export async function verifyVillage(api: PublicApi, villageId: number, checkpoin
         if (!e.privateDigest) return null;
         return entryHashV3(villageId, e.seq, e.prevHash, await publicDigest(e), e.privateDigest);
       },
-      1024,
+      4096,
       (n) => o.onProgress?.(head.treeSize + n, total),
     );
     for (let i = 0; i < entries.length; i++) {
