@@ -643,6 +643,7 @@ export default {
     myFailedWhat: 'Take a screenshot and report it to the township.',
     myNoCheckpoint: 'The county has not issued a checkpoint yet; nothing to verify against.',
     myCouldNot: 'Cannot verify my points right now; try again later.',
+    myNothingYet: 'None of our entries is in a checkpoint yet; new entries are verified after the next checkpoint.',
     myPseudonym: 'Our pseudonym on the public ledger:',
     pageTitle: 'Verifying boards',
     pageLead: "The county regularly signs a checkpoint of every village's points ledger. Anyone can check a checkpoint with the public key below, and a board against its checkpoint.",
