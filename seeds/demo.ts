@@ -76,10 +76,10 @@ export async function seedDemoCounty(db: Db, opts: { scryptN: number; now?: Date
   const config = opts.config ?? (await appConfig(db, { JIFEN_SCRYPT_N: String(opts.scryptN) }));
   // Before publishing: 龙潭村's awards under its own headings post now and belong on last month's boards.
   await seedHeadingsInUse(db, county, now, config);
-  await seedPhotoProposal(db, county, now, config, new Set(busy));
+  const asked = await seedPhotoProposal(db, county, now, config, new Set(busy));
   await publishLastMonth(db, county, config, now);
   await seedFunds(db, now);
-  await seedListing(db, county, now, config, new Set(busy));
+  await seedListing(db, county, now, config, new Set([...busy, ...(asked ? [asked.householdId] : [])]));
   await writeSeedAudit(db, now, 'demo', { now: now.toISOString(), ...(await tableCounts(db)) });
 }
 

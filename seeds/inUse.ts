@@ -120,7 +120,7 @@ export async function seedHeadingsInUse(db: Db, county: GeneratedCounty, now: Da
 }
 
 /** Today in 石门村: one more proposal waiting for the reviewer, with two photos (a public-welfare deed). */
-export async function seedPhotoProposal(db: Db, county: GeneratedCounty, now: Date, config: AppConfig, exclude: ReadonlySet<number>): Promise<number | null> {
+export async function seedPhotoProposal(db: Db, county: GeneratedCounty, now: Date, config: AppConfig, exclude: ReadonlySet<number>): Promise<{ awardId: number; householdId: number } | null> {
   if (!config.evidenceDir) return null;
   const village = county.villages[0];
   const cadre = await actorOf(db, usernameOf(county, village.cadreId));
@@ -130,10 +130,11 @@ export async function seedPhotoProposal(db: Db, county: GeneratedCounty, now: Da
   if (!rule) throw new Error('rule labour is missing');
   const evidence = await photos(ctx, 2, `SHIMEN ${shanghaiDay(at)}`, 300);
   // The first household whose monthly cap for the item is not yet used up this month.
-  for (const h of village.households.map((i) => county.households[i]).filter((x) => !exclude.has(x.id))) {
+  // From the end of the roster: the first households on screen are what browser tests pick, left as they were.
+  for (const h of village.households.map((i) => county.households[i]).filter((x) => !exclude.has(x.id)).reverse()) {
     try {
       const made = await proposeAward(ctx, { householdId: h.id, ruleId: rule.id, quantity: 1, occurredOn: shanghaiDay(at), memberName: h.names[0], note: '清理村道塌方土石，现场照片两张', evidence });
-      return made.id;
+      return { awardId: made.id, householdId: h.id };
     } catch (err) {
       if (!(err instanceof AppError && err.code === 'monthly_cap_exceeded')) throw err;
     }
@@ -150,7 +151,8 @@ export async function seedListing(db: Db, county: GeneratedCounty, now: Date, co
   const village: VillageInfo = county.villages[0];
   const at = now.getTime();
   const proposedAt = at - DAY;
-  const ids = village.households.map((i) => county.households[i].id).filter((id) => !exclude.has(id));
+  // From the end of the roster, as the photo proposal: the first households on screen stay as they were.
+  const ids = village.households.map((i) => county.households[i].id).filter((id) => !exclude.has(id)).reverse();
   const last = await lastEntryAtOfHouseholds(db, ids);
   const householdId = ids.find((id) => (last.get(id) ?? 0) < proposedAt && last.has(id));
   if (!householdId) throw new Error('no quiet household to list');
