@@ -60,7 +60,7 @@ export async function listCheckpointRows(db: Db, f: { countyId?: number; before?
     .all();
 }
 
-/** Every county's id, ascending (the daily checkpoint makes one per county). */
-export async function countyIds(db: Db): Promise<number[]> {
-  return db.$client.prepare<[], number>("SELECT id FROM areas WHERE kind = 'county' ORDER BY id").pluck().all();
+/** Every county, ascending id, with its materialised path (the daily checkpoint makes one per county). */
+export async function counties(db: Db): Promise<{ id: number; path: string }[]> {
+  return db.$client.prepare<[], { id: number; path: string }>("SELECT id, path FROM areas WHERE kind = 'county' ORDER BY id").all();
 }

@@ -1,8 +1,9 @@
 import { readDb } from '../../../db/client';
-import { countyIds, lastCheckpointOfReason } from '../../../db/proofs/checkpoints';
+import { counties, lastCheckpointOfReason } from '../../../db/proofs/checkpoints';
 import { transaction } from '../../../db/transaction';
 import { shanghaiDay } from '../../../db/time';
 import type { SystemCtx } from '../../lib/context';
+import { catchUpFrontiers } from './catchUpFrontiers';
 import { writeCheckpoint } from './writeCheckpoint';
 
 /**
@@ -12,13 +13,15 @@ import { writeCheckpoint } from './writeCheckpoint';
  */
 export async function makeDailyCheckpoints(ctx: SystemCtx): Promise<number[]> {
   const today = shanghaiDay(ctx.now.getTime());
+  const isDone = async (db: typeof ctx.db, countyId: number) => {
+    const last = await lastCheckpointOfReason(db, countyId, 'daily');
+    return last != null && shanghaiDay(last.issuedAt) >= today;
+  };
   const made: number[] = [];
-  for (const countyId of await countyIds(readDb(ctx.db))) {
-    const id = await transaction(ctx.db, async (tx) => {
-      const last = await lastCheckpointOfReason(tx, countyId, 'daily');
-      if (last && shanghaiDay(last.issuedAt) >= today) return null;
-      return (await writeCheckpoint(tx, ctx, countyId, 'daily')).id;
-    });
+  for (const county of await counties(readDb(ctx.db))) {
+    if (await isDone(readDb(ctx.db), county.id)) continue;
+    await catchUpFrontiers(ctx, county.path);
+    const id = await transaction(ctx.db, async (tx) => ((await isDone(tx, county.id)) ? null : (await writeCheckpoint(tx, ctx, county.id, 'daily')).id));
     if (id != null) made.push(id);
   }
   return made;

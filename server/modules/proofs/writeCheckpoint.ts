@@ -62,7 +62,7 @@ export function countyIdOfPath(path: string): number {
 }
 
 /** The stored frontier if it is well-formed and not ahead of the chain; otherwise the tree is rebuilt from seq 1. */
-function usableFrontier(stored: StoredFrontier | undefined, lastSeq: number): Frontier {
+export function usableFrontier(stored: StoredFrontier | undefined, lastSeq: number): Frontier {
   if (!stored || stored.treeSize > lastSeq || !Array.isArray(stored.nodes) || !stored.nodes.every((n) => typeof n === 'string' && HEX64.test(n))) return EMPTY_FRONTIER;
   const setBits = stored.treeSize.toString(2).split('').filter((b) => b === '1').length;
   return setBits === stored.nodes.length ? { size: stored.treeSize, nodes: stored.nodes } : EMPTY_FRONTIER;
