@@ -136,8 +136,9 @@ describeWithChromium('photo evidence and the dishonesty list on a phone', () => 
       await cadre.page.waitForTimeout(300);
       await shoot(cadre.page, 'cadre-propose');
       await cadre.page.locator('.el-dialog__footer .el-button--primary').click();
-      await cadre.page.locator('[data-test=credit-row]').first().waitFor(SLOW);
-      expect(await cadre.page.locator('[data-test=credit-row]').first().locator('[data-test=credit-status]').innerText()).toContain('待评议');
+      // The demo already lists one 石门村 household: wait for this household's own row.
+      const proposedRow = cadre.page.locator('[data-test=credit-row]', { hasText: me.displayName ?? '' }).first();
+      await expect.poll(() => proposedRow.locator('[data-test=credit-status]').innerText(), SLOW).toContain('待评议');
       // The proposer cannot decide its own proposal.
       expect(await cadre.page.locator('[data-test=credit-decide]').count()).toBe(0);
       await shoot(cadre.page, 'cadre-list');
@@ -150,7 +151,7 @@ describeWithChromium('photo evidence and the dishonesty list on a phone', () => 
       await reviewer.page.waitForTimeout(500); // the dialog's opening animation
       await shoot(reviewer.page, 'reviewer-decide');
       await reviewer.page.locator('.el-dialog__footer .el-button--primary').click();
-      await expect.poll(() => reviewer.page.locator('[data-test=credit-row]').first().locator('[data-test=credit-status]').innerText(), SLOW).toContain('已列入');
+      await expect.poll(() => reviewer.page.locator('[data-test=credit-row]', { hasText: me.displayName ?? '' }).first().locator('[data-test=credit-status]').innerText(), SLOW).toContain('已列入');
       expect(await overflow(reviewer.page)).toBeLessThanOrEqual(0);
       await shoot(reviewer.page, 'reviewer-listed');
       await reviewer.ctx.close();
