@@ -3,6 +3,7 @@ import { getMimeType } from 'hono/utils/mime';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { householdById } from '../db/households/households';
 import { bytesOf, compressText, pickEncoding, type Encoding } from './lib/compress';
 import type { AppEnv } from './lib/http';
 import { sessionMiddleware } from './lib/session';
@@ -52,6 +53,25 @@ function pageHints(manifest: Record<string, ManifestChunk>, source: string, inIn
   // preload (fetched without CORS, while the loader's link asks with it) was downloaded a second time on the phone.
   for (const f of css) if (!inIndex.includes(`/${f}"`)) tags.push(`<link rel="stylesheet" crossorigin href="/${f}">`);
   return tags.join('');
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
+/**
+ * The household's balance in the first HTML, drawn like the page's own header and balance card: on a cheap phone
+ * on bad signal it shows about three seconds before the scripts have arrived and run; the app replaces it when it
+ * mounts. Chinese only (the language choice lives in the browser's storage); the app shows the chosen one.
+ */
+function balanceShell(headName: string, balance: number): string {
+  const style =
+    '.jf-boot{max-width:760px;margin:0 auto;font-family:system-ui,sans-serif}' +
+    '.jf-boot__top{background:#c0392b;color:#fff;padding:10px 12px;font-size:1.15em;font-weight:700;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}' +
+    '.jf-boot__card{margin:12px;background:linear-gradient(135deg,#d9473a,#a8281c);color:#fff;border-radius:16px;padding:16px 20px;text-align:center}' +
+    '.jf-boot__value{font-size:48px;font-weight:800;line-height:1.1;font-variant-numeric:tabular-nums}';
+  return (
+    `<style>${style}</style><div class="jf-boot" aria-busy="true"><header class="jf-boot__top">${escapeHtml(headName)}</header>` +
+    `<section class="jf-boot__card"><div>我的可用积分</div><div class="jf-boot__value" data-test="my-balance">${Math.trunc(balance)}</div><div>分</div></section></div>`
+  );
 }
 
 interface Asset {
@@ -144,6 +164,7 @@ export function serveWeb(app: Hono<AppEnv>, webRoot: string): void {
     const source = FIRST_PAGES.find(([pattern]) => pattern.test(c.req.path))?.[1];
     let hints = '';
     let early = '';
+    let shell = '';
     if (source) {
       manifest ??= readManifest(webRoot);
       let cached = hintsByPage.get(source);
@@ -158,11 +179,19 @@ export function serveWeb(app: Hono<AppEnv>, webRoot: string): void {
         early += '<link rel="preload" as="fetch" crossorigin="use-credentials" href="/api/auth/me">';
         if (actor.role === 'household' && actor.householdId && source?.includes('HouseholdPhonePage')) {
           early += `<link rel="preload" as="fetch" crossorigin="use-credentials" href="/api/households/${actor.householdId}">`;
+          // Whose balance: the session's household, never an id from the request.
+          const own = await householdById(c.get('deps').db, actor.householdId);
+          if (own) shell = balanceShell(own.headName, own.balance);
         }
       }
     }
     if (!hints && !early) return index;
-    const raw = Buffer.from(html.replace(/<head>/i, `<head>${early}`).replace('</head>', `${hints}</head>`));
+    const raw = Buffer.from(
+      html
+        .replace(/<head>/i, `<head>${early}`)
+        .replace('</head>', `${hints}</head>`)
+        .replace('<div id="app"></div>', `<div id="app">${shell}</div>`),
+    );
     return { ...index, raw, encoded: {}, etag: `"${createHash('sha256').update(raw).digest('base64url').slice(0, 27)}"`, compressible: raw.length >= MIN_COMPRESS_BYTES };
   };
 

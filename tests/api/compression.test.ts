@@ -150,10 +150,18 @@ describe('built web assets', () => {
     const mine = await (await app.request('/me', { headers: { cookie } })).text();
     expect(mine).toContain('<link rel="preload" as="fetch" crossorigin="use-credentials" href="/api/auth/me">');
     expect(mine).toContain(`href="/api/households/${w.household.id}"`);
+    // Its own balance is drawn in the HTML itself (before any script runs), its name escaped.
+    db.$client.prepare('UPDATE households SET balance = 87, head_name = ? WHERE id = ?').run('张<b>三</b>', w.household.id);
+    const drawn = await (await app.request('/me', { headers: { cookie } })).text();
+    expect(drawn).toMatch(/<div id="app">.*data-test="my-balance">87<\/div>/);
+    expect(drawn).toContain('张&#60;b&#62;三&#60;/b&#62;');
+    expect(drawn).not.toContain('<b>');
     const cadre = await login(t, 'cadre');
     const console_ = await (await app.request('/me', { headers: { cookie: cadre } })).text();
     expect(console_).toContain('/api/auth/me');
     expect(console_).not.toContain('/api/households/');
+    expect(console_).not.toContain('my-balance');
+    expect(stranger).not.toContain('my-balance');
     const forged = await (await app.request('/me', { headers: { cookie: 'jifen_session=forged-token' } })).text();
     expect(forged).not.toContain('/api/auth/me');
   });
