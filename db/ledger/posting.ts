@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash as digest, randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { isValidText } from '../../server/lib/text';
 import type { Db } from '../client';
@@ -56,8 +56,9 @@ export interface LedgerRow extends Required<Omit<NewLedgerEntry, 'evidence'>> {
 /** The columns every hash version covers. */
 export type LedgerContent = Omit<LedgerRow, 'id' | 'chainId' | 'seq' | 'hashVersion' | 'hash' | 'salt' | 'privateDigest'> & { evidence?: readonly string[] | null };
 
+/** SHA-256 of the UTF-8 bytes of JSON.stringify(fields), lowercase hex (one-shot: several hashes per entry). */
 function sha256(fields: unknown[]): string {
-  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+  return digest('sha256', JSON.stringify(fields), 'hex');
 }
 
 /**
