@@ -7,6 +7,7 @@ import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
 import { Conflict } from '../../lib/errors';
 import { getAreaInScope } from '../../lib/scope';
+import { catchUpFrontiers } from '../proofs/catchUpFrontiers';
 import { countyIdOfPath, writeCheckpoint } from '../proofs/writeCheckpoint';
 import { loadArea } from './boardArea';
 import { computeBoard } from './computeBoard';
@@ -20,7 +21,9 @@ import { canonicalJson } from './snapshot';
  * locked first (in id order), so the snapshot and the chain heads it names are one consistent state.
  */
 export async function proposePublication(ctx: Ctx, spec: BoardSpec) {
-  await getAreaInScope(readDb(ctx.db), ctx.actor, spec.areaId);
+  const area = await getAreaInScope(readDb(ctx.db), ctx.actor, spec.areaId);
+  // The board's checkpoint then hashes only what arrives meanwhile, inside the transaction.
+  await catchUpFrontiers(ctx, `/${countyIdOfPath(area.path)}/`);
   const at = ctx.now.getTime();
   return transaction(ctx.db, async (tx) => {
     const loaded = await loadArea(tx, spec.areaId);
