@@ -31,6 +31,7 @@ interface Rule {
   version: number;
   categoryName: string;
   inherited: boolean;
+  blackList: boolean;
 }
 
 describeWithChromium('catalogue import, award record and stock receipt (browser)', () => {
@@ -100,6 +101,9 @@ describeWithChromium('catalogue import, award record and stock receipt (browser)
       expect(await counts.innerText()).toContain('新增 13');
       const alert = await dialog.locator('.el-alert').innerText();
       for (const h of ['思想文化建设', '文明乡村建设', '美丽家园建设', '村民自强自立', '减分项目']) expect(alert).toContain(h);
+      // 减分项目 holds only deductions, so it comes marked as a deduction heading; the others do not.
+      const marks = dialog.locator('[data-test=deduction-headings] input');
+      expect(await marks.evaluateAll((els) => els.filter((e) => (e as HTMLInputElement).checked).map((e) => e.getAttribute('data-heading')))).toEqual(['减分项目']);
       const confirm = dialog.locator('[data-test=catalogue-confirm]');
       // New headings are made only once the cadre has seen and confirmed them.
       expect(await confirm.isDisabled()).toBe(true);
@@ -114,7 +118,9 @@ describeWithChromium('catalogue import, award record and stock receipt (browser)
       expect(await panel.locator('li', { hasText: '减分项目' }).count()).toBe(1);
       let rules = await ownRules(page);
       expect(rules.find((r) => r.name === '参加村民夜校或理论宣讲')).toMatchObject({ categoryName: '思想文化建设', points: 2, version: 1 });
-      expect(rules.find((r) => r.name === '大操大办、高额彩礼')).toMatchObject({ categoryName: '减分项目', points: -10 });
+      expect(rules.find((r) => r.name === '大操大办、高额彩礼')).toMatchObject({ categoryName: '减分项目', points: -10, blackList: true });
+      expect(rules.find((r) => r.name === '参加村庄清洁行动')?.blackList).toBe(false);
+      expect(await panel.locator('li', { hasText: '减分项目' }).innerText()).toContain('扣分');
       // On screen, under their headings: filter by one heading and its items are the rows.
       await page.locator('.bar .el-select').nth(1).click();
       await page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: '美丽家园建设' }).click();

@@ -3,6 +3,7 @@ import { addHeading, addRule, reviseRule, ruleById } from '../../../db/rules';
 import { transaction } from '../../../db/transaction';
 import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
+import { Invalid } from '../../lib/errors';
 import { basisKey, catalogueErrors, checkCatalogue, loadCatalogueBasis, newHeadingsOf, readCatalogue, summarise, unconfirmedHeadings } from './checkCatalogueRows';
 import type { CatalogueImportBody } from './schemas';
 
@@ -13,6 +14,7 @@ import type { CatalogueImportBody } from './schemas';
  * area's headings or rules changed meanwhile.
  */
 export async function importCatalogue(ctx: Ctx, body: CatalogueImportBody) {
+  const deductions = body.deductionHeadings ?? [];
   const { area, sheet } = await readCatalogue(ctx, body);
   const basis = await loadCatalogueBasis(readDb(ctx.db), area);
   const checked = checkCatalogue(area, basis, sheet);
@@ -26,15 +28,19 @@ export async function importCatalogue(ctx: Ctx, body: CatalogueImportBody) {
     if (counts.error) throw catalogueErrors(rows);
     const missing = newHeadingsOf(rows);
     if (missing.length && !body.createHeadings) throw unconfirmedHeadings(rows, missing);
+    // Only a heading this import makes takes its deduction flag here; an existing one is changed on its own.
+    const stray = deductions.filter((name) => !missing.includes(name));
+    if (stray.length) throw new Invalid(`“${stray.join('、')}”不是本次导入新建的类别，不能在导入时设为扣分类别`, { field: 'deductionHeadings' });
     const codes = new Map<string, { code: string; blackList: boolean }>(now.headings.map((h) => [h.code, { code: h.code, blackList: h.blackList }]));
     const made = new Map<string, string>();
     let order = Math.max(0, ...now.headings.map((h) => h.sortOrder));
     for (const name of missing) {
       order += 10;
-      const h = await addHeading(tx, { areaId: area.id, name, sortOrder: order, starDimension: null, blackList: false }, at);
+      const blackList = deductions.includes(name);
+      const h = await addHeading(tx, { areaId: area.id, name, sortOrder: order, starDimension: null, blackList }, at);
       await writeAudit(tx, ctx, { entity: 'rule_heading', entityId: h.id, action: 'rule_heading.create', areaId: area.id, after: { ...h, importedFrom: body.file.filename } });
       made.set(name, h.code);
-      codes.set(h.code, { code: h.code, blackList: false });
+      codes.set(h.code, { code: h.code, blackList });
     }
     const created: number[] = [];
     const updated: number[] = [];

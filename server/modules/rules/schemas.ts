@@ -86,6 +86,8 @@ export const CatalogueImportBody = z.object({
   file: UploadedFile,
   /** The manager saw the headings the preview would make (newHeadings) and confirms making them. */
   createHeadings: z.boolean().default(false),
+  /** Which of those new headings are deduction headings (扣分类别): their negative items count for the black list. */
+  deductionHeadings: z.array(z.string().trim().min(1).max(30)).max(50).optional(),
 });
 export type CatalogueImportBody = z.infer<typeof CatalogueImportBody>;
 

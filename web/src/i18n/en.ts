@@ -422,6 +422,7 @@ export default {
     importHint: 'Columns: 类别 / 项目 / 分值 / 单位 / 上限 / 需佐证 / 备注 (.xlsx or .csv, GBK or UTF-8). An item of the same name is an edit and becomes a new version. Export the catalogue to get a template.',
     tooBig: 'The file is too large (700 KB at most)',
     chooseFile: 'Choose a file',
+    markDeductions: 'Tick the deduction headings among them (their deductions go on the black list):',
     noFile: 'No file chosen',
     counts: '{total} rows: {create} new, {update} changed, {unchanged} unchanged, {error} with errors',
     newHeadings: 'These headings will be created: {names}',

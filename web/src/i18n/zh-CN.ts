@@ -419,6 +419,7 @@ export default {
     importHint: '表格列：类别 / 项目 / 分值 / 单位 / 上限 / 需佐证 / 备注（.xlsx 或 .csv，GBK 或 UTF-8）。同名项目视为修改，生成新版本。可先导出本级细则作为模板。',
     tooBig: '文件太大，请不超过 700 KB',
     chooseFile: '选择文件',
+    markDeductions: '勾选其中的扣分类别（扣分项计入黑榜）：',
     noFile: '未选择文件',
     counts: '共 {total} 行：新增 {create}，修改 {update}，不变 {unchanged}，错误 {error}',
     newHeadings: '将新建这些类别：{names}',

@@ -16,6 +16,10 @@ export const createHeading = (areaId: number, body: CreateHeadingBody) => call(a
 export const updateHeading = (id: number, body: UpdateHeadingBody) => call(api.headings[':id'].$patch({ param: { id: String(id) }, json: body }));
 
 export const previewCatalogue = (areaId: number, file: UploadedFile) => call(api.imports.catalogue.preview.$post({ json: { areaId, file } }));
-/** createHeadings: the manager saw the preview's new headings and confirms making them with the import. */
-export const importCatalogue = (areaId: number, file: UploadedFile, createHeadings: boolean) => call(api.imports.catalogue.$post({ json: { areaId, file, createHeadings } }));
+/**
+ * createHeadings: the manager saw the preview's new headings and confirms making them with the import;
+ * deductionHeadings: those of them that are deduction headings (their negative items count for the black list).
+ */
+export const importCatalogue = (areaId: number, file: UploadedFile, createHeadings: boolean, deductionHeadings: string[] = []) =>
+  call(api.imports.catalogue.$post({ json: { areaId, file, createHeadings, deductionHeadings } }));
 export const catalogueXlsxUrl = (areaId: number) => api.exports['catalogue.xlsx'].$path({ query: { areaId: String(areaId) } });
