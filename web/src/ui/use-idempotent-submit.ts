@@ -1,5 +1,5 @@
 import { ref } from 'vue';
-import { newIdempotencyKey, setRequestHook } from '../api/client';
+import { ApiError, newIdempotencyKey, setRequestHook } from '../api/client';
 
 /**
  * A double click never creates two. The key is made when the form opens (this is called in its setup);
@@ -23,6 +23,10 @@ export function useIdempotentSubmit() {
       await send();
       key = newIdempotencyKey();
       return true;
+    } catch (err) {
+      // The key already answered another request (one whose answer was lost, on another row): the next send is new.
+      if (err instanceof ApiError && err.code === 'idempotency_mismatch') key = newIdempotencyKey();
+      throw err;
     } finally {
       setRequestHook(null);
       busy.value = false;
