@@ -18,6 +18,7 @@ export interface VillageChainInfo {
 
 interface Statements {
   hashes: Database.Statement<[number, number, number], [number, string]>;
+  hashColumn: Database.Statement<[number, number, number], string>;
 }
 
 const statements = new WeakMap<Database.Database, Statements>();
@@ -28,6 +29,8 @@ function prepared(db: Db): Statements {
     s = {
       // Raw rows, no objects: a proof reads every hash of a village (10⁴–10⁵ rows).
       hashes: db.$client.prepare<[number, number, number], [number, string]>('SELECT seq, hash FROM ledger_entries WHERE chain_id = ? AND seq BETWEEN ? AND ? ORDER BY seq').raw(),
+      // The hash column alone, walked on the (chain_id, seq) unique index: one string per row, no row arrays.
+      hashColumn: db.$client.prepare<[number, number, number], string>('SELECT hash FROM ledger_entries WHERE chain_id = ? AND seq BETWEEN ? AND ? ORDER BY seq').pluck(),
     };
     statements.set(db.$client, s);
   }
@@ -39,10 +42,14 @@ function prepared(db: Db): Statements {
  * before the first missing seq: a Merkle leaf's index is its seq − 1, so a gap ends the tree there.
  */
 export async function villageEntryHashes(db: Db, villageId: number, fromSeq: number, toSeq: number): Promise<string[]> {
+  if (toSeq < fromSeq) return [];
+  const s = prepared(db);
+  // (chain_id, seq) is unique, so as many rows as seqs in the range means none is missing.
+  const all = s.hashColumn.all(villageId, fromSeq, toSeq);
+  if (all.length === toSeq - fromSeq + 1) return all;
   const out: string[] = [];
-  if (toSeq < fromSeq) return out;
   let expected = fromSeq;
-  for (const [seq, hash] of prepared(db).hashes.iterate(villageId, fromSeq, toSeq)) {
+  for (const [seq, hash] of s.hashes.iterate(villageId, fromSeq, toSeq)) {
     if (seq !== expected) break;
     out.push(hash);
     expected++;

@@ -76,20 +76,16 @@ function buildLevels(leaves: Buffer): Buffer[] {
   return levels;
 }
 
-function packHex(hashes: readonly string[], map?: (bytes: Buffer) => Buffer): Buffer {
-  const out = Buffer.allocUnsafe(hashes.length * HASH_BYTES);
-  for (let i = 0; i < hashes.length; i++) {
-    const bytes = hexBytes(hashes[i]);
-    (map ? map(bytes) : bytes).copy(out, i * HASH_BYTES);
-  }
-  return out;
-}
-
+// 0x00 ‖ entry hash, reused like nodeInput.
 const leafInput = Buffer.alloc(33, 0);
-/** H(0x00 ‖ 32 bytes), one-shot like nodeBytes. */
-function leafBytes(entry: Uint8Array): Buffer {
-  leafInput.set(entry, 1);
-  return oneShotHash('sha256', leafInput, 'buffer');
+
+/** Replaces each packed entry hash by its leaf hash. */
+function leavesInPlace(packed: Buffer): Buffer {
+  for (let at = 0; at < packed.length; at += HASH_BYTES) {
+    leafInput.set(packed.subarray(at, at + HASH_BYTES), 1);
+    oneShotHash('sha256', leafInput, 'buffer').copy(packed, at);
+  }
+  return packed;
 }
 
 /**
@@ -102,14 +98,14 @@ export class MerkleTree {
 
   /** A tree over leaf hashes (hex); `ofEntries` hashes entry hashes into leaves first. */
   constructor(leafHashes: readonly string[] | Buffer) {
-    const packed = Buffer.isBuffer(leafHashes) ? leafHashes : packHex(leafHashes);
+    const packed = Buffer.isBuffer(leafHashes) ? leafHashes : packEntryHashes(leafHashes);
     this.size = packed.length / HASH_BYTES;
     this.levels = buildLevels(packed);
   }
 
   /** Builds the tree over entry hashes (the village chain in seq order). */
   static ofEntries(entryHashes: readonly string[]): MerkleTree {
-    return new MerkleTree(packHex(entryHashes, leafBytes));
+    return new MerkleTree(leavesInPlace(packEntryHashes(entryHashes)));
   }
 
   /** Bytes this tree holds (for a cache's budget). */
@@ -201,7 +197,7 @@ export class MerkleTree {
 /** MTH over already hashed leaves. */
 export function rootOfLeafHashes(leafHashes: readonly string[]): string {
   if (leafHashes.length === 0) return EMPTY_ROOT;
-  const levels = buildLevels(packHex(leafHashes));
+  const levels = buildLevels(packEntryHashes(leafHashes));
   return levels[levels.length - 1].toString('hex');
 }
 
@@ -320,29 +316,49 @@ function heightsOf(size: number): number[] {
   return heights;
 }
 
+/**
+ * Entry hashes (lowercase hex) packed 32 bytes each, back to back. One join, one regular expression
+ * and one hex decode for the lot: per-hash checks and buffers cost more than the hashing after them.
+ */
+export function packEntryHashes(entryHashes: readonly string[]): Buffer {
+  for (const h of entryHashes) if (typeof h !== 'string' || h.length !== 64) hexBytes(String(h));
+  const joined = entryHashes.join('');
+  if (!/^[0-9a-f]*$/.test(joined)) for (const h of entryHashes) hexBytes(h);
+  return Buffer.from(joined, 'hex');
+}
+
+/**
+ * frontierAppend over entry hashes already packed (32 bytes each): per entry one leaf hash and, amortised,
+ * one merge (as many as the trailing one bits of the size), so a chain of n entries costs 2n hashes and
+ * never holds more than log₂ n nodes.
+ */
+export function frontierAppendPacked(frontier: Frontier, packed: Uint8Array): Frontier {
+  const count = packed.length / HASH_BYTES;
+  if (!Number.isInteger(count)) throw new Error(`merkle: ${packed.length} bytes are not whole 32-byte hashes`);
+  const expected = heightsOf(frontier.size).length;
+  if (expected !== frontier.nodes.length) throw new Error(`merkle: a frontier of size ${frontier.size} needs ${expected} nodes, has ${frontier.nodes.length}`);
+  const nodes = frontier.nodes.map(hexBytes);
+  let size = frontier.size;
+  for (let at = 0; at < packed.length; at += HASH_BYTES) {
+    leafInput.set(packed.subarray(at, at + HASH_BYTES), 1);
+    let node: Buffer = oneShotHash('sha256', leafInput, 'buffer');
+    // The nodes are the perfect subtrees of `size`, smallest last: merge one per trailing one bit.
+    for (let rest = size; odd(rest); rest = half(rest)) node = nodeBytes(nodes.pop() as Buffer, node);
+    nodes.push(node);
+    size++;
+  }
+  return { size, nodes: nodes.map((n) => n.toString('hex')) };
+}
+
 /** The frontier after appending entry hashes (not modified in place). */
 export function frontierAppend(frontier: Frontier, entryHashes: readonly string[]): Frontier {
-  const heights = heightsOf(frontier.size);
-  if (heights.length !== frontier.nodes.length) throw new Error(`merkle: a frontier of size ${frontier.size} needs ${heights.length} nodes, has ${frontier.nodes.length}`);
-  const nodes = frontier.nodes.map(hexBytes);
-  for (const entry of entryHashes) {
-    let node = leafBytes(hexBytes(entry));
-    let height = 0;
-    while (heights.length > 0 && heights[heights.length - 1] === height) {
-      heights.pop();
-      node = nodeBytes(nodes.pop() as Buffer, node);
-      height++;
-    }
-    nodes.push(node);
-    heights.push(height);
-  }
-  return { size: frontier.size + entryHashes.length, nodes: nodes.map((n) => n.toString('hex')) };
+  return frontierAppendPacked(frontier, packEntryHashes(entryHashes));
 }
 
 /** MTH of the tree the frontier is the right edge of. */
 export function rootOfFrontier(frontier: Frontier): string {
   if (frontier.nodes.length === 0) return EMPTY_ROOT;
-  let acc = frontier.nodes[frontier.nodes.length - 1];
-  for (let i = frontier.nodes.length - 2; i >= 0; i--) acc = nodeHash(frontier.nodes[i], acc);
-  return acc;
+  let acc = hexBytes(frontier.nodes[frontier.nodes.length - 1]);
+  for (let i = frontier.nodes.length - 2; i >= 0; i--) acc = nodeBytes(hexBytes(frontier.nodes[i]), acc);
+  return acc.toString('hex');
 }

@@ -1,32 +1,67 @@
 import { readDb } from '../../../db/client';
 import { countyVillageChains, villageEntryHashes } from '../../../db/proofs/chains';
-import { frontiersOf, saveFrontier } from '../../../db/proofs/frontiers';
+import { frontiersOf, saveFrontier, type StoredFrontier } from '../../../db/proofs/frontiers';
 import { transaction } from '../../../db/transaction';
-import { frontierAppend } from '../../lib/merkle';
+import { frontierAppendPacked, packEntryHashes, type Frontier } from '../../lib/merkle';
 import type { CheckpointCtx } from './writeCheckpoint';
 import { usableFrontier } from './writeCheckpoint';
 
+/** Entries read and hashed between two pauses: ~10–20 ms of work, so requests keep being served. */
+export const CATCH_UP_SLICE = 4096;
+/** Grown frontiers are saved together, one short transaction (one commit) per this many villages at most. */
+const SAVE_BATCH = 200;
+
+const pause = () => new Promise((resolve) => setImmediate(resolve));
+
+async function save(ctx: CheckpointCtx, grown: StoredFrontier[]): Promise<void> {
+  if (grown.length === 0) return;
+  await transaction(ctx.db, async (tx) => {
+    // Someone else (another checkpoint) may have gone further meanwhile: keep the longer one.
+    const now = await frontiersOf(tx, grown.map((f) => f.villageId));
+    for (const f of grown) {
+      const theirs = now.get(f.villageId);
+      if (!theirs || theirs.treeSize < f.treeSize) await saveFrontier(tx, f);
+    }
+  });
+  grown.length = 0;
+}
+
 /**
  * Brings the stored frontiers of a county's villages up to the committed chains before a checkpoint's
- * transaction, one village at a time with a pause between, so the first checkpoint of a large county
- * (every entry hashed once) neither holds the write lock nor the event loop for long. What it saves is
- * only ever a longer prefix of an append-only chain; the checkpoint then hashes what came since.
+ * transaction, village by village and slice by slice with a pause between, so the first checkpoint of a
+ * large county (every entry hashed once: a leaf hash and, amortised, one merge each) neither holds the
+ * write lock nor the event loop for long. Reads run outside any transaction (WAL: postings go on). The
+ * grown frontiers are saved in short transactions, a slice's worth of work or a batch of villages at a
+ * time (a day's postings touch every village: one commit each would cost more than the hashing). What
+ * it saves is only ever a longer prefix of an append-only chain; the checkpoint then hashes what came
+ * since, inside its transaction.
  */
 export async function catchUpFrontiers(ctx: CheckpointCtx, countyPath: string): Promise<void> {
   const db = readDb(ctx.db);
   const villages = await countyVillageChains(db, countyPath);
   const stored = await frontiersOf(db, villages.map((v) => v.villageId));
+  const grown: StoredFrontier[] = [];
+  let work = 0;
   for (const v of villages) {
-    const had = stored.get(v.villageId);
-    const start = usableFrontier(had, v.lastSeq);
-    if (start.size >= v.lastSeq) continue;
-    const next = frontierAppend(start, await villageEntryHashes(db, v.villageId, start.size + 1, v.lastSeq));
-    if (next.size === start.size) continue;
-    await transaction(ctx.db, async (tx) => {
-      // Someone else (another checkpoint) may have gone further meanwhile: keep the longer one.
-      const now = (await frontiersOf(tx, [v.villageId])).get(v.villageId);
-      if (!now || now.treeSize < next.size) await saveFrontier(tx, { villageId: v.villageId, treeSize: next.size, nodes: next.nodes });
-    });
-    await new Promise((resolve) => setImmediate(resolve));
+    const start = usableFrontier(stored.get(v.villageId), v.lastSeq);
+    let next: Frontier = start;
+    while (next.size < v.lastSeq) {
+      const to = Math.min(v.lastSeq, next.size + CATCH_UP_SLICE - work);
+      const hashes = await villageEntryHashes(db, v.villageId, next.size + 1, to);
+      if (hashes.length > 0) next = frontierAppendPacked(next, packEntryHashes(hashes));
+      work += hashes.length;
+      // A missing seq: the tree ends before it, as the checkpoint will say.
+      if (next.size < to) break;
+      if (work >= CATCH_UP_SLICE) {
+        work = 0;
+        await pause();
+      }
+    }
+    if (next.size > start.size) grown.push({ villageId: v.villageId, treeSize: next.size, nodes: next.nodes });
+    if (grown.length > 0 && (work === 0 || grown.length >= SAVE_BATCH)) {
+      await save(ctx, grown);
+      await pause();
+    }
   }
+  await save(ctx, grown);
 }
