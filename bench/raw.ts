@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { createHash, randomBytes } from 'node:crypto';
-import { GENESIS_HASH, newSalt, sealedLedgerHash, type LedgerRow } from '../db/ledger';
+import { GENESIS_HASH, newSalt, pseudonymYear, sealedLedgerHash, yearlyPseudonym, type LedgerRow } from '../db/ledger';
 import { periodsOfDay, shanghaiDay, shanghaiMonth } from '../db/time';
 
 /** The same pragmas as db/client.ts openDb, so ceilings compare like with like (durable FULL). */
@@ -42,10 +42,10 @@ function chainStatements(c: Database.Database) {
 const LEDGER_INSERT = `INSERT INTO ledger_entries (household_id, village_id, kind, points, balance_after, conduct_points, occurred_on, rule_id, category, award_id, redemption_id, reverses_id, note, created_by, created_at, prev_hash, hash, chain_id, seq, hash_version, salt, private_digest)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 3, ?, ?)`;
 
-/** Salts, digests and hashes `row` as version 3, in place (what db/ledger.ts chainEntry does). */
-function seal(row: Omit<LedgerRow, 'id'>, chainId: number, seq: number, pseudonym: string): void {
+/** Salts, digests and hashes `row` as version 3, in place (what db/ledger.ts chainEntry does), under the household's pseudonym of the entry's year. */
+function seal(row: Omit<LedgerRow, 'id'>, chainId: number, seq: number, pseudonymSeed: string): void {
   const salt = newSalt();
-  const sealed = sealedLedgerHash({ ...row, chainId, seq, salt }, { pseudonym, reversesSeq: null });
+  const sealed = sealedLedgerHash({ ...row, chainId, seq, salt }, { pseudonym: yearlyPseudonym(pseudonymSeed, pseudonymYear(row.occurredOn)), reversesSeq: null });
   row.salt = salt;
   row.privateDigest = sealed.privateDigest;
   row.hash = sealed.hash;
@@ -85,7 +85,7 @@ export function rawRedemptionRate(file: string, opts: { clerkId: number; goodsId
   };
   const redeemOne = c.transaction((householdId: number, key: string, nonce: string, reqHash: string, at: number) => {
     if (s.idem.get(opts.clerkId, key)) throw new Error('replayed');
-    const h = s.household.get(householdId) as { id: number; village_id: number; balance: number; head_name: string; pseudonym: string };
+    const h = s.household.get(householdId) as { id: number; village_id: number; balance: number; head_name: string; pseudonym_seed: string };
     if (s.spend.run(nonce, householdId, at).changes !== 1) throw new Error('code used');
     const g = s.goods.get(opts.goodsId) as { id: number; price: number; name: string; unit: string; store_area_id: number };
     const total = g.price;
@@ -99,9 +99,9 @@ export function rawRedemptionRate(file: string, opts: { clerkId: number; goodsId
     const row: Omit<LedgerRow, 'id'> = {
       householdId: h.id, villageId: h.village_id, kind: 'redemption', points: -total, balanceAfter: bal - total, conductPoints: 0,
       occurredOn: shanghaiDay(at), ruleId: null, category: null, awardId: null, redemptionId, reversesId: null, note: null, createdBy: opts.clerkId, createdAt: at, prevHash: head.hash, hash: '',
-      chainId: h.village_id, seq: head.lastSeq + 1, hashVersion: 3, salt: null, privateDigest: null,
+      chainId: h.village_id, seq: head.lastSeq + 1, hashVersion: 3, salt: null, privateDigest: null, rulePublic: true,
     };
-    seal(row, h.village_id, head.lastSeq + 1, h.pseudonym);
+    seal(row, h.village_id, head.lastSeq + 1, h.pseudonym_seed);
     const entryId = Number(s.ledger.run(row.householdId, row.villageId, row.kind, row.points, row.balanceAfter, 0, row.occurredOn, null, null, null, redemptionId, null, null, opts.clerkId, at, row.prevHash, row.hash, row.chainId, row.seq, row.salt, row.privateDigest).lastInsertRowid);
     s.chain.set.run(row.seq, row.hash, h.village_id);
     s.setBalance.run(row.balanceAfter, at, h.id);
@@ -135,10 +135,10 @@ export function rawLedgerBatchMs(file: string, awardIds: number[]): number {
   const c = openRaw(file);
   const awards = c
     .prepare(
-      `SELECT a.household_id AS householdId, a.village_id AS villageId, a.points, a.occurred_on AS occurredOn, a.rule_id AS ruleId, r.category, h.balance, h.pseudonym
+      `SELECT a.household_id AS householdId, a.village_id AS villageId, a.points, a.occurred_on AS occurredOn, a.rule_id AS ruleId, r.category, h.balance, h.pseudonym_seed AS pseudonymSeed
          FROM awards a JOIN rules r ON r.id = a.rule_id JOIN households h ON h.id = a.household_id WHERE a.id IN (SELECT value FROM json_each(?))`,
     )
-    .all(JSON.stringify(awardIds)) as { householdId: number; villageId: number; points: number; occurredOn: string; ruleId: number; category: string; balance: number; pseudonym: string }[];
+    .all(JSON.stringify(awardIds)) as { householdId: number; villageId: number; points: number; occurredOn: string; ruleId: number; category: string; balance: number; pseudonymSeed: string }[];
   const chain = chainStatements(c);
   const insert = c.prepare(LEDGER_INSERT);
   const at = Date.now();
@@ -151,9 +151,9 @@ export function rawLedgerBatchMs(file: string, awardIds: number[]): number {
       const row: Omit<LedgerRow, 'id'> = {
         householdId: a.householdId, villageId: a.villageId, kind: 'award', points: a.points, balanceAfter: a.balance + a.points, conductPoints: a.points,
         occurredOn: a.occurredOn, ruleId: a.ruleId, category: a.category, awardId: null, redemptionId: null, reversesId: null, note: null, createdBy: null, createdAt: at, prevHash: head.hash, hash: '',
-        chainId: a.villageId, seq: head.lastSeq + 1, hashVersion: 3, salt: null, privateDigest: null,
+        chainId: a.villageId, seq: head.lastSeq + 1, hashVersion: 3, salt: null, privateDigest: null, rulePublic: true,
       };
-      seal(row, a.villageId, head.lastSeq + 1, a.pseudonym);
+      seal(row, a.villageId, head.lastSeq + 1, a.pseudonymSeed);
       insert.run(row.householdId, row.villageId, 'award', row.points, row.balanceAfter, row.conductPoints, row.occurredOn, row.ruleId, row.category, null, null, null, null, null, at, row.prevHash, row.hash, row.chainId, row.seq, row.salt, row.privateDigest);
       head.lastSeq += 1;
       head.hash = row.hash;
@@ -182,7 +182,7 @@ export function rawPostingBatchMs(file: string, awardIds: number[], reviewerId: 
     review: c.prepare(`UPDATE awards SET status = 'posted', reviewed_by = ?, reviewed_at = ?, notice_ends_at = NULL WHERE id = ? AND status = 'pending'`),
     category: c.prepare('SELECT category FROM rules WHERE id = ?'),
     chain: chainStatements(c),
-    balance: c.prepare('SELECT balance, pseudonym FROM households WHERE id = ?'),
+    balance: c.prepare('SELECT balance, pseudonym_seed AS pseudonymSeed FROM households WHERE id = ?'),
     insert: c.prepare(LEDGER_INSERT),
     setBalance: c.prepare('UPDATE households SET balance = ?, updated_at = ? WHERE id = ?'),
     score: c.prepare(
@@ -201,13 +201,13 @@ export function rawPostingBatchMs(file: string, awardIds: number[], reviewerId: 
       if (s.review.run(reviewerId, at, a.id).changes !== 1) throw new Error(`award ${a.id} is not pending`);
       const category = (s.category.get(a.ruleId) as { category: string }).category;
       const head = s.chain.head(a.villageId);
-      const { balance, pseudonym } = s.balance.get(a.householdId) as { balance: number; pseudonym: string };
+      const { balance, pseudonymSeed } = s.balance.get(a.householdId) as { balance: number; pseudonymSeed: string };
       const row: Omit<LedgerRow, 'id'> = {
         householdId: a.householdId, villageId: a.villageId, kind: 'award', points: a.points, balanceAfter: balance + a.points, conductPoints: a.points,
         occurredOn: a.occurredOn, ruleId: a.ruleId, category, awardId: a.id, redemptionId: null, reversesId: null, note: null, createdBy: reviewerId, createdAt: at, prevHash: head.hash, hash: '',
-        chainId: a.villageId, seq: head.lastSeq + 1, hashVersion: 3, salt: null, privateDigest: null,
+        chainId: a.villageId, seq: head.lastSeq + 1, hashVersion: 3, salt: null, privateDigest: null, rulePublic: true,
       };
-      seal(row, a.villageId, head.lastSeq + 1, pseudonym);
+      seal(row, a.villageId, head.lastSeq + 1, pseudonymSeed);
       const entryId = Number(s.insert.run(row.householdId, row.villageId, 'award', row.points, row.balanceAfter, row.conductPoints, row.occurredOn, row.ruleId, category, a.id, null, null, null, reviewerId, at, row.prevHash, row.hash, row.chainId, row.seq, row.salt, row.privateDigest).lastInsertRowid);
       s.chain.set.run(row.seq, row.hash, a.villageId);
       s.setBalance.run(row.balanceAfter, at, a.householdId);

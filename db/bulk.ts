@@ -7,8 +7,8 @@ import {
   chainEntry,
   LEDGER_COLUMNS,
   nextLedgerEntryId,
+  postingContext,
   pushLedgerValues,
-  reversalLink,
   reversedEntry,
   saveVillageChain,
   scoreBucket,
@@ -115,7 +115,7 @@ export class BulkWriter implements HistoryWriter {
   private readonly movementInsert: ChunkedInsert;
   private readonly scoreUpsert: ChunkedInsert;
   private readonly st: {
-    balance: Database.Statement<[number], { balance: number; pseudonym: string }>;
+    balance: Database.Statement<[number], { balance: number; pseudonymSeed: string }>;
     setBalance: Database.Statement<[number, number, number]>;
     goods: Database.Statement<[number], { stock: number; storeAreaId: number }>;
     setStock: Database.Statement<[number, number, number]>;
@@ -123,7 +123,7 @@ export class BulkWriter implements HistoryWriter {
   };
   private readonly chains = new Map<number, VillageChain>();
   private nextId: number | null = null;
-  private readonly balances = new Map<number, { balance: number; pseudonym: string; changedAt: number | null }>();
+  private readonly balances = new Map<number, { balance: number; pseudonymSeed: string; changedAt: number | null }>();
   /** Entries appended since the last flush (ids are contiguous from recentFrom), for reversals of recent entries. */
   private recent: ReversedEntry[] = [];
   private recentFrom = 0;
@@ -142,7 +142,7 @@ export class BulkWriter implements HistoryWriter {
     this.movementInsert = new ChunkedInsert(c, 'stock_movements', MOVEMENT_COLUMNS, chunk);
     this.scoreUpsert = new ChunkedInsert(c, 'household_period_scores', SCORE_COLUMNS, chunk, SCORE_UPSERT);
     this.st = {
-      balance: c.prepare('SELECT balance, pseudonym FROM households WHERE id = ?'),
+      balance: c.prepare('SELECT balance, pseudonym_seed AS pseudonymSeed FROM households WHERE id = ?'),
       setBalance: c.prepare('UPDATE households SET balance = ?, updated_at = ? WHERE id = ?'),
       goods: c.prepare('SELECT stock, store_area_id AS storeAreaId FROM goods WHERE id = ?'),
       setStock: c.prepare('UPDATE goods SET stock = ?, updated_at = ? WHERE id = ?'),
@@ -157,19 +157,19 @@ export class BulkWriter implements HistoryWriter {
     if (!current) {
       const row = this.st.balance.get(entry.householdId);
       if (!row) throw new Error(`unknown household ${entry.householdId}`);
-      current = { balance: row.balance, pseudonym: row.pseudonym, changedAt: null };
+      current = { balance: row.balance, pseudonymSeed: row.pseudonymSeed, changedAt: null };
       this.balances.set(entry.householdId, current);
     }
     // The ids AUTOINCREMENT would give, so the rows equal those written one by one.
     this.nextId ??= nextLedgerEntryId(this.db);
     const reversed = this.reversed(entry);
-    const row: LedgerRow = { ...chainEntry(chain, current.balance, entry, { pseudonym: current.pseudonym, reversesSeq: reversalLink(chain.villageId, reversed) }), id: this.nextId++ };
+    const row: LedgerRow = { ...chainEntry(chain, current.balance, entry, postingContext(this.db, entry, current.pseudonymSeed, reversed)), id: this.nextId++ };
     const out = this.ledgerInsert.out;
     out.push(row.id);
     pushLedgerValues(out, row);
     this.ledgerInsert.rowDone();
     if (!this.recent.length) this.recentFrom = row.id;
-    this.recent.push({ kind: row.kind, chainId: row.chainId, seq: row.seq });
+    this.recent.push({ kind: row.kind, chainId: row.chainId, seq: row.seq, rulePublic: row.rulePublic });
     const points = row.points;
     if (points !== 0) {
       current.balance = row.balanceAfter;

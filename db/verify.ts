@@ -3,7 +3,7 @@ import type { Db } from './client';
 import { checkEvidenceFile, evidencePath } from './evidence/files';
 import { checkCatalogue } from './verifyCatalogue';
 import { checkFundBook } from './verifyFundBook';
-import { chainedLedgerHash, entryHashV3, GENESIS_HASH, legacyLedgerHash, scoreBucketSql, sealedLedgerHash, type LedgerContent, type LedgerRow } from './ledger';
+import { chainedLedgerHash, entryHashV3, GENESIS_HASH, legacyLedgerHash, pseudonymMemo, pseudonymYear, PSEUDONYM_SEED, scoreBucketSql, sealedLedgerHash, type LedgerContent, type LedgerRow } from './ledger';
 
 /** A village chain as verified: its last seq and head hash. */
 export interface VerifiedChain {
@@ -82,8 +82,10 @@ interface RawEntry extends LedgerContent {
   /** Version 3 only (null before): the stored salt and private digest. */
   salt: string | null;
   privateDigest: string | null;
-  /** The household's pseudonym as stored now (null on a file from before pseudonyms). */
-  pseudonym: string | null;
+  /** The household's secret pseudonym seed as stored now (null on a file from before pseudonyms). */
+  pseudonymSeed: string | null;
+  /** rule_public as stored (1 on a file from before it); `rulePublic` is set from it. */
+  rulePublicFlag: number;
   /** The seq of the reversed entry when it is in this entry's chain, else null. */
   reversesSeq: number | null;
 }
@@ -103,9 +105,17 @@ function awardEvidence(client: Database.Database): Map<number, string[]> {
   return out;
 }
 
-/** A version 3 entry's digests and hash recomputed from its row, its household's pseudonym and the photos. */
+// One derivation per household and year for the whole walk.
+let pseudonymOf = pseudonymMemo();
+
+/** The entry's public pseudonym: its household's of the entry's year (empty when the seed is missing or malformed). */
+function pseudonymOfEntry(e: RawEntry): string {
+  return e.pseudonymSeed && PSEUDONYM_SEED.test(e.pseudonymSeed) && /^\d{4}/.test(e.occurredOn) ? pseudonymOf(e.pseudonymSeed, pseudonymYear(e.occurredOn)) : '';
+}
+
+/** A version 3 entry's digests and hash recomputed from its row, its household's pseudonym of the year and the photos. */
 function sealedOf(e: RawEntry): ReturnType<typeof sealedLedgerHash> {
-  return sealedLedgerHash({ ...e, chainId: e.chainId!, seq: e.seq!, salt: e.salt ?? '' }, { pseudonym: e.pseudonym ?? '', reversesSeq: e.reversesSeq });
+  return sealedLedgerHash({ ...e, chainId: e.chainId!, seq: e.seq!, salt: e.salt ?? '' }, { pseudonym: pseudonymOfEntry(e), reversesSeq: e.reversesSeq });
 }
 
 function expectedHash(e: RawEntry): string {
@@ -123,10 +133,10 @@ function v3Mismatch(e: RawEntry, where: string): never {
   const privateMoved = sealed.privateDigest !== e.privateDigest;
   const hashFromStored = e.privateDigest ? entryHashV3(e.chainId!, e.seq!, e.prevHash, sealed.publicDigest, e.privateDigest) : null;
   if (privateMoved && hashFromStored === e.hash) {
-    fail('hash', 'ledger_entries', e.id, `the private fields of ${where} (salt, household, balance, award, redemption, reversal, note, author, time or photos) hash to ${sealed.privateDigest}, but the entry was sealed with private digest ${e.privateDigest}; its public part still matches`, 'private');
+    fail('hash', 'ledger_entries', e.id, `the private fields of ${where} (salt, household, rule, balance, award, redemption, reversal, note, author, time or photos) hash to ${sealed.privateDigest}, but the entry was sealed with private digest ${e.privateDigest}; its public part still matches`, 'private');
   }
   if (!privateMoved) {
-    fail('hash', 'ledger_entries', e.id, `the public part of ${where} (seq, kind, points, conduct points, heading, rule, day, reversal or the household's pseudonym ${e.pseudonym}) does not reproduce its stored hash ${e.hash} (recomputed ${sealed.hash})`, 'public');
+    fail('hash', 'ledger_entries', e.id, `the public part of ${where} (seq, kind, points, conduct points, heading, rule or whether it is shown, day, reversal or the household's pseudonym of the year ${pseudonymOfEntry(e)}) does not reproduce its stored hash ${e.hash} (recomputed ${sealed.hash})`, 'public');
   }
   fail('hash', 'ledger_entries', e.id, `stored hash ${e.hash} of ${where} matches neither its public fields nor its private digest (recomputed ${sealed.hash}, private digest ${sealed.privateDigest} stored as ${e.privateDigest})`, 'both');
 }
@@ -230,8 +240,9 @@ function checkLedger(client: Database.Database, damaged: DamagedText[]): LedgerW
   // Version 3 (public part + salted private digest) and household pseudonyms came together (migration 0013).
   const sealed = (client.pragma('table_info(ledger_entries)') as { name: string }[]).some((c) => c.name === 'private_digest');
   const sealedColumns = sealed
-    ? `e.salt, e.private_digest AS privateDigest, h.pseudonym, CASE WHEN r.chain_id = e.chain_id THEN r.seq END AS reversesSeq`
-    : 'NULL AS salt, NULL AS privateDigest, NULL AS pseudonym, NULL AS reversesSeq';
+    ? `e.salt, e.private_digest AS privateDigest, h.pseudonym_seed AS pseudonymSeed, e.rule_public AS rulePublicFlag, CASE WHEN r.chain_id = e.chain_id THEN r.seq END AS reversesSeq`
+    : 'NULL AS salt, NULL AS privateDigest, NULL AS pseudonymSeed, 1 AS rulePublicFlag, NULL AS reversesSeq';
+  pseudonymOf = pseudonymMemo();
   const sealedJoins = sealed ? 'LEFT JOIN households h ON h.id = e.household_id LEFT JOIN ledger_entries r ON r.id = e.reverses_id' : '';
   const rows = client
     .prepare(
@@ -253,6 +264,7 @@ function checkLedger(client: Database.Database, damaged: DamagedText[]): LedgerW
   const where = (e: RawEntry) => (e.hashVersion === 1 ? `entry ${e.id} of the old single chain` : `entry ${e.seq} of village ${e.chainId}`);
   try {
     for (const e of rows) {
+      e.rulePublic = e.rulePublicFlag !== 0;
       if (e.hashVersion === 1) {
         if (chains.size) fail('chain', 'ledger_entries', e.id, 'an entry of the old single chain after the village chains began');
         // The old chain's ids were head + 1, so a gap means a row was removed.
@@ -277,7 +289,9 @@ function checkLedger(client: Database.Database, damaged: DamagedText[]): LedgerW
         if (e.hashVersion === 3) {
           if (e.salt === null || !SALT.test(e.salt)) fail('hash', 'ledger_entries', e.id, `${where(e)} is version 3 but its salt ${JSON.stringify(e.salt)} is not 32 lowercase hex`, 'private');
           if (e.privateDigest === null) fail('hash', 'ledger_entries', e.id, `${where(e)} is version 3 but has no private digest`, 'private');
-          if (e.pseudonym === null) fail('hash', 'households', e.householdId, `household ${e.householdId} of ${where(e)} has no pseudonym`, 'public');
+          if (e.pseudonymSeed === null || !PSEUDONYM_SEED.test(e.pseudonymSeed)) fail('hash', 'households', e.householdId, `household ${e.householdId} of ${where(e)} has no pseudonym seed (32 lowercase hex)`, 'public');
+          // Only a deduction's rule (or its reversal's) may be hidden: a hidden award rule would keep deeds off the public red list.
+          if (!e.rulePublic && e.ruleId != null && e.kind !== 'deduction' && e.kind !== 'reversal') fail('hash', 'ledger_entries', e.id, `${where(e)} is a ${e.kind} whose rule is hidden from the public ledger; only deductions' rules may be`, 'public');
         }
         state.seq = e.seq;
         state.hash = e.hash;

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { and, between, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { selectInChunks } from '../inChunks';
+import { withPseudonyms } from '../ledger/pseudonym';
 import { areas, households, ledgerEntries } from '../schema';
 import type { RuleCategory } from '../schema/rules';
 import { periodRange } from '../time';
@@ -18,9 +19,12 @@ export interface BoardRow {
   village: string;
 }
 
+/** A row as read: the household's secret seed, which only `withPseudonyms` turns into the period's pseudonym. */
+type SeededRow = Omit<BoardRow, 'pseudonym'> & { seed: string | null };
+
 interface Statements {
-  board: Record<BoardScope, Database.Statement<[number, string, number, number], BoardRow>>;
-  downTo: Record<BoardScope, Database.Statement<[number, string, number, number], BoardRow>>;
+  board: Record<BoardScope, Database.Statement<[number, string, number, number], SeededRow>>;
+  downTo: Record<BoardScope, Database.Statement<[number, string, number, number], SeededRow>>;
   total: Record<BoardScope, Database.Statement<[number, string], { n: number }>>;
   aboveIn: Record<BoardScope, Database.Statement<[number, string, number], { n: number }>>;
   household: Database.Statement<[number], { id: number; villagePath: string }>;
@@ -36,7 +40,7 @@ const perScope = <S>(make: (column: string) => S): Record<BoardScope, S> => ({ v
 function statements(client: Database.Database): Statements {
   let s = cache.get(client);
   if (!s) {
-    const select = `SELECT s.household_id AS householdId, coalesce(h.pseudonym, '') AS pseudonym, s.score, h.head_name AS headName, h.door_no AS doorNo, h.name_initials AS initials, v.name AS village
+    const select = `SELECT s.household_id AS householdId, h.pseudonym_seed AS seed, s.score, h.head_name AS headName, h.door_no AS doorNo, h.name_initials AS initials, v.name AS village
            FROM household_period_scores s
            JOIN households h ON h.id = s.household_id
            JOIN areas v ON v.id = s.village_id`;
@@ -56,12 +60,12 @@ function statements(client: Database.Database): Statements {
 
 /** One page of an area's conduct-score board, in leaderboard order. */
 export async function boardRows(db: Db, scope: BoardScope, areaId: number, period: string, limit: number, offset = 0): Promise<BoardRow[]> {
-  return statements(db.$client).board[scope].all(areaId, period, limit, offset);
+  return withPseudonyms(statements(db.$client).board[scope].all(areaId, period, limit, offset), period);
 }
 
 /** From `offset` on, every row scoring at least `minScore`: a page carried on through the tie at its end. */
 export async function boardRowsDownTo(db: Db, scope: BoardScope, areaId: number, period: string, minScore: number, offset = 0): Promise<BoardRow[]> {
-  return statements(db.$client).downTo[scope].all(areaId, period, minScore, offset);
+  return withPseudonyms(statements(db.$client).downTo[scope].all(areaId, period, minScore, offset), period);
 }
 
 /** How many households a board has, and how many score above a given score (for the rank of a page's first row). */
@@ -101,14 +105,15 @@ export async function categoryPoints(db: Db, villageIds: readonly number[], peri
   );
 }
 
-/** Names, door numbers, pinyin initials and village names of households (for ranking and masking). */
-export async function householdsForBoard(db: Db, ids: readonly number[]): Promise<Array<Omit<BoardRow, 'score'>>> {
-  return selectInChunks(ids, (part) =>
+/** Names, door numbers, pinyin initials, village names and pseudonyms of the period's year of households (for ranking and masking). */
+export async function householdsForBoard(db: Db, ids: readonly number[], period: string): Promise<Array<Omit<BoardRow, 'score'>>> {
+  const rows = selectInChunks(ids, (part) =>
     db
-      .select({ householdId: households.id, pseudonym: sql<string>`coalesce(${households.pseudonym}, '')`, headName: households.headName, doorNo: households.doorNo, initials: households.nameInitials, village: areas.name })
+      .select({ householdId: households.id, seed: households.pseudonymSeed, headName: households.headName, doorNo: households.doorNo, initials: households.nameInitials, village: areas.name })
       .from(households)
       .innerJoin(areas, eq(areas.id, households.villageId))
       .where(inArray(households.id, part))
       .all(),
   );
+  return withPseudonyms(rows, period);
 }

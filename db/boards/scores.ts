@@ -4,9 +4,10 @@ import { selectInChunks } from '../inChunks';
 import { areas, awards, householdPeriodScores, households, ledgerEntries, rectifications, ruleVersions, rules } from '../schema';
 import type { RuleCategory } from '../schema/rules';
 import { periodRange } from '../time';
+import { withPseudonyms } from '../ledger/pseudonym';
 
-// Every household has one (trigger on insert, migration 0013 backfill); the column is nullable only in the schema.
-const pseudonym = sql<string>`coalesce(${households.pseudonym}, '')`;
+// Read only to derive the period's pseudonym (`withPseudonyms`); every household has one (trigger on insert, migration 0013 backfill).
+const seed = households.pseudonymSeed;
 
 /** Active households per village at or below a path. */
 export async function activeHouseholdsPerVillage(db: Db, path: string): Promise<Map<number, number>> {
@@ -52,10 +53,10 @@ export interface EarnerRow {
 
 /** Households of a village that earned points in the period, with what they earned. */
 export async function villageEarners(db: Db, villageId: number, period: string): Promise<EarnerRow[]> {
-  return db
+  const rows = db
     .select({
       householdId: householdPeriodScores.householdId,
-      pseudonym,
+      seed,
       earned: householdPeriodScores.earned,
       headName: households.headName,
       doorNo: households.doorNo,
@@ -65,6 +66,7 @@ export async function villageEarners(db: Db, villageId: number, period: string):
     .innerJoin(households, eq(households.id, householdPeriodScores.householdId))
     .where(and(eq(householdPeriodScores.villageId, villageId), eq(householdPeriodScores.period, period), gt(householdPeriodScores.earned, 0)))
     .all();
+  return withPseudonyms(rows, period);
 }
 
 /** Ledger entries of a village and period that a later reversal has undone. */
@@ -106,11 +108,16 @@ export interface BlackDeduction {
   /** The rule's name as it was on the day (direct entries: the rule head's). */
   conduct: string;
   ruleId: number | null;
-  /** Under a black-list rule (the rule version the deduction was made under decides). */
+  /** The rule as the public ledger shows it: null where hidden (not a black-list rule when posted). */
+  publicRuleId: number | null;
+  /**
+   * Under a black-list rule: the rule version the deduction was made under decides (direct entries: the
+   * rule), and never where the public ledger hides the rule, so the black list and the public ledger agree.
+   */
   black: boolean;
 }
 
-/** Deductions of a village and period, oldest first, each marked black-list or not (the rule version the deduction was made under decides). */
+/** Deductions of a village and period, oldest first, each marked black-list or not (see `BlackDeduction.black`). */
 export async function villageDeductions(db: Db, villageId: number, period: string): Promise<BlackDeduction[]> {
   const { from, to } = periodRange(period);
   return db
@@ -118,6 +125,8 @@ export async function villageDeductions(db: Db, villageId: number, period: strin
       entryId: ledgerEntries.id,
       seq: ledgerEntries.seq,
       ruleId: ledgerEntries.ruleId,
+      rulePublic: ledgerEntries.rulePublic,
+      hashVersion: ledgerEntries.hashVersion,
       householdId: ledgerEntries.householdId,
       occurredOn: ledgerEntries.occurredOn,
       conductPoints: ledgerEntries.conductPoints,
@@ -141,7 +150,9 @@ export async function villageDeductions(db: Db, villageId: number, period: strin
       conductPoints: r.conductPoints,
       conduct: r.versionName ?? r.ruleName ?? '',
       ruleId: r.ruleId,
-      black: (r.versionBlack ?? r.ruleBlack) === true,
+      publicRuleId: r.rulePublic ? r.ruleId : null,
+      // Version 3 fixed the decision at posting (rule_public); older entries were decided by the upgrade, as here.
+      black: r.ruleId != null && r.rulePublic && (r.hashVersion === 3 || (r.versionBlack ?? r.ruleBlack) === true),
     }));
 }
 
@@ -167,25 +178,27 @@ export interface BoardPerson {
   initials: string;
 }
 
-/** Households by id with what a public board shows of them. */
-export async function householdsByIds(db: Db, ids: readonly number[]): Promise<BoardPerson[]> {
-  return selectInChunks(ids, (part) =>
+/** Households by id with what a public board of `period` shows of them (the pseudonym is the period's year's). */
+export async function householdsByIds(db: Db, ids: readonly number[], period: string): Promise<BoardPerson[]> {
+  const rows = selectInChunks(ids, (part) =>
     db
-      .select({ householdId: households.id, pseudonym, headName: households.headName, doorNo: households.doorNo, initials: households.nameInitials })
+      .select({ householdId: households.id, seed, headName: households.headName, doorNo: households.doorNo, initials: households.nameInitials })
       .from(households)
       .where(inArray(households.id, part))
       .all(),
   );
+  return withPseudonyms(rows, period);
 }
 
-/** Active households of a village (or the given ones of it), in pinyin order. */
-export async function activeVillageHouseholds(db: Db, villageId: number, only?: readonly number[]): Promise<BoardPerson[]> {
-  return db
-    .select({ householdId: households.id, pseudonym, headName: households.headName, doorNo: households.doorNo, initials: households.nameInitials })
+/** Active households of a village (or the given ones of it), in pinyin order, as a board of `period` shows them. */
+export async function activeVillageHouseholds(db: Db, villageId: number, period: string, only?: readonly number[]): Promise<BoardPerson[]> {
+  const rows = db
+    .select({ householdId: households.id, seed, headName: households.headName, doorNo: households.doorNo, initials: households.nameInitials })
     .from(households)
     .where(and(eq(households.villageId, villageId), eq(households.status, 'active'), only ? inArray(households.id, [...only]) : undefined))
     .orderBy(asc(households.nameInitials), asc(households.id))
     .all();
+  return withPseudonyms(rows, period);
 }
 
 /** Conduct scores of a village's households in a period. */

@@ -5,6 +5,7 @@ import type { Db } from '../client';
 import type { LedgerKind } from '../schema/ledger';
 import { periodsOfDay } from '../time';
 import type { Tx } from '../transaction';
+import { pseudonymMemo, pseudonymYear } from './pseudonym';
 
 /** What the first entry of a chain links to on a database that never had the old single chain. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -44,6 +45,11 @@ export interface LedgerRow extends Required<Omit<NewLedgerEntry, 'evidence'>> {
   salt: string | null;
   /** Version 3: the digest of the private fields (`privateDigestOf`); null before. */
   privateDigest: string | null;
+  /**
+   * Whether the public ledger shows `ruleId` (see `rulePublicOf`): false on a deduction whose rule was not
+   * a black-list rule when it was posted, and on a reversal of such a deduction.
+   */
+  rulePublic: boolean;
   /** The village chain the entry belongs to (its village id); null on entries of the old single chain. */
   chainId: number | null;
   /** 1, 2, 3 … within the chain; null on entries of the old single chain. */
@@ -53,8 +59,11 @@ export interface LedgerRow extends Required<Omit<NewLedgerEntry, 'evidence'>> {
   hash: string;
 }
 
-/** The columns every hash version covers. */
-export type LedgerContent = Omit<LedgerRow, 'id' | 'chainId' | 'seq' | 'hashVersion' | 'hash' | 'salt' | 'privateDigest'> & { evidence?: readonly string[] | null };
+/** The columns every hash version covers (`rulePublic` only version 3; absent means true). */
+export type LedgerContent = Omit<LedgerRow, 'id' | 'chainId' | 'seq' | 'hashVersion' | 'hash' | 'salt' | 'privateDigest' | 'rulePublic'> & {
+  evidence?: readonly string[] | null;
+  rulePublic?: boolean;
+};
 
 /** SHA-256 of the UTF-8 bytes of JSON.stringify(fields), lowercase hex (one-shot: several hashes per entry). */
 function sha256(fields: unknown[]): string {
@@ -63,8 +72,9 @@ function sha256(fields: unknown[]): string {
 
 /**
  * What a version 3 entry shows the public: enough to recompute boards, nothing that names anyone.
- * `reversesSeq` is the reversed entry's seq in the same village chain (null otherwise, and for a
- * reversed version 1 entry, which has no seq); `pseudonym` is the household's (households.pseudonym).
+ * `ruleId` is null where the entry's rule is not public (`rulePublicOf`); `reversesSeq` is the reversed
+ * entry's seq in the same village chain (null otherwise, and for a reversed version 1 entry, which has no
+ * seq); `pseudonym` is the household's pseudonym of the entry's year (`yearlyPseudonym`).
  */
 export interface PublicFields {
   seq: number;
@@ -83,6 +93,8 @@ export interface PrivateFields {
   salt: string;
   householdId: number;
   villageId: number;
+  /** The entry's rule, also where the public part hides it. */
+  ruleId: number | null;
   balanceAfter: number;
   awardId: number | null;
   redemptionId: number | null;
@@ -99,10 +111,10 @@ export function publicDigestOf(f: PublicFields): string {
   return sha256([PUBLIC_TAG, f.seq, f.kind, f.points, f.conductPoints, f.category ?? null, f.ruleId ?? null, f.occurredOn, f.reversesSeq ?? null, f.pseudonym]);
 }
 
-/** SHA-256 of J(['jifen-private/3', salt, householdId, villageId, balanceAfter, awardId, redemptionId, reversesId, note, createdBy, createdAt, sorted evidence]). */
+/** SHA-256 of J(['jifen-private/3', salt, householdId, villageId, ruleId, balanceAfter, awardId, redemptionId, reversesId, note, createdBy, createdAt, sorted evidence]). */
 export function privateDigestOf(f: PrivateFields): string {
   return sha256([
-    PRIVATE_TAG, f.salt, f.householdId, f.villageId, f.balanceAfter, f.awardId ?? null, f.redemptionId ?? null, f.reversesId ?? null,
+    PRIVATE_TAG, f.salt, f.householdId, f.villageId, f.ruleId ?? null, f.balanceAfter, f.awardId ?? null, f.redemptionId ?? null, f.reversesId ?? null,
     f.note ?? null, f.createdBy ?? null, f.createdAt, f.evidence ? [...f.evidence].sort() : [],
   ]);
 }
@@ -112,10 +124,15 @@ export function entryHashV3(chainId: number, seq: number, prevHash: string, publ
   return sha256([HASH_TAG_V3, chainId, seq, prevHash, publicDigest, privateDigest]);
 }
 
-/** What a version 3 hash needs beyond the row's own columns. */
+/** What a version 3 hash needs beyond the row's own columns: the entry's yearly pseudonym and reversal link. */
 export interface EntryLinks {
   pseudonym: string;
   reversesSeq: number | null;
+}
+
+/** The rule id the public part of a row shows: its own, unless `rulePublic` is false (or 0, as a raw SQLite row holds it). */
+export function publicRuleId(row: { ruleId?: number | null; rulePublic?: boolean | number }): number | null {
+  return row.rulePublic === undefined || row.rulePublic ? (row.ruleId ?? null) : null;
 }
 
 /** A version 3 row's two digests and its hash, from its columns, its salt and `links`. */
@@ -124,11 +141,11 @@ export function sealedLedgerHash(
   links: EntryLinks,
 ): { publicDigest: string; privateDigest: string; hash: string } {
   const publicDigest = publicDigestOf({
-    seq: row.seq, kind: row.kind, points: row.points, conductPoints: row.conductPoints, category: row.category ?? null, ruleId: row.ruleId ?? null,
+    seq: row.seq, kind: row.kind, points: row.points, conductPoints: row.conductPoints, category: row.category ?? null, ruleId: publicRuleId(row),
     occurredOn: row.occurredOn, reversesSeq: links.reversesSeq, pseudonym: links.pseudonym,
   });
   const privateDigest = privateDigestOf({
-    salt: row.salt, householdId: row.householdId, villageId: row.villageId, balanceAfter: row.balanceAfter, awardId: row.awardId ?? null,
+    salt: row.salt, householdId: row.householdId, villageId: row.villageId, ruleId: row.ruleId ?? null, balanceAfter: row.balanceAfter, awardId: row.awardId ?? null,
     redemptionId: row.redemptionId ?? null, reversesId: row.reversesId ?? null, note: row.note ?? null, createdBy: row.createdBy ?? null,
     createdAt: row.createdAt, evidence: row.evidence ?? null,
   });
@@ -182,7 +199,7 @@ export function chainedLedgerHash(row: LedgerContent & { chainId: number; seq: n
 
 /**
  * The hash a stored row should carry, by its own hash version. Version 3 also needs the row's salt,
- * its household's pseudonym and the seq of the entry it reverses (same village chain, else null).
+ * its household's pseudonym of the entry's year and the seq of the entry it reverses (same village chain, else null).
  */
 export function ledgerHash(
   row: LedgerContent & { id: number; chainId: number | null; seq: number | null; hashVersion: number; salt?: string | null; pseudonym?: string | null; reversesSeq?: number | null },
@@ -191,7 +208,7 @@ export function ledgerHash(
   if (row.hashVersion !== 2 && row.hashVersion !== 3) throw new Error(`ledger entry ${row.id}: unknown hash version ${row.hashVersion}`);
   if (row.chainId == null || row.seq == null) throw new Error(`ledger entry ${row.id}: version ${row.hashVersion} needs a chain id and a seq`);
   if (row.hashVersion === 2) return chainedLedgerHash({ ...row, chainId: row.chainId, seq: row.seq });
-  if (row.salt == null || row.pseudonym == null) throw new Error(`ledger entry ${row.id}: version 3 needs its salt and its household's pseudonym`);
+  if (row.salt == null || row.pseudonym == null) throw new Error(`ledger entry ${row.id}: version 3 needs its salt and its household's pseudonym of the year`);
   return sealedLedgerHash({ ...row, chainId: row.chainId, seq: row.seq, salt: row.salt }, { pseudonym: row.pseudonym, reversesSeq: row.reversesSeq ?? null }).hash;
 }
 
@@ -241,14 +258,42 @@ export interface VillageChain {
   genesisHash: string;
 }
 
+/** What posting reads beside the entry itself (see `postingContext`). */
+export interface PostingContext {
+  /** The household's secret pseudonym seed (households.pseudonym_seed). */
+  pseudonymSeed: string;
+  /** The entry this one reverses, if any. */
+  reversed: ReversedEntry | undefined;
+  /** A deduction with a rule: whether that rule is a black-list rule at posting (`ruleBlackListed`); else unused. */
+  ruleBlackListed: boolean;
+}
+
+/**
+ * Whether the public ledger may show an entry's rule. The published black list names a black-list
+ * deduction's rule anyway; any other deduction's rule (a private misdeed the boards never name) stays out
+ * of the public part, and so does the rule of a reversal of such a deduction. Awards' rules are public (the
+ * red list names them). The one owner of this rule.
+ */
+export function rulePublicOf(kind: LedgerKind, ruleId: number | null | undefined, context: Pick<PostingContext, 'reversed' | 'ruleBlackListed'>): boolean {
+  if (ruleId == null) return true;
+  if (kind === 'deduction') return context.ruleBlackListed;
+  if (kind === 'reversal' && context.reversed?.kind === 'deduction') return context.reversed.rulePublic;
+  return true;
+}
+
+// A household posts many entries a year: one derivation each (bulk loads write millions of entries).
+const pseudonymOf = pseudonymMemo();
+
 /**
  * The next entry of `chain`: outgoing points limited to what the household holds (积分扣完为止; the
  * conduct score still takes the full value), salted, linked and hashed (version 3); `chain` advances in
- * memory. `links` gives the household's pseudonym and the reversed entry's seq (see `reversalLink`).
- * Touches no database: the caller stores the row and, before its transaction ends, the chain
- * (`saveVillageChain`). A redemption that would overdraw throws: the caller must have checked it.
+ * memory. `context` gives the household's pseudonym seed (the entry carries the pseudonym of its
+ * occurredOn's year), the reversed entry (its seq, see `reversalLink`) and whether a deduction's rule is a
+ * black-list rule (`rulePublicOf`). Touches no database: the caller stores the row and, before its
+ * transaction ends, the chain (`saveVillageChain`). A redemption that would overdraw throws: the caller
+ * must have checked it.
  */
-export function chainEntry(chain: VillageChain, balanceBefore: number, entry: NewLedgerEntry, links: EntryLinks): Omit<LedgerRow, 'id'> {
+export function chainEntry(chain: VillageChain, balanceBefore: number, entry: NewLedgerEntry, context: PostingContext): Omit<LedgerRow, 'id'> {
   if (entry.villageId !== chain.villageId) throw new Error(`entry of village ${entry.villageId} on the chain of village ${chain.villageId}`);
   assertStorableText(entry);
   let points = entry.points;
@@ -275,13 +320,16 @@ export function chainEntry(chain: VillageChain, balanceBefore: number, entry: Ne
     prevHash: chain.headHash,
     evidence: entry.evidence ?? null,
   };
-  if (!/^[0-9a-f]{16}$/.test(links.pseudonym)) throw new Error(`household ${entry.householdId} has no pseudonym: run the migrations`);
+  // Throws on a household without a seed (a database not migrated) and on a malformed day.
+  const pseudonym = pseudonymOf(context.pseudonymSeed, pseudonymYear(entry.occurredOn));
+  const rulePublic = rulePublicOf(entry.kind, content.ruleId, context);
   const seq = chain.lastSeq + 1;
   const salt = newSalt();
-  const { privateDigest, hash } = sealedLedgerHash({ ...content, chainId: chain.villageId, seq, salt }, links);
+  const links = { pseudonym, reversesSeq: reversalLink(chain.villageId, context.reversed) };
+  const { privateDigest, hash } = sealedLedgerHash({ ...content, rulePublic, chainId: chain.villageId, seq, salt }, links);
   chain.lastSeq = seq;
   chain.headHash = hash;
-  return { ...content, chainId: chain.villageId, seq, hashVersion: HASH_VERSION, hash, salt, privateDigest };
+  return { ...content, rulePublic, chainId: chain.villageId, seq, hashVersion: HASH_VERSION, hash, salt, privateDigest };
 }
 
 /**
@@ -296,7 +344,7 @@ export function reversalLink(chainId: number, reversed: { chainId: number | null
 export const LEDGER_COLUMNS = [
   'household_id', 'village_id', 'kind', 'points', 'balance_after', 'conduct_points', 'occurred_on', 'rule_id', 'category',
   'award_id', 'redemption_id', 'reverses_id', 'note', 'created_by', 'created_at', 'prev_hash', 'hash', 'chain_id', 'seq', 'hash_version',
-  'salt', 'private_digest',
+  'salt', 'private_digest', 'rule_public',
 ] as const;
 
 /** Appends a row's values in `LEDGER_COLUMNS` order to `out` (no array per row on the bulk path). */
@@ -304,7 +352,7 @@ export function pushLedgerValues(out: unknown[], r: Omit<LedgerRow, 'id'>): void
   out.push(
     r.householdId, r.villageId, r.kind, r.points, r.balanceAfter, r.conductPoints, r.occurredOn, r.ruleId, r.category,
     r.awardId, r.redemptionId, r.reversesId, r.note, r.createdBy, r.createdAt, r.prevHash, r.hash, r.chainId, r.seq, r.hashVersion,
-    r.salt, r.privateDigest,
+    r.salt, r.privateDigest, r.rulePublic ? 1 : 0,
   );
 }
 
@@ -314,8 +362,9 @@ interface Statements {
   newChain: Database.Statement<[number, string, string]>;
   saveChain: Database.Statement<[number, string, number]>;
   balance: Database.Statement<[number], HouseholdLedgerState>;
+  ruleBlack: Database.Statement<[number | null, number], { black: number }>;
   setBalance: Database.Statement<[number, number, number]>;
-  reversed: Database.Statement<[number], ReversedEntry>;
+  reversed: Database.Statement<[number], Omit<ReversedEntry, 'rulePublic'> & { rulePublic: number }>;
   insert: Database.Statement<unknown[]>;
   villageAncestry: Database.Statement<[number], { path: string }>;
   upsertScore: Database.Statement<unknown[]>;
@@ -336,9 +385,14 @@ function statements(client: Database.Database): Statements {
       anyGenesis: client.prepare('SELECT genesis_hash AS genesisHash FROM ledger_chains LIMIT 1'),
       newChain: client.prepare('INSERT INTO ledger_chains (village_id, last_seq, head_hash, genesis_hash) VALUES (?, 0, ?, ?)'),
       saveChain: client.prepare('UPDATE ledger_chains SET last_seq = ?, head_hash = ? WHERE village_id = ?'),
-      balance: client.prepare('SELECT balance, pseudonym FROM households WHERE id = ?'),
+      balance: client.prepare('SELECT balance, pseudonym_seed AS pseudonymSeed FROM households WHERE id = ?'),
+      // As the black list decides: the rule version the award was made under, else the rule itself.
+      ruleBlack: client.prepare(
+        `SELECT COALESCE((SELECT v.black_list FROM awards a JOIN rule_versions v ON v.id = a.rule_version_id WHERE a.id = ?),
+                         (SELECT black_list FROM rules WHERE id = ?), 0) AS black`,
+      ),
       setBalance: client.prepare('UPDATE households SET balance = ?, updated_at = ? WHERE id = ?'),
-      reversed: client.prepare('SELECT kind, chain_id AS chainId, seq FROM ledger_entries WHERE id = ?'),
+      reversed: client.prepare('SELECT kind, chain_id AS chainId, seq, rule_public AS rulePublic FROM ledger_entries WHERE id = ?'),
       insert: client.prepare(`INSERT INTO ledger_entries (${LEDGER_COLUMNS.join(', ')}) VALUES (${LEDGER_COLUMNS.map(() => '?').join(', ')})`),
       villageAncestry: client.prepare('SELECT path FROM areas WHERE id = ?'),
       upsertScore: client.prepare(
@@ -402,27 +456,44 @@ export function villageAncestors(db: Db, villageId: number): { townshipId: numbe
   return { countyId: ids[0], townshipId: ids[1] ?? ids[0] };
 }
 
-/** What a posting needs of its household: the balance and the public pseudonym. */
+/** What a posting needs of its household: the balance and the secret seed of its yearly pseudonyms. */
 export interface HouseholdLedgerState {
   balance: number;
-  pseudonym: string;
+  pseudonymSeed: string;
 }
 
-/** What a reversal needs of the entry it reverses: its kind (score bucket) and place (public link). */
+/** What a reversal needs of the entry it reverses: its kind (score bucket), place (public link) and whether its rule is public. */
 export interface ReversedEntry {
   kind: LedgerKind;
   chainId: number | null;
   seq: number | null;
+  rulePublic: boolean;
 }
 
-/** A household's balance and pseudonym, or undefined when there is no such household. */
+/** A household's balance and pseudonym seed, or undefined when there is no such household. */
 export function householdLedgerState(db: Db, householdId: number): HouseholdLedgerState | undefined {
   return statements(db.$client).balance.get(householdId);
 }
 
-/** The kind and chain place of an existing entry, for a reversal's score bucket and public link. */
+/** The kind, chain place and rule visibility of an existing entry, for a reversal's score bucket and public part. */
 export function reversedEntry(db: Db, id: number): ReversedEntry | undefined {
-  return statements(db.$client).reversed.get(id);
+  const row = statements(db.$client).reversed.get(id);
+  return row && { ...row, rulePublic: row.rulePublic !== 0 };
+}
+
+/**
+ * Whether a deduction's rule is a black-list rule now, as the black list decides it: the rule version
+ * of the award it posts (fixed when the award was made), else the rule's own flag. Read at posting, so
+ * the public part of the entry (`rulePublicOf`) is fixed with its hash.
+ */
+export function ruleBlackListed(db: Db, awardId: number | null | undefined, ruleId: number | null | undefined): boolean {
+  if (ruleId == null) return false;
+  return statements(db.$client).ruleBlack.get(awardId ?? null, ruleId)!.black === 1;
+}
+
+/** What `chainEntry` needs of the database for `entry`, given its household's seed and the reversed entry. */
+export function postingContext(db: Db, entry: NewLedgerEntry, pseudonymSeed: string, reversed: ReversedEntry | undefined): PostingContext {
+  return { pseudonymSeed, reversed, ruleBlackListed: entry.kind === 'deduction' && ruleBlackListed(db, entry.awardId, entry.ruleId) };
 }
 
 /** The kind of an existing entry, for the score bucket of a reversal. */
@@ -445,8 +516,8 @@ export function appendLedgerEntry(db: Db, entry: NewLedgerEntry): LedgerRow {
   const s = statements(db.$client);
   const current = s.balance.get(entry.householdId);
   if (!current) throw new Error(`unknown household ${entry.householdId}`);
-  const reversed = entry.reversesId ? s.reversed.get(entry.reversesId) : undefined;
-  const built = chainEntry(chain, current.balance, entry, { pseudonym: current.pseudonym, reversesSeq: reversalLink(chain.villageId, reversed) });
+  const reversed = entry.reversesId ? reversedEntry(db, entry.reversesId) : undefined;
+  const built = chainEntry(chain, current.balance, entry, postingContext(db, entry, current.pseudonymSeed, reversed));
   const values: unknown[] = [];
   pushLedgerValues(values, built);
   const id = Number(s.insert.run(values).lastInsertRowid);

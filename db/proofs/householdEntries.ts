@@ -1,4 +1,5 @@
 import type { Db } from '../client';
+import { PUBLIC_ENTRY_COLUMNS, toPublicEntries, type PublicLedgerRow } from '../publicLedger/entries';
 import type { LedgerKind } from '../schema/ledger';
 
 // The kinds an entry may have, for the answer's schema (routes never import the tables).
@@ -22,16 +23,14 @@ export interface HouseholdPublicEntry {
 }
 
 /**
- * A household's entries in one village chain, in seq order, with the columns and the reversal link
- * exactly as the public ledger serves them (db/publicLedger/entries.ts), so a household can match its
- * proofs against the public pages.
+ * A household's entries in one village chain, in seq order, exactly as the public ledger serves them
+ * (db/publicLedger/entries.ts: each with the pseudonym of its year, the rule only where public), so a
+ * household can match its proofs against the public pages.
  */
 export async function householdChainEntries(db: Db, householdId: number, villageId: number): Promise<HouseholdPublicEntry[]> {
-  return db.$client
-    .prepare<[number, number], HouseholdPublicEntry>(
-      `SELECT e.seq, e.hash_version AS hashVersion, e.kind, e.points, e.conduct_points AS conductPoints, e.category, e.rule_id AS ruleId,
-              e.occurred_on AS occurredOn, CASE WHEN r.chain_id = e.chain_id THEN r.seq END AS reversesSeq, h.pseudonym,
-              e.private_digest AS privateDigest, e.prev_hash AS prevHash, e.hash
+  const rows = db.$client
+    .prepare<[number, number], PublicLedgerRow>(
+      `SELECT ${PUBLIC_ENTRY_COLUMNS}
          FROM ledger_entries e
          JOIN households h ON h.id = e.household_id
          LEFT JOIN ledger_entries r ON r.id = e.reverses_id
@@ -39,4 +38,5 @@ export async function householdChainEntries(db: Db, householdId: number, village
         ORDER BY e.seq`,
     )
     .all(householdId, villageId);
+  return toPublicEntries(rows);
 }

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../client';
-import { GENESIS_HASH } from '../ledger';
+import { GENESIS_HASH, pseudonymMemo, pseudonymYear } from '../ledger';
 import type { LedgerKind } from '../schema/ledger';
 
 /** A village chain as the public sees it: its name, how many entries it has and what entry 1 links to. */
@@ -15,6 +15,8 @@ export interface PublicVillageChain {
 /**
  * One entry of a village chain without anything that names a person: the public fields a version 3
  * hash commits to, the private digest (null on versions 1 and 2, which have none), and the links.
+ * `pseudonym` is the household's of the entry's year; `ruleId` is null where the rule is not public
+ * (a deduction under a rule that is not a black-list rule, and its reversal).
  */
 export interface PublicLedgerEntry {
   seq: number;
@@ -32,9 +34,48 @@ export interface PublicLedgerEntry {
   hash: string;
 }
 
+/** A row as the queries read it: the household's secret seed and the rule's visibility, never served as such. */
+export type PublicLedgerRow = Omit<PublicLedgerEntry, 'pseudonym'> & { seed: string | null; rulePublic: number };
+
+/**
+ * The columns of `PublicLedgerRow` over `ledger_entries e`, `households h` (the entry's household) and
+ * `ledger_entries r` (the reversed entry, LEFT JOINed). Shared with the household's proofs, which must
+ * show its entries exactly as this ledger does.
+ */
+export const PUBLIC_ENTRY_COLUMNS = `e.seq, e.hash_version AS hashVersion, e.kind, e.points, e.conduct_points AS conductPoints, e.category, e.rule_id AS ruleId,
+  e.rule_public AS rulePublic, e.occurred_on AS occurredOn, CASE WHEN r.chain_id = e.chain_id THEN r.seq END AS reversesSeq, h.pseudonym_seed AS seed,
+  e.private_digest AS privateDigest, e.prev_hash AS prevHash, e.hash`;
+
+/**
+ * Rows as the public sees them: the pseudonym of the entry's year in place of the seed, the rule only
+ * where it is public. Built field by field so nothing else a row might carry leaves.
+ */
+export function toPublicEntries(rows: readonly PublicLedgerRow[]): PublicLedgerEntry[] {
+  const pseudonymOf = pseudonymMemo();
+  return rows.map((r) => {
+    // Every household has a seed (migration 0013): a missing one is a database not migrated.
+    if (!r.seed) throw new Error(`an entry of village chain seq ${r.seq} belongs to a household without a pseudonym seed: run the migrations`);
+    return {
+      seq: r.seq,
+      hashVersion: r.hashVersion,
+      kind: r.kind,
+      points: r.points,
+      conductPoints: r.conductPoints,
+      category: r.category,
+      ruleId: r.rulePublic !== 0 ? r.ruleId : null,
+      occurredOn: r.occurredOn,
+      reversesSeq: r.reversesSeq,
+      pseudonym: pseudonymOf(r.seed, pseudonymYear(r.occurredOn)),
+      privateDigest: r.privateDigest,
+      prevHash: r.prevHash,
+      hash: r.hash,
+    };
+  });
+}
+
 interface Statements {
   chain: Database.Statement<[number], { villageId: number; villageName: string; treeSize: number | null; genesisHash: string | null; anyGenesis: string | null }>;
-  entries: Database.Statement<[number, number, number], PublicLedgerEntry>;
+  entries: Database.Statement<[number, number, number], PublicLedgerRow>;
 }
 
 const cache = new WeakMap<Database.Database, Statements>();
@@ -50,9 +91,7 @@ function statements(client: Database.Database): Statements {
         WHERE a.id = ? AND a.kind = 'village'`,
       ),
       entries: client.prepare(
-        `SELECT e.seq, e.hash_version AS hashVersion, e.kind, e.points, e.conduct_points AS conductPoints, e.category, e.rule_id AS ruleId,
-                e.occurred_on AS occurredOn, CASE WHEN r.chain_id = e.chain_id THEN r.seq END AS reversesSeq, h.pseudonym,
-                e.private_digest AS privateDigest, e.prev_hash AS prevHash, e.hash
+        `SELECT ${PUBLIC_ENTRY_COLUMNS}
            FROM ledger_entries e
            JOIN households h ON h.id = e.household_id
            LEFT JOIN ledger_entries r ON r.id = e.reverses_id
@@ -75,8 +114,8 @@ export async function publicVillageChain(db: Db, villageId: number): Promise<Pub
 
 /**
  * Entries `from`…`to` (seq, inclusive) of the village's chain in seq order. Household ids, names,
- * notes, authors, balances and award or redemption ids never leave this query.
+ * notes, authors, balances, award or redemption ids and pseudonym seeds never leave this function.
  */
 export async function publicLedgerEntries(db: Db, villageId: number, from: number, to: number): Promise<PublicLedgerEntry[]> {
-  return statements(db.$client).entries.all(villageId, from, to);
+  return toPublicEntries(statements(db.$client).entries.all(villageId, from, to));
 }

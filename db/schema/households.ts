@@ -25,11 +25,12 @@ export const households = sqliteTable(
     redemptionSuspended: integer('redemption_suspended', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
-    // Random name on the public ledger (16 hex); a trigger assigns it on insert, it never changes.
-    pseudonym: text('pseudonym'),
+    // Secret (never served): 32 hex a trigger assigns on insert, never changed; the household's public
+    // pseudonym of each year is derived from it (db/ledger/pseudonym.ts).
+    pseudonymSeed: text('pseudonym_seed'),
   },
   (t) => [
-    uniqueIndex('households_pseudonym_uq').on(t.pseudonym),
+    uniqueIndex('households_pseudonym_seed_uq').on(t.pseudonymSeed),
     index('households_village_idx').on(t.villageId, t.headName),
     index('households_initials_idx').on(t.villageId, t.nameInitials),
     uniqueIndex('households_id_number_uq').on(t.idNumber),

@@ -46,6 +46,9 @@ export const ledgerEntries = sqliteTable(
     // Version 3: the random per-entry salt and the digest of the private fields it blinds (null before).
     salt: text('salt'),
     privateDigest: text('private_digest'),
+    // Whether the public ledger shows `ruleId`: false on a deduction under a rule that was not a black-list
+    // rule when it was posted, and on a reversal of such a deduction. Version 3 hashes cover the choice.
+    rulePublic: integer('rule_public', { mode: 'boolean' }).notNull().default(true),
   },
   (t) => [
     index('ledger_household_idx').on(t.householdId, t.id),

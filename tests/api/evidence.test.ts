@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { backupDatabase, backupEvidenceDir, restoreDatabase } from '../../db/backup';
 import { openDb, type Db } from '../../db/client';
 import { evidencePath, listEvidenceFolder, sha256Hex } from '../../db/evidence/files';
-import { sealedLedgerHash, type LedgerRow } from '../../db/ledger';
+import { sealedLedgerHash, yearlyPseudonym, type LedgerRow } from '../../db/ledger';
 import { verifyDatabase } from '../../db/verify';
 import { createApp } from '../../server/app';
 import { makeTestApp, testConfig, type TestApp } from '../support/app';
@@ -230,11 +230,11 @@ describe('photo evidence on awards', () => {
         `SELECT household_id AS householdId, village_id AS villageId, kind, points, balance_after AS balanceAfter, conduct_points AS conductPoints,
                 occurred_on AS occurredOn, rule_id AS ruleId, category, award_id AS awardId, redemption_id AS redemptionId, reverses_id AS reversesId,
                 note, created_by AS createdBy, created_at AS createdAt, prev_hash AS prevHash, hash, chain_id AS chainId, seq, salt,
-                (SELECT pseudonym FROM households h WHERE h.id = household_id) AS pseudonym
+                (SELECT pseudonym_seed FROM households h WHERE h.id = household_id) AS seed
            FROM ledger_entries WHERE award_id = ?`,
       )
-      .get(award.body.id) as Omit<LedgerRow, 'id' | 'hashVersion'> & { chainId: number; seq: number; salt: string; pseudonym: string };
-    const hashWith = (evidence: string[] | null) => sealedLedgerHash({ ...entry, evidence }, { pseudonym: entry.pseudonym, reversesSeq: null }).hash;
+      .get(award.body.id) as Omit<LedgerRow, 'id' | 'hashVersion'> & { chainId: number; seq: number; salt: string; seed: string };
+    const hashWith = (evidence: string[] | null) => sealedLedgerHash({ ...entry, evidence }, { pseudonym: yearlyPseudonym(entry.seed, entry.occurredOn.slice(0, 4)), reversesSeq: null }).hash;
     expect(hashWith([one, two])).toBe(entry.hash);
     expect(hashWith([two, one])).toBe(entry.hash);
     expect(hashWith([one])).not.toBe(entry.hash);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { ledgerHash } from '../../db/ledger';
+import { ledgerHash, yearlyPseudonym } from '../../db/ledger';
 import { periodsOfDay } from '../../db/time';
 import type { LedgerKind } from '../../db/schema/ledger';
 import { makeTestApp, type TestApp } from '../support/app';
@@ -25,8 +25,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 /** Every invariant the ledger promises, checked straight from the tables. */
 export function checkInvariants(t: TestApp) {
   const q = <T>(query: ReturnType<typeof sql>) => t.db.all<T>(query);
-  const entries = q<{ id: number; householdId: number; villageId: number; kind: LedgerKind; points: number; balanceAfter: number; conductPoints: number; occurredOn: string; ruleId: number | null; awardId: number | null; redemptionId: number | null; reversesId: number | null; category: string | null; note: string | null; createdBy: number | null; createdAt: number; prevHash: string; hash: string; chainId: number | null; seq: number | null; hashVersion: number; salt: string | null; pseudonym: string; reversesSeq: number | null }>(
-    sql`SELECT id, household_id AS householdId, village_id AS villageId, kind, points, balance_after AS balanceAfter, conduct_points AS conductPoints, occurred_on AS occurredOn, rule_id AS ruleId, award_id AS awardId, redemption_id AS redemptionId, reverses_id AS reversesId, category, note, created_by AS createdBy, created_at AS createdAt, prev_hash AS prevHash, hash, chain_id AS chainId, seq, hash_version AS hashVersion, salt, (SELECT pseudonym FROM households h WHERE h.id = household_id) AS pseudonym, (SELECT o.seq FROM ledger_entries o WHERE o.id = e.reverses_id AND o.chain_id = e.chain_id) AS reversesSeq FROM ledger_entries e ORDER BY id`,
+  const entries = q<{ id: number; householdId: number; villageId: number; kind: LedgerKind; points: number; balanceAfter: number; conductPoints: number; occurredOn: string; ruleId: number | null; awardId: number | null; redemptionId: number | null; reversesId: number | null; category: string | null; note: string | null; createdBy: number | null; createdAt: number; prevHash: string; hash: string; chainId: number | null; seq: number | null; hashVersion: number; salt: string | null; rulePublic: number; seed: string; reversesSeq: number | null }>(
+    sql`SELECT id, household_id AS householdId, village_id AS villageId, kind, points, balance_after AS balanceAfter, conduct_points AS conductPoints, occurred_on AS occurredOn, rule_id AS ruleId, award_id AS awardId, redemption_id AS redemptionId, reverses_id AS reversesId, category, note, created_by AS createdBy, created_at AS createdAt, prev_hash AS prevHash, hash, chain_id AS chainId, seq, hash_version AS hashVersion, salt, rule_public AS rulePublic, (SELECT pseudonym_seed FROM households h WHERE h.id = household_id) AS seed, (SELECT o.seq FROM ledger_entries o WHERE o.id = e.reverses_id AND o.chain_id = e.chain_id) AS reversesSeq FROM ledger_entries e ORDER BY id`,
   );
   const running = new Map<number, number>();
   const scores = new Map<string, number>();
@@ -38,7 +38,7 @@ export function checkInvariants(t: TestApp) {
     expect(balance).toBeGreaterThanOrEqual(0);
     running.set(e.householdId, balance);
     expect(e.prevHash).toBe(prev.get(e.chainId) ?? '0'.repeat(64));
-    expect(ledgerHash(e)).toBe(e.hash);
+    expect(ledgerHash({ ...e, rulePublic: e.rulePublic === 1, pseudonym: yearlyPseudonym(e.seed, e.occurredOn.slice(0, 4)) })).toBe(e.hash);
     prev.set(e.chainId, e.hash);
     if (e.conductPoints) for (const p of periodsOfDay(e.occurredOn)) scores.set(`${e.householdId}/${p}`, (scores.get(`${e.householdId}/${p}`) ?? 0) + e.conductPoints);
   }

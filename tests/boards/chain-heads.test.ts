@@ -138,9 +138,9 @@ describe('one leaderboard', () => {
       { rank: 5, name: '赵*', village: '东村', points: -5 },
     ];
     expect(paged.body.items).toEqual(expected);
-    // The board's rows also carry each household's public pseudonym (random), for the public recomputation.
+    // The board's rows also carry each household's public pseudonym of the period's year, for the public recomputation.
     expect(live.body.board.items.map(({ householdId: _, pseudonym: __, ...rest }: { householdId: number; pseudonym: string }) => rest)).toEqual(expected);
-    expect(live.body.board.items.every((i: { pseudonym: string }) => /^[0-9a-f]{16}$/.test(i.pseudonym))).toBe(true);
+    expect(live.body.board.items.every((i: { pseudonym: string }) => /^[a-hjkmnp-z]{4}-[a-hjkmnp-z]{4}-[a-hjkmnp-z]{4}$/.test(i.pseudonym))).toBe(true);
     // A page cuts at its limit; the board keeps everyone tied with its last place.
     const page = await call(t, 'GET', `/api/public/areas/${town}/leaderboard?period=2026-06&limit=3`);
     expect(page.body.items.map((i: { rank: number }) => i.rank)).toEqual([1, 1, 3]);

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { insertArea } from '../../db/areas';
-import { appendLedgerEntry, entryHashV3, publicDigestOf } from '../../db/ledger';
+import { appendLedgerEntry, entryHashV3, publicDigestOf, yearlyPseudonym } from '../../db/ledger';
 import { makeTestApp, type TestApp } from '../support/app';
-import { call, login, makeHousehold, makeWorld, writeNow } from '../support/factories';
+import { call, login, makeHousehold, makeRule, makeWorld, writeNow } from '../support/factories';
 
 type World = Awaited<ReturnType<typeof makeWorld>>;
 interface Entry {
@@ -24,6 +24,8 @@ interface Entry {
 const T0 = Date.UTC(2026, 5, 1);
 /** Entries of the own village written directly (beyond the API ones), so paging crosses 1000. */
 const BULK = 1_150;
+/** After the bulk: the marked household's deduction under a rule that is not a black-list rule, and an entry of 2025. */
+const TOTAL = BULK + 5;
 
 /** Everything personal the fixture holds: none of it may appear anywhere in a public ledger answer. */
 function secretsOf(t: TestApp): string[] {
@@ -35,7 +37,7 @@ function secretsOf(t: TestApp): string[] {
   return [...rows, ...members, ...notes, ...users].flatMap((r) => Object.values(r)).filter((v): v is string => typeof v === 'string' && v.length >= 2);
 }
 
-const FORBIDDEN_KEYS = ['householdId', 'household', 'headName', 'name', 'note', 'createdBy', 'createdAt', 'balance', 'balanceAfter', 'awardId', 'redemptionId', 'reversesId', 'salt', 'phone', 'idNumber', 'doorNo', 'id'];
+const FORBIDDEN_KEYS = ['householdId', 'household', 'headName', 'name', 'note', 'createdBy', 'createdAt', 'balance', 'balanceAfter', 'awardId', 'redemptionId', 'reversesId', 'salt', 'phone', 'idNumber', 'doorNo', 'id', 'seed', 'pseudonymSeed', 'rulePublic'];
 
 function keysOf(value: unknown, out = new Set<string>()): Set<string> {
   if (Array.isArray(value)) for (const v of value) keysOf(v, out);
@@ -70,6 +72,8 @@ describe('GET /api/public/villages/:id/ledger', () => {
   let w: World;
   let otherCountyVillage: number;
   let archivedPseudonym: string;
+  let quarrelRule: number;
+  let markedSeed: string;
   beforeAll(async () => {
     t = makeTestApp();
     w = await makeWorld(t);
@@ -88,9 +92,15 @@ describe('GET /api/public/villages/:id/ledger', () => {
         appendLedgerEntry(t.db, { householdId: w.household.id, villageId: w.areas.villageA.id, kind: 'adjustment', points: 1, conductPoints: 0, occurredOn: '2026-06-03', note: `补录第${i}笔`, createdBy: w.users.county.id, createdAt: T0 + i });
       }
     });
-    // The marked household moves away: its entries stay public, under its pseudonym only.
+    // A deduction under a rule that is not a black-list rule (no board names it), and an entry of the year before.
+    quarrelRule = makeRule(t.db, w.areas.county.id, { name: '邻里争吵', points: -3, category: 'civility', blackList: false }).id;
+    const quarrel = await call(t, 'POST', '/api/awards', { cookie: cadre, body: { householdId: marked.id, ruleId: quarrelRule, quantity: 1, occurredOn: '2026-06-04', note: '与邻居争吵' } });
+    expect((await call(t, 'POST', `/api/awards/${quarrel.body.id}/approve`, { cookie: reviewer })).status).toBe(200);
+    writeNow(t.db, () => appendLedgerEntry(t.db, { householdId: marked.id, villageId: w.areas.villageA.id, kind: 'adjustment', points: 4, conductPoints: 0, occurredOn: '2025-12-31', note: '去年补录', createdAt: T0 }));
+    // The marked household moves away: its entries stay public, under its pseudonyms only.
     expect((await call(t, 'PATCH', `/api/households/${marked.id}`, { cookie: cadre, body: { status: 'archived' } })).status).toBe(200);
-    archivedPseudonym = (t.db.$client.prepare('SELECT pseudonym FROM households WHERE id = ?').get(marked.id) as { pseudonym: string }).pseudonym;
+    markedSeed = (t.db.$client.prepare('SELECT pseudonym_seed AS seed FROM households WHERE id = ?').get(marked.id) as { seed: string }).seed;
+    archivedPseudonym = yearlyPseudonym(markedSeed, '2026');
     // Another county: public data too.
     const county2 = insertArea(t.db, { name: '邻县', kind: 'county', parentId: null, createdAt: T0 });
     const town2 = insertArea(t.db, { name: '邻乡', kind: 'township', parentId: county2.id, createdAt: T0 });
@@ -102,9 +112,9 @@ describe('GET /api/public/villages/:id/ledger', () => {
 
   it('pages through a whole chain, 1000 at most per answer, in seq order and linked hash to hash', async () => {
     const all = await fetchAll(t, w.areas.villageA.id);
-    expect(all.treeSize).toBe(BULK + 3);
+    expect(all.treeSize).toBe(TOTAL);
     expect(all.pages).toBe(2);
-    expect(all.entries.map((e) => e.seq)).toEqual(Array.from({ length: BULK + 3 }, (_, i) => i + 1));
+    expect(all.entries.map((e) => e.seq)).toEqual(Array.from({ length: TOTAL }, (_, i) => i + 1));
     expect(all.entries[0].prevHash).toBe(all.genesisHash);
     all.entries.forEach((e, i) => {
       if (i > 0) expect(e.prevHash).toBe(all.entries[i - 1].hash);
@@ -116,6 +126,40 @@ describe('GET /api/public/villages/:id/ledger', () => {
     const deduction = all.entries.find((e) => e.kind === 'deduction')!;
     expect(deduction).toMatchObject({ ruleId: w.deduction.id, points: -5, conductPoints: -5 });
     expect(all.entries.find((e) => e.kind === 'reversal')).toMatchObject({ reversesSeq: deduction.seq, conductPoints: 5 });
+  });
+
+  it("shows a deduction's rule only where it is a black-list rule; the heading and the figures stay", async () => {
+    const all = await fetchAll(t, w.areas.villageA.id);
+    const deductions = all.entries.filter((e) => e.kind === 'deduction');
+    expect(deductions.map((e) => [e.ruleId, e.category, e.conductPoints])).toEqual([
+      [w.deduction.id, 'hygiene', -5],
+      [null, 'civility', -3],
+    ]);
+    // Awards' rules stay public: the red list names the deeds.
+    expect(all.entries.find((e) => e.kind === 'award')).toMatchObject({ ruleId: w.rule.id });
+    expect(all.entries.some((e) => e.ruleId === quarrelRule)).toBe(false);
+    // The hidden rule is still bound: the stored row has it and verify checks it through the private digest.
+    expect(t.db.$client.prepare('SELECT rule_id AS r, rule_public AS p FROM ledger_entries WHERE chain_id = ? AND seq = ?').get(w.areas.villageA.id, deductions[1].seq)).toEqual({ r: quarrelRule, p: 0 });
+  });
+
+  it("gives a household another pseudonym every year, the same one within a year, never its seed", async () => {
+    const all = await fetchAll(t, w.areas.villageA.id);
+    const marked = all.entries.filter((e) => e.pseudonym === archivedPseudonym || e.pseudonym === yearlyPseudonym(markedSeed, '2025'));
+    expect(marked.map((e) => [e.occurredOn.slice(0, 4), e.kind])).toEqual([
+      ['2026', 'award'],
+      ['2026', 'deduction'],
+      ['2026', 'reversal'],
+      ['2026', 'deduction'],
+      ['2025', 'adjustment'],
+    ]);
+    const lastYear = marked.at(-1)!.pseudonym;
+    expect(lastYear).not.toBe(archivedPseudonym);
+    for (const p of [archivedPseudonym, lastYear]) expect(p).toMatch(/^[a-hjkmnp-z]{4}-[a-hjkmnp-z]{4}-[a-hjkmnp-z]{4}$/);
+    // The other household's entries of 2026 carry its own pseudonym of 2026.
+    const other = all.entries.filter((e) => e.kind === 'adjustment' && e.occurredOn === '2026-06-03');
+    expect(new Set(other.map((e) => e.pseudonym)).size).toBe(1);
+    expect(other[0].pseudonym).not.toBe(archivedPseudonym);
+    expect(JSON.stringify(all.entries)).not.toContain(markedSeed);
   });
 
   it('answers a range exactly, and continues a range longer than a page with nextFrom', async () => {
@@ -132,10 +176,10 @@ describe('GET /api/public/villages/:id/ledger', () => {
     expect(rest.body.entries).toHaveLength(91);
     expect(rest.body.nextFrom).toBeNull();
     // Past the end: nothing, and nowhere to go; a range running past the end stops at it.
-    const past = await call(t, 'GET', `/api/public/villages/${id}/ledger?from=${BULK + 4}`);
-    expect(past.body).toMatchObject({ entries: [], nextFrom: null, treeSize: BULK + 3 });
-    const over = await call(t, 'GET', `/api/public/villages/${id}/ledger?from=${BULK + 1}&to=999999`);
-    expect(over.body.entries.map((e: Entry) => e.seq)).toEqual([BULK + 1, BULK + 2, BULK + 3]);
+    const past = await call(t, 'GET', `/api/public/villages/${id}/ledger?from=${TOTAL + 1}`);
+    expect(past.body).toMatchObject({ entries: [], nextFrom: null, treeSize: TOTAL });
+    const over = await call(t, 'GET', `/api/public/villages/${id}/ledger?from=${TOTAL - 2}&to=999999`);
+    expect(over.body.entries.map((e: Entry) => e.seq)).toEqual([TOTAL - 2, TOTAL - 1, TOTAL]);
     expect(over.body.nextFrom).toBeNull();
   });
 
@@ -177,7 +221,7 @@ describe('GET /api/public/villages/:id/ledger', () => {
   it('shows an archived household only by its pseudonym', async () => {
     const res = await call(t, 'GET', `/api/public/villages/${w.areas.villageA.id}/ledger?from=1&to=3`);
     expect(res.body.entries.map((e: Entry) => e.pseudonym)).toEqual([archivedPseudonym, archivedPseudonym, archivedPseudonym]);
-    expect(archivedPseudonym).toMatch(/^[0-9a-f]{16}$/);
+    expect(archivedPseudonym).toMatch(/^[a-hjkmnp-z]{4}-[a-hjkmnp-z]{4}-[a-hjkmnp-z]{4}$/);
     expect(JSON.stringify(res.body)).not.toContain('欧阳');
   });
 
@@ -199,9 +243,16 @@ describe('GET /api/public/villages/:id/ledger', () => {
     for (const s of secrets) expect(text.includes(s), s).toBe(false);
     // The marked household's id is not there either, as a number or inside a string.
     expect(text).not.toMatch(/987654/);
-    // Nor a salt: without it the private digest cannot be tested against a guess.
+    // Nor a salt: without it the private digest cannot be tested against a guess. Nor a pseudonym seed.
     const salts = (t.db.$client.prepare('SELECT salt FROM ledger_entries').all() as { salt: string }[]).map((r) => r.salt);
     for (const s of salts) expect(text.includes(s)).toBe(false);
+    const seeds = (t.db.$client.prepare('SELECT pseudonym_seed AS s FROM households').all() as { s: string }[]).map((r) => r.s);
+    expect(seeds.length).toBeGreaterThan(3);
+    for (const s of seeds) expect(text.includes(s)).toBe(false);
+    // Nothing that reads as a phone number (11 digits from 1) or an ID number (17 digits and a check character)
+    // outside the hashes (whose hex may hold such runs by chance).
+    expect(text).not.toMatch(/(?<![0-9a-f])1[3-9]\d{9}(?![0-9a-f])/);
+    expect(text).not.toMatch(/(?<![0-9a-f])\d{17}[\dXx](?![0-9a-f])/);
   });
 
   it('gives 20 parallel readers the same answer while the chain grows', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chainedLedgerHash } from '../../db/ledger';
+import { chainedLedgerHash, yearlyPseudonym } from '../../db/ledger';
 import { formatVerdict, verifyDatabase } from '../../db/verify';
 import { makeTestApp, type TestApp } from '../support/app';
 import { call, login, makeWorld } from '../support/factories';
@@ -27,7 +27,7 @@ async function world() {
 }
 
 function tamper(t: TestApp, sql: string) {
-  t.db.$client.exec('DROP TRIGGER IF EXISTS ledger_entries_no_update; DROP TRIGGER IF EXISTS households_pseudonym_fixed');
+  t.db.$client.exec('DROP TRIGGER IF EXISTS ledger_entries_no_update; DROP TRIGGER IF EXISTS households_pseudonym_seed_fixed');
   t.db.$client.exec(sql);
 }
 
@@ -36,13 +36,16 @@ describe('verify on version 3 entries', () => {
     ['an edited note', (id) => `UPDATE ledger_entries SET note = '已核实' WHERE id = ${id('award')}`, { kind: 'award', part: 'private', detail: /private fields .* private digest/ }],
     ['an edited author', (id) => `UPDATE ledger_entries SET created_by = 999 WHERE id = ${id('award')}`, { kind: 'award', part: 'private', detail: /public part still matches/ }],
     ['edited points', (id) => `UPDATE ledger_entries SET points = points + 1 WHERE id = ${id('award')}`, { kind: 'award', part: 'public', detail: /public part .* does not reproduce/ }],
-    ['an edited rule', (id) => `UPDATE ledger_entries SET rule_id = NULL WHERE id = ${id('deduction')}`, { kind: 'deduction', part: 'public', detail: /public part/ }],
+    // The rule is in both parts (the private one binds it where the public one hides it).
+    ['an edited rule', (id) => `UPDATE ledger_entries SET rule_id = NULL WHERE id = ${id('deduction')}`, { kind: 'deduction', part: 'both', detail: /matches neither/ }],
+    ['a black-list rule hidden from the public part', (id) => `UPDATE ledger_entries SET rule_public = 0 WHERE id = ${id('deduction')}`, { kind: 'deduction', part: 'public', detail: /rule or whether it is shown/ }],
+    ['an award rule hidden from the public part', (id) => `UPDATE ledger_entries SET rule_public = 0 WHERE id = ${id('award')}`, { kind: 'award', part: 'public', detail: /award whose rule is hidden/ }],
     ['edited points and balance together', (id) => `UPDATE ledger_entries SET points = points + 1, balance_after = balance_after + 1 WHERE id = ${id('award')}`, { kind: 'award', part: 'both', detail: /matches neither/ }],
     ['an edited salt', (id) => `UPDATE ledger_entries SET salt = '${'0'.repeat(32)}' WHERE id = ${id('redemption')}`, { kind: 'redemption', part: 'private', detail: /private fields/ }],
     ['a salt that is not 32 hex', (id) => `UPDATE ledger_entries SET salt = 'x' WHERE id = ${id('redemption')}`, { kind: 'redemption', part: 'private', detail: /salt "x" is not 32 lowercase hex/ }],
     ['an edited private digest alone', (id) => `UPDATE ledger_entries SET private_digest = '${'a'.repeat(64)}' WHERE id = ${id('redemption')}`, { kind: 'redemption', part: 'private', detail: /is not the digest its hash was sealed with/ }],
     ['a reversal pointed at another entry', (id) => `UPDATE ledger_entries SET reverses_id = ${id('award')} WHERE id = ${id('reversal')}`, { kind: 'reversal', part: 'both', detail: /matches neither/ }],
-    ['a changed pseudonym', () => `UPDATE households SET pseudonym = '${'1'.repeat(16)}' WHERE id = (SELECT household_id FROM ledger_entries ORDER BY id LIMIT 1)`, { kind: 'award', part: 'public', detail: new RegExp(`pseudonym ${'1'.repeat(16)}`) }],
+    ['a changed pseudonym seed', () => `UPDATE households SET pseudonym_seed = '${'1'.repeat(32)}' WHERE id = (SELECT household_id FROM ledger_entries ORDER BY id LIMIT 1)`, { kind: 'award', part: 'public', detail: new RegExp(`pseudonym of the year ${yearlyPseudonym('1'.repeat(32), '2026')}`) }],
   ];
   it.each(cases)('catches %s, names the entry and which part no longer matches', async (_name, sql, expected) => {
     const { t, entry } = await world();

@@ -3,7 +3,7 @@ import canonicalize from 'canonicalize';
 import { describe, expect, it } from 'vitest';
 import { verifyBoard } from '../../server/lib/publicVerify';
 import { makeTestApp, type TestApp } from '../support/app';
-import { call, login, makeUser } from '../support/factories';
+import { call, login, makeRule, makeUser } from '../support/factories';
 import { makeBoardWorld } from '../boards/world';
 import { appApi, tamperedApi } from './support';
 
@@ -62,6 +62,29 @@ describe('a published board recomputed from the public ledger', () => {
     const vr = await verifyBoard(appApi(t), villages);
     expect(vr.firstFailure, JSON.stringify(vr.firstFailure)).toBeUndefined();
     expect(vr.notes.join(' ')).toContain('active households');
+  });
+
+  it("recomputes a black list from deductions whose rule the public ledger shows, and names no seq of a deduction whose rule it hides", async () => {
+    const t = makeTestApp('2026-06-20T02:00:00.000Z');
+    const b = await makeBoardWorld(t);
+    const quiet = makeRule(t.db, b.w.areas.county.id, { name: '邻里争吵', points: -3, category: 'civility', blackList: false });
+    const late = makeRule(t.db, b.w.areas.county.id, { name: '占道经营', points: -2, category: 'civility', blackList: false });
+    const hidden = [await b.post(b.hh.cq.id, quiet.id, 1, '2026-06-08'), await b.post(b.hh.ls.id, late.id, 1, '2026-06-09')];
+    // The rule becomes a black-list rule (a new version): deductions from now on are black-list deductions, the earlier one stays hidden.
+    expect((await call(t, 'PATCH', `/api/rules/${late.id}`, { cookie: b.county, body: { blackList: true } })).status).toBe(200);
+    const shown = await b.post(b.hh.zsm.id, late.id, 1, '2026-06-11');
+    const seqOf = (entryId: number | null) => (t.db.$client.prepare('SELECT seq FROM ledger_entries WHERE id = ?').get(entryId) as { seq: number }).seq;
+    const ledger = (await call(t, 'GET', `/api/public/villages/${b.v}/ledger`)).body.entries as Array<{ seq: number; ruleId: number | null; category: string | null }>;
+    for (const h of hidden) expect(ledger.find((e) => e.seq === seqOf(h.ledgerEntryId))).toMatchObject({ ruleId: null, category: 'civility' });
+    expect(ledger.find((e) => e.seq === seqOf(shown.ledgerEntryId))).toMatchObject({ ruleId: late.id });
+    const id = await publish(t, b, { kind: 'black', areaId: b.v, period: '2026-06' });
+    const board = (await call(t, 'GET', `/api/public/publications/${id}`)).body.board as { blackRules: number[]; notBlackSeqs: number[]; items: Array<{ seq: number }> };
+    expect(board.blackRules).toEqual([b.w.deduction.id, late.id].sort((x, y) => x - y));
+    expect(board.notBlackSeqs).toEqual([]);
+    expect(board.items.map((i) => i.seq).sort((x, y) => x - y)).toEqual([seqOf(b.wwDeduction.ledgerEntryId), seqOf(b.zlDeduction.ledgerEntryId), seqOf(shown.ledgerEntryId)].sort((x, y) => x - y));
+    const r = await verifyBoard(appApi(t), id);
+    expect(r.firstFailure, JSON.stringify(r.firstFailure)).toBeUndefined();
+    expect(r.ok).toBe(true);
   });
 
   it('names the row whose figures the public ledger does not give, and a deduction left off the black list', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { entryHashV3 as nodeEntryHash, publicDigestOf } from '../../db/ledger/posting';
 import { entryHashV3, publicDigest } from '../../server/lib/publicVerify/ledgerHash';
 
-const base = { seq: 12, kind: 'award' as const, points: 5, conductPoints: 5, category: 'hygiene', ruleId: 3, occurredOn: '2026-06-01', reversesSeq: null, pseudonym: '0123456789abcdef' };
+const base = { seq: 12, kind: 'award' as const, points: 5, conductPoints: 5, category: 'hygiene', ruleId: 3, occurredOn: '2026-06-01', reversesSeq: null, pseudonym: 'kzgj-skuy-pnhb' };
 
 describe('the browser verifier hashes ledger entries byte for byte as the server does', () => {
   it('gives the same public digest and entry hash for plain, reversal, null and non-ASCII fields', async () => {
@@ -23,7 +23,7 @@ describe('the browser verifier hashes ledger entries byte for byte as the server
 
   it('changes the public digest when any public field changes', async () => {
     const d = await publicDigest(base);
-    for (const change of [{ seq: 13 }, { points: 6 }, { conductPoints: 4 }, { category: null }, { ruleId: 4 }, { occurredOn: '2026-06-02' }, { reversesSeq: 1 }, { pseudonym: 'fedcba9876543210' }]) {
+    for (const change of [{ seq: 13 }, { points: 6 }, { conductPoints: 4 }, { category: null }, { ruleId: 4 }, { occurredOn: '2026-06-02' }, { reversesSeq: 1 }, { pseudonym: 'kzgj-skuy-pnhc' }, { kind: 'deduction' as const, ruleId: null }]) {
       expect(await publicDigest({ ...base, ...change })).not.toBe(d);
     }
   });

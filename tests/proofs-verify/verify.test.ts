@@ -113,6 +113,32 @@ describe('the public verifier against the real routes', () => {
     expect(r.pending).toBe(2);
   });
 
+  it('verifies a household whose entries span two years under two pseudonyms, and refuses an entry of another household slipped in', async () => {
+    grantPoints(t.db, w.household.id, w.areas.villageA.id, 4, '2025-12-30');
+    post(3);
+    await checkpointNow();
+    const cookie = await login(t, 'household');
+    const answer = (await call(t, 'GET', `/api/households/${w.household.id}/proofs`, { cookie })).body as { year: string; pseudonym: string; entries: Array<{ seq: number; occurredOn: string; pseudonym: string }> };
+    expect(answer.year).toBe('2026');
+    expect(answer.entries.map((e) => e.occurredOn.slice(0, 4))).toEqual(['2025', '2026', '2026', '2026']);
+    expect(answer.entries[0].pseudonym).not.toBe(answer.pseudonym);
+    expect(answer.entries.slice(1).every((e) => e.pseudonym === answer.pseudonym)).toBe(true);
+    const r = await verifyHouseholdProofs(appApi(t, cookie), w.household.id);
+    expect(r.firstFailure, JSON.stringify(r.firstFailure)).toBeUndefined();
+    expect(r.proven).toBe(4);
+    // The server lists another pseudonym's entry of this year among the household's: named, not proven.
+    const api = tamperedApi(appApi(t, cookie), (path, body) => {
+      if (!path.endsWith('/proofs')) return body;
+      const b = body as { entries: Array<{ seq: number; pseudonym: string }> };
+      b.entries[2].pseudonym = 'abcd-efgh-jkmn';
+      return b;
+    });
+    const forged = await verifyHouseholdProofs(api, w.household.id);
+    expect(forged.ok).toBe(false);
+    expect(forged.firstFailure).toMatchObject({ villageId: w.areas.villageA.id, seq: answer.entries[2].seq });
+    expect(forged.firstFailure!.what).toMatch(/another household/);
+  });
+
   it('names the seq of a household entry whose inclusion path does not lead to the signed root', async () => {
     post(4);
     await checkpointNow();

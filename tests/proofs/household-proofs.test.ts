@@ -31,9 +31,11 @@ describe("a household's own proofs", () => {
     const household = await login(t, 'household');
     const res = await proofsOf(household);
     expect(res.status).toBe(200);
-    const { checkpoint: cp, entries, pseudonym, villageId } = res.body;
+    const { checkpoint: cp, entries, pseudonym, villageId, year } = res.body;
     expect(villageId).toBe(v);
-    expect(pseudonym).toMatch(/^[0-9a-f]{16}$/);
+    // This year's pseudonym (letters only), the one its entries of this year and this year's boards carry.
+    expect(year).toBe('2026');
+    expect(pseudonym).toMatch(/^[a-hjkmnp-z]{4}-[a-hjkmnp-z]{4}-[a-hjkmnp-z]{4}$/);
     expect(entries).toHaveLength(8);
     expect(entries.every((e: { pseudonym: string }) => e.pseudonym === pseudonym)).toBe(true);
     const key = (await call(t, 'GET', '/api/public/checkpoint-key')).body;
@@ -45,7 +47,9 @@ describe("a household's own proofs", () => {
     // Names, phones, ID numbers and internal ids stay out.
     const text = JSON.stringify(res.body);
     for (const secret of [w.household.headName, w.household.phone, w.household.idNumber, '钱十']) expect(text).not.toContain(secret);
-    expect(text).not.toMatch(/householdId|balanceAfter|note|createdBy|salt/);
+    expect(text).not.toMatch(/householdId|balanceAfter|note|createdBy|salt|seed/i);
+    const seed = (t.db.$client.prepare('SELECT pseudonym_seed AS s FROM households WHERE id = ?').get(w.household.id) as { s: string }).s;
+    expect(text).not.toContain(seed);
   });
 
   it('is open to the household and to staff whose area holds it; others get 404 as for the household', async () => {

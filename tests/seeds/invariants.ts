@@ -1,7 +1,7 @@
 import { asc } from 'drizzle-orm';
 import { expect } from 'vitest';
 import type { Db } from '../../db/client';
-import { chainHeadOf, GENESIS_HASH, ledgerHash } from '../../db/ledger';
+import { chainHeadOf, GENESIS_HASH, ledgerHash, yearlyPseudonym } from '../../db/ledger';
 import { ledgerEntries } from '../../db/schema';
 import { periodsOfDay } from '../../db/time';
 
@@ -24,8 +24,8 @@ export function expectLedgerInvariants(db: Db): void {
   let lastId = 0;
   let lastAt = 0;
   const broken: number[] = [];
-  // Version 3 hashes also cover the household's pseudonym and the reversed entry's seq.
-  const pseudonyms = new Map(all(db, 'SELECT id, pseudonym FROM households').map((r) => [Number(r.id), String(r.pseudonym)]));
+  // Version 3 hashes also cover the household's pseudonym of the entry's year and the reversed entry's seq.
+  const seeds = new Map(all(db, 'SELECT id, pseudonym_seed AS seed FROM households').map((r) => [Number(r.id), String(r.seed)]));
   const places = new Map<number, { chainId: number | null; seq: number | null }>();
   for (const row of db.select().from(ledgerEntries).orderBy(asc(ledgerEntries.id)).all()) {
     const reversed = row.reversesId ? places.get(row.reversesId) : undefined;
@@ -35,7 +35,7 @@ export function expectLedgerInvariants(db: Db): void {
     running.set(row.householdId, after);
     // Contiguous ids, chained hashes, running balances, never negative, appended in time order.
     const chain = chains.get(row.chainId) ?? { seq: 0, hash: GENESIS_HASH };
-    const ok = row.id === lastId + 1 && row.seq === chain.seq + 1 && row.prevHash === chain.hash && ledgerHash({ ...row, pseudonym: pseudonyms.get(row.householdId), reversesSeq }) === row.hash && row.balanceAfter === after && after >= 0 && row.createdAt >= lastAt;
+    const ok = row.id === lastId + 1 && row.seq === chain.seq + 1 && row.prevHash === chain.hash && ledgerHash({ ...row, pseudonym: yearlyPseudonym(seeds.get(row.householdId)!, row.occurredOn.slice(0, 4)), reversesSeq }) === row.hash && row.balanceAfter === after && after >= 0 && row.createdAt >= lastAt;
     if (!ok) broken.push(row.id);
     chains.set(row.chainId, { seq: row.seq ?? 0, hash: row.hash });
     lastHash = row.hash;

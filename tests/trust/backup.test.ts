@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeDb, openDb } from '../../db/client';
-import { sealedLedgerHash } from '../../db/ledger';
+import { sealedLedgerHash, yearlyPseudonym } from '../../db/ledger';
 import { verifyDatabase } from '../../db/verify';
 import { grantPoints } from '../support/factories';
 import { HttpClient, seedTrustWorld, serveInProcess } from './support';
@@ -42,8 +42,8 @@ function damageLikeAnOldVersion(raw: Database.Database, householdId: number, vil
     salt: 'cd'.repeat(16),
   };
   // Sealed as version 3, the chain's version now (an older version after it would be refused).
-  const pseudonym = (raw.prepare('SELECT pseudonym FROM households WHERE id = ?').get(householdId) as { pseudonym: string }).pseudonym;
-  const { hash, privateDigest } = sealedLedgerHash(entry, { pseudonym, reversesSeq: null });
+  const seed = (raw.prepare('SELECT pseudonym_seed AS seed FROM households WHERE id = ?').get(householdId) as { seed: string }).seed;
+  const { hash, privateDigest } = sealedLedgerHash(entry, { pseudonym: yearlyPseudonym(seed, entry.occurredOn.slice(0, 4)), reversesSeq: null });
   const id = raw
     .prepare(
       `INSERT INTO ledger_entries (household_id, village_id, kind, points, balance_after, conduct_points, occurred_on, note, created_at, prev_hash, hash, chain_id, seq, hash_version, salt, private_digest)

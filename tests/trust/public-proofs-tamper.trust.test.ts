@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import canonicalize from 'canonicalize';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDb } from '../../db/client';
+import { yearlyPseudonym } from '../../db/ledger';
 import { createApp } from '../../server/app';
 import { runVerifyPublic } from '../../server/cli/verifyPublic';
 import { generateCheckpointKey } from '../../server/lib/checkpointKey';
@@ -57,15 +58,17 @@ interface Row {
   hash: string;
 }
 
+/** A chain's rows with their public fields as the public ledger shows them (the rule where public, the pseudonym of the entry's year). */
 function chainRows(client: Database.Database, villageId: number): Row[] {
-  return client
+  const rows = client
     .prepare(
-      `SELECT e.id, e.seq, e.kind, e.points, e.conduct_points AS conductPoints, e.category, e.rule_id AS ruleId, e.occurred_on AS occurredOn,
-              r.seq AS reversesSeq, h.pseudonym, e.private_digest AS privateDigest, e.prev_hash AS prevHash, e.hash
+      `SELECT e.id, e.seq, e.kind, e.points, e.conduct_points AS conductPoints, e.category, CASE WHEN e.rule_public THEN e.rule_id END AS ruleId, e.occurred_on AS occurredOn,
+              r.seq AS reversesSeq, h.pseudonym_seed AS seed, e.private_digest AS privateDigest, e.prev_hash AS prevHash, e.hash
          FROM ledger_entries e JOIN households h ON h.id = e.household_id LEFT JOIN ledger_entries r ON r.id = e.reverses_id
         WHERE e.chain_id = ? ORDER BY e.seq`,
     )
-    .all(villageId) as Row[];
+    .all(villageId) as Array<Omit<Row, 'pseudonym'> & { seed: string }>;
+  return rows.map(({ seed, ...r }) => ({ ...r, pseudonym: yearlyPseudonym(seed, r.occurredOn.slice(0, 4)) }));
 }
 
 /**

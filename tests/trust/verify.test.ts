@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../db/client';
-import { sealedLedgerHash, type LedgerRow } from '../../db/ledger';
+import { sealedLedgerHash, yearlyPseudonym, type LedgerRow } from '../../db/ledger';
 import { verifyDatabase } from '../../db/verify';
 import { makeTestApp, type TestApp } from '../support/app';
 import { call, login, makeWorld, writeNow } from '../support/factories';
@@ -97,10 +97,10 @@ describe('verifyDatabase', () => {
     // Someone with the file rewrites entry 1's timestamp and re-hashes its village's chain after it.
     tamper(t, 'UPDATE ledger_entries SET created_at = created_at + 1 WHERE id = 1');
     const c = t.db.$client;
-    const rows = c.prepare('SELECT id, household_id AS householdId, village_id AS villageId, kind, points, balance_after AS balanceAfter, conduct_points AS conductPoints, occurred_on AS occurredOn, rule_id AS ruleId, award_id AS awardId, redemption_id AS redemptionId, reverses_id AS reversesId, category, note, created_by AS createdBy, created_at AS createdAt, chain_id AS chainId, seq, hash_version AS hashVersion, salt, (SELECT pseudonym FROM households h WHERE h.id = household_id) AS pseudonym, (SELECT o.seq FROM ledger_entries o WHERE o.id = ledger_entries.reverses_id AND o.chain_id = ledger_entries.chain_id) AS reversesSeq FROM ledger_entries WHERE chain_id = (SELECT chain_id FROM ledger_entries WHERE id = 1) ORDER BY seq').all() as (Omit<LedgerRow, 'prevHash' | 'hash'> & { chainId: number; seq: number; salt: string; pseudonym: string; reversesSeq: number | null })[];
+    const rows = c.prepare('SELECT id, household_id AS householdId, village_id AS villageId, kind, points, balance_after AS balanceAfter, conduct_points AS conductPoints, occurred_on AS occurredOn, rule_id AS ruleId, award_id AS awardId, redemption_id AS redemptionId, reverses_id AS reversesId, category, note, created_by AS createdBy, created_at AS createdAt, chain_id AS chainId, seq, hash_version AS hashVersion, salt, rule_public AS rulePublic, (SELECT pseudonym_seed FROM households h WHERE h.id = household_id) AS seed, (SELECT o.seq FROM ledger_entries o WHERE o.id = ledger_entries.reverses_id AND o.chain_id = ledger_entries.chain_id) AS reversesSeq FROM ledger_entries WHERE chain_id = (SELECT chain_id FROM ledger_entries WHERE id = 1) ORDER BY seq').all() as (Omit<LedgerRow, 'prevHash' | 'hash'> & { chainId: number; seq: number; salt: string; seed: string; reversesSeq: number | null })[];
     let prev = (c.prepare('SELECT genesis_hash AS g FROM ledger_chains WHERE village_id = ?').get(rows[0].chainId) as { g: string }).g;
     for (const r of rows) {
-      const { hash, privateDigest } = sealedLedgerHash({ ...r, prevHash: prev }, { pseudonym: r.pseudonym, reversesSeq: r.reversesSeq });
+      const { hash, privateDigest } = sealedLedgerHash({ ...r, prevHash: prev }, { pseudonym: yearlyPseudonym(r.seed, r.occurredOn.slice(0, 4)), reversesSeq: r.reversesSeq });
       c.prepare('UPDATE ledger_entries SET prev_hash = ?, hash = ?, private_digest = ? WHERE id = ?').run(prev, hash, privateDigest, r.id);
       prev = hash;
     }
@@ -128,8 +128,8 @@ describe('verifyDatabase', () => {
     const balance = (c.prepare('SELECT balance FROM households WHERE id = ?').get(w.household.id) as { balance: number }).balance;
     const entry = { householdId: w.household.id, villageId: w.areas.villageA.id, kind: 'adjustment' as const, points: 1, balanceAfter: balance + 1, conductPoints: 0, occurredOn: '2026-06-03', ruleId: null, category: null, awardId: null, redemptionId: null, reversesId: null, note, createdBy: null, createdAt: 1, prevHash: row.head, chainId: w.areas.villageA.id, seq: row.seq + 1, salt: 'ab'.repeat(16) };
     // The chain is at version 3 now, so the damaged row is sealed as version 3 (an older version after it would be refused).
-    const pseudonym = (c.prepare('SELECT pseudonym FROM households WHERE id = ?').get(w.household.id) as { pseudonym: string }).pseudonym;
-    const { hash, privateDigest } = sealedLedgerHash(entry, { pseudonym, reversesSeq: null });
+    const seed = (c.prepare('SELECT pseudonym_seed AS seed FROM households WHERE id = ?').get(w.household.id) as { seed: string }).seed;
+    const { hash, privateDigest } = sealedLedgerHash(entry, { pseudonym: yearlyPseudonym(seed, '2026'), reversesSeq: null });
     c.prepare(
       `INSERT INTO ledger_entries (household_id, village_id, kind, points, balance_after, conduct_points, occurred_on, note, created_at, prev_hash, hash, chain_id, seq, hash_version, salt, private_digest)
        VALUES (?, ?, 'adjustment', 1, ?, 0, '2026-06-03', ?, 1, ?, ?, ?, ?, 3, ?, ?)`,

@@ -32,9 +32,16 @@ export async function verifyHouseholdProofs(api: PublicApi, householdId: number,
     const village = checkpoint.body.villages.find((v) => v.villageId === villageId);
     if (!village) throw new Stop('inclusion', { villageId, what: `the household's village ${villageId} is not in checkpoint #${checkpoint.id}` });
     const name = village.villageName;
+    // Pseudonyms change every year: one per year among the household's entries, this year's the one it was told.
+    const ofYear = new Map<string, string>([[proofs.year, proofs.pseudonym]]);
+    for (const e of proofs.entries) {
+      const year = e.occurredOn.slice(0, 4);
+      const known = ofYear.get(year);
+      if (known === undefined) ofYear.set(year, e.pseudonym);
+      else if (known !== e.pseudonym) throw new Stop('inclusion', { villageId, seq: e.seq, what: `${name} seq ${e.seq}: an entry of another household (${e.pseudonym}, not ${known} of ${year})` });
+    }
     let done = 0;
     const results = await inBatches(proofs.entries, async (e) => {
-      if (e.pseudonym !== proofs.pseudonym) return `${name} seq ${e.seq}: an entry of another household (${e.pseudonym})`;
       if (e.path === null) return e.seq > village.treeSize ? 'pending' : `${name} seq ${e.seq}: no inclusion proof although the checkpoint covers it`;
       if (e.seq > village.treeSize) return `${name} seq ${e.seq}: a proof for an entry after the checkpoint`;
       if (e.hashVersion === 3) {

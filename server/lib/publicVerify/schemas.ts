@@ -9,6 +9,8 @@ const Hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 hash (64 lowercase h
 const Id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const Count = z.number().int().min(0).max(0x7fffffff);
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+/** A household's pseudonym of one year: three groups of four letters without i, l and o. */
+const Pseudonym = z.string().regex(/^[a-hjkmnp-z]{4}-[a-hjkmnp-z]{4}-[a-hjkmnp-z]{4}$/, 'a yearly pseudonym (xxxx-xxxx-xxxx)');
 
 export const PublicEntry = z.object({
   seq: Count.min(1),
@@ -20,7 +22,7 @@ export const PublicEntry = z.object({
   ruleId: Id.nullable(),
   occurredOn: Day,
   reversesSeq: Count.min(1).nullable(),
-  pseudonym: z.string().regex(/^[0-9a-f]{16}$/),
+  pseudonym: Pseudonym,
   privateDigest: Hex64.nullable(),
   prevHash: Hex64,
   hash: Hex64,
@@ -79,12 +81,13 @@ export type ConsistencyProof = z.infer<typeof ConsistencyProof>;
 export const HouseholdProofs = z.object({
   checkpoint: SignedCheckpoint,
   villageId: Id,
-  pseudonym: z.string().regex(/^[0-9a-f]{16}$/),
+  /** The year `pseudonym` is the household's pseudonym of (entries of other years carry their own). */
+  year: z.string().regex(/^\d{4}$/),
+  pseudonym: Pseudonym,
   entries: z.array(PublicEntry.extend({ path: z.array(Hex64).max(64).nullable() })),
 });
 export type HouseholdProofs = z.infer<typeof HouseholdProofs>;
 
-const Pseudonym = z.string().regex(/^[0-9a-f]{16}$/);
 const ChainHead = z.object({
   lastEntryId: z.number().int(),
   hash: z.string(),

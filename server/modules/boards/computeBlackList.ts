@@ -25,7 +25,11 @@ export interface BlackListBasis {
   rectifiedSeqs: number[];
   /** Rule ids of the period's black-list deductions, ascending. */
   blackRules: number[];
-  /** Chain seqs of deductions under one of `blackRules` made while that rule was not a black-list rule (its version decided). */
+  /**
+   * Chain seqs of deductions the public ledger shows under one of `blackRules` that are not black-list
+   * deductions (entries from before the upgrade whose rule became a black-list rule since). Deductions
+   * whose rule the public ledger hides are never named here: that would tell their rule.
+   */
   notBlackSeqs: number[];
 }
 
@@ -39,7 +43,7 @@ export async function blackListEntries(db: Db, villageId: number, period: string
   const all = await villageDeductions(db, villageId, period);
   const rows = all.filter((r) => r.black);
   const blackRules = [...new Set(rows.flatMap((r) => (r.ruleId == null ? [] : [r.ruleId])))].sort((a, b) => a - b);
-  const notBlackSeqs = seqsOf(all.filter((r) => !r.black && r.ruleId != null && blackRules.includes(r.ruleId)));
+  const notBlackSeqs = seqsOf(all.filter((r) => !r.black && r.publicRuleId != null && blackRules.includes(r.publicRuleId)));
   if (!rows.length) return { entries: [], basis: { rectifiedSeqs: [], blackRules, notBlackSeqs } };
   const reversed = await reversedEntryIds(db, villageId, period);
   const open = rows.filter((r) => !reversed.has(r.entryId));
@@ -65,7 +69,7 @@ export async function blackListEntries(db: Db, villageId: number, period: string
 export async function computeBlackList(db: Db, { row, settings }: LoadedArea, period: string): Promise<BlackListBasis & { items: BlackItem[] }> {
   const { entries, basis } = await blackListEntries(db, row.id, period);
   if (!entries.length) return { items: [], ...basis };
-  const people = new Map((await householdsByIds(db, [...new Set(entries.map((e) => e.householdId))])).map((p) => [p.householdId, p]));
+  const people = new Map((await householdsByIds(db, [...new Set(entries.map((e) => e.householdId))], period)).map((p) => [p.householdId, p]));
   const key = (e: { householdId: number }) => people.get(e.householdId)?.initials ?? '';
   entries.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.householdId - b.householdId || (a.occurredOn < b.occurredOn ? 1 : a.occurredOn > b.occurredOn ? -1 : a.entryId - b.entryId)));
   const items = entries.map((e) => {

@@ -56,7 +56,7 @@ export async function rankHouseholds(db: Db, { row, settings }: LoadedArea, peri
     // Names are read only down to the tie at the page's end: the order within a tie needs them.
     const end = sums[Math.min(o.offset + o.limit, sums.length) - 1];
     const reach = end ? sums.filter((s) => s.points >= end.points) : [];
-    const people = new Map((await householdsForBoard(db, reach.map((s) => s.householdId))).map((p) => [p.householdId, p]));
+    const people = new Map((await householdsForBoard(db, reach.map((s) => s.householdId), period)).map((p) => [p.householdId, p]));
     const ordered = reach.map((s) => ({ ...people.get(s.householdId)!, score: s.points })).sort((a, b) => b.score - a.score || byInitials(a, b));
     rows = ordered.slice(o.offset, o.throughTies ? undefined : o.offset + o.limit);
     above = rows.length ? sums.filter((s) => s.points > rows[0].score).length : 0;

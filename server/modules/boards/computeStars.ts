@@ -47,7 +47,7 @@ export interface StarItem {
  * Households are listed most stars first, ties share a rank and are in pinyin order.
  */
 export async function computeStars(db: Db, { row, settings }: LoadedArea, year: string, params: StarParams, householdIds?: number[]): Promise<StarItem[]> {
-  const people = await activeVillageHouseholds(db, row.id, householdIds);
+  const people = await activeVillageHouseholds(db, row.id, year, householdIds);
   const scores = await villageScores(db, row.id, year);
   const dimensions = await starDimensionsOf(db, row);
   const perCategory = await villageCategoryPoints(

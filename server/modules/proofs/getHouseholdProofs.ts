@@ -2,6 +2,8 @@ import { readDb } from '../../../db/client';
 import { villageChainInfo } from '../../../db/proofs/chains';
 import { lastCheckpointOfCounty } from '../../../db/proofs/checkpoints';
 import { householdChainEntries } from '../../../db/proofs/householdEntries';
+import { pseudonymYear, yearlyPseudonym } from '../../../db/ledger/pseudonym';
+import { shanghaiDay } from '../../../db/time';
 import type { Ctx } from '../../lib/context';
 import { NotFound } from '../../lib/errors';
 import { getHouseholdInScope } from '../../lib/scope';
@@ -12,7 +14,9 @@ import { countyIdOfPath } from './writeCheckpoint';
 /**
  * A household's own entries with their inclusion paths into its village's tree as the county's latest
  * checkpoint signed it; entries newer than that checkpoint come with `path: null` (the next one covers
- * them). The household itself, or staff whose area holds it; anything else is 404 as for the household.
+ * them). Each entry carries the pseudonym of its own year; `pseudonym` is this year's (Shanghai), the one
+ * this year's boards show. The household itself, or staff whose area holds it; anything else is 404 as
+ * for the household. The seed itself never leaves.
  */
 export async function getHouseholdProofs(ctx: Ctx, householdId: number) {
   const db = readDb(ctx.db);
@@ -21,7 +25,8 @@ export async function getHouseholdProofs(ctx: Ctx, householdId: number) {
   if (!row) throw new NotFound('本县还没有签名检查点，请稍后再查');
   const checkpoint = checkpointView(row);
   // Set by a trigger on every household (migration 0013): missing only on a database not migrated.
-  if (!household.pseudonym) throw new Error(`household ${householdId} has no pseudonym`);
+  if (!household.pseudonymSeed) throw new Error(`household ${householdId} has no pseudonym seed`);
+  const year = pseudonymYear(shanghaiDay(ctx.now.getTime()));
   const villageId = household.villageId;
   const signed = checkpoint.body.villages.find((v) => v.villageId === villageId);
   const treeSize = signed?.treeSize ?? 0;
@@ -31,7 +36,8 @@ export async function getHouseholdProofs(ctx: Ctx, householdId: number) {
   return {
     checkpoint,
     villageId,
-    pseudonym: household.pseudonym,
+    year,
+    pseudonym: yearlyPseudonym(household.pseudonymSeed, year),
     entries: entries.map((e) => ({ ...e, path: tree && e.seq <= treeSize ? tree.inclusionPath(e.seq - 1, treeSize) : null })),
   };
 }

@@ -61,7 +61,8 @@ export const ConsistencyProofAnswer = z.object({
 export const HouseholdProofsAnswer = z.object({
   checkpoint: CheckpointAnswer.describe("The county's latest signed checkpoint"),
   villageId: z.number().int(),
-  pseudonym: z.string().describe("The household's public pseudonym (16 hex)"),
+  year: z.string().describe('This calendar year (Shanghai), four digits'),
+  pseudonym: z.string().describe("The household's public pseudonym of this year (xxxx-xxxx-xxxx, letters only): this year's boards and entries carry it; every year has another"),
   entries: z.array(
     z.object({
       seq: z.number().int(),
@@ -73,7 +74,7 @@ export const HouseholdProofsAnswer = z.object({
       ruleId: z.number().int().nullable(),
       occurredOn: z.string(),
       reversesSeq: z.number().int().nullable(),
-      pseudonym: z.string(),
+      pseudonym: z.string().describe("The household's pseudonym of the entry's year"),
       privateDigest: Hex.nullable().describe('Null before hash version 3'),
       prevHash: Hex,
       hash: Hex,

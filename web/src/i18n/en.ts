@@ -645,7 +645,7 @@ export default {
     myNoCheckpoint: 'The county has not issued a checkpoint yet; nothing to verify against.',
     myCouldNot: 'Cannot verify my points right now; try again later.',
     myNothingYet: 'None of our entries is in a checkpoint yet; new entries are verified after the next checkpoint.',
-    myPseudonym: 'Our pseudonym on the public ledger:',
+    myPseudonym: 'Our pseudonym on the public ledger this year (a new one every year):',
     pageTitle: 'Verifying boards',
     pageLead: "The county regularly signs a checkpoint of every village's points ledger. Anyone can check a checkpoint with the public key below, and a board against its checkpoint.",
     keyTitle: "The county's checkpoint key (fingerprint)",

@@ -642,7 +642,7 @@ export default {
     myNoCheckpoint: '县里还没有发布检查点，暂时无法核验。',
     myCouldNot: '暂时无法核验我的积分，稍后再试。',
     myNothingYet: '我家还没有已签入检查点的积分记录；新的记录会在下一个检查点后核验。',
-    myPseudonym: '我家在公开账本上的代号：',
+    myPseudonym: '我家今年在公开账本上的代号（每年更换）：',
     pageTitle: '榜单核验',
     pageLead: '县里定期给每个村的积分账本签一个“检查点”。任何人都可以用下面的公钥核对检查点，再用检查点核对榜单。',
     keyTitle: '县里的检查点公钥（指纹）',
