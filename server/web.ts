@@ -5,8 +5,10 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { householdById } from '../db/households/households';
 import { bytesOf, compressText, pickEncoding, type Encoding } from './lib/compress';
-import type { AppEnv } from './lib/http';
+import { publicCtxOf, type AppEnv } from './lib/http';
 import { sessionMiddleware } from './lib/session';
+import { getLeaderboard, type Leaderboard } from './modules/public/getLeaderboard';
+import { LeaderboardQuery } from './modules/public/schemas';
 
 interface ManifestChunk {
   file: string;
@@ -72,6 +74,58 @@ function balanceShell(headName: string, balance: number): string {
     `<style>${style}</style><div class="jf-boot" aria-busy="true"><header class="jf-boot__top">${escapeHtml(headName)}</header>` +
     `<section class="jf-boot__card"><div>我的可用积分</div><div class="jf-boot__value" data-test="my-balance">${Math.trunc(balance)}</div><div>分</div></section></div>`
   );
+}
+
+/** The board page's first screen of rows, as the app draws them (PublicBoardPage.vue, 50 a screen). */
+const BOARD_FIRST_ROWS = 50;
+const BOARD_LIMIT = 500;
+
+/**
+ * The public board's first rows in the first HTML, drawn like the page's header, title and list: a villager
+ * who scans a poster on bad signal reads the board when the HTML arrives, ~3 s before the scripts have run;
+ * the app replaces it when it mounts, from the same answer (named to the browser as an early fetch). Public,
+ * masked data only, the same the JSON route gives; every text escaped; styles inline (the CSP allows no
+ * inline script). Chinese, like the balance shell.
+ */
+function boardShell(board: Leaderboard): string {
+  const style =
+    '.jf-boot{min-height:100vh;background:#fff8f0;font-family:system-ui,sans-serif}' +
+    '.jf-boot__top{background:#c0392b;color:#fff;padding:8px 16px;font-weight:700}' +
+    '.jf-boot__main{max-width:760px;margin:0 auto;padding:16px}' +
+    '.jf-boot__title{text-align:center;color:#c0392b;font-size:1.9em;margin:8px 0 0;letter-spacing:.1em}' +
+    '.jf-boot__sub{text-align:center;color:#6b7280;margin:4px 0 16px}' +
+    '.jf-boot ol{list-style:none;padding:0;margin:0}' +
+    '.jf-boot li{display:grid;grid-template-columns:48px 1fr auto auto;gap:12px;align-items:center;padding:10px 14px;background:#fff;border:1px solid #f1e0d0;border-radius:10px;margin-bottom:6px;font-size:1.15em}' +
+    '.jf-boot__no{width:36px;height:36px;border-radius:50%;display:inline-flex;align-items:center;justify-content:center;background:#eee;font-weight:700}' +
+    '.jf-boot__v{color:#6b7280;font-size:.85em}.jf-boot__p{color:#c0392b;font-weight:800;font-variant-numeric:tabular-nums}';
+  const period = board.period.length === 4 ? `${board.period} 年` : `${board.period.slice(0, 4)} 年 ${Number(board.period.slice(5, 7))} 月`;
+  const rows = board.items
+    .slice(0, BOARD_FIRST_ROWS)
+    .map(
+      (r) =>
+        `<li><span class="jf-boot__no">${Math.trunc(r.rank)}</span><b>${escapeHtml(r.name)}</b><span class="jf-boot__v">${escapeHtml(r.village)}</span><span class="jf-boot__p">${escapeHtml(String(r.points))}分</span></li>`,
+    )
+    .join('');
+  return (
+    `<style>${style}</style><div class="jf-boot" aria-busy="true"><header class="jf-boot__top">文明积分</header><main class="jf-boot__main">` +
+    `<h1 class="jf-boot__title">${escapeHtml(board.area.name)}积分榜</h1><p class="jf-boot__sub">${escapeHtml(period)} · 按表现积分排名，兑换商品不影响排名</p>` +
+    (rows ? `<ol data-test="leaderboard">${rows}</ol>` : '<p class="jf-boot__sub">本时段还没有积分</p>') +
+    '</main></div>'
+  );
+}
+
+/** The board a /board/<id>?period=… URL shows (the app's own default period: this year in China), or null. */
+function boardRequest(c: Context<AppEnv>): { areaId: number; query: LeaderboardQuery; url: string } | null {
+  const id = /^\/board\/(\d{1,9})\/?$/.exec(c.req.path)?.[1];
+  if (!id) return null;
+  const wanted = c.req.query('period');
+  const deps = c.get('deps');
+  const year = (deps.now ? deps.now() : new Date()).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }).slice(0, 4);
+  const period = wanted && /^\d{4}(-\d{2})?$/.test(wanted) ? wanted : year;
+  const parsed = LeaderboardQuery.safeParse({ period, limit: BOARD_LIMIT, offset: 0 });
+  if (!parsed.success) return null;
+  // The URL the app asks (web/src/modules/public/use-public.ts), so the early fetch is the one it uses.
+  return { areaId: Number(id), query: parsed.data, url: `/api/public/areas/${id}/leaderboard?period=${encodeURIComponent(period)}&limit=${BOARD_LIMIT}` };
 }
 
 interface Asset {
@@ -171,6 +225,18 @@ export function serveWeb(app: Hono<AppEnv>, webRoot: string): void {
       if (cached === undefined) hintsByPage.set(source, (cached = pageHints(manifest, source, html)));
       hints += cached;
     }
+    if (source?.includes('PublicBoardPage')) {
+      const wanted = boardRequest(c);
+      if (wanted) {
+        try {
+          const board = await getLeaderboard(publicCtxOf(c), wanted.areaId, wanted.query);
+          shell = boardShell(board);
+          early += `<link rel="preload" as="fetch" crossorigin="use-credentials" href="${escapeHtml(wanted.url)}">`;
+        } catch {
+          // An unknown area or a bad period: the app says so itself.
+        }
+      }
+    }
     if (c.req.header('cookie')) {
       await session(c, async () => undefined);
       const actor = c.get('actor');
@@ -185,7 +251,7 @@ export function serveWeb(app: Hono<AppEnv>, webRoot: string): void {
         }
       }
     }
-    if (!hints && !early) return index;
+    if (!hints && !early && !shell) return index;
     const raw = Buffer.from(
       html
         .replace(/<head>/i, `<head>${early}`)

@@ -247,6 +247,8 @@ describeWithChromium('the points loop in a real browser', () => {
       const year = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }).slice(0, 4);
       await board.goto(`/board/${townshipId}?period=${year}`);
       await board.locator('[data-test=leaderboard] li').first().waitFor();
+      // The server draws the first rows in the HTML; the screenshot is of the app once it has taken over.
+      await board.locator('.rank__row').first().waitFor();
       await shoot(board, 'public-board');
 
       const loginPage = await publicCtx.newPage();
