@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, like } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, like } from 'drizzle-orm';
 import type { Db } from '../client';
 import { areas, households } from '../schema';
 import type { Tx } from '../transaction';
@@ -89,13 +89,16 @@ export async function setAreaSettings(tx: Tx, areaId: number, patch: AreaOwnSett
   tx.update(areas).set(patch).where(eq(areas.id, areaId)).run();
 }
 
+// The pseudonym seed is secret (db/ledger/pseudonym.ts): scope checks hand the row on, so it never carries it.
+const { pseudonymSeed: _secret, ...householdColumns } = getTableColumns(households);
+
 /** A household with its village's materialised path, the input of every household scope check. */
 export async function householdWithVillagePath(
   db: Db,
   id: number,
-): Promise<(typeof households.$inferSelect & { villagePath: string }) | undefined> {
+): Promise<(Omit<typeof households.$inferSelect, 'pseudonymSeed'> & { villagePath: string }) | undefined> {
   const row = db
-    .select({ household: households, villagePath: areas.path })
+    .select({ household: householdColumns, villagePath: areas.path })
     .from(households)
     .innerJoin(areas, eq(areas.id, households.villageId))
     .where(eq(households.id, id))

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, isNull, like, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, inArray, isNull, like, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
 import { awards, householdCards, householdCategoryHistory, householdMembers, householdPeriodScores, households } from '../schema';
 import { householdCategories, type HouseholdCategory } from '../schema/households';
@@ -6,12 +6,14 @@ import type { Tx } from '../transaction';
 
 export { householdCategories, type HouseholdCategory };
 
-export type HouseholdRow = typeof households.$inferSelect;
+// The pseudonym seed is secret (db/ledger/pseudonym.ts): a household row read here never carries it, so no answer or audit row can.
+const { pseudonymSeed: _secret, ...householdColumns } = getTableColumns(households);
+export type HouseholdRow = Omit<typeof households.$inferSelect, 'pseudonymSeed'>;
 export type HouseholdStatus = HouseholdRow['status'];
 export type MemberRow = typeof householdMembers.$inferSelect;
 
 export async function householdById(db: Db, id: number): Promise<HouseholdRow | undefined> {
-  return db.select().from(households).where(eq(households.id, id)).get();
+  return db.select(householdColumns).from(households).where(eq(households.id, id)).get();
 }
 
 /** The village of the household holding this ID number (other than `exceptId`), if any. */

@@ -40,3 +40,8 @@ export async function householdChainEntries(db: Db, householdId: number, village
     .all(householdId, villageId);
   return toPublicEntries(rows);
 }
+
+/** The household's secret pseudonym seed, for deriving its pseudonyms; never served itself. */
+export async function householdPseudonymSeed(db: Db, householdId: number): Promise<string | null> {
+  return db.$client.prepare<[number], { seed: string | null }>('SELECT pseudonym_seed AS seed FROM households WHERE id = ?').get(householdId)?.seed ?? null;
+}

@@ -76,4 +76,22 @@ describe("a household's own proofs", () => {
     expect(empty.status).toBe(200);
     expect(empty.body.entries).toEqual([]);
   });
+
+  it('never hands out the pseudonym seed: not in the household answers, not in an audit row of an edit', async () => {
+    const cadre = await login(t, 'cadre');
+    expect((await call(t, 'PATCH', `/api/households/${w.household.id}`, { cookie: cadre, body: { doorNo: '12号' } })).status).toBe(200);
+    const household = await login(t, 'household');
+    const seed = (t.db.$client.prepare('SELECT pseudonym_seed AS s FROM households WHERE id = ?').get(w.household.id) as { s: string }).s;
+    expect(seed).toMatch(/^[0-9a-f]{32}$/);
+    const answers = [await call(t, 'GET', `/api/households/${w.household.id}`, { cookie: cadre }), await call(t, 'GET', `/api/households/${w.household.id}`, { cookie: household })];
+    for (const a of answers) {
+      expect(a.status).toBe(200);
+      expect(JSON.stringify(a.body)).not.toMatch(/seed/i);
+      expect(JSON.stringify(a.body)).not.toContain(seed);
+    }
+    const audit = (t.db.$client.prepare(`SELECT before, after FROM audit_log WHERE entity = 'household'`).all() as { before: string | null; after: string | null }[]).map((r) => `${r.before} ${r.after}`);
+    expect(audit.join('\n')).toContain('12号');
+    expect(audit.join('\n')).not.toContain(seed);
+    expect(audit.join('\n')).not.toMatch(/pseudonym/i);
+  });
 });

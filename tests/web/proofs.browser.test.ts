@@ -216,7 +216,7 @@ describeWithChromium('核验: boards and household proofs checked in the browser
       const badge = await page.locator('[data-test=proofs-badge]').innerText();
       expect(badge).toMatch(/检查点（第 \d+ 号）/);
       const pseudonym = await page.locator('[data-test=proofs-pseudonym]').innerText();
-      expect(pseudonym).toMatch(/^[0-9a-f]{16}$/);
+      expect(pseudonym).toMatch(/^[a-hjkmnp-z]{4}-[a-hjkmnp-z]{4}-[a-hjkmnp-z]{4}$/);
       // The pseudonym is the one the public ledger lists the household under.
       const me = (await page.evaluate(async () => (await fetch('/api/auth/me')).json())) as { user: { householdId: number } };
       const proofs = (await page.evaluate(async (id) => (await fetch(`/api/households/${id}/proofs`)).json(), me.user.householdId)) as { pseudonym: string };

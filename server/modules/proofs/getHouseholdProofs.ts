@@ -1,7 +1,7 @@
 import { readDb } from '../../../db/client';
 import { villageChainInfo } from '../../../db/proofs/chains';
 import { lastCheckpointOfCounty } from '../../../db/proofs/checkpoints';
-import { householdChainEntries } from '../../../db/proofs/householdEntries';
+import { householdChainEntries, householdPseudonymSeed } from '../../../db/proofs/householdEntries';
 import { pseudonymYear, yearlyPseudonym } from '../../../db/ledger/pseudonym';
 import { shanghaiDay } from '../../../db/time';
 import type { Ctx } from '../../lib/context';
@@ -25,7 +25,8 @@ export async function getHouseholdProofs(ctx: Ctx, householdId: number) {
   if (!row) throw new NotFound('本县还没有签名检查点，请稍后再查');
   const checkpoint = checkpointView(row);
   // Set by a trigger on every household (migration 0013): missing only on a database not migrated.
-  if (!household.pseudonymSeed) throw new Error(`household ${householdId} has no pseudonym seed`);
+  const seed = await householdPseudonymSeed(db, householdId);
+  if (!seed) throw new Error(`household ${householdId} has no pseudonym seed`);
   const year = pseudonymYear(shanghaiDay(ctx.now.getTime()));
   const villageId = household.villageId;
   const signed = checkpoint.body.villages.find((v) => v.villageId === villageId);
@@ -37,7 +38,7 @@ export async function getHouseholdProofs(ctx: Ctx, householdId: number) {
     checkpoint,
     villageId,
     year,
-    pseudonym: yearlyPseudonym(household.pseudonymSeed, year),
+    pseudonym: yearlyPseudonym(seed, year),
     entries: entries.map((e) => ({ ...e, path: tree && e.seq <= treeSize ? tree.inclusionPath(e.seq - 1, treeSize) : null })),
   };
 }
