@@ -7,7 +7,7 @@ import { compressJson } from './lib/compress';
 import { idempotency } from './lib/idempotency';
 import { onError, requestIds } from './lib/onError';
 import { openApiDocument } from './lib/openapi';
-import { servePreparedFirst } from './lib/preparedJson';
+import { preparedFastPath } from './lib/preparedJson';
 import { securityHeaders } from './lib/securityHeaders';
 import { sessionMiddleware } from './lib/session';
 import { areaRoutes } from './modules/areas/routes';
@@ -76,7 +76,6 @@ export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   app.onError(onError);
   const publicLimit = publicRateLimit(deps.config.publicRateLimitPerMinute);
-  app.use('/api/public/*', servePreparedFirst(deps, publicLimit));
   app.use('*', requestIds);
   app.use('*', securityHeaders);
   app.use('/api/*', compressJson);
@@ -138,6 +137,13 @@ export function createApp(deps: AppDeps) {
   });
   app.route('/print', printRoutes);
   if (deps.webRoot) serveWeb(app, deps.webRoot);
+  // Ahead of routing: a whole village scanning a poster's QR gets the prepared board without the app's ~200 routes.
+  const fast = preparedFastPath(deps, publicLimit);
+  const appFetch = app.fetch;
+  app.fetch = (req, env, ctx) => {
+    const served = fast(req, env);
+    return served ? served.then((res) => res ?? appFetch(req, env, ctx)) : appFetch(req, env, ctx);
+  };
   return routes;
 }
 

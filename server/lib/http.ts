@@ -45,11 +45,19 @@ export function storableHeader(value: string | undefined | null): string | null 
   return out;
 }
 
+/**
+ * The client's address: X-Forwarded-For is anyone's to write, so it names the client only behind a
+ * proxy we were told to trust; otherwise the socket's peer.
+ */
+export function clientAddress(forwardedFor: string | undefined, env: unknown, trustProxy: boolean | undefined): string | null {
+  const forwarded = trustProxy ? forwardedFor?.split(',')[0]?.trim() : undefined;
+  const incoming = (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  return storableHeader(forwarded || incoming?.socket?.remoteAddress);
+}
+
 export function deviceOf(c: Context<AppEnv>): Device {
-  // X-Forwarded-For is anyone's to write; it names the client only behind a proxy we were told to trust.
-  const forwarded = c.get('deps')?.config.trustProxy ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
-  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
-  return { ip: storableHeader(forwarded || incoming?.socket?.remoteAddress), userAgent: storableHeader(c.req.header('user-agent')) };
+  const trustProxy = c.get('deps')?.config.trustProxy;
+  return { ip: clientAddress(trustProxy ? c.req.header('x-forwarded-for') : undefined, c.env, trustProxy), userAgent: storableHeader(c.req.header('user-agent')) };
 }
 
 export function publicCtxOf(c: Context<AppEnv>): PublicCtx {

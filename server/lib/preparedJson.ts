@@ -3,7 +3,7 @@ import type { Context, MiddlewareHandler, TypedResponse } from 'hono';
 import { dataVersion } from '../../db/boards/dataVersion';
 import type { Db } from '../../db/client';
 import { bytesOf, compressText, pickEncoding, type Encoding } from './compress';
-import type { AppDeps, AppEnv } from './http';
+import { clientAddress, type AppDeps, type AppEnv } from './http';
 import type { PublicRateLimit } from './rateLimit';
 import { securityHeaderList } from './securityHeaders';
 
@@ -78,27 +78,31 @@ const securityHeaderObject: Readonly<Record<string, string>> = Object.freeze(Obj
 
 /**
  * A poster's QR scanned by a whole village: a public GET answered before for the same URL, with
- * nothing committed since, is served first thing — ahead of the app's middleware chain — as one
- * Response with plain headers (the security headers, a request id, the rate-limit headers), which the
- * node server writes without building a Headers object. It is counted against the same per-IP limit;
- * a miss, a HEAD or a client over its limit goes down the normal chain, which answers as before.
+ * nothing committed since, is served ahead of the app — before routing and every middleware — as
+ * one Response with plain headers (the security headers, a request id, the rate-limit headers),
+ * which the node server writes without building a Headers object. It is counted against the same
+ * per-IP limit; a miss or a client over its limit (null) goes through the app, which answers as before.
  */
-export function servePreparedFirst(deps: AppDeps, limit: PublicRateLimit): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    if (c.req.method !== 'GET') return next();
-    const stamp = await dataVersion(deps.db);
-    if (stamp === null) return next();
-    const url = c.req.url;
-    const hit = storeOf(deps.db, stamp).answers.get(url.slice(url.indexOf('/', url.indexOf('//') + 2)));
-    if (!hit) return next();
-    c.set('deps', deps);
-    const rate = limit.count(c);
-    if (!rate) return next();
-    const r = await represent(hit, c.req.header('accept-encoding'), c.req.header('if-none-match'));
-    const id = randomUUID();
-    c.set('requestId', id);
-    return new Response(r.body, { status: r.status, headers: { ...securityHeaderObject, 'X-Request-Id': id, ...rate, ...r.headers } });
+export function preparedFastPath(deps: AppDeps, limit: PublicRateLimit): (req: Request, env: unknown) => Promise<Response | null> | null {
+  return (req, env) => {
+    if (req.method !== 'GET') return null;
+    const url = req.url;
+    const key = url.slice(url.indexOf('/', url.indexOf('//') + 2));
+    if (!key.startsWith('/api/public/')) return null;
+    return servePreparedHit(deps, limit, req, env, key);
   };
+}
+
+async function servePreparedHit(deps: AppDeps, limit: PublicRateLimit, req: Request, env: unknown, key: string): Promise<Response | null> {
+  const stamp = await dataVersion(deps.db);
+  if (stamp === null) return null;
+  const hit = storeOf(deps.db, stamp).answers.get(key);
+  if (!hit) return null;
+  const trustProxy = deps.config.trustProxy;
+  const rate = limit.count(clientAddress(trustProxy ? (req.headers.get('x-forwarded-for') ?? undefined) : undefined, env, trustProxy));
+  if (!rate) return null;
+  const r = await represent(hit, req.headers.get('accept-encoding') ?? undefined, req.headers.get('if-none-match') ?? undefined);
+  return new Response(r.body, { status: r.status, headers: { ...securityHeaderObject, 'X-Request-Id': randomUUID(), ...rate, ...r.headers } });
 }
 
 /**

@@ -21,8 +21,8 @@ export function publicRateLimit(limit = 600, windowMs = 60_000): PublicRateLimit
     },
   });
   const policy = `${limit};w=${Math.ceil(windowMs / 1000)}`;
-  const count = (c: Context<AppEnv>): Record<string, string> | null => {
-    const { totalHits, resetTime } = store.increment(keyOf(c));
+  const count = (ip: string | null): Record<string, string> | null => {
+    const { totalHits, resetTime } = store.increment(ip ?? 'unknown');
     if (totalHits > limit) return null;
     const reset = resetTime ? Math.max(0, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : Math.ceil(windowMs / 1000);
     return { 'RateLimit-Policy': policy, RateLimit: `limit=${limit}, remaining=${limit - totalHits}, reset=${reset}` };
@@ -33,8 +33,8 @@ export function publicRateLimit(limit = 600, windowMs = 60_000): PublicRateLimit
 /** The public limit: as middleware, and as a bare count (the same counter) for the prepared-answer fast path. */
 export interface PublicRateLimit {
   middleware: MiddlewareHandler<AppEnv>;
-  /** Counts one request of this client: the rate-limit headers to send, or null when it is over the limit. */
-  count(c: Context<AppEnv>): Record<string, string> | null;
+  /** Counts one request of the client at `ip` (as `deviceOf` gives it): the rate-limit headers to send, or null when it is over the limit. */
+  count(ip: string | null): Record<string, string> | null;
 }
 
 export interface BudgetOptions {
