@@ -10,6 +10,9 @@ import { usableFrontier } from './writeCheckpoint';
 export const CATCH_UP_SLICE = 4096;
 /** Grown frontiers are saved together, one short transaction (one commit) per this many villages at most. */
 const SAVE_BATCH = 200;
+/** Passes end when one added fewer entries than this: what is left is for the checkpoint's own transaction. */
+const SETTLED = 256;
+const MAX_PASSES = 4;
 
 const pause = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -34,14 +37,23 @@ async function save(ctx: CheckpointCtx, grown: StoredFrontier[]): Promise<void> 
  * grown frontiers are saved in short transactions, a slice's worth of work or a batch of villages at a
  * time (a day's postings touch every village: one commit each would cost more than the hashing). What
  * it saves is only ever a longer prefix of an append-only chain; the checkpoint then hashes what came
- * since, inside its transaction.
+ * since, inside its transaction. A long first pass lets postings pile up in every village, so it goes
+ * round again until a pass finds little new: the transaction then holds the write lock for moments.
  */
 export async function catchUpFrontiers(ctx: CheckpointCtx, countyPath: string): Promise<void> {
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    if ((await catchUpOnce(ctx, countyPath)) < SETTLED) return;
+  }
+}
+
+/** One pass over the county's villages; returns how many entries it added to the frontiers. */
+async function catchUpOnce(ctx: CheckpointCtx, countyPath: string): Promise<number> {
   const db = readDb(ctx.db);
   const villages = await countyVillageChains(db, countyPath);
   const stored = await frontiersOf(db, villages.map((v) => v.villageId));
   const grown: StoredFrontier[] = [];
   let work = 0;
+  let added = 0;
   for (const v of villages) {
     const start = usableFrontier(stored.get(v.villageId), v.lastSeq);
     let next: Frontier = start;
@@ -57,6 +69,7 @@ export async function catchUpFrontiers(ctx: CheckpointCtx, countyPath: string): 
         await pause();
       }
     }
+    added += next.size - start.size;
     if (next.size > start.size) grown.push({ villageId: v.villageId, treeSize: next.size, nodes: next.nodes });
     if (grown.length > 0 && (work === 0 || grown.length >= SAVE_BATCH)) {
       await save(ctx, grown);
@@ -64,4 +77,5 @@ export async function catchUpFrontiers(ctx: CheckpointCtx, countyPath: string): 
     }
   }
   await save(ctx, grown);
+  return added;
 }
