@@ -101,8 +101,8 @@ describeWithChromium('grade sheet: one batch per sheet', () => {
       expect((await pending(page)).length).toBe(start + 4);
       await page.unroute('**/api/awards/batch');
 
+      // After a reload the sheet opens in grade mode by itself, with the grades typed before.
       await page.reload();
-      await page.locator('[data-test=mode-grade]').click();
       await page.locator('[data-test=grade-draft-restored]').waitFor(SLOW);
       const rows = page.locator('.gg__row');
       expect(await rows.nth(2).getAttribute('data-grade')).toBe('good');
