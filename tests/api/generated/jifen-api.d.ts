@@ -348,6 +348,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/public/areas/{id}/headings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 区域榜单可按其筛选的类别（本级及所辖村自有类别，无需登录） · Headings a public board of an area can be filtered by, with those of villages beneath (no login) */
+        get: operations["getApiPublicAreasByIdHeadings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/headings/{id}": {
         parameters: {
             query?: never;
@@ -494,6 +511,23 @@ export interface paths {
         };
         /** 一条申报及其异议 · One award with its objections (a household: an award on notice in its village) */
         get: operations["getApiAwardsById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/awards/{id}/record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一条申报的完整记录：农户、规则与类别、经过、照片、积分流水 · One award's record: household, rule and heading, its history, photos and the ledger entries it made (a household: its own, without staff notes) */
+        get: operations["getApiAwardsByIdRecord"];
         put?: never;
         post?: never;
         delete?: never;
@@ -921,6 +955,23 @@ export interface paths {
         };
         /** 农户在本乡镇的文明积分与名次（无需登录，不含姓名） · A household's conduct score and rank in its township for a period (no login, no name) */
         get: operations["getApiPublicHouseholdsByIdRank"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/villages/{id}/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 村账本的公开部分：不含姓名，按序号分页（无需登录） · A village chain's public, name-free ledger by seq range, 1000 entries a page (no login) */
+        get: operations["getApiPublicVillagesByIdLedger"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1681,6 +1732,142 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/public/checkpoint-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 检查点签名公钥与指纹（无需登录） · The checkpoint signing public key and its fingerprint (no login) */
+        get: operations["getApiPublicCheckpointKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/checkpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 签名检查点列表，新的在前（无需登录） · Signed checkpoints, newest first (no login) */
+        get: operations["getApiPublicCheckpoints"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/checkpoints/latest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 县最新的签名检查点（无需登录） · A county's newest signed checkpoint (no login) */
+        get: operations["getApiPublicCheckpointsLatest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/checkpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一个签名检查点（无需登录） · One signed checkpoint (no login) */
+        get: operations["getApiPublicCheckpointsById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/checkpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 立即生成本县的签名检查点 · Make a signed checkpoint of the county now */
+        post: operations["postApiCheckpoints"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/villages/{id}/proof/inclusion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一条流水在村默克尔树中的包含证明（无需登录） · Inclusion proof of one entry in a village's Merkle tree (no login) */
+        get: operations["getApiPublicVillagesByIdProofInclusion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/villages/{id}/proof/consistency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 村账本两个长度之间的一致性证明（无需登录） · Consistency proof between two sizes of a village's ledger (no login) */
+        get: operations["getApiPublicVillagesByIdProofConsistency"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/households/{id}/proofs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 农户自己的积分流水及其在最新检查点中的包含证明 · A household's entries with inclusion proofs against the latest checkpoint (a household: its own) */
+        get: operations["getApiHouseholdsByIdProofs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/print/publications/{id}": {
         parameters: {
             query?: never;
@@ -1844,9 +2031,13 @@ export interface components {
             items: {
                 rank: number;
                 householdId: number;
+                /** @description The household's public pseudonym: its name in the public ledger, so anyone can recompute the row */
+                pseudonym?: string;
                 name: string;
                 earned: number;
                 deeds: string[];
+                /** @description Rule ids behind the deeds, ascending (the public ledger names rules by id) */
+                deedRules?: number[];
             }[];
         } | {
             /** @constant */
@@ -1872,13 +2063,23 @@ export interface components {
             params: Record<string, never>;
             items: {
                 entryId: number;
+                /** @description The deduction's seq in its village chain */
+                seq?: number | null;
                 householdId: number;
+                /** @description The household's public pseudonym: its name in the public ledger, so anyone can recompute the row */
+                pseudonym?: string;
                 name: string;
                 conduct: string;
                 occurredOn: string;
                 points: number;
                 rectification: "pending" | null;
             }[];
+            /** @description Seqs of black-list deductions an approved rectification took off the list */
+            rectifiedSeqs?: number[];
+            /** @description Rule ids of the period's black-list deductions */
+            blackRules?: number[];
+            /** @description Seqs of deductions under those rules made while the rule was not a black-list rule */
+            notBlackSeqs?: number[];
         } | {
             /** @constant */
             kind: "stars";
@@ -1908,6 +2109,8 @@ export interface components {
             items: {
                 rank: number;
                 householdId: number;
+                /** @description The household's public pseudonym: its name in the public ledger, so anyone can recompute the row */
+                pseudonym?: string;
                 name: string;
                 score: number;
                 stars: number;
@@ -1946,6 +2149,8 @@ export interface components {
             items: {
                 rank: number;
                 householdId: number;
+                /** @description The household's public pseudonym: its name in the public ledger, so anyone can recompute the row */
+                pseudonym?: string;
                 name: string;
                 village: string;
                 points: number;
@@ -4902,6 +5107,53 @@ export interface operations {
             503: components["responses"]["E503.busy.disk_full"];
         };
     };
+    getApiPublicAreasByIdHeadings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        area: {
+                            id: number;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "county" | "township" | "village" | "group";
+                        };
+                        items: {
+                            /** @description The category to pass to a live leaderboard */
+                            code: string;
+                            name: string;
+                            /** @description The name, with its village for a heading of a village beneath: 减分项目（龙潭村） */
+                            label: string;
+                            /** @description The owning area; null for the county template */
+                            areaName: string | null;
+                            /** @enum {string} */
+                            place: "template" | "inherited" | "own" | "below" | "unknown";
+                            blackList: boolean;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["E400.invalid.invalid_text"];
+            404: components["responses"]["E404.not_found"];
+            429: components["responses"]["E429.too_many_requests"];
+            500: components["responses"]["E500.internal"];
+            503: components["responses"]["E503.busy.disk_full"];
+        };
+    };
     patchApiHeadingsById: {
         parameters: {
             query?: never;
@@ -4980,6 +5232,7 @@ export interface operations {
                     };
                     /** @default false */
                     createHeadings?: boolean;
+                    deductionHeadings?: string[];
                 };
             };
         };
@@ -5059,6 +5312,7 @@ export interface operations {
                     };
                     /** @default false */
                     createHeadings?: boolean;
+                    deductionHeadings?: string[];
                 };
             };
         };
@@ -5501,6 +5755,111 @@ export interface operations {
             };
             400: components["responses"]["E400.invalid.invalid_text"];
             401: components["responses"]["E401.unauthorized"];
+            404: components["responses"]["E404.not_found"];
+            500: components["responses"]["E500.internal"];
+            503: components["responses"]["E503.busy.disk_full"];
+        };
+    };
+    getApiAwardsByIdRecord: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        /** @enum {string} */
+                        status: "pending" | "notice" | "posted" | "rejected";
+                        /** @description Its ledger entry has been reversed (冲正) */
+                        reversed: boolean;
+                        household: {
+                            id: number;
+                            headName: string;
+                            doorNo: string | null;
+                            archived: boolean;
+                        };
+                        village: {
+                            id: number;
+                            name: string;
+                        };
+                        /** @description The rule version the award was proposed under */
+                        rule: {
+                            id: number;
+                            versionId: number;
+                            version: number;
+                            name: string;
+                            unit: string;
+                            points: number;
+                            evidenceRequired: boolean;
+                        } | null;
+                        /** @description The heading as the area names it */
+                        heading: string | null;
+                        quantity: number;
+                        points: number;
+                        memberName: string | null;
+                        /** @description The proposer's note; null for a household */
+                        note: string | null;
+                        occurredOn: string;
+                        proposedAt: number;
+                        reviewedAt: number | null;
+                        noticeEndsAt: number | null;
+                        postedAt: number | null;
+                        batchId: number | null;
+                        /** @description Display name; null for a household */
+                        proposedBy: string | null;
+                        reviewedBy: string | null;
+                        rejectReason: string | null;
+                        history: {
+                            /** @enum {string} */
+                            step: "proposed" | "approved" | "rejected" | "objected" | "objection_upheld" | "objection_dismissed" | "notice_ends" | "posted" | "reversed";
+                            at: number;
+                            by: string | null;
+                            text: string | null;
+                        }[];
+                        photos: {
+                            hash: string;
+                            width: number;
+                            height: number;
+                            bytes: number;
+                        }[];
+                        /** @description The entry posting it */
+                        ledgerEntry: {
+                            id: number;
+                            kind: string;
+                            points: number;
+                            balanceAfter: number;
+                            occurredOn: string;
+                            createdAt: number;
+                            hash: string;
+                        } | null;
+                        /** @description The entry reversing it */
+                        reversal: {
+                            id: number;
+                            kind: string;
+                            points: number;
+                            balanceAfter: number;
+                            occurredOn: string;
+                            createdAt: number;
+                            hash: string;
+                        } | null;
+                    };
+                };
+            };
+            400: components["responses"]["E400.invalid.invalid_text"];
+            401: components["responses"]["E401.unauthorized"];
+            403: components["responses"]["E403.forbidden"];
             404: components["responses"]["E404.not_found"];
             500: components["responses"]["E500.internal"];
             503: components["responses"]["E503.busy.disk_full"];
@@ -6915,6 +7274,69 @@ export interface operations {
             503: components["responses"]["E503.busy.disk_full"];
         };
     };
+    getApiPublicVillagesByIdLedger: {
+        parameters: {
+            query?: {
+                /** @description First seq (default 1) */
+                from?: number;
+                /** @description Last seq wanted (default: the end of the chain); one answer holds at most 1000 entries, nextFrom continues */
+                to?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        villageId: number;
+                        villageName: string;
+                        /** @description Entries in the chain now (its last seq): the size of its Merkle tree */
+                        treeSize: number;
+                        /** @description What entry 1 links to */
+                        genesisHash: string;
+                        entries: {
+                            seq: number;
+                            hashVersion: number;
+                            /** @enum {string} */
+                            kind: "award" | "deduction" | "redemption" | "reversal" | "expiry" | "adjustment";
+                            points: number;
+                            conductPoints: number;
+                            /** @description The heading text on the entry */
+                            category: string | null;
+                            /** @description The entry's rule; null on a deduction under a rule that is not a black-list rule (and its reversal) */
+                            ruleId: number | null;
+                            occurredOn: string;
+                            /** @description Seq of the reversed entry in this chain */
+                            reversesSeq: number | null;
+                            /** @description The household's pseudonym of the entry's year (xxxx-xxxx-xxxx, letters only; another every year) */
+                            pseudonym: string;
+                            /** @description Commitment to the private fields (salted); null before hash version 3 */
+                            privateDigest: string | null;
+                            prevHash: string;
+                            hash: string;
+                        }[];
+                        /** @description The seq to ask for next, or null when the range is done */
+                        nextFrom: number | null;
+                    };
+                };
+            };
+            400: components["responses"]["E400.invalid.invalid_text"];
+            404: components["responses"]["E404.not_found"];
+            429: components["responses"]["E429.too_many_requests"];
+            500: components["responses"]["E500.internal"];
+            503: components["responses"]["E503.busy.disk_full"];
+        };
+    };
     getApiBoardsPreviewByKindById: {
         parameters: {
             query: {
@@ -6996,6 +7418,8 @@ export interface operations {
                             chainEntryId: number;
                             proposedAt: number;
                             publishedAt: number | null;
+                            /** @description The signed checkpoint made when the board was proposed: its figures are those of its tree sizes (null before public proofs) */
+                            checkpointId: number | null;
                             areaName: string;
                             proposedBy: number;
                             proposer: string;
@@ -7109,6 +7533,8 @@ export interface operations {
                         chainEntryId: number;
                         proposedAt: number;
                         publishedAt: number | null;
+                        /** @description The signed checkpoint made when the board was proposed: its figures are those of its tree sizes (null before public proofs) */
+                        checkpointId: number | null;
                         board: components["schemas"]["Board"];
                     };
                 };
@@ -7158,6 +7584,8 @@ export interface operations {
                         chainEntryId: number;
                         proposedAt: number;
                         publishedAt: number | null;
+                        /** @description The signed checkpoint made when the board was proposed: its figures are those of its tree sizes (null before public proofs) */
+                        checkpointId: number | null;
                         board: components["schemas"]["Board"];
                         rejectReason: string | null;
                         mine: boolean;
@@ -7210,6 +7638,8 @@ export interface operations {
                         chainEntryId: number;
                         proposedAt: number;
                         publishedAt: number | null;
+                        /** @description The signed checkpoint made when the board was proposed: its figures are those of its tree sizes (null before public proofs) */
+                        checkpointId: number | null;
                     };
                 };
             };
@@ -7268,6 +7698,8 @@ export interface operations {
                         chainEntryId: number;
                         proposedAt: number;
                         publishedAt: number | null;
+                        /** @description The signed checkpoint made when the board was proposed: its figures are those of its tree sizes (null before public proofs) */
+                        checkpointId: number | null;
                     };
                 };
             };
@@ -7585,6 +8017,8 @@ export interface operations {
                             chainEntryId: number;
                             proposedAt: number;
                             publishedAt: number | null;
+                            /** @description The signed checkpoint made when the board was proposed: its figures are those of its tree sizes (null before public proofs) */
+                            checkpointId: number | null;
                         } | null;
                         verification: {
                             /** @description The stored board still hashes to its published hash */
@@ -7661,6 +8095,8 @@ export interface operations {
                             chainEntryId: number;
                             proposedAt: number;
                             publishedAt: number | null;
+                            /** @description The signed checkpoint made when the board was proposed: its figures are those of its tree sizes (null before public proofs) */
+                            checkpointId: number | null;
                         };
                         verification: {
                             /** @description The stored board still hashes to its published hash */
@@ -8631,8 +9067,23 @@ export interface operations {
                             deducted: number;
                             redeemed: number;
                         }[];
+                        /** @description Every heading in force in the area (zeros included), then headings of areas beneath it that carry figures */
                         categories: {
+                            /** @description The stored heading code (h12, hygiene) */
                             category: string;
+                            /** @description The heading as the catalogue names it */
+                            name: string;
+                            /** @description The name, with its village when the heading belongs to an area beneath: 减分项目（龙潭村） */
+                            label: string;
+                            headingId: number | null;
+                            /** @description The area owning the heading; null for the county template */
+                            areaName: string | null;
+                            /**
+                             * @description Template, from an area above, the area’s own, an area beneath it, or a code no heading knows
+                             * @enum {string}
+                             */
+                            place: "template" | "inherited" | "own" | "below" | "unknown";
+                            blackList: boolean;
                             awarded: number;
                             deducted: number;
                             entries: number;
@@ -9414,6 +9865,457 @@ export interface operations {
             401: components["responses"]["E401.unauthorized"];
             403: components["responses"]["E403.forbidden"];
             404: components["responses"]["E404.not_found"];
+            500: components["responses"]["E500.internal"];
+            503: components["responses"]["E503.busy.disk_full"];
+        };
+    };
+    getApiPublicCheckpointKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        algorithm: "Ed25519";
+                        /** @description The raw 32-byte public key, standard base64 */
+                        publicKey: string;
+                        /** @description The same key, SPKI PEM */
+                        publicKeyPem: string;
+                        /** @description SHA-256 of the raw public key */
+                        fingerprint: string;
+                        /** @description Its first 32 hex digits in 8 groups of 4, upper case, as printed on posters */
+                        fingerprintDisplay: string;
+                    };
+                };
+            };
+            429: components["responses"]["E429.too_many_requests"];
+            500: components["responses"]["E500.internal"];
+            503: components["responses"]["E503.busy.disk_full"];
+        };
+    };
+    getApiPublicCheckpoints: {
+        parameters: {
+            query?: {
+                countyId?: number;
+                limit?: number;
+                /** @description Only checkpoints with a smaller id (the next page: the last id seen) */
+                before?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            countyId: number;
+                            seq: number;
+                            issuedAt: string;
+                            /** @enum {string} */
+                            reason: "daily" | "board" | "manual";
+                            /** @description SHA-256, lowercase hex */
+                            hash: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["E400.invalid.invalid_text"];
+            429: components["responses"]["E429.too_many_requests"];
+            500: components["responses"]["E500.internal"];
+            503: components["responses"]["E503.busy.disk_full"];
+        };
+    };
+    getApiPublicCheckpointsLatest: {
+        parameters: {
+            query?: {
+                /** @description Default: the newest checkpoint of any county */
+                countyId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        countyId: number;
+                        seq: number;
+                        /** @description SHA-256 of canonicalize(body) */
+                        hash: string;
+                        /** @description Ed25519 signature of canonicalize(body), standard base64 */
+                        signature: string;
+                        body: {
+                            /** @constant */
+                            format: "jifen-checkpoint/1";
+                            countyId: number;
+                            countyName: string;
+                            seq: number;
+                            /** @description ISO 8601 UTC with milliseconds */
+                            issuedAt: string;
+                            /** @enum {string} */
+                            reason: "daily" | "board" | "manual";
+                            /** @description The county's previous checkpoint's hash; null for its first */
+                            previousHash: string | null;
+                            villages: {
+                                villageId: number;
+                                villageName: string;
+                                treeSize: number;
+                                /** @description SHA-256, lowercase hex */
+                                root: string;
+                            }[];
+                            /** @description RFC 6962 root over canonicalize({villageId, treeSize, root}) of each village, ascending id */
+                            countyRoot: string;
+                            /** @description SHA-256, lowercase hex */
+                            keyFingerprint: string;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["E400.invalid.invalid_text"];
+            404: components["responses"]["E404.not_found"];
+            429: components["responses"]["E429.too_many_requests"];
+            500: components["responses"]["E500.internal"];
+            503: components["responses"]["E503.busy.disk_full"];
+        };
+    };
+    getApiPublicCheckpointsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        countyId: number;
+                        seq: number;
+                        /** @description SHA-256 of canonicalize(body) */
+                        hash: string;
+                        /** @description Ed25519 signature of canonicalize(body), standard base64 */
+                        signature: string;
+                        body: {
+                            /** @constant */
+                            format: "jifen-checkpoint/1";
+                            countyId: number;
+                            countyName: string;
+                            seq: number;
+                            /** @description ISO 8601 UTC with milliseconds */
+                            issuedAt: string;
+                            /** @enum {string} */
+                            reason: "daily" | "board" | "manual";
+                            /** @description The county's previous checkpoint's hash; null for its first */
+                            previousHash: string | null;
+                            villages: {
+                                villageId: number;
+                                villageName: string;
+                                treeSize: number;
+                                /** @description SHA-256, lowercase hex */
+                                root: string;
+                            }[];
+                            /** @description RFC 6962 root over canonicalize({villageId, treeSize, root}) of each village, ascending id */
+                            countyRoot: string;
+                            /** @description SHA-256, lowercase hex */
+                            keyFingerprint: string;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["E400.invalid.invalid_text"];
+            404: components["responses"]["E404.not_found"];
+            429: components["responses"]["E429.too_many_requests"];
+            500: components["responses"]["E500.internal"];
+            503: components["responses"]["E503.busy.disk_full"];
+        };
+    };
+    postApiCheckpoints: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key the client makes once per form (8–100 of A–Z a–z 0–9 . _ : -), kept 24 h per user: a repeat with the same body answers the first success again (Idempotent-Replayed: true) and creates nothing; a failed request gives the key back. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    countyId: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        countyId: number;
+                        seq: number;
+                        /** @description SHA-256 of canonicalize(body) */
+                        hash: string;
+                        /** @description Ed25519 signature of canonicalize(body), standard base64 */
+                        signature: string;
+                        body: {
+                            /** @constant */
+                            format: "jifen-checkpoint/1";
+                            countyId: number;
+                            countyName: string;
+                            seq: number;
+                            /** @description ISO 8601 UTC with milliseconds */
+                            issuedAt: string;
+                            /** @enum {string} */
+                            reason: "daily" | "board" | "manual";
+                            /** @description The county's previous checkpoint's hash; null for its first */
+                            previousHash: string | null;
+                            villages: {
+                                villageId: number;
+                                villageName: string;
+                                treeSize: number;
+                                /** @description SHA-256, lowercase hex */
+                                root: string;
+                            }[];
+                            /** @description RFC 6962 root over canonicalize({villageId, treeSize, root}) of each village, ascending id */
+                            countyRoot: string;
+                            /** @description SHA-256, lowercase hex */
+                            keyFingerprint: string;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["E400.invalid.invalid_text"];
+            401: components["responses"]["E401.unauthorized"];
+            403: components["responses"]["E403.bad_origin.forbidden"];
+            404: components["responses"]["E404.not_found"];
+            409: components["responses"]["E409.idempotency_in_progress"];
+            413: components["responses"]["E413.payload_too_large"];
+            415: components["responses"]["E415.unsupported_media_type"];
+            422: components["responses"]["E422.idempotency_mismatch.wrong_area_kind"];
+            500: components["responses"]["E500.internal"];
+            503: components["responses"]["E503.busy.disk_full"];
+        };
+    };
+    getApiPublicVillagesByIdProofInclusion: {
+        parameters: {
+            query: {
+                /** @description The entry (1, 2, 3 … in the village chain) */
+                seq: string;
+                /** @description The tree to prove it in (a checkpoint's treeSize); default the current chain */
+                treeSize?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        villageId: number;
+                        seq: number;
+                        treeSize: number;
+                        /** @description seq − 1 */
+                        leafIndex: number;
+                        /** @description SHA-256, lowercase hex */
+                        entryHash: string;
+                        /** @description RFC 6962 audit path, deepest sibling first */
+                        path: string[];
+                        /** @description The root of the tree of treeSize entries */
+                        root: string;
+                    };
+                };
+            };
+            400: components["responses"]["E400.invalid.invalid_text"];
+            404: components["responses"]["E404.not_found"];
+            409: components["responses"]["E409.conflict"];
+            429: components["responses"]["E429.too_many_requests"];
+            500: components["responses"]["E500.internal"];
+            503: components["responses"]["E503.busy.disk_full"];
+        };
+    };
+    getApiPublicVillagesByIdProofConsistency: {
+        parameters: {
+            query: {
+                /** @description The older tree size */
+                from: string;
+                /** @description The newer tree size; default the current chain */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        villageId: number;
+                        from: number;
+                        to: number;
+                        /** @description RFC 6962 consistency proof */
+                        proof: string[];
+                        /** @description SHA-256, lowercase hex */
+                        fromRoot: string;
+                        /** @description SHA-256, lowercase hex */
+                        toRoot: string;
+                    };
+                };
+            };
+            400: components["responses"]["E400.invalid.invalid_text"];
+            404: components["responses"]["E404.not_found"];
+            409: components["responses"]["E409.conflict"];
+            429: components["responses"]["E429.too_many_requests"];
+            500: components["responses"]["E500.internal"];
+            503: components["responses"]["E503.busy.disk_full"];
+        };
+    };
+    getApiHouseholdsByIdProofs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The county's latest signed checkpoint */
+                        checkpoint: {
+                            id: number;
+                            countyId: number;
+                            seq: number;
+                            /** @description SHA-256 of canonicalize(body) */
+                            hash: string;
+                            /** @description Ed25519 signature of canonicalize(body), standard base64 */
+                            signature: string;
+                            body: {
+                                /** @constant */
+                                format: "jifen-checkpoint/1";
+                                countyId: number;
+                                countyName: string;
+                                seq: number;
+                                /** @description ISO 8601 UTC with milliseconds */
+                                issuedAt: string;
+                                /** @enum {string} */
+                                reason: "daily" | "board" | "manual";
+                                /** @description The county's previous checkpoint's hash; null for its first */
+                                previousHash: string | null;
+                                villages: {
+                                    villageId: number;
+                                    villageName: string;
+                                    treeSize: number;
+                                    /** @description SHA-256, lowercase hex */
+                                    root: string;
+                                }[];
+                                /** @description RFC 6962 root over canonicalize({villageId, treeSize, root}) of each village, ascending id */
+                                countyRoot: string;
+                                /** @description SHA-256, lowercase hex */
+                                keyFingerprint: string;
+                            };
+                        };
+                        villageId: number;
+                        /** @description This calendar year (Shanghai), four digits */
+                        year: string;
+                        /** @description The household's public pseudonym of this year (xxxx-xxxx-xxxx, letters only): this year's boards and entries carry it; every year has another */
+                        pseudonym: string;
+                        entries: {
+                            seq: number;
+                            hashVersion: number;
+                            /** @enum {string} */
+                            kind: "award" | "deduction" | "redemption" | "reversal" | "expiry" | "adjustment";
+                            points: number;
+                            conductPoints: number;
+                            category: string | null;
+                            ruleId: number | null;
+                            occurredOn: string;
+                            reversesSeq: number | null;
+                            /** @description The household's pseudonym of the entry's year */
+                            pseudonym: string;
+                            /** @description Null before hash version 3 */
+                            privateDigest: string | null;
+                            /** @description SHA-256, lowercase hex */
+                            prevHash: string;
+                            /** @description SHA-256, lowercase hex */
+                            hash: string;
+                            /** @description Inclusion path into the checkpoint's tree of the village (leaf index seq − 1); null for entries after the checkpoint */
+                            path: string[] | null;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["E400.invalid.invalid_text"];
+            401: components["responses"]["E401.unauthorized"];
+            404: components["responses"]["E404.not_found"];
+            409: components["responses"]["E409.conflict"];
             500: components["responses"]["E500.internal"];
             503: components["responses"]["E503.busy.disk_full"];
         };
