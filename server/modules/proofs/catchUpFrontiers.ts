@@ -6,8 +6,11 @@ import { frontierAppendPacked, packEntryHashes, type Frontier } from '../../lib/
 import type { CheckpointCtx } from './writeCheckpoint';
 import { usableFrontier } from './writeCheckpoint';
 
-/** Entries read and hashed between two pauses: ~10–20 ms of work, so requests keep being served. */
+/** Entries read and hashed between two pauses at most (~10 ms on a quiet core), so requests keep being served. */
 export const CATCH_UP_SLICE = 4096;
+/** Read in steps this small, and pause early once a slice has taken this long (a loaded machine stretches it). */
+const STEP = 1024;
+const SLICE_MS = 10;
 /** Grown frontiers are saved together, one short transaction (one commit) per this many villages at most. */
 const SAVE_BATCH = 200;
 /** Passes end when one added fewer entries than this: what is left is for the checkpoint's own transaction. */
@@ -53,20 +56,22 @@ async function catchUpOnce(ctx: CheckpointCtx, countyPath: string): Promise<numb
   const stored = await frontiersOf(db, villages.map((v) => v.villageId));
   const grown: StoredFrontier[] = [];
   let work = 0;
+  let sliceStart = performance.now();
   let added = 0;
   for (const v of villages) {
     const start = usableFrontier(stored.get(v.villageId), v.lastSeq);
     let next: Frontier = start;
     while (next.size < v.lastSeq) {
-      const to = Math.min(v.lastSeq, next.size + CATCH_UP_SLICE - work);
+      const to = Math.min(v.lastSeq, next.size + Math.min(STEP, CATCH_UP_SLICE - work));
       const hashes = await villageEntryHashes(db, v.villageId, next.size + 1, to);
       if (hashes.length > 0) next = frontierAppendPacked(next, packEntryHashes(hashes));
       work += hashes.length;
       // A missing seq: the tree ends before it, as the checkpoint will say.
       if (next.size < to) break;
-      if (work >= CATCH_UP_SLICE) {
+      if (work >= CATCH_UP_SLICE || performance.now() - sliceStart >= SLICE_MS) {
         work = 0;
         await pause();
+        sliceStart = performance.now();
       }
     }
     added += next.size - start.size;
@@ -74,6 +79,8 @@ async function catchUpOnce(ctx: CheckpointCtx, countyPath: string): Promise<numb
     if (grown.length > 0 && (work === 0 || grown.length >= SAVE_BATCH)) {
       await save(ctx, grown);
       await pause();
+      work = 0;
+      sliceStart = performance.now();
     }
   }
   await save(ctx, grown);
