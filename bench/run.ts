@@ -5,11 +5,12 @@
  *
  * Options: --households N --months M (default 120000 × 36), --runs R (3), --seconds S per load run (8),
  * --small (the harness's own tiny county, for debugging), --no-web, --reuse-stale (migrate an older
- * cached county forward instead of regenerating it after a schema change).
+ * cached county forward instead of regenerating it after a schema change), --checkpoints-only (only the
+ * checkpoint and proof figures, written to bench/results-checkpoints.json).
  */
 import { execSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,6 +25,7 @@ import { peakRss, startBenchServer, timeToHealth } from './lib/proc';
 import { percentile, summarize, timeEach, timeEachAsync, type Summary } from './lib/stats';
 import { prepare, type Fixture } from './prepare';
 import { openRaw, rawLedgerBatchMs, rawPostingBatchMs, rawRedemptionRate } from './raw';
+import { checkpointFigures, type CheckpointReport } from './checkpoints';
 import { webWeights, type PageWeight } from './web';
 
 const { values: args } = parseArgs({
@@ -35,6 +37,7 @@ const { values: args } = parseArgs({
     small: { type: 'boolean', default: false },
     'no-web': { type: 'boolean', default: false },
     'reuse-stale': { type: 'boolean', default: false },
+    'checkpoints-only': { type: 'boolean', default: false },
   },
 });
 const RUNS = Math.max(3, Number(args.runs));
@@ -109,6 +112,13 @@ async function main() {
   const county = ensureCounty({ households: Number(args.households), months: Number(args.months), small: args.small, reuseStale: args['reuse-stale'] });
   log(`county ${county.file} (${county.generator}, ${county.ledgerRows.toLocaleString('en')} ledger rows, ${county.sizeMb.toFixed(0)} MB)`);
   const work = workingCopy(county.file);
+  if (args['checkpoints-only']) {
+    const checkpoints = await checkpointFigures(work, { runs: RUNS, months: Number(args.months), log });
+    for (const f of checkpoints.figures) add(f.figure, f.unit, f.s, f);
+    report(county, [], null, checkpoints, 'results-checkpoints.json');
+    removeDb(work);
+    return;
+  }
   const fx = await prepare(work, { approvalRuns: RUNS, buyers: 3000 });
   log(`fixture: township ${fx.townshipId}, period ${fx.period}, ${fx.buyers.length} buyers`);
 
@@ -192,6 +202,9 @@ async function main() {
   db.$client.close();
   log(`rank p50 ${rankP50.map((x) => x.toFixed(3)).join(', ')} ms; household page p99 ${pageP99.map((x) => x.toFixed(2)).join(', ')} ms`);
 
+  // Checkpoints and proofs on the same working copy: the county as upgraded, no frontier stored yet.
+  const checkpoints = await checkpointFigures(work, { runs: RUNS, months: Number(args.months), log });
+
   const startEnv = { JIFEN_DB: work, JIFEN_NO_WEB: '1', JIFEN_DEMO: '0' };
   const startNode: number[] = [];
   const startTsx: number[] = [];
@@ -236,6 +249,13 @@ async function main() {
     const limit = w.page === 'household' ? 150 : 250;
     add(`web: ${w.page} page JS+CSS, gzip`, 'KB', summarize([w.gzipKb]), { goal: `≤ ${limit} KB`, met: (v) => v <= limit });
   }
+  for (const f of checkpoints.figures) add(f.figure, f.unit, f.s, f);
+  report(county, web, webError, checkpoints, 'results.json');
+  removeDb(work);
+}
+
+/** Prints the table and writes every run to bench/<file>. */
+function report(county: ReturnType<typeof ensureCounty>, web: PageWeight[], webError: string | null, checkpoints: CheckpointReport, file: string) {
 
   const fmt = (v: number | null, unit = '') => (v == null ? '' : `${v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)}${unit}`);
   const rows = figures.map((f) => [
@@ -265,11 +285,13 @@ async function main() {
   console.log(`machine: ${machine.nproc} cores, ${machine.cpu}, ${machine.memoryGb} GB, node ${machine.node}, SQLite ${machine.sqlite}`);
   if (webError) console.log(`web: build failed (${webError})`);
   for (const w of web) console.log(`web ${w.page}: ${w.files.slice(0, 6).map((f) => `${f.file} ${f.gzipKb.toFixed(1)} KB`).join(', ')}`);
+  for (const note of checkpoints.notes) console.log(`checkpoints: ${note}`);
+  const loadAverage = loadavg().map((x) => Number(x.toFixed(2)));
+  console.log(`load average at the end: ${loadAverage.join(', ')}`);
   writeFileSync(
-    join(root, 'bench', 'results.json'),
-    `${JSON.stringify({ at: new Date().toISOString(), machine, county: { ...county, file: county.file.slice(root.length + 1) }, runs: RUNS, secondsPerLoad: SECONDS, totalSeconds, figures, web, webError, table }, null, 2)}\n`,
+    join(root, 'bench', file),
+    `${JSON.stringify({ at: new Date().toISOString(), machine, loadAverage, county: { ...county, file: county.file.slice(root.length + 1) }, runs: RUNS, secondsPerLoad: SECONDS, totalSeconds, figures, web, webError, checkpointNotes: checkpoints.notes, table }, null, 2)}\n`,
   );
-  removeDb(work);
 }
 
 main().catch((err) => {
