@@ -254,9 +254,10 @@ export function serveWeb(app: Hono<AppEnv>, webRoot: string): void {
     if (!hints && !early && !shell) return index;
     const raw = Buffer.from(
       html
-        .replace(/<head>/i, `<head>${early}`)
-        .replace('</head>', `${hints}</head>`)
-        .replace('<div id="app"></div>', `<div id="app">${shell}</div>`),
+        // Replacer functions: a household named "$`" must not splice the page's own text in (`$` patterns).
+        .replace(/<head>/i, () => `<head>${early}`)
+        .replace('</head>', () => `${hints}</head>`)
+        .replace('<div id="app"></div>', () => `<div id="app">${shell}</div>`),
     );
     return { ...index, raw, encoded: {}, etag: `"${createHash('sha256').update(raw).digest('base64url').slice(0, 27)}"`, compressible: raw.length >= MIN_COMPRESS_BYTES };
   };

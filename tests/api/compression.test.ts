@@ -156,6 +156,12 @@ describe('built web assets', () => {
     expect(drawn).toMatch(/<div id="app">.*data-test="my-balance">87<\/div>/);
     expect(drawn).toContain('张&#60;b&#62;三&#60;/b&#62;');
     expect(drawn).not.toContain('<b>');
+    // A name with replacement patterns is drawn as written, not spliced with the page's own text.
+    db.$client.prepare('UPDATE households SET head_name = ? WHERE id = ?').run("王$`$&$'", w.household.id);
+    const dollars = await (await app.request('/me', { headers: { cookie } })).text();
+    expect(dollars).toContain('王$`$&#38;$&#39;');
+    expect(dollars.match(/<head>/gi)).toHaveLength(1);
+    expect(dollars.match(/<div id="app">/g)).toHaveLength(1);
     const cadre = await login(t, 'cadre');
     const console_ = await (await app.request('/me', { headers: { cookie: cadre } })).text();
     expect(console_).toContain('/api/auth/me');
