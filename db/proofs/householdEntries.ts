@@ -1,26 +1,11 @@
 import type { Db } from '../client';
-import { PUBLIC_ENTRY_COLUMNS, toPublicEntries, type PublicLedgerRow } from '../publicLedger/entries';
-import type { LedgerKind } from '../schema/ledger';
+import { PUBLIC_ENTRY_COLUMNS, toPublicEntries, type PublicLedgerEntry, type PublicLedgerRow } from '../publicLedger/entries';
 
 // The kinds an entry may have, for the answer's schema (routes never import the tables).
 export { ledgerKinds } from '../schema/ledger';
 
 /** One of a household's entries as the public ledger shows it (no ids, names, notes or balances). */
-export interface HouseholdPublicEntry {
-  seq: number;
-  hashVersion: number;
-  kind: LedgerKind;
-  points: number;
-  conductPoints: number;
-  category: string | null;
-  ruleId: number | null;
-  occurredOn: string;
-  reversesSeq: number | null;
-  pseudonym: string;
-  privateDigest: string | null;
-  prevHash: string;
-  hash: string;
-}
+export type HouseholdPublicEntry = PublicLedgerEntry;
 
 /**
  * A household's entries in one village chain, in seq order, exactly as the public ledger serves them
