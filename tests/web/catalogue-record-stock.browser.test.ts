@@ -376,7 +376,7 @@ describeWithChromium('catalogue import, award record and stock receipt (browser)
       const picker = cadre.page.locator('.el-dialog [data-test=household-picker]');
       await picker.click();
       await picker.locator('input').fill(me.displayName ?? '');
-      await cadre.page.locator('.el-select-dropdown:visible .el-select-dropdown__item').first().click();
+      await cadre.page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: me.displayName ?? '' }).first().click();
       await cadre.page.locator('[data-test=credit-reason]').click();
       await cadre.page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: '虚报冒领' }).click();
       await cadre.page.locator('textarea[data-test=credit-detail]').fill(detail);

@@ -126,10 +126,31 @@ describeWithChromium('photo evidence and the dishonesty list on a phone', () => 
       const cadre = await as('cadre');
       await cadre.page.goto(`${base}/console/credit`);
       await cadre.page.locator('[data-test=credit-propose]').click();
+      // A bad line: the answer to the first keystroke arrives after the answer to the whole name.
+      const name = me.displayName ?? '';
+      let held = false;
+      await cadre.page.route(/\/api\/households\?/, async (route) => {
+        const q = new URL(route.request().url()).searchParams.get('q');
+        if (q === name.slice(0, 1) && !held) {
+          held = true;
+          await new Promise((r) => setTimeout(r, 2500));
+        }
+        await route.continue();
+      });
       const picker = cadre.page.locator('.el-dialog [data-test=household-picker]');
       await picker.click();
-      await picker.locator('input').fill(me.displayName ?? '');
-      const option = cadre.page.locator('.el-select-dropdown:visible .el-select-dropdown__item').first();
+      await picker.locator('input').pressSequentially(name.slice(0, 1));
+      await cadre.page.waitForTimeout(400);
+      await picker.locator('input').fill(name);
+      await cadre.page.waitForTimeout(3000);
+      expect(held).toBe(true);
+      // Only the latest search sets the list: every option shown names the household typed.
+      const shown = await cadre.page.locator('.el-select-dropdown:visible .el-select-dropdown__item').allInnerTexts();
+      expect(shown.length).toBeGreaterThan(0);
+      for (const text of shown) expect(text).toContain(name);
+      await cadre.page.unroute(/\/api\/households\?/);
+      // The option naming this household, not the first one shown: a list from an earlier keystroke may still be open.
+      const option = cadre.page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: name }).first();
       await option.waitFor(SLOW);
       await option.click();
       await cadre.page.locator('textarea[data-test=credit-detail]').fill('2026 年冒领帮扶物资，经村民代表会议核实');
