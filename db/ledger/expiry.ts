@@ -1,13 +1,8 @@
-import type Database from 'better-sqlite3';
 import type { Db } from '../client';
+import { sqlOf } from '../sql';
 import type { Tx } from '../transaction';
 
 type Row = { householdId: number; credits: number; debits: number; balance: number };
-interface Statements {
-  expirable: Database.Statement<[number, number], Row>;
-  one: Database.Statement<[number, number], Row>;
-}
-const cache = new WeakMap<Database.Database, Statements>();
 
 /**
  * Points that are older than `cutoff` and still unspent, per household of a village. Spending is
@@ -16,15 +11,14 @@ const cache = new WeakMap<Database.Database, Statements>();
  * after the expiry entries are written yields nothing, which makes the job idempotent.
  */
 export async function expirableByHousehold(tx: Tx, villageId: number, cutoff: number): Promise<{ householdId: number; points: number }[]> {
-  return statements(tx)
-    .expirable.all(cutoff, villageId)
+  return (await sqlOf(tx).all<Row>(EXPIRABLE_BY_VILLAGE, [cutoff, villageId]))
     .map(toExpirable)
     .filter((r) => r.points > 0);
 }
 
 /** What of one household's points would expire at `cutoff` (for the household page's advance notice). */
 export async function expirableForHousehold(db: Db, householdId: number, cutoff: number): Promise<number> {
-  const row = statements(db).one.get(cutoff, householdId);
+  const row = await sqlOf(db).get<Row>(EXPIRABLE_BY_HOUSEHOLD, [cutoff, householdId]);
   return row ? toExpirable(row).points : 0;
 }
 
@@ -34,7 +28,7 @@ function toExpirable(r: Row) {
 
 // One query, filtered by village (the daily job) or by household (the household page).
 const expirableSql = (column: 'village_id' | 'household_id') =>
-  `SELECT l.household_id AS householdId,
+  `SELECT l.household_id AS "householdId",
           COALESCE(SUM(CASE WHEN l.points > 0 AND l.created_at < ? THEN l.points ELSE 0 END), 0) AS credits,
           COALESCE(SUM(CASE WHEN l.points < 0 THEN -l.points ELSE 0 END), 0) AS debits,
           MAX(h.balance) AS balance
@@ -42,11 +36,5 @@ const expirableSql = (column: 'village_id' | 'household_id') =>
     WHERE l.${column} = ?
     GROUP BY l.household_id`;
 
-function statements(db: Db): Statements {
-  let s = cache.get(db.$client);
-  if (!s) {
-    s = { expirable: db.$client.prepare(expirableSql('village_id')), one: db.$client.prepare(expirableSql('household_id')) };
-    cache.set(db.$client, s);
-  }
-  return s;
-}
+const EXPIRABLE_BY_VILLAGE = expirableSql('village_id');
+const EXPIRABLE_BY_HOUSEHOLD = expirableSql('household_id');

@@ -1,6 +1,5 @@
-import { and, desc, eq, inArray, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../client';
-import { auditLog, householdCards, users } from '../schema';
+import { sqlOf, type SqlParam } from '../sql';
 import { householdAccountIds } from '../users/users';
 
 export interface NoticeRow {
@@ -24,31 +23,29 @@ export interface NoticeActions {
  * anyone but a household account (what the household did itself it already knows).
  */
 export async function householdNoticeRows(db: Db, householdId: number, actions: NoticeActions, limit: number): Promise<NoticeRow[]> {
-  const cardIds = db
-    .select({ id: householdCards.id })
-    .from(householdCards)
-    .where(eq(householdCards.householdId, householdId))
-    .all()
-    .map((c) => String(c.id));
+  const q = sqlOf(db);
+  const cardIds = (await q.all<{ id: number }>('SELECT id FROM household_cards WHERE household_id = ?', [householdId])).map((c) => String(c.id));
   const accountIds = (await householdAccountIds(db, householdId)).map(String);
-  const about = or(
-    actions.household.length ? and(eq(auditLog.entity, 'household'), eq(auditLog.entityId, String(householdId)), inArray(auditLog.action, [...actions.household])) : undefined,
-    cardIds.length && actions.card.length ? and(eq(auditLog.entity, 'card'), inArray(auditLog.entityId, cardIds), inArray(auditLog.action, [...actions.card])) : undefined,
-    accountIds.length && actions.user.length ? and(eq(auditLog.entity, 'user'), inArray(auditLog.entityId, accountIds), inArray(auditLog.action, [...actions.user])) : undefined,
+  const about: string[] = [];
+  const params: SqlParam[] = [];
+  const list = (values: readonly string[]) => {
+    params.push(...values);
+    return values.map(() => '?').join(', ');
+  };
+  if (actions.household.length) {
+    params.push(String(householdId));
+    about.push(`(a.entity = 'household' AND a.entity_id = ? AND a.action IN (${list(actions.household)}))`);
+  }
+  if (cardIds.length && actions.card.length) about.push(`(a.entity = 'card' AND a.entity_id IN (${list(cardIds)}) AND a.action IN (${list(actions.card)}))`);
+  if (accountIds.length && actions.user.length) about.push(`(a.entity = 'user' AND a.entity_id IN (${list(accountIds)}) AND a.action IN (${list(actions.user)}))`);
+  if (!about.length) return [];
+  params.push(limit);
+  return q.all<NoticeRow>(
+    `SELECT a.action, a.created_at AS "at", COALESCE(u.display_name, u.username) AS "actorName", a.actor_role AS "actorRole", a.after
+       FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
+      WHERE (${about.join(' OR ')}) AND a.actor_role <> 'household'
+      ORDER BY a.id DESC
+      LIMIT ?`,
+    params,
   );
-  if (!about) return [];
-  return db
-    .select({
-      action: auditLog.action,
-      at: auditLog.createdAt,
-      actorName: sql<string | null>`COALESCE(${users.displayName}, ${users.username})`,
-      actorRole: auditLog.actorRole,
-      after: auditLog.after,
-    })
-    .from(auditLog)
-    .leftJoin(users, eq(users.id, auditLog.actorId))
-    .where(and(about, ne(auditLog.actorRole, 'household')))
-    .orderBy(desc(auditLog.id))
-    .limit(limit)
-    .all();
 }
