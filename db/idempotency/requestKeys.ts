@@ -1,6 +1,5 @@
-import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import { readDb, type Db } from '../client';
-import { requestKeys } from '../schema';
+import { sqlOf } from '../sql';
 import type { Tx } from '../transaction';
 
 export interface RequestKeyRow {
@@ -11,19 +10,12 @@ export interface RequestKeyRow {
   createdAt: number;
 }
 
-const columns = {
-  requestHash: requestKeys.requestHash,
-  status: requestKeys.status,
-  contentType: requestKeys.contentType,
-  body: requestKeys.body,
-  createdAt: requestKeys.createdAt,
-};
-
-const byKey = (userId: number, key: string) => and(eq(requestKeys.userId, userId), eq(requestKeys.key, key));
+const SELECT_KEY = `SELECT request_hash AS "requestHash", status AS "status", content_type AS "contentType", body AS "body", created_at AS "createdAt"
+  FROM request_keys WHERE user_id = ? AND key = ?`;
 
 /** A user's reservation of a key, as committed (read connection). */
 export async function findRequestKey(db: Db, userId: number, key: string): Promise<RequestKeyRow | undefined> {
-  return readDb(db).select(columns).from(requestKeys).where(byKey(userId, key)).get();
+  return sqlOf(readDb(db)).get<RequestKeyRow>(SELECT_KEY, [userId, key]);
 }
 
 /**
@@ -39,39 +31,35 @@ export async function reserveRequestKey(
   at: number,
   limits: { expiredBefore: number; abandonedBefore: number },
 ): Promise<RequestKeyRow | null> {
-  tx
-    .delete(requestKeys)
-    .where(
-      and(
-        byKey(userId, key),
-        or(lt(requestKeys.createdAt, limits.expiredBefore), and(isNull(requestKeys.status), lt(requestKeys.createdAt, limits.abandonedBefore))),
-      ),
-    )
-    .run();
-  const held = tx.select(columns).from(requestKeys).where(byKey(userId, key)).get();
+  const q = sqlOf(tx);
+  await q.run(
+    `DELETE FROM request_keys WHERE user_id = ? AND key = ?
+       AND (created_at < ? OR (status IS NULL AND created_at < ?))`,
+    [userId, key, limits.expiredBefore, limits.abandonedBefore],
+  );
+  const held = await q.get<RequestKeyRow>(SELECT_KEY, [userId, key]);
   if (held) return held;
-  tx.insert(requestKeys).values({ userId, key, requestHash, createdAt: at }).run();
+  await q.run('INSERT INTO request_keys (user_id, key, request_hash, created_at) VALUES (?, ?, ?, ?)', [userId, key, requestHash, at]);
   return null;
 }
 
 /** Keeps the answer of a reserved key, to give its repeats. */
 export async function storeRequestAnswer(tx: Tx, userId: number, key: string, answer: { status: number; contentType: string | null; body: string }): Promise<void> {
-  tx
-    .update(requestKeys)
-    .set({ status: answer.status, contentType: answer.contentType, body: answer.body })
-    .where(and(byKey(userId, key), isNull(requestKeys.status)))
-    .run();
+  await sqlOf(tx).run('UPDATE request_keys SET status = ?, content_type = ?, body = ? WHERE user_id = ? AND key = ? AND status IS NULL', [
+    answer.status,
+    answer.contentType,
+    answer.body,
+    userId,
+    key,
+  ]);
 }
 
 /** Gives a reserved key back (the request failed and changed nothing), so a corrected request may use it. */
 export async function releaseRequestKey(tx: Tx, userId: number, key: string): Promise<void> {
-  tx
-    .delete(requestKeys)
-    .where(and(byKey(userId, key), isNull(requestKeys.status)))
-    .run();
+  await sqlOf(tx).run('DELETE FROM request_keys WHERE user_id = ? AND key = ? AND status IS NULL', [userId, key]);
 }
 
 /** Deletes keys created before `before`; returns how many. */
 export async function purgeRequestKeys(tx: Tx, before: number): Promise<number> {
-  return tx.delete(requestKeys).where(lt(requestKeys.createdAt, before)).run().changes;
+  return (await sqlOf(tx).run('DELETE FROM request_keys WHERE created_at < ?', [before])).changes;
 }
