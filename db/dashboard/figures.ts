@@ -1,9 +1,9 @@
-import { and, asc, count, countDistinct, desc, eq, gte, inArray, lt, lte, sql, sum } from 'drizzle-orm';
 import type { Db } from '../client';
-import { areas, donations, goods, households, ledgerEntries, stockMovements } from '../schema';
+import { sqlOf, type SqlParam } from '../sql';
 
 /** An empty list matches nothing (SQL `IN ()` is not valid everywhere). */
 const anyOf = (ids: readonly number[]) => (ids.length ? [...ids] : [-1]);
+const marks = (ids: readonly unknown[]) => ids.map(() => '?').join(', ');
 const num = (v: unknown): number => Number(v ?? 0);
 
 /** The villages, stores and days a dashboard covers. */
@@ -18,103 +18,120 @@ export interface DashboardScope {
   toMs: number;
 }
 
-const inLedger = (s: DashboardScope) => and(inArray(ledgerEntries.villageId, anyOf(s.villageIds)), gte(ledgerEntries.occurredOn, s.from), lte(ledgerEntries.occurredOn, s.to));
+/** `village_id IN (…) AND occurred_on BETWEEN from AND to` over ledger_entries, and its parameters. */
+function inLedger(s: DashboardScope): { where: string; params: SqlParam[] } {
+  const villages = anyOf(s.villageIds);
+  return { where: `village_id IN (${marks(villages)}) AND occurred_on >= ? AND occurred_on <= ?`, params: [...villages, s.from, s.to] };
+}
 
 /** Points of awards, deductions and redemptions per month (`YYYY-MM`) and kind. */
 export async function pointsByMonth(db: Db, s: DashboardScope): Promise<{ month: string; kind: string; points: number }[]> {
-  const month = sql<string>`substr(${ledgerEntries.occurredOn}, 1, 7)`;
-  return db
-    .select({ month, kind: ledgerEntries.kind, points: sum(ledgerEntries.points) })
-    .from(ledgerEntries)
-    .where(and(inLedger(s), inArray(ledgerEntries.kind, ['award', 'deduction', 'redemption'])))
-    .groupBy(month, ledgerEntries.kind)
-    .all()
-    .map((r) => ({ ...r, points: num(r.points) }));
+  const l = inLedger(s);
+  const rows = await sqlOf(db).all<{ month: string; kind: string; points: number | null }>(
+    `SELECT substr(occurred_on, 1, 7) AS month, kind, SUM(points) AS points
+       FROM ledger_entries
+      WHERE ${l.where} AND kind IN ('award', 'deduction', 'redemption')
+      GROUP BY substr(occurred_on, 1, 7), kind
+      ORDER BY substr(occurred_on, 1, 7), kind`,
+    l.params,
+  );
+  return rows.map((r) => ({ month: r.month, kind: r.kind, points: num(r.points) }));
 }
 
 /** Points and entries of awards and deductions per rule category (null: no category) and kind. */
 export async function pointsByCategory(db: Db, s: DashboardScope): Promise<{ category: string | null; kind: string; points: number; entries: number }[]> {
-  return db
-    .select({ category: ledgerEntries.category, kind: ledgerEntries.kind, points: sum(ledgerEntries.points), entries: count() })
-    .from(ledgerEntries)
-    .where(and(inLedger(s), inArray(ledgerEntries.kind, ['award', 'deduction'])))
-    .groupBy(ledgerEntries.category, ledgerEntries.kind)
-    .all()
-    .map((r) => ({ ...r, points: num(r.points), entries: num(r.entries) }));
+  const l = inLedger(s);
+  const rows = await sqlOf(db).all<{ category: string | null; kind: string; points: number | null; entries: number }>(
+    `SELECT category, kind, SUM(points) AS points, COUNT(*) AS entries
+       FROM ledger_entries
+      WHERE ${l.where} AND kind IN ('award', 'deduction')
+      GROUP BY category, kind
+      ORDER BY category IS NOT NULL, category, kind`,
+    l.params,
+  );
+  return rows.map((r) => ({ category: r.category, kind: r.kind, points: num(r.points), entries: num(r.entries) }));
 }
 
 /** Active households per village (now, not at the period's end). */
 export async function activeHouseholdsPerVillage(db: Db, s: DashboardScope): Promise<Map<number, number>> {
-  const rows = db
-    .select({ villageId: households.villageId, n: count() })
-    .from(households)
-    .where(and(inArray(households.villageId, anyOf(s.villageIds)), eq(households.status, 'active')))
-    .groupBy(households.villageId)
-    .all();
+  const villages = anyOf(s.villageIds);
+  const rows = await sqlOf(db).all<{ villageId: number; n: number }>(
+    `SELECT village_id AS "villageId", COUNT(*) AS n FROM households WHERE village_id IN (${marks(villages)}) AND status = 'active' GROUP BY village_id`,
+    villages,
+  );
   return new Map(rows.map((r) => [r.villageId, num(r.n)]));
 }
 
 /** Households with at least one award in the period, per village. */
 export async function awardedHouseholdsPerVillage(db: Db, s: DashboardScope): Promise<Map<number, number>> {
-  const rows = db
-    .select({ villageId: ledgerEntries.villageId, n: countDistinct(ledgerEntries.householdId) })
-    .from(ledgerEntries)
-    .where(and(inLedger(s), eq(ledgerEntries.kind, 'award')))
-    .groupBy(ledgerEntries.villageId)
-    .all();
+  const l = inLedger(s);
+  const rows = await sqlOf(db).all<{ villageId: number; n: number }>(
+    `SELECT village_id AS "villageId", COUNT(DISTINCT household_id) AS n FROM ledger_entries WHERE ${l.where} AND kind = 'award' GROUP BY village_id`,
+    l.params,
+  );
   return new Map(rows.map((r) => [r.villageId, num(r.n)]));
 }
 
 /** The ten goods redeemed most in the period. */
 export async function topRedeemedGoods(db: Db, s: DashboardScope): Promise<{ goodsId: number; name: string; unit: string; store: string; quantity: number }[]> {
-  const redeemedQty = sql<number>`-sum(${stockMovements.quantity})`;
-  return db
-    .select({ goodsId: goods.id, name: goods.name, unit: goods.unit, store: areas.name, quantity: redeemedQty })
-    .from(stockMovements)
-    .innerJoin(goods, eq(goods.id, stockMovements.goodsId))
-    .innerJoin(areas, eq(areas.id, stockMovements.storeAreaId))
-    .where(and(inArray(stockMovements.storeAreaId, anyOf(s.storeIds)), eq(stockMovements.kind, 'redemption'), gte(stockMovements.createdAt, s.fromMs), lt(stockMovements.createdAt, s.toMs)))
-    .groupBy(goods.id, goods.name, goods.unit, areas.name)
-    .orderBy(desc(redeemedQty), asc(goods.id))
-    .limit(10)
-    .all()
-    .map((r) => ({ ...r, quantity: num(r.quantity) }));
+  const stores = anyOf(s.storeIds);
+  const rows = await sqlOf(db).all<{ goodsId: number; name: string; unit: string; store: string; quantity: number | null }>(
+    `SELECT g.id AS "goodsId", g.name AS name, g.unit AS unit, a.name AS store, -SUM(m.quantity) AS quantity
+       FROM stock_movements m
+       JOIN goods g ON g.id = m.goods_id
+       JOIN areas a ON a.id = m.store_area_id
+      WHERE m.store_area_id IN (${marks(stores)}) AND m.kind = 'redemption' AND m.created_at >= ? AND m.created_at < ?
+      GROUP BY g.id, g.name, g.unit, a.name
+      ORDER BY -SUM(m.quantity) DESC, g.id ASC
+      LIMIT 10`,
+    [...stores, s.fromMs, s.toMs],
+  );
+  return rows.map((r) => ({ goodsId: r.goodsId, name: r.name, unit: r.unit, store: r.store, quantity: num(r.quantity) }));
 }
 
 /** Active goods in stock per store: kinds, units and value in points. */
 export async function stockValuePerStore(db: Db, s: Pick<DashboardScope, 'storeIds'>): Promise<{ storeId: number; store: string; goodsCount: number; units: number; value: number }[]> {
-  const value = sql<number>`sum(${goods.stock} * ${goods.price})`;
-  return db
-    .select({ storeId: goods.storeAreaId, store: areas.name, goodsCount: count(), units: sum(goods.stock), value })
-    .from(goods)
-    .innerJoin(areas, eq(areas.id, goods.storeAreaId))
-    .where(and(inArray(goods.storeAreaId, anyOf(s.storeIds)), eq(goods.active, true)))
-    .groupBy(goods.storeAreaId, areas.name)
-    .orderBy(asc(goods.storeAreaId))
-    .all()
-    .map((r) => ({ ...r, goodsCount: num(r.goodsCount), units: num(r.units), value: num(r.value) }));
+  const stores = anyOf(s.storeIds);
+  const rows = await sqlOf(db).all<{ storeId: number; store: string; goodsCount: number; units: number | null; value: number | null }>(
+    `SELECT g.store_area_id AS "storeId", a.name AS store, COUNT(*) AS "goodsCount", SUM(g.stock) AS units, SUM(g.stock * g.price) AS value
+       FROM goods g
+       JOIN areas a ON a.id = g.store_area_id
+      WHERE g.store_area_id IN (${marks(stores)}) AND g.active
+      GROUP BY g.store_area_id, a.name
+      ORDER BY g.store_area_id ASC`,
+    stores,
+  );
+  return rows.map((r) => ({ storeId: r.storeId, store: r.store, goodsCount: num(r.goodsCount), units: num(r.units), value: num(r.value) }));
 }
 
 /** Up to 50 active goods with at most `threshold` in stock, emptiest first. */
-export async function lowStockGoods(db: Db, s: Pick<DashboardScope, 'storeIds'>, threshold: number) {
-  return db
-    .select({ goodsId: goods.id, name: goods.name, unit: goods.unit, store: areas.name, stock: goods.stock, price: goods.price })
-    .from(goods)
-    .innerJoin(areas, eq(areas.id, goods.storeAreaId))
-    .where(and(inArray(goods.storeAreaId, anyOf(s.storeIds)), eq(goods.active, true), lte(goods.stock, threshold)))
-    .orderBy(asc(goods.stock), asc(goods.id))
-    .limit(50)
-    .all();
+export async function lowStockGoods(
+  db: Db,
+  s: Pick<DashboardScope, 'storeIds'>,
+  threshold: number,
+): Promise<{ goodsId: number; name: string; unit: string; store: string; stock: number; price: number }[]> {
+  const stores = anyOf(s.storeIds);
+  return sqlOf(db).all(
+    `SELECT g.id AS "goodsId", g.name AS name, g.unit AS unit, a.name AS store, g.stock AS stock, g.price AS price
+       FROM goods g
+       JOIN areas a ON a.id = g.store_area_id
+      WHERE g.store_area_id IN (${marks(stores)}) AND g.active AND g.stock <= ?
+      ORDER BY g.stock ASC, g.id ASC
+      LIMIT 50`,
+    [...stores, threshold],
+  );
 }
 
 /** Donations received per month: how many, money (fen) and goods quantity. */
 export async function donationsByMonth(db: Db, s: DashboardScope): Promise<{ month: string; donations: number; amountFen: number; quantity: number }[]> {
-  const month = sql<string>`substr(${donations.receivedOn}, 1, 7)`;
-  return db
-    .select({ month, donations: count(), amountFen: sum(donations.amountFen), quantity: sum(donations.quantity) })
-    .from(donations)
-    .where(and(inArray(donations.storeAreaId, anyOf(s.storeIds)), gte(donations.receivedOn, s.from), lte(donations.receivedOn, s.to)))
-    .groupBy(month)
-    .all()
-    .map((r) => ({ month: r.month, donations: num(r.donations), amountFen: num(r.amountFen), quantity: num(r.quantity) }));
+  const stores = anyOf(s.storeIds);
+  const rows = await sqlOf(db).all<{ month: string; donations: number; amountFen: number | null; quantity: number | null }>(
+    `SELECT substr(received_on, 1, 7) AS month, COUNT(*) AS donations, SUM(amount_fen) AS "amountFen", SUM(quantity) AS quantity
+       FROM donations
+      WHERE store_area_id IN (${marks(stores)}) AND received_on >= ? AND received_on <= ?
+      GROUP BY substr(received_on, 1, 7)
+      ORDER BY substr(received_on, 1, 7)`,
+    [...stores, s.from, s.to],
+  );
+  return rows.map((r) => ({ month: r.month, donations: num(r.donations), amountFen: num(r.amountFen), quantity: num(r.quantity) }));
 }
