@@ -1,7 +1,7 @@
-import { and, count, desc, eq, inArray, isNull, like, or } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import type { Db } from '../client';
-import { areas, auditLog, users } from '../schema';
+import { sqlOf, type SqlParam } from '../sql';
+import type { Tx } from '../transaction';
 
 export interface AuditRow {
   actorId: number | null;
@@ -17,19 +17,26 @@ export interface AuditRow {
   createdAt: number;
 }
 
+const INSERT_AUDIT = `INSERT INTO audit_log (actor_id, actor_role, area_id, entity, entity_id, action, before, after, ip, user_agent, created_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+const auditParams = (r: AuditRow): SqlParam[] => [r.actorId, r.actorRole, r.areaId, r.entity, r.entityId, r.action, r.before, r.after, r.ip, r.userAgent, r.createdAt];
+
+/** One audit row, inside the change's transaction (the statement is cached per connection). */
+export async function addAuditRow(tx: Tx, r: AuditRow): Promise<void> {
+  await sqlOf(tx).run(INSERT_AUDIT, auditParams(r));
+}
+
 const cache = new WeakMap<Database.Database, Database.Statement<unknown[]>>();
 
-/** One audit row through a cached prepared statement, for hot paths; call inside the change's transaction. */
+/** Synchronous twin of `addAuditRow` for test fixtures (SQLite only); the app writes through `addAuditRow`. */
 export function insertAuditRow(db: Db, r: AuditRow): void {
   let insert = cache.get(db.$client);
   if (!insert) {
-    insert = db.$client.prepare(
-      `INSERT INTO audit_log (actor_id, actor_role, area_id, entity, entity_id, action, before, after, ip, user_agent, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+    insert = db.$client.prepare(INSERT_AUDIT);
     cache.set(db.$client, insert);
   }
-  insert.run(r.actorId, r.actorRole, r.areaId, r.entity, r.entityId, r.action, r.before, r.after, r.ip, r.userAgent, r.createdAt);
+  insert.run(...auditParams(r));
 }
 
 export interface AuditFilter {
@@ -66,38 +73,31 @@ export interface AuditListRow {
 
 /** Audit rows, newest first, with the acting user's name, and how many match in all. */
 export async function listAuditRows(db: Db, f: AuditFilter): Promise<{ items: AuditListRow[]; total: number }> {
-  const inArea = inArray(auditLog.areaId, db.select({ id: areas.id }).from(areas).where(like(areas.path, `${f.areaPath}%`)));
-  const where = and(
-    f.withUnplaced ? or(inArea, isNull(auditLog.areaId)) : inArea,
-    f.entity ? eq(auditLog.entity, f.entity) : undefined,
-    f.entityId ? eq(auditLog.entityId, f.entityId) : undefined,
-    f.action ? eq(auditLog.action, f.action) : undefined,
-    f.actorId ? eq(auditLog.actorId, f.actorId) : undefined,
+  const inArea = 'l.area_id IN (SELECT id FROM areas WHERE path LIKE ?)';
+  const conditions = [f.withUnplaced ? `(${inArea} OR l.area_id IS NULL)` : inArea];
+  const params: SqlParam[] = [`${f.areaPath}%`];
+  const also = (condition: string, value: SqlParam) => {
+    conditions.push(condition);
+    params.push(value);
+  };
+  // Empty filters match everything, as they always have (an empty string or id 0 is no filter).
+  if (f.entity) also('l.entity = ?', f.entity);
+  if (f.entityId) also('l.entity_id = ?', f.entityId);
+  if (f.action) also('l.action = ?', f.action);
+  if (f.actorId) also('l.actor_id = ?', f.actorId);
+  const where = conditions.join(' AND ');
+  const q = sqlOf(db);
+  const items = await q.all<AuditListRow>(
+    `SELECT l.id AS "id", l.actor_id AS "actorId", u.username AS "actorName", u.display_name AS "actorDisplayName",
+            l.actor_role AS "actorRole", l.area_id AS "areaId", l.entity AS "entity", l.entity_id AS "entityId",
+            l.action AS "action", l.before AS "before", l.after AS "after", l.ip AS "ip", l.user_agent AS "userAgent",
+            l.created_at AS "createdAt"
+       FROM audit_log l LEFT JOIN users u ON u.id = l.actor_id
+      WHERE ${where}
+      ORDER BY l.id DESC
+      LIMIT ? OFFSET ?`,
+    [...params, f.limit, f.offset],
   );
-  const items = db
-    .select({
-      id: auditLog.id,
-      actorId: auditLog.actorId,
-      actorName: users.username,
-      actorDisplayName: users.displayName,
-      actorRole: auditLog.actorRole,
-      areaId: auditLog.areaId,
-      entity: auditLog.entity,
-      entityId: auditLog.entityId,
-      action: auditLog.action,
-      before: auditLog.before,
-      after: auditLog.after,
-      ip: auditLog.ip,
-      userAgent: auditLog.userAgent,
-      createdAt: auditLog.createdAt,
-    })
-    .from(auditLog)
-    .leftJoin(users, eq(users.id, auditLog.actorId))
-    .where(where)
-    .orderBy(desc(auditLog.id))
-    .limit(f.limit)
-    .offset(f.offset)
-    .all();
-  const total = db.select({ n: count() }).from(auditLog).where(where).get()?.n ?? 0;
+  const total = (await q.get<{ n: number }>(`SELECT COUNT(*) AS "n" FROM audit_log l WHERE ${where}`, params))?.n ?? 0;
   return { items, total };
 }

@@ -1,4 +1,4 @@
-import { insertAuditRow, type AuditRow } from '../../db/audit/auditLog';
+import { addAuditRow, type AuditRow } from '../../db/audit/auditLog';
 import type { Tx } from '../../db/transaction';
 import type { Ctx } from './context';
 
@@ -100,5 +100,5 @@ function auditRow(ctx: AuditCtx, entry: AuditEntry): AuditRow {
 
 /** The one audit writer: one row, written through the transaction of the change it records. */
 export async function writeAudit(tx: Tx, ctx: AuditCtx, entry: AuditEntry): Promise<void> {
-  insertAuditRow(tx, auditRow(ctx, entry));
+  await addAuditRow(tx, auditRow(ctx, entry));
 }
