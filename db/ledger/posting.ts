@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import { isValidText } from '../../server/lib/text';
 import type { Db } from '../client';
 import type { LedgerKind } from '../schema/ledger';
+import { sqlOf, type SqlParam } from '../sql';
 import { periodsOfDay } from '../time';
 import type { Tx } from '../transaction';
 import { pseudonymMemo, pseudonymYear } from './pseudonym';
@@ -356,6 +357,31 @@ export function pushLedgerValues(out: unknown[], r: Omit<LedgerRow, 'id'>): void
   );
 }
 
+// One text per statement, run by the synchronous SQLite bulk path (prepared once per connection) and by the
+// async path through the neutral `Sql` handle on either engine.
+const SQL = {
+  chain: 'SELECT village_id AS "villageId", last_seq AS "lastSeq", head_hash AS "headHash", genesis_hash AS "genesisHash" FROM ledger_chains WHERE village_id = ?',
+  anyGenesis: 'SELECT genesis_hash AS "genesisHash" FROM ledger_chains LIMIT 1',
+  newChain: 'INSERT INTO ledger_chains (village_id, last_seq, head_hash, genesis_hash) VALUES (?, 0, ?, ?) ON CONFLICT (village_id) DO NOTHING',
+  saveChain: 'UPDATE ledger_chains SET last_seq = ?, head_hash = ? WHERE village_id = ?',
+  balance: 'SELECT balance, pseudonym_seed AS "pseudonymSeed" FROM households WHERE id = ?',
+  // As the black list decides: the rule version the award was made under, else the rule itself.
+  ruleBlack: `SELECT COALESCE((SELECT v.black_list FROM awards a JOIN rule_versions v ON v.id = a.rule_version_id WHERE a.id = ?),
+                              (SELECT black_list FROM rules WHERE id = ?), FALSE) AS black`,
+  setBalance: 'UPDATE households SET balance = ?, updated_at = ? WHERE id = ?',
+  reversed: 'SELECT kind, chain_id AS "chainId", seq, rule_public AS "rulePublic" FROM ledger_entries WHERE id = ?',
+  insert: `INSERT INTO ledger_entries (${LEDGER_COLUMNS.join(', ')}) VALUES (${LEDGER_COLUMNS.map(() => '?').join(', ')})`,
+  villageAncestry: 'SELECT path FROM areas WHERE id = ?',
+  upsertScore: `INSERT INTO household_period_scores (household_id, period, village_id, township_id, county_id, score, earned, deducted)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (household_id, period) DO UPDATE SET
+       score = household_period_scores.score + excluded.score, earned = household_period_scores.earned + excluded.earned,
+       deducted = household_period_scores.deducted + excluded.deducted`,
+  latest: 'SELECT id AS "lastEntryId", hash FROM ledger_entries ORDER BY id DESC LIMIT 1',
+  heads: `SELECT c.village_id AS "villageId", a.name AS "villageName", c.last_seq AS "lastSeq", c.head_hash AS hash, c.genesis_hash AS "genesisHash"
+            FROM ledger_chains c JOIN areas a ON a.id = c.village_id ORDER BY c.village_id`,
+} as const;
+
 interface Statements {
   chain: Database.Statement<[number], VillageChain>;
   anyGenesis: Database.Statement<[], { genesisHash: string }>;
@@ -375,37 +401,25 @@ interface Statements {
 
 const cache = new WeakMap<Database.Database, Statements>();
 
+/** The synchronous statements of the SQLite bulk path (seeds, generator, bench), prepared once per connection. */
 function statements(client: Database.Database): Statements {
   let s = cache.get(client);
   if (!s) {
     s = {
-      chain: client.prepare(
-        'SELECT village_id AS villageId, last_seq AS lastSeq, head_hash AS headHash, genesis_hash AS genesisHash FROM ledger_chains WHERE village_id = ?',
-      ),
-      anyGenesis: client.prepare('SELECT genesis_hash AS genesisHash FROM ledger_chains LIMIT 1'),
-      newChain: client.prepare('INSERT INTO ledger_chains (village_id, last_seq, head_hash, genesis_hash) VALUES (?, 0, ?, ?)'),
-      saveChain: client.prepare('UPDATE ledger_chains SET last_seq = ?, head_hash = ? WHERE village_id = ?'),
-      balance: client.prepare('SELECT balance, pseudonym_seed AS pseudonymSeed FROM households WHERE id = ?'),
-      // As the black list decides: the rule version the award was made under, else the rule itself.
-      ruleBlack: client.prepare(
-        `SELECT COALESCE((SELECT v.black_list FROM awards a JOIN rule_versions v ON v.id = a.rule_version_id WHERE a.id = ?),
-                         (SELECT black_list FROM rules WHERE id = ?), 0) AS black`,
-      ),
-      setBalance: client.prepare('UPDATE households SET balance = ?, updated_at = ? WHERE id = ?'),
-      reversed: client.prepare('SELECT kind, chain_id AS chainId, seq, rule_public AS rulePublic FROM ledger_entries WHERE id = ?'),
-      insert: client.prepare(`INSERT INTO ledger_entries (${LEDGER_COLUMNS.join(', ')}) VALUES (${LEDGER_COLUMNS.map(() => '?').join(', ')})`),
-      villageAncestry: client.prepare('SELECT path FROM areas WHERE id = ?'),
-      upsertScore: client.prepare(
-        `INSERT INTO household_period_scores (household_id, period, village_id, township_id, county_id, score, earned, deducted)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (household_id, period) DO UPDATE SET
-           score = score + excluded.score, earned = earned + excluded.earned, deducted = deducted + excluded.deducted`,
-      ),
-      latest: client.prepare('SELECT id AS lastEntryId, hash FROM ledger_entries ORDER BY id DESC LIMIT 1'),
-      heads: client.prepare(
-        `SELECT c.village_id AS villageId, a.name AS villageName, c.last_seq AS lastSeq, c.head_hash AS hash, c.genesis_hash AS genesisHash
-           FROM ledger_chains c JOIN areas a ON a.id = c.village_id ORDER BY c.village_id`,
-      ),
+      chain: client.prepare(SQL.chain),
+      anyGenesis: client.prepare(SQL.anyGenesis),
+      newChain: client.prepare(SQL.newChain),
+      saveChain: client.prepare(SQL.saveChain),
+      balance: client.prepare(SQL.balance),
+      ruleBlack: client.prepare(SQL.ruleBlack),
+      setBalance: client.prepare(SQL.setBalance),
+      reversed: client.prepare(SQL.reversed),
+      insert: client.prepare(SQL.insert),
+      villageAncestry: client.prepare(SQL.villageAncestry),
+      upsertScore: client.prepare(SQL.upsertScore),
+      latest: client.prepare(SQL.latest),
+      heads: client.prepare(SQL.heads),
+      // SQLite only, like the whole synchronous path: the id AUTOINCREMENT gives next.
       nextId: client.prepare(
         `SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'ledger_entries'), 0), COALESCE((SELECT MAX(id) FROM ledger_entries), 0)) + 1 AS next`,
       ),
@@ -422,7 +436,7 @@ function requireWriteTransaction(db: Db): void {
 /**
  * The village's chain row, created on first use. Every chain starts from the same genesis: the head of
  * the old single chain on an upgraded database (the migration wrote it into every village's row), else zeros.
- * Synchronous core of `lockVillageChain`, for the bulk path and code not yet ported.
+ * Synchronous core of `lockVillageChain`, for the SQLite bulk path.
  */
 export function takeVillageChain(db: Db, villageId: number): VillageChain {
   requireWriteTransaction(db);
@@ -435,12 +449,20 @@ export function takeVillageChain(db: Db, villageId: number): VillageChain {
 }
 
 /**
- * Locks the village's chain row for the rest of the transaction and returns it. Every transaction that
- * reads then writes a village's state (balances, caps, expiry, redemption) calls this first. On SQLite
- * the write transaction already serialises everything; the PostgreSQL store takes the row FOR UPDATE.
+ * Locks the village's chain row for the rest of the transaction and returns it, creating it on first use.
+ * Every transaction that reads then writes a village's state (balances, caps, expiry, redemption) calls
+ * this first. On SQLite the write transaction already serialises everything; on PostgreSQL the row is
+ * taken FOR UPDATE, and a chain two transactions start at once is created by one (ON CONFLICT) and locked by both in turn.
  */
 export async function lockVillageChain(tx: Tx, villageId: number): Promise<VillageChain> {
-  return takeVillageChain(tx, villageId);
+  requireWriteTransaction(tx);
+  const q = sqlOf(tx);
+  const select = q.engine === 'pg' ? `${SQL.chain} FOR UPDATE` : SQL.chain;
+  const row = await q.get<VillageChain>(select, [villageId]);
+  if (row) return row;
+  const genesis = (await q.get<{ genesisHash: string }>(SQL.anyGenesis))?.genesisHash ?? GENESIS_HASH;
+  await q.run(SQL.newChain, [villageId, genesis, genesis]);
+  return (await q.get<VillageChain>(select, [villageId]))!;
 }
 
 /** Stores the chain's new head after `chainEntry` advanced it. */
@@ -448,12 +470,16 @@ export function saveVillageChain(db: Db, chain: VillageChain): void {
   statements(db.$client).saveChain.run(chain.lastSeq, chain.headHash, chain.villageId);
 }
 
+/** County and township ids from a village's materialised path "/county/township/village/". */
+function ancestorsOf(path: string | undefined, villageId: number): { townshipId: number; countyId: number } {
+  if (path === undefined) throw new Error(`unknown village ${villageId}`);
+  const ids = path.split('/').filter(Boolean).map(Number);
+  return { countyId: ids[0], townshipId: ids[1] ?? ids[0] };
+}
+
 /** Township and county ids of a village, from its materialised path "/county/township/village/". */
 export function villageAncestors(db: Db, villageId: number): { townshipId: number; countyId: number } {
-  const row = statements(db.$client).villageAncestry.get(villageId);
-  if (!row) throw new Error(`unknown village ${villageId}`);
-  const ids = row.path.split('/').filter(Boolean).map(Number);
-  return { countyId: ids[0], townshipId: ids[1] ?? ids[0] };
+  return ancestorsOf(statements(db.$client).villageAncestry.get(villageId)?.path, villageId);
 }
 
 /** What a posting needs of its household: the balance and the secret seed of its yearly pseudonyms. */
@@ -478,7 +504,7 @@ export function householdLedgerState(db: Db, householdId: number): HouseholdLedg
 /** The kind, chain place and rule visibility of an existing entry, for a reversal's score bucket and public part. */
 export function reversedEntry(db: Db, id: number): ReversedEntry | undefined {
   const row = statements(db.$client).reversed.get(id);
-  return row && { ...row, rulePublic: row.rulePublic !== 0 };
+  return row && { ...row, rulePublic: Boolean(row.rulePublic) };
 }
 
 /**
@@ -488,7 +514,7 @@ export function reversedEntry(db: Db, id: number): ReversedEntry | undefined {
  */
 export function ruleBlackListed(db: Db, awardId: number | null | undefined, ruleId: number | null | undefined): boolean {
   if (ruleId == null) return false;
-  return statements(db.$client).ruleBlack.get(awardId ?? null, ruleId)!.black === 1;
+  return Boolean(statements(db.$client).ruleBlack.get(awardId ?? null, ruleId)!.black);
 }
 
 /** What `chainEntry` needs of the database for `entry`, given its household's seed and the reversed entry. */
@@ -506,10 +532,20 @@ export function nextLedgerEntryId(db: Db): number {
   return statements(db.$client).nextId.get()!.next;
 }
 
+/** The conduct-score rows an entry moves: one per period of its day (year, quarter, month), in its score bucket. */
+function scoreRows(entry: NewLedgerEntry, reversedKind: LedgerKind | undefined, ancestors: () => { townshipId: number; countyId: number }): unknown[][] {
+  const bucket = scoreBucket(entry.kind, entry.conductPoints, entry.kind === 'reversal' ? reversedKind : undefined);
+  if (!bucket) return [];
+  const { townshipId, countyId } = ancestors();
+  const earned = bucket === 'earned' ? entry.conductPoints : 0;
+  const deducted = bucket === 'deducted' ? -entry.conductPoints : 0;
+  return periodsOfDay(entry.occurredOn).map((period) => [entry.householdId, period, entry.villageId, townshipId, countyId, entry.conductPoints, earned, deducted]);
+}
+
 /**
  * Appends one entry to its village's chain: takes the chain row, links and hashes the entry, moves
- * the cached balance and the conduct-score totals. Synchronous, for code not yet ported to
- * `transaction()`; ported code calls `postLedgerEntry`. Must run inside the caller's transaction.
+ * the cached balance and the conduct-score totals. Synchronous: the SQLite bulk path only (seeds,
+ * generator); everything else calls `postLedgerEntry`. Must run inside the caller's transaction.
  */
 export function appendLedgerEntry(db: Db, entry: NewLedgerEntry): LedgerRow {
   const chain = takeVillageChain(db, entry.villageId);
@@ -523,21 +559,35 @@ export function appendLedgerEntry(db: Db, entry: NewLedgerEntry): LedgerRow {
   const id = Number(s.insert.run(values).lastInsertRowid);
   saveVillageChain(db, chain);
   if (built.points !== 0) s.setBalance.run(built.balanceAfter, entry.createdAt, entry.householdId);
-  const bucket = scoreBucket(entry.kind, entry.conductPoints, entry.kind === 'reversal' ? reversed?.kind : undefined);
-  if (bucket) {
-    const { townshipId, countyId } = villageAncestors(db, entry.villageId);
-    const earned = bucket === 'earned' ? entry.conductPoints : 0;
-    const deducted = bucket === 'deducted' ? -entry.conductPoints : 0;
-    for (const period of periodsOfDay(entry.occurredOn)) {
-      s.upsertScore.run(entry.householdId, period, entry.villageId, townshipId, countyId, entry.conductPoints, earned, deducted);
-    }
-  }
+  for (const row of scoreRows(entry, reversed?.kind, () => villageAncestors(db, entry.villageId))) s.upsertScore.run(row);
   return { ...built, id };
 }
 
-/** Store function: appends one entry to its village's chain inside `tx` (see `appendLedgerEntry`). */
+/**
+ * Store function: appends one entry to its village's chain inside `tx`, on either engine: locks the
+ * chain row, links and hashes the entry, moves the cached balance and the conduct-score totals.
+ */
 export async function postLedgerEntry(tx: Tx, entry: NewLedgerEntry): Promise<LedgerRow> {
-  return appendLedgerEntry(tx, entry);
+  const chain = await lockVillageChain(tx, entry.villageId);
+  const q = sqlOf(tx);
+  const current = await q.get<HouseholdLedgerState>(SQL.balance, [entry.householdId]);
+  if (!current) throw new Error(`unknown household ${entry.householdId}`);
+  let reversed: ReversedEntry | undefined;
+  if (entry.reversesId) {
+    const row = await q.get<ReversedEntry>(SQL.reversed, [entry.reversesId]);
+    reversed = row && { ...row, rulePublic: Boolean(row.rulePublic) };
+  }
+  const black =
+    entry.kind === 'deduction' && entry.ruleId != null && Boolean((await q.get<{ black: number | boolean }>(SQL.ruleBlack, [entry.awardId ?? null, entry.ruleId]))?.black);
+  const built = chainEntry(chain, current.balance, entry, { pseudonymSeed: current.pseudonymSeed, reversed, ruleBlackListed: black });
+  const values: SqlParam[] = [];
+  pushLedgerValues(values, built);
+  const { id } = (await q.get<{ id: number }>(`${SQL.insert} RETURNING id`, values))!;
+  await q.run(SQL.saveChain, [chain.lastSeq, chain.headHash, chain.villageId]);
+  if (built.points !== 0) await q.run(SQL.setBalance, [built.balanceAfter, entry.createdAt, entry.householdId]);
+  const path = (await q.get<{ path: string }>(SQL.villageAncestry, [entry.villageId]))?.path;
+  for (const row of scoreRows(entry, reversed?.kind, () => ancestorsOf(path, entry.villageId))) await q.run(SQL.upsertScore, row as SqlParam[]);
+  return { ...built, id };
 }
 
 /**
@@ -550,7 +600,7 @@ export function chainHeadOf(db: Db): { lastEntryId: number; hash: string } {
 
 /** Store function: the newest entry of the whole ledger and its hash (see `chainHeadOf`). */
 export async function latestLedgerEntry(db: Db): Promise<{ lastEntryId: number; hash: string }> {
-  return chainHeadOf(db);
+  return (await sqlOf(db).get<{ lastEntryId: number; hash: string }>(SQL.latest)) ?? { lastEntryId: 0, hash: GENESIS_HASH };
 }
 
 export interface VillageChainHead {
@@ -568,5 +618,5 @@ export function villageChainHeads(db: Db): VillageChainHead[] {
 
 /** Store function: every village chain's head, by village id. */
 export async function listVillageChainHeads(db: Db): Promise<VillageChainHead[]> {
-  return villageChainHeads(db);
+  return sqlOf(db).all<VillageChainHead>(SQL.heads);
 }
