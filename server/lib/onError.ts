@@ -35,7 +35,7 @@ function errorCode(err: unknown): string | null {
 }
 
 function isDiskFull(code: string, c: Context<AppEnv>): boolean {
-  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') return true;
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT' || code === '53100') return true;
   if (!code.startsWith('SQLITE_IOERR')) return false;
   const db = c.get('deps')?.db;
   const file = db && dbFileName(db);
@@ -47,6 +47,14 @@ function isDiskFull(code: string, c: Context<AppEnv>): boolean {
     return false;
   }
 }
+
+// PostgreSQL SQLSTATEs: unique, foreign key, check, not null, exclusion violations.
+const PG_CONFLICT = new Set(['23505', '23503', '23514', '23502', '23P01']);
+// Serialization failure, deadlock (both left after pgTransaction's retries), lock_timeout: nothing was written.
+const PG_BUSY = new Set(['40001', '40P01', '55P03']);
+// The database is unreachable or refused the work: read-only transaction (a write reached a replica),
+// statement_timeout, shutdown or recovery, a lost connection. Nothing was written; the operator must look.
+const PG_UNAVAILABLE = new Set(['25006', '57014', '57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET']);
 
 /** Names every request (X-Request-Id, error bodies, log lines); always ours, so a client cannot forge another request's id in the log. */
 export const requestIds: MiddlewareHandler = async (c, next) => {
@@ -105,6 +113,9 @@ export function onError(err: Error, c: Context<AppEnv>): Response {
   if (code?.startsWith('SQLITE_CONSTRAINT')) {
     return c.json(errorBody(c, 'conflict', errorCatalog.conflict.zh), 409);
   }
+  if (code && PG_CONFLICT.has(code)) {
+    return c.json(errorBody(c, 'conflict', errorCatalog.conflict.zh), 409);
+  }
   // The write was one transaction and has been rolled back: the client may retry once the operator has freed space.
   if (code && isDiskFull(code, c)) {
     logFailure(c, `disk full (${code})`, err.message);
@@ -113,6 +124,11 @@ export function onError(err: Error, c: Context<AppEnv>): Response {
   }
   // Another process (a backup, the CLI) held the write lock past busy_timeout; nothing was written.
   if (code?.startsWith('SQLITE_BUSY')) {
+    c.header('Retry-After', '2');
+    return c.json(errorBody(c, 'busy', errorCatalog.busy.zh), 503);
+  }
+  if (code && (PG_BUSY.has(code) || PG_UNAVAILABLE.has(code) || /^08[0-9A-Z]{3}$/.test(code))) {
+    if (!PG_BUSY.has(code)) logFailure(c, `database unavailable (${code})`, err.message);
     c.header('Retry-After', '2');
     return c.json(errorBody(c, 'busy', errorCatalog.busy.zh), 503);
   }
