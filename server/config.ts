@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/client';
 import { putMetaIfAbsent, readMeta } from '../db/meta';
+import { checkPgUrl, checkPoolSize, DEFAULT_POOL_SIZE } from '../db/pg/pool';
 import { transaction } from '../db/transaction';
 import { checkpointKeyForDb } from './lib/checkpointKey';
 import type { AppConfig } from './lib/context';
@@ -9,6 +10,40 @@ export interface ServerEnv {
   port: number;
   dbFile: string;
   adminPassword: string | null;
+  /** PostgreSQL instead of the SQLite file, when JIFEN_DATABASE_URL is set. */
+  database?: PgEnv | null;
+}
+
+export interface PgEnv {
+  url: string;
+  readUrl: string | null;
+  poolSize: number;
+}
+
+/** A database setting the server cannot start with; the process entry exits with code 2. */
+export class DatabaseConfigError extends Error {
+  override name = 'DatabaseConfigError';
+}
+
+/** The PostgreSQL settings (JIFEN_DATABASE_URL, _READ_URL, _POOL), checked; null when JIFEN_DATABASE_URL is unset. */
+export function readDatabaseEnv(env: NodeJS.ProcessEnv = process.env): PgEnv | null {
+  const url = env.JIFEN_DATABASE_URL?.trim() || null;
+  const readUrl = env.JIFEN_DATABASE_READ_URL?.trim() || null;
+  const pool = env.JIFEN_DATABASE_POOL?.trim() || null;
+  if (!url) {
+    // A replica or pool size without a primary is a half-done configuration, not a request for SQLite.
+    if (readUrl || pool) throw new DatabaseConfigError(`${readUrl ? 'JIFEN_DATABASE_READ_URL' : 'JIFEN_DATABASE_POOL'} is set but JIFEN_DATABASE_URL is not`);
+    return null;
+  }
+  try {
+    return {
+      url: checkPgUrl(url, 'JIFEN_DATABASE_URL'),
+      readUrl: readUrl && checkPgUrl(readUrl, 'JIFEN_DATABASE_READ_URL'),
+      poolSize: pool === null ? DEFAULT_POOL_SIZE : checkPoolSize(/^\d+$/.test(pool) ? Number(pool) : NaN, 'JIFEN_DATABASE_POOL'),
+    };
+  } catch (err) {
+    throw new DatabaseConfigError(err instanceof Error ? err.message : String(err));
+  }
 }
 
 export function readServerEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
@@ -16,7 +51,21 @@ export function readServerEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     port: Number(env.PORT ?? 3000),
     dbFile: env.JIFEN_DB ?? 'data/jifen.db',
     adminPassword: env.JIFEN_ADMIN_PASSWORD ?? null,
+    database: readDatabaseEnv(env),
   };
+}
+
+/**
+ * The stores are being ported to PostgreSQL (issue #15): until they are, a server told to use it stops
+ * rather than serve the SQLite file in its place.
+ */
+export function refuseUnfinishedEngine(env: ServerEnv): void {
+  if (env.database) {
+    throw new DatabaseConfigError(
+      'JIFEN_DATABASE_URL is set, but the PostgreSQL engine is not finished yet (its stores are still being ported; see docs/POSTGRES.md). ' +
+        'Unset JIFEN_DATABASE_URL to run on SQLite (JIFEN_DB).',
+    );
+  }
 }
 
 /** The code-signing secret lives in the database so codes stay valid across restarts and backups. */

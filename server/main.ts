@@ -8,7 +8,7 @@ import { closeDb, openDb, type Db } from '../db/client';
 import { evidenceDirFor } from '../db/evidence/files';
 import { createApp } from './app';
 import { bootstrapCounty, BootstrapRefused, MIN_ADMIN_PASSWORD } from './cli/bootstrap';
-import { appConfig, readServerEnv, type ServerEnv } from './config';
+import { appConfig, DatabaseConfigError, readServerEnv, refuseUnfinishedEngine, type ServerEnv } from './config';
 import { CheckpointKeyError } from './lib/checkpointKey';
 import type { AppConfig } from './lib/context';
 import { startScheduler } from './scheduler';
@@ -59,6 +59,8 @@ export interface RunningServer {
 /** Opens (and migrates) the database, sets up an empty one, then serves the API, the web app and the scheduler. */
 export async function startServer(opts: StartServerOptions = {}): Promise<RunningServer> {
   const env = opts.env ?? readServerEnv();
+  // Before openDb: a PostgreSQL deployment must not find a fresh SQLite file created in its place.
+  refuseUnfinishedEngine(env);
   const started = Date.now();
   const db = openDb({ file: env.dbFile });
   try {
@@ -115,11 +117,17 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
   }
 }
 
-/** Runs `start` as a process entry: a refusal is one line on stderr and exit code 1, anything else its stack. */
+/** The exit code of a failed start: 2 for a database configuration it cannot run with, else 1. */
+export function entryExitCode(err: unknown): number {
+  return err instanceof DatabaseConfigError ? 2 : 1;
+}
+
+/** Runs `start` as a process entry: a refusal is one line on stderr, anything else its stack; exit code from `entryExitCode`. */
 export function runEntry(start: () => Promise<unknown>): void {
   start().catch((err: unknown) => {
-    console.error(err instanceof BootstrapRefused || err instanceof CheckpointKeyError ? `[jifen] ${err.message}` : err);
-    process.exit(1);
+    const refusal = err instanceof BootstrapRefused || err instanceof CheckpointKeyError || err instanceof DatabaseConfigError;
+    console.error(refusal ? `[jifen] ${err.message}` : err);
+    process.exit(entryExitCode(err));
   });
 }
 
