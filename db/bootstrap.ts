@@ -1,12 +1,11 @@
-import { sql } from 'drizzle-orm';
 import { addArea, type AreaRow } from './areas';
 import type { Db } from './client';
-import { users } from './schema';
+import { sqlOf } from './sql';
 import type { Tx } from './transaction';
 
 /** True on a database nobody has set up yet: no area, so no county, no account. */
 export async function isEmptyDatabase(db: Db): Promise<boolean> {
-  const row = db.get<{ n: number }>(sql`SELECT COUNT(*) AS n FROM areas`);
+  const row = await sqlOf(db).get<{ n: number }>('SELECT COUNT(*) AS n FROM areas');
   return !row || row.n === 0;
 }
 
@@ -16,10 +15,9 @@ export async function insertCountyWithAdmin(
   v: { countyName: string; adminDisplayName: string; passwordHash: string; at: number },
 ): Promise<{ county: AreaRow; adminId: number }> {
   const county = await addArea(tx, { name: v.countyName, kind: 'county', parentId: null, noticeDays: 7, createdAt: v.at });
-  const admin = tx
-    .insert(users)
-    .values({ username: 'admin', displayName: v.adminDisplayName, passwordHash: v.passwordHash, role: 'county_admin', areaId: county.id, createdAt: v.at, updatedAt: v.at })
-    .returning({ id: users.id })
-    .get();
-  return { county, adminId: admin.id };
+  const admin = await sqlOf(tx).get<{ id: number }>(
+    `INSERT INTO users (username, display_name, password_hash, role, area_id, created_at, updated_at) VALUES ('admin', ?, ?, 'county_admin', ?, ?, ?) RETURNING id`,
+    [v.adminDisplayName, v.passwordHash, county.id, v.at, v.at],
+  );
+  return { county, adminId: admin!.id };
 }

@@ -1,11 +1,10 @@
-import { eq } from 'drizzle-orm';
 import type { Db } from './client';
-import { meta } from './schema';
+import { sqlOf } from './sql';
 import type { Tx } from './transaction';
 
 /** One installation fact (signing secret, …), or undefined. */
 export async function readMeta(db: Db, key: string): Promise<string | undefined> {
-  return db.select({ value: meta.value }).from(meta).where(eq(meta.key, key)).get()?.value;
+  return (await sqlOf(db).get<{ value: string }>('SELECT value FROM meta WHERE key = ?', [key]))?.value;
 }
 
 /**
@@ -13,6 +12,7 @@ export async function readMeta(db: Db, key: string): Promise<string | undefined>
  * of two processes starting at once, both end up with the first one's.
  */
 export async function putMetaIfAbsent(tx: Tx, key: string, value: string): Promise<string> {
-  tx.insert(meta).values({ key, value }).onConflictDoNothing().run();
-  return tx.select({ value: meta.value }).from(meta).where(eq(meta.key, key)).get()!.value;
+  const q = sqlOf(tx);
+  await q.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING', [key, value]);
+  return (await q.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', [key]))!.value;
 }
