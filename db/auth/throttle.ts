@@ -1,6 +1,5 @@
-import { and, eq, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../client';
-import { throttle, users } from '../schema';
+import { sqlOf } from '../sql';
 import type { Tx } from '../transaction';
 
 /**
@@ -22,27 +21,25 @@ export interface Backoff {
   until: number | null;
 }
 
-const windowEnded = (budget: Budget, now: number) => sql`${throttle.windowStart} + ${budget.windowMs} <= ${now}`;
+// Qualified names: in an upsert's SET and WHERE they are the stored row on both engines.
+const ENDED = 'throttle.window_start + ? <= ?';
+const COUNT_ONE = `INSERT INTO throttle (key, window_start, failures) VALUES (?, ?, 1)
+  ON CONFLICT (key) DO UPDATE SET
+    failures = CASE WHEN ${ENDED} THEN 1 ELSE throttle.failures + 1 END,
+    window_start = CASE WHEN ${ENDED} THEN ? ELSE throttle.window_start END`;
 
 /**
  * Takes one attempt from the key's window, in one statement: a window that has ended starts over,
  * a spent one is left alone. Returns the window's start (to give the attempt back), or null when spent.
  */
 export async function reserveAttempt(tx: Tx, key: string, budget: Budget, now: number): Promise<number | null> {
-  const ended = windowEnded(budget, now);
-  const row = tx
-    .insert(throttle)
-    .values({ key, windowStart: now, failures: 1 })
-    .onConflictDoUpdate({
-      target: throttle.key,
-      set: {
-        failures: sql`CASE WHEN ${ended} THEN 1 ELSE ${throttle.failures} + 1 END`,
-        windowStart: sql`CASE WHEN ${ended} THEN ${now} ELSE ${throttle.windowStart} END`,
-      },
-      setWhere: sql`${ended} OR ${throttle.failures} < ${budget.max}`,
-    })
-    .returning({ windowStart: throttle.windowStart })
-    .get();
+  const w = budget.windowMs;
+  const row = await sqlOf(tx).get<{ windowStart: number }>(
+    `${COUNT_ONE}
+      WHERE ${ENDED} OR throttle.failures < ?
+    RETURNING window_start AS "windowStart"`,
+    [key, now, w, now, w, now, now, w, now, budget.max],
+  );
   return row?.windowStart ?? null;
 }
 
@@ -51,60 +48,53 @@ export async function reserveAttempt(tx: Tx, key: string, budget: Budget, now: n
  * zero is removed, so a request that passed its check leaves no trace of having been counted.
  */
 export async function releaseAttempt(tx: Tx, key: string, windowStart: number): Promise<void> {
-  const inWindow = and(eq(throttle.key, key), eq(throttle.windowStart, windowStart));
-  tx.delete(throttle).where(and(inWindow, lte(throttle.failures, 1))).run();
-  tx.update(throttle).set({ failures: sql`${throttle.failures} - 1` }).where(inWindow).run();
+  const q = sqlOf(tx);
+  await q.run('DELETE FROM throttle WHERE key = ? AND window_start = ? AND failures <= 1', [key, windowStart]);
+  await q.run('UPDATE throttle SET failures = failures - 1 WHERE key = ? AND window_start = ?', [key, windowStart]);
 }
 
 /** Seconds until the key's window has room again, or 0 when it has room now. */
 export async function throttledFor(db: Db, key: string, budget: Budget, now: number): Promise<number> {
-  const row = db.select({ windowStart: throttle.windowStart, failures: throttle.failures }).from(throttle).where(eq(throttle.key, key)).get();
+  const row = await sqlOf(db).get<{ windowStart: number; failures: number }>('SELECT window_start AS "windowStart", failures AS "failures" FROM throttle WHERE key = ?', [key]);
   if (!row || row.windowStart + budget.windowMs <= now || row.failures < budget.max) return 0;
   return Math.max(1, Math.ceil((row.windowStart + budget.windowMs - now) / 1000));
 }
 
 /** Counts one failure against the key after the fact (or, called before a check, every attempt). */
 export async function recordFailure(tx: Tx, key: string, budget: Budget, now: number): Promise<void> {
-  const ended = windowEnded(budget, now);
-  tx.insert(throttle)
-    .values({ key, windowStart: now, failures: 1 })
-    .onConflictDoUpdate({
-      target: throttle.key,
-      set: {
-        failures: sql`CASE WHEN ${ended} THEN 1 ELSE ${throttle.failures} + 1 END`,
-        windowStart: sql`CASE WHEN ${ended} THEN ${now} ELSE ${throttle.windowStart} END`,
-      },
-    })
-    .run();
+  const w = budget.windowMs;
+  await sqlOf(tx).run(COUNT_ONE, [key, now, w, now, w, now, now]);
 }
 
 /** Back-off of a key with no account behind it (an unknown username): `window_start` holds `until`. */
 export async function keyBackoff(db: Db, key: string): Promise<Backoff | undefined> {
-  return db.select({ failures: throttle.failures, until: throttle.windowStart }).from(throttle).where(eq(throttle.key, key)).get();
+  return sqlOf(db).get<Backoff>('SELECT failures AS "failures", window_start AS "until" FROM throttle WHERE key = ?', [key]);
 }
 
 export async function saveKeyBackoff(tx: Tx, key: string, state: { failures: number; until: number }): Promise<void> {
-  tx.insert(throttle)
-    .values({ key, windowStart: state.until, failures: state.failures })
-    .onConflictDoUpdate({ target: throttle.key, set: { windowStart: state.until, failures: state.failures } })
-    .run();
+  await sqlOf(tx).run(
+    `INSERT INTO throttle (key, window_start, failures) VALUES (?, ?, ?)
+     ON CONFLICT (key) DO UPDATE SET window_start = ?, failures = ?`,
+    [key, state.until, state.failures, state.until, state.failures],
+  );
 }
 
 export async function accountBackoff(db: Db, userId: number): Promise<Backoff | undefined> {
-  return db.select({ failures: users.failedLogins, until: users.lockedUntil }).from(users).where(eq(users.id, userId)).get();
+  return sqlOf(db).get<Backoff>('SELECT failed_logins AS "failures", locked_until AS "until" FROM users WHERE id = ?', [userId]);
 }
 
 export async function saveAccountBackoff(tx: Tx, userId: number, state: Backoff): Promise<void> {
-  tx.update(users).set({ failedLogins: state.failures, lockedUntil: state.until }).where(eq(users.id, userId)).run();
+  await sqlOf(tx).run('UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?', [state.failures, state.until, userId]);
 }
 
+// Keyed by the transaction handle: on SQLite that is the write connection, the same one every time.
 const lastPrune = new WeakMap<object, number>();
 const PRUNE_EVERY_MS = 3600_000;
 
 /** Drops counters idle for longer than any window or back-off remembers (`keepMs`); at most hourly per connection. */
 export async function pruneThrottle(tx: Tx, now: number, keepMs: number): Promise<void> {
-  const last = lastPrune.get(tx.$client) ?? 0;
+  const last = lastPrune.get(tx) ?? 0;
   if (now - last < PRUNE_EVERY_MS && now >= last) return;
-  lastPrune.set(tx.$client, now);
-  tx.delete(throttle).where(lt(throttle.windowStart, now - keepMs)).run();
+  lastPrune.set(tx, now);
+  await sqlOf(tx).run('DELETE FROM throttle WHERE window_start < ?', [now - keepMs]);
 }
