@@ -1,6 +1,5 @@
-import { and, count, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../client';
-import { donations, goods, stockMovements } from '../schema';
+import { sqlOf, type SqlParam } from '../sql';
 import type { MovementKind } from './stock';
 
 export interface MovementListItem {
@@ -23,29 +22,24 @@ export async function listMovementsOfStores(
   f: { storeIds: readonly number[]; goodsId?: number; limit: number; offset: number },
 ): Promise<{ items: MovementListItem[]; total: number }> {
   if (!f.storeIds.length) return { items: [], total: 0 };
-  const where = and(inArray(stockMovements.storeAreaId, [...f.storeIds]), f.goodsId ? eq(stockMovements.goodsId, f.goodsId) : undefined);
-  const items = db
-    .select({
-      id: stockMovements.id,
-      goodsId: stockMovements.goodsId,
-      goodsName: goods.name,
-      unit: goods.unit,
-      kind: stockMovements.kind,
-      quantity: stockMovements.quantity,
-      stockAfter: stockMovements.stockAfter,
-      donor: donations.donorName,
-      redemptionId: stockMovements.redemptionId,
-      note: stockMovements.note,
-      createdAt: stockMovements.createdAt,
-    })
-    .from(stockMovements)
-    .innerJoin(goods, eq(goods.id, stockMovements.goodsId))
-    .leftJoin(donations, eq(donations.id, stockMovements.donationId))
-    .where(where)
-    .orderBy(desc(stockMovements.id))
-    .limit(f.limit)
-    .offset(f.offset)
-    .all();
-  const total = db.select({ n: count() }).from(stockMovements).where(where).get()?.n ?? 0;
-  return { items, total };
+  const q = sqlOf(db);
+  let where = `m.store_area_id IN (${f.storeIds.map(() => '?').join(', ')})`;
+  const params: SqlParam[] = [...f.storeIds];
+  if (f.goodsId) {
+    where += ' AND m.goods_id = ?';
+    params.push(f.goodsId);
+  }
+  const items = await q.all<MovementListItem>(
+    `SELECT m.id, m.goods_id AS "goodsId", g.name AS "goodsName", g.unit, m.kind, m.quantity, m.stock_after AS "stockAfter",
+            d.donor_name AS donor, m.redemption_id AS "redemptionId", m.note, m.created_at AS "createdAt"
+       FROM stock_movements m
+       JOIN goods g ON g.id = m.goods_id
+       LEFT JOIN donations d ON d.id = m.donation_id
+      WHERE ${where}
+      ORDER BY m.id DESC
+      LIMIT ? OFFSET ?`,
+    [...params, f.limit, f.offset],
+  );
+  const total = await q.get<{ n: number }>(`SELECT COUNT(*) AS n FROM stock_movements m WHERE ${where}`, params);
+  return { items, total: total?.n ?? 0 };
 }

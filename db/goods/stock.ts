@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../client';
+import { sqlOf } from '../sql';
 import type { Tx } from '../transaction';
 
 export type MovementKind = 'purchase' | 'donation' | 'redemption' | 'loss' | 'return';
@@ -16,27 +17,32 @@ export interface NewMovement {
   createdAt: number;
 }
 
+// One statement moves the cached stock and refuses to go below zero, whatever else runs meanwhile.
+const MOVE = 'UPDATE goods SET stock = stock + ?, updated_at = ? WHERE id = ? AND stock + ? >= 0 RETURNING stock, store_area_id AS "storeAreaId"';
+const STOCK = 'SELECT stock FROM goods WHERE id = ?';
+const INSERT = `INSERT INTO stock_movements (goods_id, store_area_id, kind, quantity, stock_after, donation_id, redemption_id, note, created_by, created_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`;
+
+interface Moved {
+  stock: number;
+  storeAreaId: number;
+}
+
+function insertParams(m: NewMovement, moved: Moved) {
+  return [m.goodsId, moved.storeAreaId, m.kind, m.quantity, moved.stock, m.donationId ?? null, m.redemptionId ?? null, m.note ?? null, m.createdBy ?? null, m.createdAt] as const;
+}
+
 interface Statements {
-  move: Database.Statement<[number, number, number, number], { stock: number; storeAreaId: number }>;
+  move: Database.Statement<[number, number, number, number], Moved>;
   stock: Database.Statement<[number], { stock: number }>;
-  insert: Database.Statement<unknown[]>;
+  insert: Database.Statement<unknown[], { id: number }>;
 }
 const cache = new WeakMap<Database.Database, Statements>();
 
 function statements(client: Database.Database): Statements {
   let s = cache.get(client);
   if (!s) {
-    s = {
-      // One statement moves the cached stock and refuses to go below zero, whatever else runs meanwhile.
-      move: client.prepare(
-        'UPDATE goods SET stock = stock + ?, updated_at = ? WHERE id = ? AND stock + ? >= 0 RETURNING stock, store_area_id AS storeAreaId',
-      ),
-      stock: client.prepare('SELECT stock FROM goods WHERE id = ?'),
-      insert: client.prepare(
-        `INSERT INTO stock_movements (goods_id, store_area_id, kind, quantity, stock_after, donation_id, redemption_id, note, created_by, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-    };
+    s = { move: client.prepare(MOVE), stock: client.prepare(STOCK), insert: client.prepare(INSERT) };
     cache.set(client, s);
   }
   return s;
@@ -52,8 +58,9 @@ export class StockShortage extends Error {
 }
 
 /**
- * Records one stock movement and moves the cached stock with it; never below zero. Synchronous, for
- * the bulk path, seeds and tests; ported code calls `moveStock`. Call inside a transaction.
+ * Records one stock movement and moves the cached stock with it; never below zero. Synchronous and
+ * SQLite only, for the bulk path, seeds and tests; the app calls `moveStock` (the same statements). Call
+ * inside a transaction.
  */
 export function applyStockMovement(db: Db, m: NewMovement): { stockAfter: number; movementId: number } {
   const s = statements(db.$client);
@@ -63,8 +70,8 @@ export function applyStockMovement(db: Db, m: NewMovement): { stockAfter: number
     if (!g) throw new Error(`unknown goods ${m.goodsId}`);
     throw new StockShortage(m.goodsId, g.stock);
   }
-  const info = s.insert.run(m.goodsId, moved.storeAreaId, m.kind, m.quantity, moved.stock, m.donationId ?? null, m.redemptionId ?? null, m.note ?? null, m.createdBy ?? null, m.createdAt);
-  return { stockAfter: moved.stock, movementId: Number(info.lastInsertRowid) };
+  const { id } = s.insert.get(...insertParams(m, moved))!;
+  return { stockAfter: moved.stock, movementId: id };
 }
 
 /**
@@ -72,7 +79,15 @@ export function applyStockMovement(db: Db, m: NewMovement): { stockAfter: number
  * rather than let stock fall below zero.
  */
 export async function moveStock(tx: Tx, m: NewMovement): Promise<{ stockAfter: number; movementId: number }> {
-  return applyStockMovement(tx, m);
+  const q = sqlOf(tx);
+  const moved = await q.get<Moved>(MOVE, [m.quantity, m.createdAt, m.goodsId, m.quantity]);
+  if (!moved) {
+    const g = await q.get<{ stock: number }>(STOCK, [m.goodsId]);
+    if (!g) throw new Error(`unknown goods ${m.goodsId}`);
+    throw new StockShortage(m.goodsId, g.stock);
+  }
+  const row = await q.get<{ id: number }>(INSERT, insertParams(m, moved));
+  return { stockAfter: moved.stock, movementId: row!.id };
 }
 
 /**

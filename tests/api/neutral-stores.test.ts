@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../db/client';
+import { insertDonation } from '../../db/goods/donations';
 import { goodsById, insertGoods, listGoodsOfStores, updateGoodsRow } from '../../db/goods/goods';
+import { listMovementsOfStores } from '../../db/goods/movements';
+import { moveStock, StockShortage } from '../../db/goods/stock';
 import { transaction } from '../../db/transaction';
 import { makeAreas } from '../support/factories';
 
@@ -67,5 +70,50 @@ describe('goods store', () => {
     expect(active.total).toBe(1);
     expect(active.items[0]!.active).toBe(true);
     expect(await listGoodsOfStores(db, { storeIds: [areas.villageB.id], includeInactive: true, limit: 10, offset: 0 })).toEqual({ items: [], total: 0 });
+  });
+});
+
+describe('stock movements store', () => {
+  async function goodsWith(stock: number) {
+    const g = await transaction(db, (tx) => insertGoods(tx, { storeAreaId: areas.villageA.id, name: '食用油', price: 10, unit: '桶', createdAt: AT, updatedAt: AT }));
+    if (stock) await transaction(db, (tx) => moveStock(tx, { goodsId: g.id, kind: 'purchase', quantity: stock, createdAt: AT }));
+    return g;
+  }
+
+  it('keeps the cached stock equal to the movements and refuses to go below zero', async () => {
+    const g = await goodsWith(3);
+    const shortage = await transaction(db, (tx) => moveStock(tx, { goodsId: g.id, kind: 'loss', quantity: -4, createdAt: AT })).catch((e: unknown) => e);
+    expect(shortage).toBeInstanceOf(StockShortage);
+    expect((shortage as StockShortage).available).toBe(3);
+    await expect(transaction(db, (tx) => moveStock(tx, { goodsId: 9999, kind: 'loss', quantity: -1, createdAt: AT }))).rejects.toThrow('unknown goods 9999');
+    const moved = await transaction(db, (tx) => moveStock(tx, { goodsId: g.id, kind: 'loss', quantity: -3, note: '损耗', createdAt: AT + 5 }));
+    expect(moved.stockAfter).toBe(0);
+    const page = await listMovementsOfStores(db, { storeIds: [areas.villageA.id], goodsId: g.id, limit: 10, offset: 0 });
+    expect(page.total).toBe(2);
+    expect(page.items[0]).toMatchObject({ id: moved.movementId, kind: 'loss', quantity: -3, stockAfter: 0, note: '损耗', donor: null, goodsName: '食用油', unit: '桶' });
+    expect((await goodsById(db, g.id))!.stock).toBe(0);
+  });
+
+  it('sells the last units once when 20 takers race for them', async () => {
+    const g = await goodsWith(5);
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => transaction(db, (tx) => moveStock(tx, { goodsId: g.id, kind: 'redemption', quantity: -1, createdAt: AT + i }))),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(5);
+    expect(results.filter((r) => r.status === 'rejected' && r.reason instanceof StockShortage)).toHaveLength(15);
+    const all = await listMovementsOfStores(db, { storeIds: [areas.villageA.id], limit: 100, offset: 0 });
+    expect(all.items.map((m) => m.stockAfter)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('records a donation with the column defaults and shows its donor on the movement', async () => {
+    const g = await goodsWith(0);
+    const donationId = await transaction(db, (tx) => insertDonation(tx, { storeAreaId: areas.villageA.id, donorName: '爱心企业', goodsId: g.id, quantity: 2, receivedOn: '2026-06-01', createdAt: AT }));
+    const row = db.$client.prepare('SELECT donor_kind AS kind, anonymous FROM donations WHERE id = ?').get(donationId);
+    expect(row).toEqual({ kind: 'enterprise', anonymous: 0 });
+    await transaction(db, (tx) => moveStock(tx, { goodsId: g.id, kind: 'donation', quantity: 2, donationId, createdAt: AT }));
+    const other = await listMovementsOfStores(db, { storeIds: [areas.villageB.id], limit: 10, offset: 0 });
+    expect(other).toEqual({ items: [], total: 0 });
+    const page = await listMovementsOfStores(db, { storeIds: [areas.villageA.id], limit: 10, offset: 0 });
+    expect(page.items[0]).toMatchObject({ kind: 'donation', donor: '爱心企业', stockAfter: 2 });
   });
 });
