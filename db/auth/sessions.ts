@@ -1,5 +1,4 @@
-import { and, eq, isNull, ne } from 'drizzle-orm';
-import { sessions } from '../schema';
+import { sqlOf, type SqlParam } from '../sql';
 import type { Tx } from '../transaction';
 
 export interface NewSession {
@@ -13,20 +12,23 @@ export interface NewSession {
 }
 
 export async function insertSession(tx: Tx, s: NewSession): Promise<void> {
-  tx.insert(sessions)
-    .values({ ...s, lastSeenAt: s.createdAt })
-    .run();
+  await sqlOf(tx).run(
+    'INSERT INTO sessions (id_hash, user_id, created_at, expires_at, last_seen_at, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    [s.idHash, s.userId, s.createdAt, s.expiresAt, s.createdAt, s.ip, s.userAgent],
+  );
 }
 
 export async function revokeSession(tx: Tx, idHash: string, at: number): Promise<void> {
-  tx.update(sessions).set({ revokedAt: at }).where(eq(sessions.idHash, idHash)).run();
+  await sqlOf(tx).run('UPDATE sessions SET revoked_at = ? WHERE id_hash = ?', [at, idHash]);
 }
 
 /** Ends the user's open sessions, all of them or all but `except` (an id hash); returns how many ended. */
 export async function revokeUserSessions(tx: Tx, userId: number, at: number, except?: string): Promise<number> {
-  return tx
-    .update(sessions)
-    .set({ revokedAt: at })
-    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), except === undefined ? undefined : ne(sessions.idHash, except)))
-    .run().changes;
+  const params: SqlParam[] = [at, userId];
+  let text = 'UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL';
+  if (except !== undefined) {
+    text += ' AND id_hash <> ?';
+    params.push(except);
+  }
+  return (await sqlOf(tx).run(text, params)).changes;
 }
