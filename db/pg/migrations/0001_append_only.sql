@@ -143,6 +143,13 @@ EXECUTE FUNCTION jifen_refuse('a household pseudonym seed never changes');
 REVOKE UPDATE, DELETE, TRUNCATE ON ledger_entries, stock_movements, audit_log, household_category_history, award_evidence,
   evidence_files, fund_entries, checkpoints FROM PUBLIC, CURRENT_USER;
 --> statement-breakpoint
+-- A foreign-key check runs as the referenced table's owner and locks the row FOR KEY SHARE, which needs UPDATE on some
+-- column: without it no rectification, evidence link, fund purchase or reversal, or board checkpoint could be inserted.
+-- The owner gets it on the referenced key only; any UPDATE of that key is still refused by the table's trigger.
+GRANT UPDATE (id) ON ledger_entries, stock_movements, fund_entries, checkpoints TO CURRENT_USER;
+--> statement-breakpoint
+GRANT UPDATE (hash) ON evidence_files TO CURRENT_USER;
+--> statement-breakpoint
 -- Pending boards and rectifications are decided by an UPDATE; nothing of theirs is ever deleted.
 REVOKE DELETE, TRUNCATE ON board_publications, rectifications FROM PUBLIC, CURRENT_USER;
 --> statement-breakpoint

@@ -1,4 +1,4 @@
-import { pgTable, integer, text, index, uniqueIndex, check, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { pgTable, bigint, integer, text, index, uniqueIndex, check, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { fundEntryKinds, fundSources } from '../../schema/funds';
 import { areas } from './areas';
@@ -18,7 +18,8 @@ export const fundEntries = pgTable(
     kind: text('kind', { enum: fundEntryKinds }).notNull(),
     source: text('source', { enum: fundSources }),
     sourceName: text('source_name'),
-    amountFen: integer('amount_fen').notNull(),
+    // SQLite integers are 64-bit: a money amount is not narrowed to 21 million yuan here.
+    amountFen: bigint('amount_fen', { mode: 'number' }).notNull(),
     onDay: text('on_day').notNull(),
     supplier: text('supplier'),
     invoiceNo: text('invoice_no'),

@@ -1,4 +1,4 @@
-import { pgTable, integer, text, boolean, index } from 'drizzle-orm/pg-core';
+import { pgTable, bigint, integer, text, boolean, index } from 'drizzle-orm/pg-core';
 import { areas } from './areas';
 import { bigId, bigRef, millis, smallId } from './columns';
 
@@ -36,7 +36,8 @@ export const donations = pgTable(
     anonymous: boolean('anonymous').notNull().default(false),
     goodsId: integer('goods_id').references(() => goods.id),
     quantity: integer('quantity'),
-    amountFen: integer('amount_fen'),
+    // Bigint like fund_entries.amount_fen: SQLite integers are 64-bit.
+    amountFen: bigint('amount_fen', { mode: 'number' }),
     description: text('description'),
     receivedOn: text('received_on').notNull(),
     createdBy: integer('created_by'),
