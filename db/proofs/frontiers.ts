@@ -1,6 +1,5 @@
-import { inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client';
-import { merkleFrontiers } from '../schema';
+import { sqlOf } from '../sql';
 import type { Tx } from '../transaction';
 
 /** A village tree's right edge as stored: its size and the subtree roots, largest first. */
@@ -14,9 +13,14 @@ export interface StoredFrontier {
 export async function frontiersOf(db: Db, villageIds: readonly number[]): Promise<Map<number, StoredFrontier>> {
   const out = new Map<number, StoredFrontier>();
   if (villageIds.length === 0) return out;
+  const q = sqlOf(db);
   // Chunks well under SQLite's 32,766 bound parameters (a county has hundreds of villages, not thousands).
   for (let i = 0; i < villageIds.length; i += 500) {
-    const rows = db.select().from(merkleFrontiers).where(inArray(merkleFrontiers.villageId, villageIds.slice(i, i + 500))).all();
+    const part = villageIds.slice(i, i + 500);
+    const rows = await q.all<{ villageId: number; treeSize: number; frontier: string }>(
+      `SELECT village_id AS "villageId", tree_size AS "treeSize", frontier FROM merkle_frontiers WHERE village_id IN (${part.map(() => '?').join(', ')})`,
+      part,
+    );
     for (const r of rows) out.set(r.villageId, { villageId: r.villageId, treeSize: r.treeSize, nodes: JSON.parse(r.frontier) as string[] });
   }
   return out;
@@ -24,9 +28,9 @@ export async function frontiersOf(db: Db, villageIds: readonly number[]): Promis
 
 /** Stores (or replaces) a village's frontier. */
 export async function saveFrontier(tx: Tx, f: StoredFrontier): Promise<void> {
-  const frontier = JSON.stringify(f.nodes);
-  tx.insert(merkleFrontiers)
-    .values({ villageId: f.villageId, treeSize: f.treeSize, frontier })
-    .onConflictDoUpdate({ target: merkleFrontiers.villageId, set: { treeSize: sql`excluded.tree_size`, frontier: sql`excluded.frontier` } })
-    .run();
+  await sqlOf(tx).run(
+    `INSERT INTO merkle_frontiers (village_id, tree_size, frontier) VALUES (?, ?, ?)
+     ON CONFLICT (village_id) DO UPDATE SET tree_size = excluded.tree_size, frontier = excluded.frontier`,
+    [f.villageId, f.treeSize, JSON.stringify(f.nodes)],
+  );
 }
