@@ -1,7 +1,6 @@
-import { and, asc, eq, lt } from 'drizzle-orm';
 import type { Db } from '../client';
 import type { MovementKind } from '../goods/stock';
-import { donations, goods, redemptionItems, stockMovements } from '../schema';
+import { sqlOf } from '../sql';
 
 export interface ValuedMovement {
   id: number;
@@ -23,26 +22,16 @@ export interface ValuedMovement {
 
 /** Every stock movement of a store's goods before a moment, oldest first: the input of the FIFO valuation. */
 export async function movementsOfStoreBefore(db: Db, storeAreaId: number, beforeMs: number): Promise<ValuedMovement[]> {
-  return db
-    .select({
-      id: stockMovements.id,
-      goodsId: stockMovements.goodsId,
-      goodsName: goods.name,
-      unit: goods.unit,
-      kind: stockMovements.kind,
-      quantity: stockMovements.quantity,
-      createdAt: stockMovements.createdAt,
-      donationId: stockMovements.donationId,
-      donationValueFen: donations.amountFen,
-      donationQuantity: donations.quantity,
-      redemptionId: stockMovements.redemptionId,
-      pricePoints: redemptionItems.price,
-    })
-    .from(stockMovements)
-    .innerJoin(goods, eq(goods.id, stockMovements.goodsId))
-    .leftJoin(donations, eq(donations.id, stockMovements.donationId))
-    .leftJoin(redemptionItems, and(eq(redemptionItems.redemptionId, stockMovements.redemptionId), eq(redemptionItems.goodsId, stockMovements.goodsId)))
-    .where(and(eq(stockMovements.storeAreaId, storeAreaId), lt(stockMovements.createdAt, beforeMs)))
-    .orderBy(asc(stockMovements.id))
-    .all();
+  return sqlOf(db).all<ValuedMovement>(
+    `SELECT m.id, m.goods_id AS "goodsId", g.name AS "goodsName", g.unit, m.kind, m.quantity, m.created_at AS "createdAt",
+            m.donation_id AS "donationId", d.amount_fen AS "donationValueFen", d.quantity AS "donationQuantity",
+            m.redemption_id AS "redemptionId", i.price AS "pricePoints"
+       FROM stock_movements m
+       JOIN goods g ON g.id = m.goods_id
+       LEFT JOIN donations d ON d.id = m.donation_id
+       LEFT JOIN redemption_items i ON i.redemption_id = m.redemption_id AND i.goods_id = m.goods_id
+      WHERE m.store_area_id = ? AND m.created_at < ?
+      ORDER BY m.id`,
+    [storeAreaId, beforeMs],
+  );
 }

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../db/client';
+import { fundEntriesOfStore, insertFundEntry, listFundEntriesOfStore, liveCostsOfMovement, liveMovementCosts, movementForCost } from '../../db/funds/entries';
+import { movementsOfStoreBefore } from '../../db/funds/stock';
 import { insertDonation } from '../../db/goods/donations';
 import { goodsById, insertGoods, listGoodsOfStores, updateGoodsRow } from '../../db/goods/goods';
 import { listMovementsOfStores } from '../../db/goods/movements';
@@ -115,5 +117,37 @@ describe('stock movements store', () => {
     expect(other).toEqual({ items: [], total: 0 });
     const page = await listMovementsOfStores(db, { storeIds: [areas.villageA.id], limit: 10, offset: 0 });
     expect(page.items[0]).toMatchObject({ kind: 'donation', donor: '爱心企业', stockAfter: 2 });
+  });
+});
+
+describe('fund books store', () => {
+  it('classifies a reversal by what it reverses and leaves reversed costs out of the live ones', async () => {
+    const store = areas.villageA.id;
+    const g = await transaction(db, (tx) => insertGoods(tx, { storeAreaId: store, name: '大米', price: 30, createdAt: AT, updatedAt: AT }));
+    const m = await transaction(db, (tx) => moveStock(tx, { goodsId: g.id, kind: 'purchase', quantity: 10, createdAt: AT }));
+    const funding = await transaction(db, (tx) => insertFundEntry(tx, { storeAreaId: store, kind: 'funding', source: 'budget', sourceName: '县财政', amountFen: 50_000, onDay: '2026-06-01', createdAt: AT }));
+    expect(funding).toMatchObject({ kind: 'funding', source: 'budget', supplier: null, movementId: null, reversesId: null, createdBy: null });
+    const cost = await transaction(db, (tx) => insertFundEntry(tx, { storeAreaId: store, kind: 'purchase', amountFen: -20_000, onDay: '2026-06-02', movementId: m.movementId, goodsId: g.id, quantity: 10, createdAt: AT }));
+    expect((await liveCostsOfMovement(db, m.movementId)).map((e) => e.id)).toEqual([cost.id]);
+    expect(await liveMovementCosts(db, store)).toEqual(new Map([[m.movementId, 20_000]]));
+    const reversal = await transaction(db, (tx) => insertFundEntry(tx, { storeAreaId: store, kind: 'reversal', amountFen: 20_000, onDay: '2026-06-03', reversesId: cost.id, createdAt: AT }));
+    expect(await liveCostsOfMovement(db, m.movementId)).toEqual([]);
+    expect(await liveMovementCosts(db, store)).toEqual(new Map());
+    const booked = await fundEntriesOfStore(db, store, { beforeDay: '2026-07-01' });
+    expect(booked.map((b) => [b.kind, b.effectiveKind, b.source])).toEqual([
+      ['funding', 'funding', 'budget'],
+      ['purchase', 'purchase', null],
+      ['reversal', 'purchase', null],
+    ]);
+    expect(await fundEntriesOfStore(db, store, { fromDay: '2026-06-02', beforeDay: '2026-06-03' })).toHaveLength(1);
+    const page = await listFundEntriesOfStore(db, { storeAreaId: store, limit: 2, offset: 0 });
+    expect(page.total).toBe(3);
+    expect(page.items.map((i) => [i.id, i.reversedBy, i.goodsName])).toEqual([
+      [reversal.id, null, null],
+      [cost.id, reversal.id, '大米'],
+    ]);
+    expect(await movementForCost(db, m.movementId)).toEqual({ id: m.movementId, goodsId: g.id, storeAreaId: store, kind: 'purchase', quantity: 10, createdAt: AT, goodsName: '大米', unit: '件' });
+    expect(await movementsOfStoreBefore(db, store, AT)).toEqual([]);
+    expect((await movementsOfStoreBefore(db, store, AT + 1)).map((v) => [v.id, v.pricePoints, v.donationValueFen])).toEqual([[m.movementId, null, null]]);
   });
 });
