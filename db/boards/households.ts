@@ -1,13 +1,11 @@
-import { eq } from 'drizzle-orm';
 import type { Db } from '../client';
-import { households } from '../schema';
+import { sqlOf } from '../sql';
 
 /** What a public star page needs of a household: its village, its name and door number, and whether it is active. */
 export async function householdForStars(db: Db, id: number): Promise<{ id: number; villageId: number; headName: string; doorNo: string | null; active: boolean } | undefined> {
-  const h = db
-    .select({ id: households.id, villageId: households.villageId, headName: households.headName, doorNo: households.doorNo, status: households.status })
-    .from(households)
-    .where(eq(households.id, id))
-    .get();
+  const h = await sqlOf(db).get<{ id: number; villageId: number; headName: string; doorNo: string | null; status: string }>(
+    'SELECT id, village_id AS "villageId", head_name AS "headName", door_no AS "doorNo", status FROM households WHERE id = ?',
+    [id],
+  );
   return h && { id: h.id, villageId: h.villageId, headName: h.headName, doorNo: h.doorNo, active: h.status === 'active' };
 }
