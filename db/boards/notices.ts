@@ -1,7 +1,6 @@
-import { and, asc, eq, inArray, like } from 'drizzle-orm';
 import type { Db } from '../client';
 import { selectInChunks } from '../inChunks';
-import { areas, awards, households, objections, ruleVersions } from '../schema';
+import { sqlOf } from '../sql';
 
 export interface NoticeRow {
   awardId: number;
@@ -19,35 +18,29 @@ export interface NoticeRow {
 
 /** Awards on public notice at or below a path, soonest-ending first. */
 export async function awardsOnNotice(db: Db, path: string): Promise<NoticeRow[]> {
-  return db
-    .select({
-      awardId: awards.id,
-      villageId: awards.villageId,
-      village: areas.name,
-      villagePath: areas.path,
-      headName: households.headName,
-      doorNo: households.doorNo,
-      rule: ruleVersions.name,
-      quantity: awards.quantity,
-      points: awards.points,
-      occurredOn: awards.occurredOn,
-      noticeEndsAt: awards.noticeEndsAt,
-    })
-    .from(awards)
-    .innerJoin(areas, eq(areas.id, awards.villageId))
-    .innerJoin(households, eq(households.id, awards.householdId))
-    .innerJoin(ruleVersions, eq(ruleVersions.id, awards.ruleVersionId))
-    .where(and(eq(awards.status, 'notice'), like(areas.path, `${path}%`)))
-    .orderBy(asc(awards.noticeEndsAt), asc(awards.id))
-    .all();
+  // NULLS FIRST: an award without an end leads on both engines, as SQLite orders NULL by default.
+  return sqlOf(db).all<NoticeRow>(
+    `SELECT aw.id AS "awardId", aw.village_id AS "villageId", a.name AS village, a.path AS "villagePath", h.head_name AS "headName", h.door_no AS "doorNo",
+            rv.name AS rule, aw.quantity AS quantity, aw.points AS points, aw.occurred_on AS "occurredOn", aw.notice_ends_at AS "noticeEndsAt"
+       FROM awards aw
+       JOIN areas a ON a.id = aw.village_id
+       JOIN households h ON h.id = aw.household_id
+       JOIN rule_versions rv ON rv.id = aw.rule_version_id
+      WHERE aw.status = 'notice' AND a.path LIKE ?
+      ORDER BY aw.notice_ends_at ASC NULLS FIRST, aw.id ASC`,
+    [`${path}%`],
+  );
 }
 
 export type ObjectionCounts = { open: number; upheld: number; dismissed: number };
 
 /** Objections to the given awards counted by status (never who raised them). */
 export async function objectionCounts(db: Db, awardIds: readonly number[]): Promise<Map<number, ObjectionCounts>> {
+  const q = sqlOf(db);
   const counts = new Map<number, ObjectionCounts>();
-  const rows = selectInChunks(awardIds, (part) => db.select({ awardId: objections.awardId, status: objections.status }).from(objections).where(inArray(objections.awardId, part)).all());
+  const rows = await selectInChunks(awardIds, async (part) =>
+    q.all<{ awardId: number; status: keyof ObjectionCounts }>(`SELECT award_id AS "awardId", status FROM objections WHERE award_id IN (${part.map(() => '?').join(', ')})`, part),
+  );
   for (const o of rows) {
     const c = counts.get(o.awardId) ?? { open: 0, upheld: 0, dismissed: 0 };
     c[o.status] += 1;
