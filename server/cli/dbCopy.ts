@@ -57,6 +57,7 @@ try {
   const s = await copySqliteToPg({ from: values.from, to: values.to, batchRows: batch, onProgress });
   if (tty) process.stdout.write('\n');
   for (const t of s.tables) console.log(`  ${t.name.padEnd(28)} ${t.rows.toLocaleString('en').padStart(12)}`);
+  if (s.chainTriggerOff) console.log(`[db:copy] the ledger's insert check was off inside each ledger batch's own transaction (the role owns the table): ${s.chainTriggerOff}`);
   if (s.replica) console.log(`[db:copy] triggers and foreign-key checks were off for the copy session (session_replication_role = replica): ${s.replica}`);
   const rate = s.seconds > 0 ? Math.round(s.rowsCopiedNow / s.seconds) : s.rowsCopiedNow;
   console.log(
