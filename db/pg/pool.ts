@@ -59,14 +59,18 @@ const NUMERIC = 1700;
 const INT8_ARRAY = 1016;
 const NUMERIC_ARRAY = 1231;
 
+const TEXT_ARRAY: number = 1009;
+// Elements as PostgreSQL wrote them; the default numeric[] parser would go through parseFloat.
+const textArray = pg.types.getTypeParser(TEXT_ARRAY, 'text') as (text: string) => (string | null)[];
+
 // Per pool, not pg.types.setTypeParser: the global one would change every other pg user in the process.
 const jifenTypes: CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
     if (format === undefined || format === 'text') {
       if (oid === INT8) return parseInt8;
       if (oid === NUMERIC) return parseNumeric;
-      if (oid === INT8_ARRAY) return (text: string) => pg.types.arrayParser(text, parseInt8);
-      if (oid === NUMERIC_ARRAY) return (text: string) => pg.types.arrayParser(text, parseNumeric);
+      if (oid === INT8_ARRAY) return (text: string) => textArray(text).map((v) => (v === null ? null : parseInt8(v)));
+      if (oid === NUMERIC_ARRAY) return (text: string) => textArray(text).map((v) => (v === null ? null : parseNumeric(v)));
     }
     return pg.types.getTypeParser(oid, format);
   }) as CustomTypesConfig['getTypeParser'],
