@@ -1,6 +1,5 @@
-import { eq, inArray, or } from 'drizzle-orm';
 import type { Db } from '../client';
-import { areas, households, ledgerEntries, users } from '../schema';
+import { sqlOf } from '../sql';
 
 export interface AwardLedgerEntry {
   id: number;
@@ -15,36 +14,34 @@ export interface AwardLedgerEntry {
   hash: string;
 }
 
+export interface AwardRecordParts {
+  household: { id: number; headName: string; doorNo: string | null; status: 'active' | 'archived' } | null;
+  village: { id: number; name: string } | null;
+  entry: AwardLedgerEntry | null;
+  reversal: AwardLedgerEntry | null;
+}
+
 /**
  * What an award's record page needs beyond the award row: the household and its village's name, the
  * ledger entry the award posted and the entry that reversed it (either may be absent).
  */
-export async function awardRecordParts(db: Db, award: { householdId: number; villageId: number; ledgerEntryId: number | null }) {
-  const household = db
-    .select({ id: households.id, headName: households.headName, doorNo: households.doorNo, status: households.status })
-    .from(households)
-    .where(eq(households.id, award.householdId))
-    .get();
-  const village = db.select({ id: areas.id, name: areas.name }).from(areas).where(eq(areas.id, award.villageId)).get();
-  const entries: AwardLedgerEntry[] =
+export async function awardRecordParts(db: Db, award: { householdId: number; villageId: number; ledgerEntryId: number | null }): Promise<AwardRecordParts> {
+  const q = sqlOf(db);
+  const household = await q.get<NonNullable<AwardRecordParts['household']>>(
+    'SELECT id, head_name AS "headName", door_no AS "doorNo", status FROM households WHERE id = ?',
+    [award.householdId],
+  );
+  const village = await q.get<{ id: number; name: string }>('SELECT id, name FROM areas WHERE id = ?', [award.villageId]);
+  const entries =
     award.ledgerEntryId === null
       ? []
-      : db
-          .select({
-            id: ledgerEntries.id,
-            kind: ledgerEntries.kind,
-            points: ledgerEntries.points,
-            balanceAfter: ledgerEntries.balanceAfter,
-            occurredOn: ledgerEntries.occurredOn,
-            createdAt: ledgerEntries.createdAt,
-            createdBy: ledgerEntries.createdBy,
-            note: ledgerEntries.note,
-            reversesId: ledgerEntries.reversesId,
-            hash: ledgerEntries.hash,
-          })
-          .from(ledgerEntries)
-          .where(or(eq(ledgerEntries.id, award.ledgerEntryId), eq(ledgerEntries.reversesId, award.ledgerEntryId)))
-          .all();
+      : await q.all<AwardLedgerEntry>(
+          `SELECT id, kind, points, balance_after AS "balanceAfter", occurred_on AS "occurredOn", created_at AS "createdAt", created_by AS "createdBy",
+                  note, reverses_id AS "reversesId", hash
+             FROM ledger_entries WHERE id = ? OR reverses_id = ?
+            ORDER BY id`,
+          [award.ledgerEntryId, award.ledgerEntryId],
+        );
   return {
     household: household ?? null,
     village: village ?? null,
@@ -57,6 +54,9 @@ export async function awardRecordParts(db: Db, award: { householdId: number; vil
 export async function userNames(db: Db, ids: readonly (number | null)[]): Promise<Map<number, string>> {
   const wanted = [...new Set(ids.filter((id): id is number => id !== null))];
   if (!wanted.length) return new Map();
-  const rows = db.select({ id: users.id, username: users.username, displayName: users.displayName }).from(users).where(inArray(users.id, wanted)).all();
-  return new Map(rows.map((r) => [r.id, r.displayName ?? r.username]));
+  const rows = await sqlOf(db).all<{ id: number; name: string }>(
+    `SELECT id, COALESCE(display_name, username) AS name FROM users WHERE id IN (${wanted.map(() => '?').join(', ')}) ORDER BY id`,
+    wanted,
+  );
+  return new Map(rows.map((r) => [r.id, r.name]));
 }

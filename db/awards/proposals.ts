@@ -1,7 +1,6 @@
-import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '../client';
 import { selectInChunks } from '../inChunks';
-import { areas, households } from '../schema';
+import { sqlOf } from '../sql';
 
 export interface ProposalHousehold {
   id: number;
@@ -12,12 +11,14 @@ export interface ProposalHousehold {
 
 /** Households by id with their village and status, as a proposal checks them; unknown ids are absent. */
 export async function proposalHouseholds(db: Db, ids: readonly number[]): Promise<ProposalHousehold[]> {
-  return selectInChunks([...new Set(ids)], (part) =>
-    db
-      .select({ id: households.id, villageId: households.villageId, status: households.status, villagePath: areas.path })
-      .from(households)
-      .innerJoin(areas, eq(areas.id, households.villageId))
-      .where(inArray(households.id, part))
-      .all(),
+  const q = sqlOf(db);
+  return selectInChunks([...new Set(ids)], async (part) =>
+    q.all<ProposalHousehold>(
+      `SELECT h.id, h.village_id AS "villageId", h.status, a.path AS "villagePath"
+         FROM households h JOIN areas a ON a.id = h.village_id
+        WHERE h.id IN (${part.map(() => '?').join(', ')})
+        ORDER BY h.id`,
+      part,
+    ),
   );
 }

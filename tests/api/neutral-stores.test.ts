@@ -1,5 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../db/client';
+import { awardById, dueAwards, insertAwards, listAwardsPage, ruleVersionById, type NewAward } from '../../db/awards/awards';
+import { monthlyCapUsage } from '../../db/awards/caps';
+import { insertObjection, listObjectionsPage, objectionWithAward } from '../../db/awards/objections';
+import { approvePendingAward } from '../../db/awards/posting';
 import { fundEntriesOfStore, insertFundEntry, listFundEntriesOfStore, liveCostsOfMovement, liveMovementCosts, movementForCost } from '../../db/funds/entries';
 import { movementsOfStoreBefore } from '../../db/funds/stock';
 import { insertDonation } from '../../db/goods/donations';
@@ -7,7 +11,7 @@ import { goodsById, insertGoods, listGoodsOfStores, updateGoodsRow } from '../..
 import { listMovementsOfStores } from '../../db/goods/movements';
 import { moveStock, StockShortage } from '../../db/goods/stock';
 import { transaction } from '../../db/transaction';
-import { makeAreas } from '../support/factories';
+import { makeAreas, makeHousehold, makeRule, makeUser, writeNow } from '../support/factories';
 
 // The stores written in SQL both engines run (issue #15): what they answer on SQLite must not change.
 const AT = Date.UTC(2026, 5, 1);
@@ -149,5 +153,77 @@ describe('fund books store', () => {
     expect(await movementForCost(db, m.movementId)).toEqual({ id: m.movementId, goodsId: g.id, storeAreaId: store, kind: 'purchase', quantity: 10, createdAt: AT, goodsName: '大米', unit: '件' });
     expect(await movementsOfStoreBefore(db, store, AT)).toEqual([]);
     expect((await movementsOfStoreBefore(db, store, AT + 1)).map((v) => [v.id, v.pricePoints, v.donationValueFen])).toEqual([[m.movementId, null, null]]);
+  });
+});
+
+describe('awards stores', () => {
+  async function world() {
+    const cadre = await makeUser(db, 'village_cadre', areas.villageA.id);
+    const reviewer = await makeUser(db, 'reviewer', areas.villageA.id);
+    const { rule, households } = writeNow(db, () => ({
+      rule: makeRule(db, areas.villageA.id, { evidenceRequired: true }),
+      households: Array.from({ length: 450 }, (_, i) => makeHousehold(db, areas.villageA.id, { headName: `户主${i}` })),
+    }));
+    const award = (householdId: number, i: number): NewAward => ({
+      householdId,
+      villageId: areas.villageA.id,
+      ruleId: rule.id,
+      ruleVersionId: rule.currentVersionId,
+      quantity: 1 + (i % 3),
+      points: 5,
+      occurredOn: '2026-06-02',
+      status: 'pending',
+      proposedBy: cadre.id,
+      proposedAt: AT,
+    });
+    return { cadre, reviewer, rule, households, award };
+  }
+
+  it('inserts a batch across statement chunks and answers ids in input order', async () => {
+    const w = await world();
+    const ids = await transaction(db, (tx) => insertAwards(tx, w.households.map((h, i) => w.award(h.id, i))));
+    expect(ids).toHaveLength(450);
+    for (const [i, id] of ids.entries()) expect((await awardById(db, id))!.householdId).toBe(w.households[i]!.id);
+    expect(await awardById(db, ids[0]!)).toMatchObject({ batchId: null, memberName: null, reviewedBy: null, ledgerEntryId: null, status: 'pending' });
+    const used = await monthlyCapUsage(db, w.rule.id, [w.households[0]!.id, w.households[1]!.id, 99999], '2026-06-30');
+    expect(used).toEqual(new Map([[w.households[0]!.id, 1], [w.households[1]!.id, 2]]));
+    expect(await monthlyCapUsage(db, w.rule.id, [w.households[0]!.id], '2026-07-01')).toEqual(new Map());
+  });
+
+  it('reads rule-version flags as booleans', async () => {
+    const w = await world();
+    expect(await ruleVersionById(db, w.rule.currentVersionId)).toMatchObject({ evidenceRequired: true, blackList: false, monthlyCap: null });
+  });
+
+  it('lists nothing for no villages, and counts open objections per award', async () => {
+    const w = await world();
+    const [a, b] = await transaction(db, (tx) => insertAwards(tx, [w.award(w.households[0]!.id, 0), w.award(w.households[1]!.id, 1)]));
+    expect(await listAwardsPage(db, { villageIds: [], limit: 10, offset: 0 })).toEqual({ items: [], total: 0 });
+    expect(await listObjectionsPage(db, { villageIds: [], limit: 10, offset: 0 })).toEqual({ items: [], total: 0 });
+    const o = await transaction(db, (tx) => insertObjection(tx, { awardId: a!, userId: w.reviewer.id, reason: '不属实', createdAt: AT }));
+    const page = await listAwardsPage(db, { villageIds: [areas.villageA.id], limit: 1, offset: 0 });
+    expect(page.total).toBe(2);
+    expect(page.items.map((i) => [i.id, i.openObjections, i.proposerName])).toEqual([[b, 0, w.cadre.username]]);
+    const withA = await listAwardsPage(db, { villageIds: [areas.villageA.id], householdId: w.households[0]!.id, limit: 5, offset: 0 });
+    expect(withA.items.map((i) => i.openObjections)).toEqual([1]);
+    const joined = await objectionWithAward(db, o.id);
+    expect(joined?.objection).toEqual({ id: o.id, awardId: a, userId: w.reviewer.id, reason: '不属实', status: 'open', resolution: null, resolvedBy: null, resolvedAt: null, createdAt: AT });
+    expect(joined?.award).toEqual(await awardById(db, a!));
+    expect(joined?.villagePath).toBe(areas.villageA.path);
+    expect(await objectionWithAward(db, 9999)).toBeUndefined();
+  });
+
+  it('lets one of 20 parallel approvals of an award win, and keeps an objected award from falling due', async () => {
+    const w = await world();
+    const [id] = await transaction(db, (tx) => insertAwards(tx, [w.award(w.households[0]!.id, 0)]));
+    const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => transaction(db, (tx) => approvePendingAward(tx, id!, w.reviewer.id, AT + i, AT + 10, null))));
+    expect(outcomes.filter((o) => o !== null)).toEqual([{ ledgerEntryId: null }]);
+    expect(await awardById(db, id!)).toMatchObject({ status: 'notice', reviewedAt: AT, noticeEndsAt: AT + 10 });
+    expect((await dueAwards(db, AT + 10, 10)).map((a) => a.id)).toEqual([id]);
+    expect(await dueAwards(db, AT + 9, 10)).toEqual([]);
+    expect((await dueAwards(db, AT + 10, 10, areas.townA.path)).map((a) => a.id)).toEqual([id]);
+    expect(await dueAwards(db, AT + 10, 10, areas.townB.path)).toEqual([]);
+    await transaction(db, (tx) => insertObjection(tx, { awardId: id!, userId: w.cadre.id, reason: '异议', createdAt: AT }));
+    expect(await dueAwards(db, AT + 10, 10)).toEqual([]);
   });
 });
