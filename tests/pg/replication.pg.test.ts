@@ -1,7 +1,11 @@
 /**
  * Streaming replication for real: a primary and a synchronous standby on loopback, each its own cluster with fsync
  * on. What the primary acknowledged must survive an immediate stop of the primary and the promotion of the standby.
+ * On loopback even an asynchronous standby rarely lags enough to lose a row, so the tests stall replication (SIGSTOP
+ * on the WAL receiver or sender): a primary that did not wait for the standby would answer commits it then loses.
  */
+import { readFileSync } from 'node:fs';
+import { constants } from 'node:os';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migratePg } from '../../db/pg/migrate';
@@ -41,6 +45,22 @@ async function sqlState(url: string, sql: string): Promise<string | undefined> {
 }
 
 const appUrl = (c: PgCluster) => c.url('jifen', 'jifen');
+
+/** Waits (up to 5 s) until `signal` is pending for a stopped process, or the process is gone. */
+async function signalPending(pid: number, signal: 'SIGQUIT'): Promise<void> {
+  const bit = 1n << BigInt(constants.signals[signal] - 1);
+  for (let i = 0; i < 500; i++) {
+    let status: string;
+    try {
+      status = readFileSync(`/proc/${pid}/status`, 'latin1');
+    } catch {
+      return;
+    }
+    const pending = [...status.matchAll(/^(?:SigPnd|ShdPnd):\s*([0-9a-f]+)$/gm)].map((m) => BigInt(`0x${m[1]}`));
+    if (pending.some((p) => (p & bit) !== 0n)) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 const audit = (key: string): [string, unknown[]] => [
   `INSERT INTO audit_log (entity, entity_id, action, created_at) VALUES ('replication', $1, 'write', $2) RETURNING id`,
   [key, Date.now()],
@@ -84,35 +104,81 @@ describe('a primary with a synchronous streaming replica', () => {
     expect(await sqlState(appUrl(replica), 'CREATE TABLE t (x int)')).toBe('25006');
   });
 
-  it('keeps every acknowledged commit when the primary dies right after the last one and the replica is promoted', async () => {
+  it('acknowledges a commit only once the replica has it: a stalled replica holds the answer back', async () => {
+    const [{ pid }] = await once<{ pid: number }>(replica.url(), 'SELECT pid FROM pg_stat_wal_receiver');
+    const client = await connect(appUrl(primary));
+    let outcome: 'pending' | 'acknowledged' | Error = 'pending';
+    process.kill(pid, 'SIGSTOP'); // the replica's WAL receiver: nothing more reaches its disk
+    let answer: Promise<void> | undefined;
+    try {
+      answer = client.query(...audit('held-back')).then(
+        () => void (outcome = 'acknowledged'),
+        (err: Error) => void (outcome = err),
+      );
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(outcome).toBe('pending');
+      expect(await primary.psql(`SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'SyncRep'`)).toBe('1');
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    await answer;
+    expect(outcome).toBe('acknowledged');
+    await client.end();
+  });
+
+  it('keeps every acknowledged commit when the primary dies after its 200th answer, the replica stalled, and the replica is promoted', async () => {
     // The guarantee under test rests on this: each commit waits for the standby to have it on disk.
     expect(await primary.psql(`SELECT string_agg(sync_state, ',') FROM pg_stat_replication`)).toBe('sync');
     expect(await primary.psql('SHOW synchronous_commit')).toBe('on');
 
+    const [{ pid: sender }] = await once<{ pid: number }>(primary.url(), 'SELECT pid FROM pg_stat_replication');
     const t0 = Date.now();
     const acked = new Map<string, string>(); // key → id the primary answered
+    let ackedAtStall = 0;
+    let killed = false;
     let stopping: Promise<void> | undefined;
+    // After the 200th answer: freeze the primary's WAL sender while the writers go on, then kill the primary.
+    // An asynchronous primary would answer commits the replica never got, and they would be missing below.
+    const stallThenKill = async () => {
+      process.kill(sender, 'SIGSTOP');
+      let stop: Promise<void> | undefined;
+      try {
+        ackedAtStall = acked.size;
+        await new Promise((r) => setTimeout(r, 300));
+        killed = true;
+        stop = primary.stop('immediate');
+        // Released only once its SIGQUIT is pending, the sender exits before it can send anything more.
+        await signalPending(sender, 'SIGQUIT');
+      } finally {
+        try {
+          process.kill(sender, 'SIGCONT');
+        } catch {
+          // already gone
+        }
+      }
+      await stop;
+    };
     const clients = await Promise.all(Array.from({ length: WRITERS }, () => connect(appUrl(primary))));
     const failures: string[] = [];
     await Promise.all(
       clients.map(async (client, w) => {
-        for (let i = 0; !stopping; i++) {
+        for (let i = 0; !killed; i++) {
           const key = `ack-${w}-${i}`;
           try {
             const { rows } = await client.query<{ id: string }>(...audit(key));
             acked.set(key, String(rows[0].id));
           } catch (err) {
-            // Only the stop may end a writer; anything before it is a failure of the setup.
-            if (!stopping) failures.push((err as Error).message);
+            // Only the kill may end a writer; anything before it is a failure of the setup.
+            if (!killed) failures.push((err as Error).message);
             return;
           }
-          // Stop as soon as the 200th answer is in, while the other writers still have commits in flight.
-          if (acked.size >= ACKS && !stopping) stopping = primary.stop('immediate');
+          if (acked.size >= ACKS && !stopping) stopping = stallThenKill();
         }
       }),
     );
     await stopping;
     timings.writeAndKill = Date.now() - t0;
+    timings.acknowledgedWhileStalled = acked.size - ackedAtStall;
     await Promise.all(clients.map((c) => c.end().catch(() => {})));
     expect(failures).toEqual([]);
     expect(acked.size).toBeGreaterThanOrEqual(ACKS);
