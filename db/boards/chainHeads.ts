@@ -1,6 +1,5 @@
-import { and, eq, like, gt, asc } from 'drizzle-orm';
 import type { Db } from '../client';
-import { areas, ledgerChains, ledgerEntries } from '../schema';
+import { sqlOf } from '../sql';
 
 /** One village chain's head: its last sequence number and the hash of that entry. */
 export interface ChainPart {
@@ -14,25 +13,21 @@ export interface ChainPart {
  * village id. A board computed for that area is pinned to these (see boards/chainHead.ts).
  */
 export async function chainHeadsUnder(db: Db, path: string): Promise<ChainPart[]> {
-  return db
-    .select({ villageId: ledgerChains.villageId, lastSeq: ledgerChains.lastSeq, headHash: ledgerChains.headHash })
-    .from(ledgerChains)
-    .innerJoin(areas, eq(areas.id, ledgerChains.villageId))
-    .where(and(like(areas.path, `${path}%`), gt(ledgerChains.lastSeq, 0)))
-    .orderBy(asc(ledgerChains.villageId))
-    .all();
+  return sqlOf(db).all<ChainPart>(
+    `SELECT c.village_id AS "villageId", c.last_seq AS "lastSeq", c.head_hash AS "headHash"
+       FROM ledger_chains c JOIN areas a ON a.id = c.village_id
+      WHERE a.path LIKE ? AND c.last_seq > 0
+      ORDER BY c.village_id ASC`,
+    [`${path}%`],
+  );
 }
 
 /** The hash of entry `seq` of a village's chain, if that entry exists. */
 export async function chainEntryHash(db: Db, villageId: number, seq: number): Promise<string | undefined> {
-  return db
-    .select({ hash: ledgerEntries.hash })
-    .from(ledgerEntries)
-    .where(and(eq(ledgerEntries.chainId, villageId), eq(ledgerEntries.seq, seq)))
-    .get()?.hash;
+  return (await sqlOf(db).get<{ hash: string }>('SELECT hash FROM ledger_entries WHERE chain_id = ? AND seq = ?', [villageId, seq]))?.hash;
 }
 
 /** The hash of a ledger entry by its global id (boards published before per-village chains name one). */
 export async function ledgerEntryHashById(db: Db, id: number): Promise<string | undefined> {
-  return db.select({ hash: ledgerEntries.hash }).from(ledgerEntries).where(eq(ledgerEntries.id, id)).get()?.hash;
+  return (await sqlOf(db).get<{ hash: string }>('SELECT hash FROM ledger_entries WHERE id = ?', [id]))?.hash;
 }
