@@ -1,11 +1,32 @@
-import { and, count, desc, eq, like, max, sql } from 'drizzle-orm';
 import type { Db } from '../client';
-import { areas, boardPublications, users } from '../schema';
 import type { BoardKind, ReviewStatus } from '../schema/boards';
+import { sqlOf, type SqlParam } from '../sql';
 import type { Tx } from '../transaction';
 
-export type PublicationRow = typeof boardPublications.$inferSelect;
-export type NewPublication = Omit<typeof boardPublications.$inferInsert, 'id' | 'status' | 'version' | 'reviewedBy' | 'reviewedAt' | 'rejectReason'>;
+/** A board publication as stored (see the `board_publications` table). */
+export interface PublicationRow {
+  id: number;
+  kind: BoardKind;
+  areaId: number;
+  period: string;
+  /** Canonical JSON of the parameters the board was computed with. */
+  params: string;
+  snapshot: string;
+  hash: string;
+  chainEntryId: number;
+  chainHash: string;
+  checkpointId: number | null;
+  status: ReviewStatus;
+  version: number | null;
+  proposedBy: number;
+  proposedAt: number;
+  reviewedBy: number | null;
+  reviewedAt: number | null;
+  rejectReason: string | null;
+}
+
+export type NewPublication = Omit<PublicationRow, 'id' | 'status' | 'version' | 'reviewedBy' | 'reviewedAt' | 'rejectReason' | 'checkpointId'> &
+  Partial<Pick<PublicationRow, 'checkpointId'>>;
 
 /** Which board: kind, area and period. */
 export interface BoardKey {
@@ -14,45 +35,64 @@ export interface BoardKey {
   period: string;
 }
 
-const same = (k: BoardKey) => and(eq(boardPublications.kind, k.kind), eq(boardPublications.areaId, k.areaId), eq(boardPublications.period, k.period));
+// In the schema's order, so a row reads as it always has. `p` qualifies the columns ('p.' in joins).
+const columns = (p: string) => `${p}id AS id, ${p}kind AS kind, ${p}area_id AS "areaId", ${p}period AS period, ${p}params AS params, ${p}snapshot AS snapshot,
+  ${p}hash AS hash, ${p}chain_entry_id AS "chainEntryId", ${p}chain_hash AS "chainHash", ${p}checkpoint_id AS "checkpointId", ${p}status AS status,
+  ${p}version AS version, ${p}proposed_by AS "proposedBy", ${p}proposed_at AS "proposedAt", ${p}reviewed_by AS "reviewedBy", ${p}reviewed_at AS "reviewedAt",
+  ${p}reject_reason AS "rejectReason"`;
+const COLUMNS = columns('');
+
+const SAME = 'kind = ? AND area_id = ? AND period = ?';
+const same = (k: BoardKey): SqlParam[] => [k.kind, k.areaId, k.period];
 
 /** A publication with its area's materialised path (the input of the scope check). */
 export async function publicationWithPath(db: Db, id: number): Promise<{ publication: PublicationRow; path: string } | undefined> {
-  const row = db.select({ p: boardPublications, path: areas.path }).from(boardPublications).innerJoin(areas, eq(areas.id, boardPublications.areaId)).where(eq(boardPublications.id, id)).get();
-  return row && { publication: row.p, path: row.path };
+  const row = await sqlOf(db).get<PublicationRow & { path: string }>(
+    `SELECT ${columns('p.')}, a.path AS path FROM board_publications p JOIN areas a ON a.id = p.area_id WHERE p.id = ?`,
+    [id],
+  );
+  if (!row) return undefined;
+  const { path, ...publication } = row;
+  return { publication, path };
 }
 
 export async function publicationById(db: Db, id: number): Promise<PublicationRow | undefined> {
-  return db.select().from(boardPublications).where(eq(boardPublications.id, id)).get();
+  return sqlOf(db).get<PublicationRow>(`SELECT ${COLUMNS} FROM board_publications WHERE id = ?`, [id]);
 }
 
 /** A published (approved) version by id. */
 export async function approvedPublicationById(db: Db, id: number): Promise<PublicationRow | undefined> {
-  return db.select().from(boardPublications).where(and(eq(boardPublications.id, id), eq(boardPublications.status, 'approved'))).get();
+  return sqlOf(db).get<PublicationRow>(`SELECT ${COLUMNS} FROM board_publications WHERE id = ? AND status = 'approved'`, [id]);
 }
 
 /** Every published version of a board, newest first. */
 export async function approvedPublications(db: Db, key: BoardKey): Promise<PublicationRow[]> {
-  return db.select().from(boardPublications).where(and(same(key), eq(boardPublications.status, 'approved'))).orderBy(desc(boardPublications.version)).all();
+  return sqlOf(db).all<PublicationRow>(`SELECT ${COLUMNS} FROM board_publications WHERE ${SAME} AND status = 'approved' ORDER BY version DESC`, same(key));
 }
 
 /** The newest published version of a board. */
 export async function latestApprovedPublication(db: Db, key: BoardKey): Promise<PublicationRow | undefined> {
-  return db.select().from(boardPublications).where(and(same(key), eq(boardPublications.status, 'approved'))).orderBy(desc(boardPublications.version)).limit(1).get();
+  return sqlOf(db).get<PublicationRow>(`SELECT ${COLUMNS} FROM board_publications WHERE ${SAME} AND status = 'approved' ORDER BY version DESC LIMIT 1`, same(key));
 }
 
 /** The id of a request for the board still waiting for review. */
 export async function pendingPublicationId(db: Db, key: BoardKey): Promise<number | undefined> {
-  return db.select({ id: boardPublications.id }).from(boardPublications).where(and(same(key), eq(boardPublications.status, 'pending'))).limit(1).get()?.id;
+  return (await sqlOf(db).get<{ id: number }>(`SELECT id FROM board_publications WHERE ${SAME} AND status = 'pending' ORDER BY id LIMIT 1`, same(key)))?.id;
 }
 
-export async function insertPublication(tx: Tx, values: NewPublication): Promise<PublicationRow> {
-  return tx.insert(boardPublications).values(values).returning().get();
+export async function insertPublication(tx: Tx, v: NewPublication): Promise<PublicationRow> {
+  const row = await sqlOf(tx).get<PublicationRow>(
+    `INSERT INTO board_publications (kind, area_id, period, params, snapshot, hash, chain_entry_id, chain_hash, checkpoint_id, proposed_by, proposed_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${COLUMNS}`,
+    [v.kind, v.areaId, v.period, v.params, v.snapshot, v.hash, v.chainEntryId, v.chainHash, v.checkpointId ?? null, v.proposedBy, v.proposedAt],
+  );
+  // RETURNING always answers the inserted row.
+  return row!;
 }
 
 /** The version the board's next publication gets: 1, 2, 3 … per (kind, area, period). */
 export async function nextPublicationVersion(tx: Tx, key: BoardKey): Promise<number> {
-  const last = tx.select({ v: max(boardPublications.version) }).from(boardPublications).where(same(key)).get();
+  const last = await sqlOf(tx).get<{ v: number | null }>(`SELECT MAX(version) AS v FROM board_publications WHERE ${SAME}`, same(key));
   return (last?.v ?? 0) + 1;
 }
 
@@ -62,12 +102,11 @@ export async function decidePendingPublication(
   id: number,
   d: { status: Exclude<ReviewStatus, 'pending'>; version: number | null; reviewedBy: number; reviewedAt: number; rejectReason: string | null },
 ): Promise<boolean> {
-  const changed = tx
-    .update(boardPublications)
-    .set(d)
-    .where(and(eq(boardPublications.id, id), eq(boardPublications.status, 'pending')))
-    .run().changes;
-  return changed === 1;
+  const { changes } = await sqlOf(tx).run(
+    `UPDATE board_publications SET status = ?, version = ?, reviewed_by = ?, reviewed_at = ?, reject_reason = ? WHERE id = ? AND status = 'pending'`,
+    [d.status, d.version, d.reviewedBy, d.reviewedAt, d.rejectReason, id],
+  );
+  return changes === 1;
 }
 
 export interface PublicationFilter {
@@ -82,22 +121,31 @@ export interface PublicationFilter {
 
 /** Publications under a path, newest first, with the area's name and the proposer's name (display name, else username); and how many match. */
 export async function listPublicationRows(db: Db, f: PublicationFilter): Promise<{ rows: Array<{ publication: PublicationRow; areaName: string; proposer: string }>; total: number }> {
-  const where = and(
-    like(areas.path, `${f.path}%`),
-    f.status ? eq(boardPublications.status, f.status) : undefined,
-    f.kind ? eq(boardPublications.kind, f.kind) : undefined,
-    f.areaId ? eq(boardPublications.areaId, f.areaId) : undefined,
+  const q = sqlOf(db);
+  const where = ['a.path LIKE ?'];
+  const params: SqlParam[] = [`${f.path}%`];
+  if (f.status) {
+    where.push('p.status = ?');
+    params.push(f.status);
+  }
+  if (f.kind) {
+    where.push('p.kind = ?');
+    params.push(f.kind);
+  }
+  if (f.areaId) {
+    where.push('p.area_id = ?');
+    params.push(f.areaId);
+  }
+  const rows = await q.all<PublicationRow & { areaName: string; proposer: string }>(
+    `SELECT ${columns('p.')}, a.name AS "areaName", COALESCE(u.display_name, u.username) AS proposer
+       FROM board_publications p
+       JOIN areas a ON a.id = p.area_id
+       JOIN users u ON u.id = p.proposed_by
+      WHERE ${where.join(' AND ')}
+      ORDER BY p.id DESC
+      LIMIT ? OFFSET ?`,
+    [...params, f.limit, f.offset],
   );
-  const rows = db
-    .select({ p: boardPublications, areaName: areas.name, proposer: sql<string>`COALESCE(${users.displayName}, ${users.username})` })
-    .from(boardPublications)
-    .innerJoin(areas, eq(areas.id, boardPublications.areaId))
-    .innerJoin(users, eq(users.id, boardPublications.proposedBy))
-    .where(where)
-    .orderBy(desc(boardPublications.id))
-    .limit(f.limit)
-    .offset(f.offset)
-    .all();
-  const total = db.select({ n: count() }).from(boardPublications).innerJoin(areas, eq(areas.id, boardPublications.areaId)).where(where).get()?.n ?? 0;
-  return { rows: rows.map((r) => ({ publication: r.p, areaName: r.areaName, proposer: r.proposer })), total };
+  const total = (await q.get<{ n: number }>(`SELECT COUNT(*) AS n FROM board_publications p JOIN areas a ON a.id = p.area_id WHERE ${where.join(' AND ')}`, params))?.n ?? 0;
+  return { rows: rows.map(({ areaName, proposer, ...publication }) => ({ publication, areaName, proposer })), total };
 }
