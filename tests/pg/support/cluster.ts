@@ -220,6 +220,8 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<PgCl
       // A copied postgresql.auto.conf may carry the primary's synchronous_standby_names: once promoted, this
       // cluster would wait for a standby it does not have.
       if (opts.primary) appendFileSync(join(dataDir, 'postgresql.auto.conf'), "\nsynchronous_standby_names = ''\n");
+      // A fresh base backup starts like a crashed server and fsyncs every file first: one syncfs() is much faster.
+      if (opts.primary) appendFileSync(join(dataDir, 'postgresql.conf'), "recovery_init_sync_method = 'syncfs'\n");
       try {
         await run([...bin('pg_ctl'), 'start', '-w', '-t', '60', '-D', dataDir, '-l', logFile], base, env);
         break;
