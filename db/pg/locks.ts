@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import { GENESIS_HASH, type VillageChain } from '../ledger/posting';
+import { checkout } from './pool';
 import type { PgTx } from './transaction';
 
 const CHAIN_FOR_UPDATE =
@@ -70,7 +71,7 @@ export type ExclusiveResult<T> = { ran: true; value: T } | { ran: false };
  */
 export async function runExclusive<T>(pool: Pool, jobName: string, fn: () => Promise<T>): Promise<ExclusiveResult<T>> {
   const key = advisoryKey(jobName);
-  const client = await pool.connect();
+  const client = await checkout(pool);
   // A session that may still hold the lock must not go back to the pool: closing it releases the lock.
   let broken: Error | undefined;
   // Held for the whole job: a lost connection must not be an unhandled 'error' event (pg-pool only

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { CustomTypesConfig, Pool, PoolConfig } from 'pg';
+import type { CustomTypesConfig, Pool, PoolClient, PoolConfig } from 'pg';
 
 /** Connections per pool when the deployment does not say (JIFEN_DATABASE_POOL). */
 export const DEFAULT_POOL_SIZE = 10;
@@ -25,6 +25,8 @@ export interface PgPoolOptions {
   poolSize?: number;
   /** Overrides PG_LIMITS.statementTimeoutMs (tests). */
   statementTimeoutMs?: number;
+  /** Overrides PG_LIMITS.connectTimeoutMs, also the longest wait for a free pooled connection (tests). */
+  connectTimeoutMs?: number;
 }
 
 export interface PgPools {
@@ -95,7 +97,7 @@ export function checkPoolSize(size: number, setting = 'JIFEN_DATABASE_POOL'): nu
   return size;
 }
 
-function poolConfig(url: string, size: number, statementTimeoutMs: number, readOnly: boolean): PoolConfig {
+function poolConfig(url: string, size: number, statementTimeoutMs: number, connectTimeoutMs: number, readOnly: boolean): PoolConfig {
   return {
     connectionString: url,
     max: size,
@@ -104,7 +106,7 @@ function poolConfig(url: string, size: number, statementTimeoutMs: number, readO
     statement_timeout: statementTimeoutMs,
     lock_timeout: PG_LIMITS.lockTimeoutMs,
     idle_in_transaction_session_timeout: PG_LIMITS.idleInTransactionMs,
-    connectionTimeoutMillis: PG_LIMITS.connectTimeoutMs,
+    connectionTimeoutMillis: connectTimeoutMs,
     keepAlive: true,
     // A write that reaches the replica pool fails (25006) even before the replica is a real standby.
     ...(readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
@@ -122,12 +124,31 @@ function newPool(config: PoolConfig, label: string): Pool {
 export function openPgPools(opts: PgPoolOptions): PgPools {
   const size = checkPoolSize(opts.poolSize ?? DEFAULT_POOL_SIZE);
   const timeout = opts.statementTimeoutMs ?? PG_LIMITS.statementTimeoutMs;
-  const primary = newPool(poolConfig(checkPgUrl(opts.url), size, timeout, false), 'primary');
-  const replica = opts.readUrl ? newPool(poolConfig(checkPgUrl(opts.readUrl, 'JIFEN_DATABASE_READ_URL'), size, timeout, true), 'replica') : null;
+  const connect = opts.connectTimeoutMs ?? PG_LIMITS.connectTimeoutMs;
+  const primary = newPool(poolConfig(checkPgUrl(opts.url), size, timeout, connect, false), 'primary');
+  const replica = opts.readUrl ? newPool(poolConfig(checkPgUrl(opts.readUrl, 'JIFEN_DATABASE_READ_URL'), size, timeout, connect, true), 'replica') : null;
   let closing: Promise<void> | null = null;
   return {
     primary,
     replica,
     close: () => (closing ??= Promise.all([primary.end(), replica?.end()]).then(() => undefined)),
   };
+}
+
+/** No pooled connection became free in time: every one is busy. Answered 503 busy (onError), like 53300. */
+export class PgPoolTimeout extends Error {
+  override name = 'PgPoolTimeout';
+  readonly code = 'JIFEN_POOL_TIMEOUT';
+}
+
+/** `pool.connect()`, with pg-pool's code-less timeout error turned into a `PgPoolTimeout`. */
+export async function checkout(pool: Pool): Promise<PoolClient> {
+  try {
+    return await pool.connect();
+  } catch (err) {
+    if (err instanceof Error && !('code' in err) && /timeout exceeded when trying to connect/.test(err.message)) {
+      throw new PgPoolTimeout(`no free PostgreSQL connection within ${pool.options.connectionTimeoutMillis} ms (pool of ${pool.options.max})`, { cause: err });
+    }
+    throw err;
+  }
 }

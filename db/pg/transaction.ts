@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Pool, PoolClient } from 'pg';
 import { pgSql, type Sql } from '../sql';
+import { checkout } from './pool';
 import { TransactionMisuse } from '../transaction';
 
 export { TransactionMisuse };
@@ -43,7 +44,7 @@ const asError = (err: unknown) => (err instanceof Error ? err : new Error(String
 
 /** One attempt: BEGIN, body, COMMIT; ROLLBACK on error. Always releases the client, destroying it when its state is unknown. */
 async function attempt<T>(pool: Pool, body: (tx: PgTx) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+  const client = await checkout(pool);
   let open = true;
   let broken: Error | undefined;
   // pg-pool listens for errors only on idle clients: a connection lost while checked out (restart, failover,

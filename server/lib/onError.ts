@@ -54,7 +54,8 @@ const PG_CONFLICT = new Set(['23505', '23503', '23514', '23502', '23P01']);
 const PG_BUSY = new Set(['40001', '40P01', '55P03']);
 // The database is unreachable or refused the work: read-only transaction (a write reached a replica),
 // statement_timeout, shutdown or recovery, a lost connection. Nothing was written; the operator must look.
-const PG_UNAVAILABLE = new Set(['25006', '57014', '57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET']);
+// Too many connections (53300) or no free pooled one in time (db/pg/pool.ts PgPoolTimeout).
+const PG_UNAVAILABLE = new Set(['25006', '53300', '57014', '57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'JIFEN_POOL_TIMEOUT']);
 
 /** Names every request (X-Request-Id, error bodies, log lines); always ours, so a client cannot forge another request's id in the log. */
 export const requestIds: MiddlewareHandler = async (c, next) => {

@@ -67,7 +67,7 @@ describe('PostgreSQL errors reaching onError', () => {
     expect(String(logged.mock.calls[0]?.[0])).toContain(`requestId=${res.body.error.requestId}`);
   });
 
-  it.each(['57014', '57P01', '57P03', '08006', 'ECONNREFUSED'])('answers an unreachable or cancelling database (%s) with 503 busy, logged', async (code) => {
+  it.each(['57014', '57P01', '57P03', '08006', '53300', 'ECONNREFUSED', 'JIFEN_POOL_TIMEOUT'])('answers an unreachable or cancelling database (%s) with 503 busy, logged', async (code) => {
     const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const res = await answerTo(pgError(code));
     expect(res.status).toBe(503);

@@ -7,7 +7,7 @@ import { closeDb, openDb } from '../../db/client';
 import { GENESIS_HASH } from '../../db/ledger/posting';
 import { bumpDataVersion, dataVersionPg, watchDataVersion } from '../../db/pg/dataVersion';
 import { advisoryKey, lockGoods, lockVillageChain, runExclusive } from '../../db/pg/locks';
-import { openPgPools, PgNumberOutOfRange, type PgPools } from '../../db/pg/pool';
+import { openPgPools, PgNumberOutOfRange, PgPoolTimeout, type PgPools } from '../../db/pg/pool';
 import { PG_TX_RETRIES, pgTransaction, TransactionMisuse, type PgTx } from '../../db/pg/transaction';
 import { pgSql, sqlOf, type Sql } from '../../db/sql';
 import { sellOne } from './driverRacer';
@@ -21,7 +21,7 @@ let pools: PgPools;
 /** A second set of pools on the same database: another server process, as far as PostgreSQL can tell. */
 let other: PgPools;
 const opened: PgPools[] = [];
-const open = (poolSize = 10, extra: { readUrl?: string; statementTimeoutMs?: number } = {}) => {
+const open = (poolSize = 10, extra: { readUrl?: string; statementTimeoutMs?: number; connectTimeoutMs?: number } = {}) => {
   const p = openPgPools({ url: fresh.url, poolSize, ...extra });
   opened.push(p);
   return p;
@@ -178,6 +178,20 @@ describe('pools', () => {
     const p = open(1, { statementTimeoutMs: 100 });
     expect((await errorOf(p.primary.query('SELECT pg_sleep(2)')))?.code).toBe('57014');
     expect((await p.primary.query('SELECT 1 AS v')).rows).toEqual([{ v: 1 }]);
+  });
+
+  it('gives up waiting for a free connection after the connect timeout with a PgPoolTimeout (503 busy)', async () => {
+    const p = open(1, { connectTimeoutMs: 150 });
+    let release: () => void = () => undefined;
+    const holding = pgTransaction(p.primary, () => new Promise<void>((resolve) => (release = resolve)));
+    await sleep(50);
+    const err = await errorOf(pgTransaction(p.primary, (tx) => tx.get('SELECT 1')));
+    expect(err).toBeInstanceOf(PgPoolTimeout);
+    expect(err?.code).toBe('JIFEN_POOL_TIMEOUT');
+    expect(await runExclusive(p.primary, 'busy-pool', () => Promise.resolve(1)).catch((e: unknown) => e)).toBeInstanceOf(PgPoolTimeout);
+    release();
+    await holding;
+    expect(await pgTransaction(p.primary, (tx) => tx.get('SELECT 1 AS v'))).toEqual({ v: 1 });
   });
 
   it('refuses writes on the replica pool (25006) while reads work', async () => {
