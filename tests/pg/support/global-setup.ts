@@ -1,7 +1,8 @@
 /**
  * Global setup of the vitest project `pg`: one PostgreSQL for the whole run (a throwaway cluster, or the server
- * at JIFEN_TEST_PG_ADMIN_URL), a non-superuser role `jifen`, and a migrated template database that
- * freshDatabase() (./database.ts) copies for each test file.
+ * at JIFEN_TEST_PG_ADMIN_URL, a superuser URL), a non-superuser role `jifen`, and a migrated template database that
+ * freshDatabase() (./database.ts) copies for each test file. Two runs must not share one server at the same time:
+ * each rebuilds jifen_template.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { APP_PASSWORD, APP_ROLE, TEMPLATE_DB, TEST_DB_PREFIX, withUrlPath } from
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** A role that may create and drop databases and roles (the cluster's superuser on the throwaway cluster). */
+    /** A superuser: creates and drops the test databases; tests may use it to do what the app role may not. */
     pgAdminUrl: string;
     /** The `jifen` role on database `postgres`; freshDatabase() swaps the database. */
     pgAppUrl: string;
