@@ -1,8 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Pool, PoolClient } from 'pg';
 import { pgSql, type Sql } from '../sql';
-import { checkout } from './pool';
 import { TransactionMisuse } from '../transaction';
+import { checkout } from './pool';
 
 export { TransactionMisuse };
 
@@ -28,15 +28,13 @@ export function sqlState(err: unknown): string | null {
 /** A handle that refuses to run once its transaction has ended: by then the client belongs to someone else. */
 function txHandle(client: PoolClient, open: () => boolean): PgTx {
   const sql = pgSql(client);
-  const check = () => {
-    if (!open()) throw new TransactionMisuse('a transaction handle was used after its transaction ended: keep it inside the body');
-  };
+  const late = () => Promise.reject(new TransactionMisuse('a transaction handle was used after its transaction ended: keep it inside the body'));
   return {
     engine: 'pg',
     client,
-    all: (text, params) => (check(), sql.all(text, params)),
-    get: (text, params) => (check(), sql.get(text, params)),
-    run: (text, params) => (check(), sql.run(text, params)),
+    all: (text, params) => (open() ? sql.all(text, params) : late()),
+    get: (text, params) => (open() ? sql.get(text, params) : late()),
+    run: (text, params) => (open() ? sql.run(text, params) : late()),
   };
 }
 

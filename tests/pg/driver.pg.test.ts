@@ -280,7 +280,8 @@ describe('pgTransaction', () => {
       kept = tx;
       return Promise.resolve();
     });
-    expect(() => kept!.run('INSERT INTO driver_marks (label) VALUES (?)', ['late'])).toThrow(TransactionMisuse);
+    await expect(kept!.run('INSERT INTO driver_marks (label) VALUES (?)', ['late'])).rejects.toThrow(TransactionMisuse);
+    await expect(kept!.get('SELECT 1')).rejects.toThrow(TransactionMisuse);
     expect(await marks('late')).toEqual([]);
   });
 
