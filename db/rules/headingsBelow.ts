@@ -1,19 +1,18 @@
-import { and, asc, eq, like, ne } from 'drizzle-orm';
 import type { Db } from '../client';
-import { areas, ruleHeadings } from '../schema';
-import type { HeadingRow } from './headings';
+import { sqlOf } from '../sql';
+import { asHeading, headingColumns, type HeadingRow } from './headings';
 
 /**
  * Headings owned by the areas strictly beneath an area (a township's villages, a county's townships
  * and villages), each with its owner's name and path, in owner then display order.
  */
 export async function headingsBelow(db: Db, area: { id: number; path: string }): Promise<(HeadingRow & { areaName: string; areaPath: string })[]> {
-  return db
-    .select({ heading: ruleHeadings, areaName: areas.name, areaPath: areas.path })
-    .from(ruleHeadings)
-    .innerJoin(areas, eq(areas.id, ruleHeadings.areaId))
-    .where(and(like(areas.path, `${area.path}%`), ne(areas.id, area.id)))
-    .orderBy(asc(areas.path), asc(ruleHeadings.sortOrder), asc(ruleHeadings.id))
-    .all()
-    .map((r) => ({ ...r.heading, areaName: r.areaName, areaPath: r.areaPath }));
+  const rows = await sqlOf(db).all<HeadingRow & { areaName: string; areaPath: string }>(
+    `SELECT ${headingColumns('h.')}, a.name AS "areaName", a.path AS "areaPath"
+       FROM rule_headings h JOIN areas a ON a.id = h.area_id
+      WHERE a.path LIKE ? AND a.id <> ?
+      ORDER BY a.path, h.sort_order, h.id`,
+    [`${area.path}%`, area.id],
+  );
+  return rows.map(asHeading);
 }
