@@ -1,42 +1,62 @@
-import { and, asc, count, eq, gte, inArray } from 'drizzle-orm';
 import type { Db } from '../client';
 import { selectInChunks } from '../inChunks';
-import { areas, awardEvidence, awards, evidenceFiles, evidenceUploads } from '../schema';
+import type { EvidenceFormat } from '../schema/evidence';
+import { sqlOf, type SqlParam } from '../sql';
 import type { Tx } from '../transaction';
 
-export type EvidenceFileRow = typeof evidenceFiles.$inferSelect;
+export interface EvidenceFileRow {
+  hash: string;
+  format: EvidenceFormat;
+  bytes: number;
+  width: number;
+  height: number;
+  createdAt: number;
+}
+
+const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
 /** Records a stored photo (once per hash) and who uploaded it (once per uploader). */
 export async function recordEvidenceUpload(tx: Tx, file: EvidenceFileRow, userId: number, at: number): Promise<void> {
-  tx.insert(evidenceFiles).values(file).onConflictDoNothing().run();
-  tx.insert(evidenceUploads).values({ hash: file.hash, userId, uploadedAt: at }).onConflictDoNothing().run();
+  const q = sqlOf(tx);
+  await q.run('INSERT INTO evidence_files (hash, format, bytes, width, height, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING', [
+    file.hash,
+    file.format,
+    file.bytes,
+    file.width,
+    file.height,
+    file.createdAt,
+  ]);
+  await q.run('INSERT INTO evidence_uploads (hash, user_id, uploaded_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [file.hash, userId, at]);
 }
 
 export async function evidenceFileByHash(db: Db, hash: string): Promise<EvidenceFileRow | undefined> {
-  return db.select().from(evidenceFiles).where(eq(evidenceFiles.hash, hash)).get();
+  return sqlOf(db).get<EvidenceFileRow>(
+    'SELECT hash AS "hash", format AS "format", bytes AS "bytes", width AS "width", height AS "height", created_at AS "createdAt" FROM evidence_files WHERE hash = ?',
+    [hash],
+  );
 }
 
 /** How many photos a user uploaded since `since` (the daily count limit). */
 export async function uploadsSince(db: Db, userId: number, since: number): Promise<number> {
-  return db.select({ n: count() }).from(evidenceUploads).where(and(eq(evidenceUploads.userId, userId), gte(evidenceUploads.uploadedAt, since))).get()?.n ?? 0;
+  return (await sqlOf(db).get<{ n: number }>('SELECT COUNT(*) AS "n" FROM evidence_uploads WHERE user_id = ? AND uploaded_at >= ?', [userId, since]))?.n ?? 0;
 }
 
 /** Of `hashes`, those `userId` has uploaded. */
 export async function hashesUploadedBy(db: Db, userId: number, hashes: readonly string[]): Promise<Set<string>> {
   if (!hashes.length) return new Set();
-  const rows = selectInChunks([...new Set(hashes)], (part) =>
-    db
-      .select({ hash: evidenceUploads.hash })
-      .from(evidenceUploads)
-      .where(and(eq(evidenceUploads.userId, userId), inArray(evidenceUploads.hash, part)))
-      .all(),
+  const rows = await selectInChunks([...new Set(hashes)], async (part) =>
+    sqlOf(db).all<{ hash: string }>(`SELECT hash AS "hash" FROM evidence_uploads WHERE user_id = ? AND hash IN (${placeholders(part.length)})`, [userId, ...part]),
   );
   return new Set(rows.map((r) => r.hash));
 }
 
 export async function insertAwardEvidence(tx: Tx, rows: readonly { awardId: number; hashes: readonly string[] }[]): Promise<void> {
-  const values = rows.flatMap((r) => r.hashes.map((hash, position) => ({ awardId: r.awardId, hash, position })));
-  for (let i = 0; i < values.length; i += 300) tx.insert(awardEvidence).values(values.slice(i, i + 300)).run();
+  const values = rows.flatMap((r) => r.hashes.map((hash, position): SqlParam[] => [r.awardId, hash, position]));
+  const q = sqlOf(tx);
+  for (let i = 0; i < values.length; i += 300) {
+    const part = values.slice(i, i + 300);
+    await q.run(`INSERT INTO award_evidence (award_id, hash, position) VALUES ${part.map(() => '(?, ?, ?)').join(', ')}`, part.flat());
+  }
 }
 
 export interface AwardPhoto {
@@ -48,14 +68,14 @@ export interface AwardPhoto {
 
 /** The photos of each award, in the order they were attached; awards without photos are absent. */
 export async function photosOfAwards(db: Db, awardIds: readonly number[]): Promise<Map<number, AwardPhoto[]>> {
-  const rows = selectInChunks([...new Set(awardIds)], (part) =>
-    db
-      .select({ awardId: awardEvidence.awardId, hash: awardEvidence.hash, width: evidenceFiles.width, height: evidenceFiles.height, bytes: evidenceFiles.bytes })
-      .from(awardEvidence)
-      .innerJoin(evidenceFiles, eq(evidenceFiles.hash, awardEvidence.hash))
-      .where(inArray(awardEvidence.awardId, part))
-      .orderBy(asc(awardEvidence.awardId), asc(awardEvidence.position))
-      .all(),
+  const rows = await selectInChunks([...new Set(awardIds)], async (part) =>
+    sqlOf(db).all<AwardPhoto & { awardId: number }>(
+      `SELECT ae.award_id AS "awardId", ae.hash AS "hash", f.width AS "width", f.height AS "height", f.bytes AS "bytes"
+         FROM award_evidence ae JOIN evidence_files f ON f.hash = ae.hash
+        WHERE ae.award_id IN (${placeholders(part.length)})
+        ORDER BY ae.award_id, ae.position`,
+      part,
+    ),
   );
   const out = new Map<number, AwardPhoto[]>();
   for (const { awardId, ...photo } of rows) {
@@ -68,13 +88,14 @@ export async function photosOfAwards(db: Db, awardIds: readonly number[]): Promi
 
 /** Who may see a photo: the awards that show it (their village and household) and its uploaders. */
 export async function evidenceAudience(db: Db, hash: string): Promise<{ awards: { villagePath: string; householdId: number }[]; uploaders: number[] }> {
-  const shown = db
-    .select({ villagePath: areas.path, householdId: awards.householdId })
-    .from(awardEvidence)
-    .innerJoin(awards, eq(awards.id, awardEvidence.awardId))
-    .innerJoin(areas, eq(areas.id, awards.villageId))
-    .where(eq(awardEvidence.hash, hash))
-    .all();
-  const uploaders = db.select({ userId: evidenceUploads.userId }).from(evidenceUploads).where(eq(evidenceUploads.hash, hash)).all();
+  const q = sqlOf(db);
+  const shown = await q.all<{ villagePath: string; householdId: number }>(
+    `SELECT a.path AS "villagePath", aw.household_id AS "householdId"
+       FROM award_evidence ae JOIN awards aw ON aw.id = ae.award_id JOIN areas a ON a.id = aw.village_id
+      WHERE ae.hash = ?
+      ORDER BY ae.award_id`,
+    [hash],
+  );
+  const uploaders = await q.all<{ userId: number }>('SELECT user_id AS "userId" FROM evidence_uploads WHERE hash = ? ORDER BY user_id', [hash]);
   return { awards: shown, uploaders: uploaders.map((u) => u.userId) };
 }
