@@ -34,7 +34,7 @@ export interface CopyOptions {
   from: string;
   /** postgres:// URL of the target database. */
   to: string;
-  /** Rows per INSERT (default 1000; fewer for wide tables, which stay under PostgreSQL's 65,535 parameters). */
+  /** Rows per INSERT and per committed batch (default 1000). */
   batchRows?: number;
   onProgress?: (p: CopyProgress) => void;
 }
@@ -69,7 +69,7 @@ const PROGRESS_TABLE = 'copy_progress';
 const SOURCE_ROW = '*';
 /** Session advisory lock: one copy at a time into a database. */
 const COPY_LOCK_KEY = '7596373622883651913';
-const MAX_PARAMS = 60_000;
+const DEFAULT_BATCH = 1000;
 const INT8 = 20;
 /** The insert check of ledger_entries (0001_append_only.sql): only chained entries (hash version 2 or 3) may be added. */
 const CHAIN_TRIGGER = 'ledger_entries_in_village_chain';
@@ -81,6 +81,8 @@ type Kind = 'boolean' | 'integer' | 'float' | 'text' | 'bytea' | 'json';
 interface TargetColumn {
   name: string;
   kind: Kind;
+  /** The target's type name (int4, int8, bool, text …), for the array each batch binds per column. */
+  udt: string;
   identity: boolean;
   required: boolean;
 }
@@ -182,21 +184,21 @@ function sourceTables(src: Database.Database): { name: string; columns: string[]
 }
 
 interface TargetSchema {
-  columns: Map<string, { name: string; dataType: string; identity: boolean; required: boolean }[]>;
+  columns: Map<string, { name: string; dataType: string; udt: string; identity: boolean; required: boolean }[]>;
   /** child → parents, foreign keys among the target's tables. */
   references: Map<string, Set<string>>;
 }
 
 async function targetSchema(client: pg.Client): Promise<TargetSchema> {
-  const cols = await client.query<{ table_name: string; column_name: string; data_type: string; is_identity: string; is_nullable: string; column_default: string | null; is_generated: string }>(
-    `SELECT table_name, column_name, data_type, is_identity, is_nullable, column_default, is_generated
+  const cols = await client.query<{ table_name: string; column_name: string; data_type: string; udt_name: string; is_identity: string; is_nullable: string; column_default: string | null; is_generated: string }>(
+    `SELECT table_name, column_name, data_type, udt_name, is_identity, is_nullable, column_default, is_generated
        FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position`,
   );
   const columns: TargetSchema['columns'] = new Map();
   for (const c of cols.rows) {
     const list = columns.get(c.table_name) ?? [];
     const identity = c.is_identity === 'YES';
-    list.push({ name: c.column_name, dataType: c.data_type, identity, required: c.is_nullable === 'NO' && c.column_default === null && !identity && c.is_generated !== 'ALWAYS' });
+    list.push({ name: c.column_name, dataType: c.data_type, udt: c.udt_name, identity, required: c.is_nullable === 'NO' && c.column_default === null && !identity && c.is_generated !== 'ALWAYS' });
     columns.set(c.table_name, list);
   }
   const fks = await client.query<{ child: string; parent: string }>(
@@ -330,7 +332,7 @@ export async function copySqliteToPg(opts: CopyOptions): Promise<CopySummary> {
       if (state.done) continue;
       const report = () => opts.onProgress?.({ phase: 'copy', table: plan.name, tableDone: state.rows, tableRows: plan.rows, rowsDone, rowsTotal });
       report();
-      const batch = Math.max(1, Math.min(opts.batchRows ?? 1000, Math.floor(MAX_PARAMS / plan.columns.length)));
+      const batch = Math.max(1, opts.batchRows ?? DEFAULT_BATCH);
       const read = readBatches(src, plan, batch);
       let lastKey = state.lastKey;
       for (;;) {
@@ -343,7 +345,7 @@ export async function copySqliteToPg(opts: CopyOptions): Promise<CopySummary> {
           try {
             const bypass = chainTriggerOff && plan.name === 'ledger_entries' && !replica;
             if (bypass) await client.query(`ALTER TABLE ledger_entries DISABLE TRIGGER ${CHAIN_TRIGGER}`);
-            await insertRows(client, plan, values, rows.length === batch);
+            await insertRows(client, plan, values);
             if (bypass) await client.query(`ALTER TABLE ledger_entries ENABLE TRIGGER ${CHAIN_TRIGGER}`);
             await client.query(`UPDATE ${PROGRESS_TABLE} SET last_key = $2, rows_done = rows_done + $3 WHERE table_name = $1`, [plan.name, JSON.stringify(key), rows.length]);
             await client.query('COMMIT');
@@ -404,7 +406,7 @@ function planTables(tables: ReturnType<typeof sourceTables>, schema: TargetSchem
     const columns = t.columns.map((name) => {
       const c = byName.get(name);
       if (!c) throw new CopyRefused(`the target's table ${t.name} has no column ${name}: the two schemas differ`);
-      return { name, kind: kindOf(c.dataType, t.name, name), identity: c.identity, required: c.required };
+      return { name, kind: kindOf(c.dataType, t.name, name), udt: c.udt, identity: c.identity, required: c.required };
     });
     const missing = target.find((c) => c.required && !t.columns.includes(c.name));
     if (missing) throw new CopyRefused(`the target's ${t.name}.${missing.name} is required but the source has no such column: the two schemas differ`);
@@ -426,12 +428,16 @@ function readBatches(src: Database.Database, plan: TablePlan, batch: number): (a
   };
 }
 
-async function insertRows(client: pg.Client, plan: TablePlan, rows: PgValue[][], full: boolean): Promise<void> {
-  const n = plan.columns.length;
-  const tuples = rows.map((_, r) => `(${plan.columns.map((_c, i) => `$${r * n + i + 1}`).join(', ')})`);
-  const text = `INSERT INTO ${q(plan.name)} (${plan.columns.map((c) => q(c.name)).join(', ')})${plan.identity ? ' OVERRIDING SYSTEM VALUE' : ''} VALUES ${tuples.join(', ')}`;
-  // Full batches share one text: prepared once per table instead of parsed every time.
-  await client.query({ text, values: rows.flat(), ...(full ? { name: `copy_${plan.name}_${rows.length}` } : {}) });
+/**
+ * One INSERT per batch with one array parameter per column (unnest): the statement stays the same whatever the
+ * batch size, so it is parsed and planned once per table, and PostgreSQL binds a dozen arrays, not 20,000 values.
+ */
+async function insertRows(client: pg.Client, plan: TablePlan, rows: PgValue[][]): Promise<void> {
+  const arrays = plan.columns.map((_c, i) => rows.map((r) => r[i]));
+  const text =
+    `INSERT INTO ${q(plan.name)} (${plan.columns.map((c) => q(c.name)).join(', ')})${plan.identity ? ' OVERRIDING SYSTEM VALUE' : ''} ` +
+    `SELECT * FROM unnest(${plan.columns.map((c, i) => `$${i + 1}::${q(c.udt)}[]`).join(', ')})`;
+  await client.query({ text, values: arrays, name: `jifen_copy_${plan.name}` });
 }
 
 interface TableState {
