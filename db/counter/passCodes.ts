@@ -1,6 +1,5 @@
-import { and, eq, lt } from 'drizzle-orm';
 import type { Db } from '../client';
-import { areas, passCodes, passUses, redemptions } from '../schema';
+import { sqlOf } from '../sql';
 import type { Tx } from '../transaction';
 
 export interface PassCodeRow {
@@ -11,20 +10,22 @@ export interface PassCodeRow {
 
 /** Keeps the typed twin of a one-time code (by its HMAC digest); false if the digest is taken (draw again). */
 export async function insertPassCode(tx: Tx, row: PassCodeRow & { digest: string }): Promise<boolean> {
-  return tx.insert(passCodes).values(row).onConflictDoNothing().run().changes === 1;
+  const { changes } = await sqlOf(tx).run('INSERT INTO pass_codes (digest, nonce, household_id, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING', [
+    row.digest,
+    row.nonce,
+    row.householdId,
+    row.expiresAt,
+  ]);
+  return changes === 1;
 }
 
 /** Forgets typed codes that expired before `before`: they can no longer be spent, and the table stays small. */
 export async function prunePassCodes(tx: Tx, before: number): Promise<void> {
-  tx.delete(passCodes).where(lt(passCodes.expiresAt, before)).run();
+  await sqlOf(tx).run('DELETE FROM pass_codes WHERE expires_at < ?', [before]);
 }
 
 export async function passCodeByDigest(db: Db, digest: string): Promise<PassCodeRow | undefined> {
-  return db
-    .select({ nonce: passCodes.nonce, householdId: passCodes.householdId, expiresAt: passCodes.expiresAt })
-    .from(passCodes)
-    .where(eq(passCodes.digest, digest))
-    .get();
+  return sqlOf(db).get<PassCodeRow>('SELECT nonce, household_id AS "householdId", expires_at AS "expiresAt" FROM pass_codes WHERE digest = ?', [digest]);
 }
 
 export interface PassUse {
@@ -38,18 +39,13 @@ export interface PassUse {
 
 /** How a spent one-time code was spent: when, and by which redemption at which store (null for codes spent before that was kept). */
 export async function passUseOf(db: Db, nonce: string): Promise<PassUse | undefined> {
-  return db
-    .select({
-      householdId: passUses.householdId,
-      usedAt: passUses.usedAt,
-      redemptionId: passUses.redemptionId,
-      storeAreaId: redemptions.storeAreaId,
-      storeName: areas.name,
-      storePath: areas.path,
-    })
-    .from(passUses)
-    .leftJoin(redemptions, and(eq(redemptions.id, passUses.redemptionId)))
-    .leftJoin(areas, eq(areas.id, redemptions.storeAreaId))
-    .where(eq(passUses.nonce, nonce))
-    .get();
+  return sqlOf(db).get<PassUse>(
+    `SELECT u.household_id AS "householdId", u.used_at AS "usedAt", u.redemption_id AS "redemptionId", r.store_area_id AS "storeAreaId",
+            a.name AS "storeName", a.path AS "storePath"
+       FROM pass_uses u
+       LEFT JOIN redemptions r ON r.id = u.redemption_id
+       LEFT JOIN areas a ON a.id = r.store_area_id
+      WHERE u.nonce = ?`,
+    [nonce],
+  );
 }

@@ -1,9 +1,7 @@
-import { and, asc, count, desc, eq, gte, inArray } from 'drizzle-orm';
 import type { Db } from '../client';
-import { areas, goods, households, redemptionItems, redemptions } from '../schema';
-import { alias } from 'drizzle-orm/sqlite-core';
+import { sqlOf, type SqlParam } from '../sql';
 
-export type RedemptionVia = (typeof redemptions.$inferSelect)['via'];
+export type RedemptionVia = 'pass' | 'card';
 
 export interface RedemptionListItem {
   id: number;
@@ -30,43 +28,36 @@ export interface RedemptionFilter {
   offset: number;
 }
 
-const store = alias(areas, 'store');
+/** The columns of a redemption's list row, from `redemptions r` joined to `households h`, village `a` and store `s`. */
+const LIST_COLUMNS = `r.id, r.household_id AS "householdId", h.head_name AS "headName", h.door_no AS "doorNo", a.name AS "villageName",
+  r.store_area_id AS "storeAreaId", s.name AS "storeName", r.points, r.balance_after AS "balanceAfter", r.via, r.created_at AS "createdAt"`;
+const JOINS = `JOIN households h ON h.id = r.household_id
+  JOIN areas a ON a.id = r.village_id
+  JOIN areas s ON s.id = r.store_area_id`;
 
 /** A page of the redemptions of some villages (newest first), narrowed by household, clerk, store or time, and the total. */
 export async function listRedemptionsOf(db: Db, f: RedemptionFilter): Promise<{ items: RedemptionListItem[]; total: number }> {
   if (!f.villageIds.length) return { items: [], total: 0 };
-  const where = and(
-    inArray(redemptions.villageId, [...f.villageIds]),
-    f.householdId !== undefined ? eq(redemptions.householdId, f.householdId) : undefined,
-    f.clerkId !== undefined ? eq(redemptions.clerkId, f.clerkId) : undefined,
-    f.storeAreaId !== undefined ? eq(redemptions.storeAreaId, f.storeAreaId) : undefined,
-    f.since !== undefined ? gte(redemptions.createdAt, f.since) : undefined,
-  );
-  const items = db
-    .select({
-      id: redemptions.id,
-      householdId: redemptions.householdId,
-      headName: households.headName,
-      doorNo: households.doorNo,
-      villageName: areas.name,
-      storeAreaId: redemptions.storeAreaId,
-      storeName: store.name,
-      points: redemptions.points,
-      balanceAfter: redemptions.balanceAfter,
-      via: redemptions.via,
-      createdAt: redemptions.createdAt,
-    })
-    .from(redemptions)
-    .innerJoin(households, eq(households.id, redemptions.householdId))
-    .innerJoin(areas, eq(areas.id, redemptions.villageId))
-    .innerJoin(store, eq(store.id, redemptions.storeAreaId))
-    .where(where)
-    .orderBy(desc(redemptions.id))
-    .limit(f.limit)
-    .offset(f.offset)
-    .all();
-  const total = db.select({ n: count() }).from(redemptions).where(where).get()?.n ?? 0;
-  return { items, total };
+  const q = sqlOf(db);
+  const conditions = [`r.village_id IN (${f.villageIds.map(() => '?').join(', ')})`];
+  const params: SqlParam[] = [...f.villageIds];
+  const narrow = (condition: string, value: number | undefined) => {
+    if (value === undefined) return;
+    conditions.push(condition);
+    params.push(value);
+  };
+  narrow('r.household_id = ?', f.householdId);
+  narrow('r.clerk_id = ?', f.clerkId);
+  narrow('r.store_area_id = ?', f.storeAreaId);
+  narrow('r.created_at >= ?', f.since);
+  const where = conditions.join(' AND ');
+  const items = await q.all<RedemptionListItem>(`SELECT ${LIST_COLUMNS} FROM redemptions r ${JOINS} WHERE ${where} ORDER BY r.id DESC LIMIT ? OFFSET ?`, [
+    ...params,
+    f.limit,
+    f.offset,
+  ]);
+  const total = await q.get<{ n: number }>(`SELECT COUNT(*) AS n FROM redemptions r WHERE ${where}`, params);
+  return { items, total: total?.n ?? 0 };
 }
 
 export interface RedemptionReceipt extends RedemptionListItem {
@@ -78,43 +69,21 @@ export interface RedemptionReceipt extends RedemptionListItem {
 
 /** One redemption with its lines, household, village path (for the scope check) and store: a receipt to print again. */
 export async function redemptionReceipt(db: Db, id: number): Promise<RedemptionReceipt | undefined> {
-  const head = db
-    .select({
-      id: redemptions.id,
-      householdId: redemptions.householdId,
-      headName: households.headName,
-      doorNo: households.doorNo,
-      villageId: redemptions.villageId,
-      villageName: areas.name,
-      villagePath: areas.path,
-      storeAreaId: redemptions.storeAreaId,
-      storeName: store.name,
-      clerkId: redemptions.clerkId,
-      points: redemptions.points,
-      balanceAfter: redemptions.balanceAfter,
-      via: redemptions.via,
-      createdAt: redemptions.createdAt,
-    })
-    .from(redemptions)
-    .innerJoin(households, eq(households.id, redemptions.householdId))
-    .innerJoin(areas, eq(areas.id, redemptions.villageId))
-    .innerJoin(store, eq(store.id, redemptions.storeAreaId))
-    .where(eq(redemptions.id, id))
-    .get();
+  const q = sqlOf(db);
+  const head = await q.get<Omit<RedemptionReceipt, 'items'>>(
+    `SELECT r.id, r.household_id AS "householdId", h.head_name AS "headName", h.door_no AS "doorNo", r.village_id AS "villageId",
+            a.name AS "villageName", a.path AS "villagePath", r.store_area_id AS "storeAreaId", s.name AS "storeName", r.clerk_id AS "clerkId",
+            r.points, r.balance_after AS "balanceAfter", r.via, r.created_at AS "createdAt"
+       FROM redemptions r ${JOINS} WHERE r.id = ?`,
+    [id],
+  );
   if (!head) return undefined;
-  const items = db
-    .select({
-      goodsId: redemptionItems.goodsId,
-      name: goods.name,
-      unit: goods.unit,
-      quantity: redemptionItems.quantity,
-      price: redemptionItems.price,
-      points: redemptionItems.points,
-    })
-    .from(redemptionItems)
-    .innerJoin(goods, eq(goods.id, redemptionItems.goodsId))
-    .where(eq(redemptionItems.redemptionId, id))
-    .orderBy(asc(redemptionItems.goodsId))
-    .all();
+  const items = await q.all<RedemptionReceipt['items'][number]>(
+    `SELECT i.goods_id AS "goodsId", g.name, g.unit, i.quantity, i.price, i.points
+       FROM redemption_items i JOIN goods g ON g.id = i.goods_id
+      WHERE i.redemption_id = ?
+      ORDER BY i.goods_id`,
+    [id],
+  );
   return { ...head, items };
 }

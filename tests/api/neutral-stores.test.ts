@@ -4,6 +4,10 @@ import { awardById, dueAwards, insertAwards, listAwardsPage, ruleVersionById, ty
 import { monthlyCapUsage } from '../../db/awards/caps';
 import { insertObjection, listObjectionsPage, objectionWithAward } from '../../db/awards/objections';
 import { approvePendingAward } from '../../db/awards/posting';
+import { cardState, insertCard, lockCardIfSpent, releaseCardAttempts, reserveCardAttempt, revokeLiveCards } from '../../db/counter/cards';
+import { insertPassCode, passCodeByDigest, passUseOf, prunePassCodes } from '../../db/counter/passCodes';
+import { insertRedemption, limitedGoodsOfStores, lockRedeemGoods, redeemHousehold, spendPass, usedThisMonth } from '../../db/counter/redeem';
+import { listRedemptionsOf, redemptionReceipt } from '../../db/counter/redemptions';
 import { fundEntriesOfStore, insertFundEntry, listFundEntriesOfStore, liveCostsOfMovement, liveMovementCosts, movementForCost } from '../../db/funds/entries';
 import { movementsOfStoreBefore } from '../../db/funds/stock';
 import { insertDonation } from '../../db/goods/donations';
@@ -225,5 +229,90 @@ describe('awards stores', () => {
     expect(await dueAwards(db, AT + 10, 10, areas.townB.path)).toEqual([]);
     await transaction(db, (tx) => insertObjection(tx, { awardId: id!, userId: w.cadre.id, reason: '异议', createdAt: AT }));
     expect(await dueAwards(db, AT + 10, 10)).toEqual([]);
+  });
+});
+
+describe('counter stores', () => {
+  async function counterWorld() {
+    const clerk = await makeUser(db, 'clerk', areas.villageA.id);
+    const household = writeNow(db, () => makeHousehold(db, areas.villageA.id));
+    const [oil, soap] = await transaction(db, async (tx) => [
+      await insertGoods(tx, { storeAreaId: areas.villageA.id, name: '食用油', price: 30, createdAt: AT, updatedAt: AT }),
+      await insertGoods(tx, { storeAreaId: areas.villageA.id, name: '肥皂', price: 5, monthlyLimit: 3, createdAt: AT, updatedAt: AT }),
+    ]);
+    return { clerk, household, oil: oil!, soap: soap! };
+  }
+
+  it('counts PIN attempts up to the cap, locks once, and never lets a release go below zero', async () => {
+    const { household } = await counterWorld();
+    const card = await transaction(db, (tx) => insertCard(tx, { householdId: household.id, code: 'CARD-1', number: '1234', pinHash: 'x', createdBy: null, createdAt: AT }));
+    expect(card).toMatchObject({ failedAttempts: 0, lockedAt: null, revokedAt: null, number: '1234' });
+    const counts = await Promise.all(Array.from({ length: 20 }, () => transaction(db, (tx) => reserveCardAttempt(tx, card.id, 5))));
+    expect(counts.filter((c) => c !== null).sort((a, b) => a! - b!)).toEqual([1, 2, 3, 4, 5]);
+    await transaction(db, (tx) => releaseCardAttempts(tx, card.id, 9));
+    expect(await cardState(db, card.id)).toEqual({ failedAttempts: 0, lockedAt: null, revokedAt: null });
+    for (let i = 0; i < 5; i++) await transaction(db, (tx) => reserveCardAttempt(tx, card.id, 5));
+    await transaction(db, (tx) => releaseCardAttempts(tx, card.id, 2));
+    expect((await cardState(db, card.id))!.failedAttempts).toBe(3);
+    const locks = await Promise.all(Array.from({ length: 20 }, (_, i) => transaction(db, (tx) => lockCardIfSpent(tx, card.id, 3, AT + i))));
+    expect(locks.filter(Boolean)).toHaveLength(1);
+    expect(await transaction(db, (tx) => reserveCardAttempt(tx, card.id, 5))).toBeNull();
+    expect(await transaction(db, (tx) => revokeLiveCards(tx, household.id, AT))).toEqual([card.id]);
+    expect(await transaction(db, (tx) => revokeLiveCards(tx, household.id, AT))).toEqual([]);
+  });
+
+  it('keeps one typed code per digest, prunes expired ones, and spends a code once among 20 racers', async () => {
+    const { household } = await counterWorld();
+    expect(await transaction(db, (tx) => insertPassCode(tx, { digest: 'd', nonce: 'n1', householdId: household.id, expiresAt: AT }))).toBe(true);
+    expect(await transaction(db, (tx) => insertPassCode(tx, { digest: 'd', nonce: 'n2', householdId: household.id, expiresAt: AT }))).toBe(false);
+    expect(await passCodeByDigest(db, 'd')).toEqual({ nonce: 'n1', householdId: household.id, expiresAt: AT });
+    await transaction(db, (tx) => prunePassCodes(tx, AT));
+    expect(await passCodeByDigest(db, 'd')).toBeDefined();
+    await transaction(db, (tx) => prunePassCodes(tx, AT + 1));
+    expect(await passCodeByDigest(db, 'd')).toBeUndefined();
+    const spent = await Promise.all(Array.from({ length: 20 }, (_, i) => transaction(db, (tx) => spendPass(tx, 'nonce-1', household.id, AT + i))));
+    expect(spent.filter(Boolean)).toHaveLength(1);
+    expect(await passUseOf(db, 'nonce-1')).toEqual({ householdId: household.id, usedAt: AT, redemptionId: null, storeAreaId: null, storeName: null, storePath: null });
+  });
+
+  it('reads a redemption back as written: lines, month usage, list, receipt and flags', async () => {
+    const w = await counterWorld();
+    expect(await redeemHousehold(db, w.household.id)).toMatchObject({ id: w.household.id, redemptionSuspended: false, villagePath: areas.villageA.path, status: 'active' });
+    const goods = await transaction(db, (tx) => lockRedeemGoods(tx, [w.soap.id, w.oil.id, 9999]));
+    expect(goods.map((g) => [g.id, g.active, g.storePath])).toEqual([
+      [w.oil.id, true, areas.villageA.path],
+      [w.soap.id, true, areas.villageA.path],
+    ]);
+    expect(await transaction(db, (tx) => lockRedeemGoods(tx, []))).toEqual([]);
+    const id = await transaction(db, (tx) =>
+      insertRedemption(tx, {
+        householdId: w.household.id,
+        villageId: areas.villageA.id,
+        storeAreaId: areas.villageA.id,
+        clerkId: w.clerk.id,
+        points: 40,
+        balanceAfter: 60,
+        via: 'card',
+        createdAt: AT,
+        month: '2026-06',
+        lines: [
+          { goodsId: w.soap.id, quantity: 2, price: 5, points: 10 },
+          { goodsId: w.oil.id, quantity: 1, price: 30, points: 30 },
+        ],
+      }),
+    );
+    expect(await usedThisMonth(db, w.household.id, '2026-06', [w.oil.id, w.soap.id])).toEqual(new Map([[w.oil.id, 1], [w.soap.id, 2]]));
+    expect(await usedThisMonth(db, w.household.id, '2026-07', [w.oil.id])).toEqual(new Map());
+    expect(await limitedGoodsOfStores(db, [areas.villageA.id, areas.villageB.id])).toEqual([{ goodsId: w.soap.id, name: '肥皂', unit: '件', monthlyLimit: 3 }]);
+    await transaction(db, (tx) => updateGoodsRow(tx, w.soap.id, { active: false }, AT));
+    expect(await limitedGoodsOfStores(db, [areas.villageA.id])).toEqual([]);
+    const receipt = await redemptionReceipt(db, id);
+    expect(receipt).toMatchObject({ id, villageId: areas.villageA.id, villagePath: areas.villageA.path, clerkId: w.clerk.id, storeName: '东村', via: 'card', points: 40 });
+    expect(receipt!.items.map((i) => i.goodsId)).toEqual([w.oil.id, w.soap.id].sort((a, b) => a - b));
+    const list = await listRedemptionsOf(db, { villageIds: [areas.villageA.id], clerkId: w.clerk.id, since: AT, limit: 10, offset: 0 });
+    expect(list.total).toBe(1);
+    expect(list.items[0]).toEqual({ id, householdId: w.household.id, headName: w.household.headName, doorNo: w.household.doorNo, villageName: '东村', storeAreaId: areas.villageA.id, storeName: '东村', points: 40, balanceAfter: 60, via: 'card', createdAt: AT });
+    expect((await listRedemptionsOf(db, { villageIds: [areas.villageA.id], since: AT + 1, limit: 10, offset: 0 })).total).toBe(0);
+    expect((await listRedemptionsOf(db, { villageIds: [areas.villageB.id], limit: 10, offset: 0 })).total).toBe(0);
   });
 });
