@@ -59,8 +59,31 @@ class SqliteSql implements Sql {
 
 const sqliteHandles = new WeakMap<Database.Database, SqliteSql>();
 
+/** What a handle that is not a SQLite connection stands for: its SQL, and whether it is a transaction's. */
+interface BoundHandle {
+  sql: Sql;
+  inTransaction: boolean;
+}
+const bound = new WeakMap<object, BoundHandle>();
+
+/**
+ * Gives `handle` (a PostgreSQL database or transaction handle made in db/client.ts or db/transaction.ts)
+ * its SQL, so stores reach either engine through `sqlOf` alone.
+ */
+export function bindSql(handle: object, sql: Sql, inTransaction: boolean): void {
+  bound.set(handle, { sql, inTransaction });
+}
+
+/** Whether `db` is a transaction's handle (SQLite: its connection is inside BEGIN … COMMIT). */
+export function inTransaction(db: Db): boolean {
+  const b = bound.get(db);
+  return b ? b.inTransaction : db.$client.inTransaction;
+}
+
 /** The neutral SQL handle of a database or transaction handle (one per connection, statements cached). */
 export function sqlOf(db: Db): Sql {
+  const b = bound.get(db);
+  if (b) return b.sql;
   let handle = sqliteHandles.get(db.$client);
   if (!handle) {
     handle = new SqliteSql(db.$client);

@@ -1,6 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type Database from 'better-sqlite3';
-import type { Db } from './client';
+import { pgBackendOf, pgHandle, type Db } from './client';
+import { bumpDataVersion } from './pg/dataVersion';
+import { pgTransaction, type PgTx } from './pg/transaction';
+import { bindSql, type Sql } from './sql';
 
 declare const inTx: unique symbol;
 
@@ -68,6 +71,8 @@ function release(lane: Lane): void {
  * they may see a transaction's uncommitted writes while its body awaits (on ':memory:' the two are one).
  */
 export async function transaction<T>(db: Db, body: (tx: Tx) => Promise<T>): Promise<T> {
+  const pg = pgBackendOf(db);
+  if (pg) return pgTransaction(pg.pools.primary, (ptx) => pgBody(ptx, body));
   const client = db.$client;
   if (current.getStore() === client) {
     throw new TransactionMisuse('transaction() called inside a transaction on the same database: pass the tx handle down instead of nesting');
@@ -95,4 +100,26 @@ export async function transaction<T>(db: Db, body: (tx: Tx) => Promise<T>): Prom
   } finally {
     release(lane);
   }
+}
+
+const WRITES = /^\s*(INSERT|UPDATE|DELETE)\b/i;
+
+/**
+ * A PostgreSQL transaction's body behind a `Tx` handle. A transaction that wrote anything moves the data
+ * version last (a version row and a NOTIFY delivered on commit), so caches in every process drop what
+ * it changed; a read-only one skips that, since notifying commits are serialised.
+ */
+async function pgBody<T>(ptx: PgTx, body: (tx: Tx) => Promise<T>): Promise<T> {
+  let wrote = false;
+  const watched: Sql = {
+    engine: 'pg',
+    all: (text, params) => ((wrote ||= WRITES.test(text)), ptx.all(text, params)),
+    get: (text, params) => ((wrote ||= WRITES.test(text)), ptx.get(text, params)),
+    run: (text, params) => ((wrote ||= WRITES.test(text)), ptx.run(text, params)),
+  };
+  const tx = pgHandle('a PostgreSQL transaction') as Tx;
+  bindSql(tx, watched, true);
+  const result = await body(tx);
+  if (wrote) await bumpDataVersion(ptx);
+  return result;
 }

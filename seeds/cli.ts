@@ -51,7 +51,7 @@ async function main() {
   if (existsSync(file)) {
     const existing = openDb({ file });
     const empty = await isEmptyDatabase(existing);
-    closeDb(existing);
+    await closeDb(existing);
     if (!empty && !values.force) fail(`${file} already holds data; pass --force to replace it`);
     if (!empty) for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
   }
@@ -77,7 +77,7 @@ async function main() {
   const counts = await tableCounts(db);
   await writeSeedAudit(db, now, 'generated', { households, months, villages: county.villages.length, townships: county.townshipIds.length, seed, now: now.toISOString(), ...counts });
   finishBulkLoad(db);
-  closeDb(db);
+  await closeDb(db);
   const seconds = (Date.now() - started) / 1000;
   const mb = statSync(file).size / 1024 / 1024;
   console.log(`[seed] done in ${seconds.toFixed(1)} s: ${Object.entries(counts).map(([k, n]) => `${k} ${n.toLocaleString('en')}`).join(', ')}`);

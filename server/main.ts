@@ -99,7 +99,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
       (closing ??= (async () => {
         await scheduler.stop();
         await new Promise<void>((ok) => server.close(() => ok()));
-        closeDb(db);
+        await closeDb(db);
       })());
     if (opts.handleSignals ?? true) {
       const shutdown = () => {
@@ -112,7 +112,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     }
     return { db, port, close };
   } catch (err) {
-    closeDb(db);
+    await closeDb(db);
     throw err;
   }
 }

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { Db } from '../client';
+import { pgBackendOf, replicaDb, type Db } from '../client';
+import { inTransaction, sqlOf } from '../sql';
 
 // PRAGMA data_version costs ~10× total_changes(), so other connections' commits are looked for at most this often.
 const OTHER_WRITERS_CHECK_MS = 1000;
@@ -19,11 +20,18 @@ const probes = new WeakMap<Database.Database, Probe>();
  * Pass the WRITE handle (`ctx.db`): a read connection's total_changes never sees this process's writes.
  * Null while the write connection is inside a transaction: its uncommitted changes already moved the
  * count, and COMMIT does not move it again, so nothing read meanwhile may be cached under it.
- * (A PostgreSQL store reads a version row that every write transaction bumps.)
+ *
+ * On PostgreSQL: the version row every writing transaction moves (db/transaction.ts), read where public
+ * data is read (the replica, when there is one). A replica's row is exactly as current as its data, so
+ * nothing older than a stamp is ever cached under it.
  */
 export async function dataVersion(db: Db): Promise<string | null> {
+  if (inTransaction(db)) return null;
+  if (pgBackendOf(db)) {
+    const row = await sqlOf(replicaDb(db)).get<{ version: number }>('SELECT version FROM data_version WHERE id = 1');
+    return `pg.${row?.version ?? 0}`;
+  }
   const client = db.$client;
-  if (client.inTransaction) return null;
   let p = probes.get(client);
   if (!p) {
     p = {

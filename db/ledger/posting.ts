@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import { isValidText } from '../../server/lib/text';
 import type { Db } from '../client';
 import type { LedgerKind } from '../schema/ledger';
-import { sqlOf, type SqlParam } from '../sql';
+import { inTransaction, sqlOf, type SqlParam } from '../sql';
 import { periodsOfDay } from '../time';
 import type { Tx } from '../transaction';
 import { pseudonymMemo, pseudonymYear } from './pseudonym';
@@ -430,7 +430,7 @@ function statements(client: Database.Database): Statements {
 }
 
 function requireWriteTransaction(db: Db): void {
-  if (!db.$client.inTransaction) throw new Error('programming error: the ledger is written only inside a transaction');
+  if (!inTransaction(db)) throw new Error('programming error: the ledger is written only inside a transaction');
 }
 
 /**

@@ -51,6 +51,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     console.error(`[jifen] ${file}: ${err.message}`);
     process.exitCode = 1;
   } finally {
-    closeDb(db);
+    await closeDb(db);
   }
 }
