@@ -276,10 +276,41 @@ describe('npm run db:copy (SQLite → PostgreSQL)', () => {
     expect(await targetHeads(target.url)).toEqual(heads(verified));
   }, 120_000);
 
+  it('copies one consistent snapshot while the source is still being written', async () => {
+    const live = join(dir, 'live.db');
+    copyFileSync(county, live);
+    const before = sourceCounts(live);
+    const beforeHeads = heads(sourceHeads(live));
+    const target = await fresh();
+    let wrote = false;
+    const summary = await copySqliteToPg({
+      from: live,
+      to: target.url,
+      batchRows: 200,
+      onProgress: (p) => {
+        if (wrote || p.rowsDone === 0) return;
+        wrote = true;
+        // The server posts an entry in the middle of the copy (WAL: the writer is not blocked by the copy's snapshot).
+        const db = openDb({ file: live });
+        const h = db.$client.prepare('SELECT id, village_id AS villageId FROM households ORDER BY id LIMIT 1').get() as { id: number; villageId: number };
+        db.$client.transaction(() => appendLedgerEntry(db, { householdId: h.id, villageId: h.villageId, kind: 'adjustment', points: 7, conductPoints: 0, occurredOn: '2026-03-28', createdAt: NOW.getTime() })).immediate();
+        closeDb(db);
+      },
+    });
+    expect(wrote).toBe(true);
+    expect(sourceCounts(live).get('ledger_entries')).toBe(before.get('ledger_entries')! + 1);
+    expect(new Map(summary.tables.map((t) => [t.name, t.rows]))).toEqual(before);
+    expect(await targetCounts(target.url, before.keys())).toEqual(before);
+    expect(await targetHeads(target.url)).toEqual(beforeHeads);
+  }, 120_000);
+
   it('refuses a missing source and an unreachable target with a clear message', async () => {
     const target = await fresh();
     await expect(copySqliteToPg({ from: join(dir, 'nope.db'), to: target.url })).rejects.toThrow(/source .*nope\.db does not exist/);
     await expect(copySqliteToPg({ from: county, to: 'postgres://jifen@127.0.0.1:1/none' })).rejects.toThrow(/cannot connect to the target/);
+    // A database without the jifen schema: nothing is created in it.
+    await expect(copySqliteToPg({ from: county, to: inject('pgAppUrl') })).rejects.toThrow(/the target has no table \w+: migrate it first/);
+    expect(await progressTableExists(inject('pgAppUrl'))).toBe(false);
     const cli = await runCli(['--from', county]);
     expect(cli.code).toBe(1);
     expect(cli.err).toMatch(/--to <postgres URL> is required/);
