@@ -92,8 +92,9 @@ export async function topRedeemedGoods(db: Db, s: DashboardScope): Promise<{ goo
 /** Active goods in stock per store: kinds, units and value in points. */
 export async function stockValuePerStore(db: Db, s: Pick<DashboardScope, 'storeIds'>): Promise<{ storeId: number; store: string; goodsCount: number; units: number; value: number }[]> {
   const stores = anyOf(s.storeIds);
+  // BIGINT: PostgreSQL multiplies two integer columns in 32 bits and fails past 2^31, where SQLite goes on in 64.
   const rows = await sqlOf(db).all<{ storeId: number; store: string; goodsCount: number; units: number | null; value: number | null }>(
-    `SELECT g.store_area_id AS "storeId", a.name AS store, COUNT(*) AS "goodsCount", SUM(g.stock) AS units, SUM(g.stock * g.price) AS value
+    `SELECT g.store_area_id AS "storeId", a.name AS store, COUNT(*) AS "goodsCount", SUM(g.stock) AS units, SUM(CAST(g.stock AS BIGINT) * g.price) AS value
        FROM goods g
        JOIN areas a ON a.id = g.store_area_id
       WHERE g.store_area_id IN (${marks(stores)}) AND g.active

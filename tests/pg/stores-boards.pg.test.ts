@@ -38,7 +38,7 @@ import { pgSql } from '../../db/sql';
 import { transaction } from '../../db/transaction';
 import { makeBoardWorld } from '../boards/world';
 import { makeTestApp, type TestApp } from '../support/app';
-import { call, login, makeRule, writeNow } from '../support/factories';
+import { call, login, makeGoods, makeRule, writeNow } from '../support/factories';
 import { freshDatabase, type FreshDatabase } from './support/database';
 
 let t: TestApp;
@@ -85,6 +85,8 @@ beforeAll(async () => {
   donate.run(v, '某单位', 'unit', 0, null, null, 50000, '现金', '2026-03-15', now);
   donate.run(v, '好心人', 'person', 1, null, null, 1000, null, '2025-12-31', now);
   donate.run(v, '匿名企业', 'enterprise', 1, null, null, 3000, null, '2026-05-01', now);
+  // Stock × price past 2^31: PostgreSQL's 32-bit integer product would overflow.
+  makeGoods(t.db, v, { name: '农机', price: 5000, stock: 1_000_000 });
   writeNow(t.db, () => {
     for (const [goodsId, kind, quantity] of [[b.w.oil.id, 'redemption', -3], [b.w.soap.id, 'redemption', -5], [b.w.oil.id, 'purchase', 20], [b.w.soap.id, 'redemption', -1]] as const)
       applyStockMovement(t.db, { goodsId, kind, quantity, createdAt: Date.UTC(2026, 4, 3) });
@@ -143,6 +145,8 @@ describe('dashboard figures on both engines', () => {
       await expectSame(() => figures.lowStockGoods(t.db, s, 100));
       await expectSame(() => figures.donationsByMonth(t.db, s));
     }
+    const stock = await expectSame(() => figures.stockValuePerStore(t.db, scopes[0]));
+    expect(stock.find((r) => r.storeId === v)?.value).toBeGreaterThan(5_000_000_000);
     const top = await expectSame(() => figures.topRedeemedGoods(t.db, scopes[0]));
     expect(top.map((g) => g.quantity)).toEqual([6, 3]);
   });
