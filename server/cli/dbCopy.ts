@@ -53,7 +53,7 @@ function onProgress(p: CopyProgress): void {
 }
 
 try {
-  console.log(`[db:copy] ${values.from} → ${describeUrl(values.to)}`);
+  console.log(`[db:copy] ${values.from} → ${describeUrl(values.to)}: verifying the source first (every chain, balance and stock level) …`);
   const s = await copySqliteToPg({ from: values.from, to: values.to, batchRows: batch, onProgress });
   if (tty) process.stdout.write('\n');
   for (const t of s.tables) console.log(`  ${t.name.padEnd(28)} ${t.rows.toLocaleString('en').padStart(12)}`);
@@ -63,7 +63,7 @@ try {
   console.log(
     `[db:copy] OK ${s.rows.toLocaleString('en')} rows in ${s.tables.length} tables (${s.rowsCopiedNow.toLocaleString('en')} copied by this run${s.resumed ? ', resuming an earlier run' : ''}), ` +
       `${s.chainsChecked} village chain heads and ${s.entriesChecked.toLocaleString('en')} ledger entries recomputed on PostgreSQL and equal to the source's, ` +
-      `sequences set; ${s.seconds.toFixed(1)} s (${rate.toLocaleString('en')} rows/s)`,
+      `sequences set; ${s.seconds.toFixed(1)} s in all (${rate.toLocaleString('en')} rows/s, verifying both sides included)`,
   );
   process.exit(0);
 } catch (err) {
