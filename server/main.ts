@@ -1,14 +1,14 @@
 import { serve } from '@hono/node-server';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isEmptyDatabase } from '../db/bootstrap';
-import { closeDb, openDb, type Db } from '../db/client';
+import { closeDb, dbFileName, openDb, openPgDb, type Db } from '../db/client';
 import { evidenceDirFor } from '../db/evidence/files';
 import { createApp } from './app';
 import { bootstrapCounty, BootstrapRefused, MIN_ADMIN_PASSWORD } from './cli/bootstrap';
-import { appConfig, DatabaseConfigError, readServerEnv, refuseUnfinishedEngine, type ServerEnv } from './config';
+import { appConfig, DatabaseConfigError, readServerEnv, type ServerEnv } from './config';
 import { CheckpointKeyError } from './lib/checkpointKey';
 import type { AppConfig } from './lib/context';
 import { startScheduler } from './scheduler';
@@ -59,12 +59,15 @@ export interface RunningServer {
 /** Opens (and migrates) the database, sets up an empty one, then serves the API, the web app and the scheduler. */
 export async function startServer(opts: StartServerOptions = {}): Promise<RunningServer> {
   const env = opts.env ?? readServerEnv();
-  // Before openDb: a PostgreSQL deployment must not find a fresh SQLite file created in its place.
-  refuseUnfinishedEngine(env);
   const started = Date.now();
-  const db = openDb({ file: env.dbFile });
+  // With JIFEN_DATABASE_URL no SQLite file is opened or made; photos and the checkpoint key live in the
+  // folder JIFEN_DB names (data/ by default).
+  const db = env.database
+    ? await openPgDb({ url: env.database.url, readUrl: env.database.readUrl, poolSize: env.database.poolSize, dataDir: dirname(resolve(env.dbFile)) })
+    : openDb({ file: env.dbFile });
+  const where = env.database ? `PostgreSQL ${describeDatabase(env.database.url)}${env.database.readUrl ? ' + replica' : ''}` : `db ${env.dbFile}`;
   try {
-    const config = { ...(await appConfig(db)), evidenceDir: evidenceDirFor(env.dbFile) };
+    const config = { ...(await appConfig(db)), evidenceDir: evidenceDirFor(dbFileName(db)) };
     if (await isEmptyDatabase(db)) {
       if (opts.onEmptyDatabase) await opts.onEmptyDatabase(db, config);
       else {
@@ -89,7 +92,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     const scheduler = startScheduler(db, config);
     const server = await new Promise<ReturnType<typeof serve>>((ok) => {
       const s = serve({ fetch: app.fetch, port: env.port, hostname: process.env.HOST ?? '0.0.0.0' }, (info) => {
-        console.log(`[jifen] listening on http://localhost:${info.port} (db ${env.dbFile}, ready in ${Date.now() - started} ms)`);
+        console.log(`[jifen] listening on http://localhost:${info.port} (${where}, ready in ${Date.now() - started} ms)`);
         ok(s);
       });
     });
@@ -115,6 +118,12 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     await closeDb(db);
     throw err;
   }
+}
+
+/** Where a PostgreSQL URL points, without its password. */
+function describeDatabase(url: string): string {
+  const u = new URL(url);
+  return `${u.hostname}${u.port ? `:${u.port}` : ''}${u.pathname}`;
 }
 
 /** The exit code of a failed start: 2 for a database configuration it cannot run with, else 1. */

@@ -1,4 +1,5 @@
 import type { Db } from '../db/client';
+import { runScheduledJob } from '../db/jobs';
 import { shanghaiDay } from '../db/time';
 import { systemCtx, type AppConfig, type SystemCtx } from './lib/context';
 import { postDueAwards } from './modules/awards/postDueAwards';
@@ -72,9 +73,12 @@ export function startScheduler(db: Db, config: AppConfig, opts: SchedulerOptions
   };
 
   const tick = (): Promise<void> => {
-    running ??= runTick().finally(() => {
-      running = null;
-    });
+    // Several server processes on one PostgreSQL database: one of them runs the tick, the others skip it.
+    running ??= runScheduledJob(db, 'scheduler-tick', runTick)
+      .then(() => undefined)
+      .finally(() => {
+        running = null;
+      });
     return running;
   };
 
