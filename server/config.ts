@@ -55,19 +55,6 @@ export function readServerEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
   };
 }
 
-/**
- * The stores are being ported to PostgreSQL (issue #15): until they are, a server told to use it stops
- * rather than serve the SQLite file in its place.
- */
-export function refuseUnfinishedEngine(env: ServerEnv): void {
-  if (env.database) {
-    throw new DatabaseConfigError(
-      'JIFEN_DATABASE_URL is set, but the PostgreSQL engine is not finished yet (its stores are still being ported; see docs/POSTGRES.md). ' +
-        'Unset JIFEN_DATABASE_URL to run on SQLite (JIFEN_DB).',
-    );
-  }
-}
-
 /** The code-signing secret lives in the database so codes stay valid across restarts and backups. */
 export async function loadOrCreateSecret(db: Db, key = 'pass_secret'): Promise<string> {
   const existing = await readMeta(db, key);
