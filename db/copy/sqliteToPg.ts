@@ -268,7 +268,7 @@ export async function copySqliteToPg(opts: CopyOptions): Promise<CopySummary> {
     src.pragma('query_only = ON');
     // One read snapshot for the verify and the whole copy: the server may still be writing to the file.
     src.prepare('BEGIN').run();
-    const verdict = verifyDatabase(src);
+    const verdict = await verifyDatabase(src);
     if (!verdict.ok) throw new CopyRefused(`the source does not verify, so it is not copied: ${formatVerdict(verdict)}`);
     const tables = sourceTables(src);
     try {
