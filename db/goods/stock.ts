@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../client';
+import { lockGoods as lockGoodsRows } from '../pg/locks';
 import { sqlOf } from '../sql';
 import type { Tx } from '../transaction';
 
@@ -92,8 +93,10 @@ export async function moveStock(tx: Tx, m: NewMovement): Promise<{ stockAfter: n
 
 /**
  * Locks goods rows for the rest of the transaction, in id order whatever order they are given in (after
- * the village's chain, if any).
- * On SQLite the write transaction already holds the database, so there is nothing to do; the
- * PostgreSQL store runs `SELECT id FROM goods WHERE id = ANY($1) ORDER BY id FOR UPDATE` here.
+ * the village's chain, if any), so two baskets of a shared store cannot deadlock. On SQLite the write
+ * transaction already holds the database; on PostgreSQL the rows are taken FOR UPDATE.
  */
-export async function lockGoods(_tx: Tx, _goodsIds: readonly number[]): Promise<void> {}
+export async function lockGoods(tx: Tx, goodsIds: readonly number[]): Promise<void> {
+  const q = sqlOf(tx);
+  if (q.engine === 'pg') await lockGoodsRows(q, goodsIds);
+}

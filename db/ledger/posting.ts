@@ -4,6 +4,7 @@ import { isValidText } from '../../server/lib/text';
 import type { Db } from '../client';
 import type { LedgerKind } from '../schema/ledger';
 import { inTransaction, sqlOf, type SqlParam } from '../sql';
+import { lockVillageChain as lockVillageChainRow } from '../pg/locks';
 import { periodsOfDay } from '../time';
 import type { Tx } from '../transaction';
 import { pseudonymMemo, pseudonymYear } from './pseudonym';
@@ -452,17 +453,17 @@ export function takeVillageChain(db: Db, villageId: number): VillageChain {
  * Locks the village's chain row for the rest of the transaction and returns it, creating it on first use.
  * Every transaction that reads then writes a village's state (balances, caps, expiry, redemption) calls
  * this first. On SQLite the write transaction already serialises everything; on PostgreSQL the row is
- * taken FOR UPDATE, and a chain two transactions start at once is created by one (ON CONFLICT) and locked by both in turn.
+ * taken FOR UPDATE (db/pg/locks.ts).
  */
 export async function lockVillageChain(tx: Tx, villageId: number): Promise<VillageChain> {
   requireWriteTransaction(tx);
   const q = sqlOf(tx);
-  const select = q.engine === 'pg' ? `${SQL.chain} FOR UPDATE` : SQL.chain;
-  const row = await q.get<VillageChain>(select, [villageId]);
+  if (q.engine === 'pg') return lockVillageChainRow(q, villageId);
+  const row = await q.get<VillageChain>(SQL.chain, [villageId]);
   if (row) return row;
   const genesis = (await q.get<{ genesisHash: string }>(SQL.anyGenesis))?.genesisHash ?? GENESIS_HASH;
   await q.run(SQL.newChain, [villageId, genesis, genesis]);
-  return (await q.get<VillageChain>(select, [villageId]))!;
+  return (await q.get<VillageChain>(SQL.chain, [villageId]))!;
 }
 
 /** Stores the chain's new head after `chainEntry` advanced it. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import { GENESIS_HASH, type VillageChain } from '../ledger/posting';
 import { checkout } from './pool';
-import type { PgTx } from './transaction';
+import type { Sql } from '../sql';
 
 const CHAIN_FOR_UPDATE =
   'SELECT village_id AS "villageId", last_seq AS "lastSeq", head_hash AS "headHash", genesis_hash AS "genesisHash" FROM ledger_chains WHERE village_id = ? FOR UPDATE';
@@ -18,7 +18,7 @@ function checkId(id: number, what: string): number {
  * village's state calls this before anything else: the row is the village lock, so two counters of one
  * village serialise here while other villages go on.
  */
-export async function lockVillageChain(tx: PgTx, villageId: number): Promise<VillageChain> {
+export async function lockVillageChain(tx: Sql, villageId: number): Promise<VillageChain> {
   checkId(villageId, 'villageId');
   const row = await tx.get<VillageChain>(CHAIN_FOR_UPDATE, [villageId]);
   if (row) return row;
@@ -46,7 +46,7 @@ export interface LockedGoods {
  * baskets holding the same goods in different orders cannot deadlock. Take the village chain first. Ids
  * that do not exist are simply absent from the answer.
  */
-export async function lockGoods(tx: PgTx, ids: readonly number[]): Promise<LockedGoods[]> {
+export async function lockGoods(tx: Sql, ids: readonly number[]): Promise<LockedGoods[]> {
   const sorted = [...new Set(ids.map((id) => checkId(id, 'goods id')))].sort((a, b) => a - b);
   if (sorted.length === 0) return [];
   // ORDER BY under FOR UPDATE: PostgreSQL takes the row locks in the sorted order.
