@@ -37,10 +37,15 @@ export async function reserveRequestKey(
        AND (created_at < ? OR (status IS NULL AND created_at < ?))`,
     [userId, key, limits.expiredBefore, limits.abandonedBefore],
   );
-  const held = await q.get<RequestKeyRow>(SELECT_KEY, [userId, key]);
-  if (held) return held;
-  await q.run('INSERT INTO request_keys (user_id, key, request_hash, created_at) VALUES (?, ?, ?, ?)', [userId, key, requestHash, at]);
-  return null;
+  // On PostgreSQL a parallel reservation of the same key (another process, another connection) is not
+  // kept out by a database-wide write lock: the insert waits for it and then yields, and its row is read.
+  // A row that was given back meanwhile leaves nothing to read, so the insert is tried again.
+  for (;;) {
+    const held = await q.get<RequestKeyRow>(SELECT_KEY, [userId, key]);
+    if (held) return held;
+    const inserted = await q.run('INSERT INTO request_keys (user_id, key, request_hash, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (user_id, key) DO NOTHING', [userId, key, requestHash, at]);
+    if (inserted.changes === 1) return null;
+  }
 }
 
 /** Keeps the answer of a reserved key, to give its repeats. */
