@@ -7,6 +7,8 @@
  * --small (the harness's own tiny county, for debugging), --no-web, --reuse-stale (migrate an older
  * cached county forward instead of regenerating it after a schema change), --checkpoints-only (only the
  * checkpoint and proof figures, written to bench/results-checkpoints.json).
+ * --engine pg runs the PostgreSQL figures instead (bench/pg.ts, bench/results-pg.json; default county
+ * 20000 × 12, --pool N connections per server process, 8).
  */
 import { execSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -30,16 +32,23 @@ import { webWeights, type PageWeight } from './web';
 
 const { values: args } = parseArgs({
   options: {
-    households: { type: 'string', default: '120000' },
-    months: { type: 'string', default: '36' },
+    households: { type: 'string' },
+    months: { type: 'string' },
     runs: { type: 'string', default: '3' },
     seconds: { type: 'string', default: '8' },
     small: { type: 'boolean', default: false },
     'no-web': { type: 'boolean', default: false },
     'reuse-stale': { type: 'boolean', default: false },
     'checkpoints-only': { type: 'boolean', default: false },
+    engine: { type: 'string', default: 'sqlite' },
+    pool: { type: 'string', default: '8' },
   },
 });
+if (args.engine !== 'sqlite' && args.engine !== 'pg') throw new Error(`--engine must be sqlite or pg, not ${args.engine}`);
+const PG = args.engine === 'pg';
+// PostgreSQL loads its county through db:copy, so its default is a county that copies in minutes on a small machine.
+args.households ??= PG ? '20000' : '120000';
+args.months ??= PG ? '12' : '36';
 const RUNS = Math.max(3, Number(args.runs));
 const SECONDS = Number(args.seconds);
 const benchStarted = Date.now();
@@ -109,6 +118,11 @@ async function redemptionLoad(base: string, fx: Fixture, cookie: string, connect
 }
 
 async function main() {
+  if (PG) {
+    const { runPgBench } = await import('./pg');
+    const opts = { households: Number(args.households), months: Number(args.months), runs: RUNS, seconds: SECONDS, small: args.small, reuseStale: args['reuse-stale'] };
+    return runPgBench({ ...opts, pool: Number(args.pool), log });
+  }
   const county = ensureCounty({ households: Number(args.households), months: Number(args.months), small: args.small, reuseStale: args['reuse-stale'] });
   log(`county ${county.file} (${county.generator}, ${county.ledgerRows.toLocaleString('en')} ledger rows, ${county.sizeMb.toFixed(0)} MB)`);
   const work = workingCopy(county.file);
