@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { insertArea } from '../../db/areas';
+import { insertAuditRow } from '../../db/audit/auditLog';
 import { awards, boardPublications, dishonestyListings, householdCards, objections, rectifications, redemptions, users } from '../../db/schema';
 import { appendLedgerEntry } from '../../db/ledger';
 import { insertHeading } from '../../db/rules';
@@ -694,20 +695,33 @@ export function fixtureFor(t: TestApp, w: World): Fixture {
       .returning()
       .get().id;
   const group = (villageId: number) => writeNow(t.db, () => insertArea(t.db, { name: `原${n}组`, kind: 'group', parentId: villageId, createdAt: 0 })).id;
-  // A receipt at the village's own store; its goods lines do not matter to who may read it.
+  // A receipt at the village's own store, with its ledger entry (db:copy verifies the county before moving it);
+  // its goods lines do not matter to who may read it.
   const redemption = (householdId: number, villageId: number, clerkId: number) =>
-    t.db
-      .insert(redemptions)
-      .values({ householdId, villageId, storeAreaId: villageId, clerkId, points: 0, balanceAfter: 0, via: 'pass', createdAt: now() })
-      .returning()
-      .get().id;
+    writeNow(t.db, () => {
+      const id = t.db.insert(redemptions).values({ householdId, villageId, storeAreaId: villageId, clerkId, points: 1, balanceAfter: 0, via: 'pass', createdAt: now() }).returning().get().id;
+      const entry = appendLedgerEntry(t.db, { householdId, villageId, kind: 'redemption', points: -1, conductPoints: 0, occurredOn: today, redemptionId: id, createdBy: clerkId, createdAt: now() });
+      t.db.$client.prepare('UPDATE redemptions SET ledger_entry_id = ? WHERE id = ?').run(entry.id, id);
+      return id;
+    });
   const spare = (villageId: number, headName: string) => makeHousehold(t.db, villageId, { headName, idNumber: null }).id;
+  // With the audit row the app writes beside it: the money books' witness, which db:copy's verify reads.
   const funding = (storeAreaId: number) =>
-    Number(
-      t.db.$client
-        .prepare(`INSERT INTO fund_entries (store_area_id, kind, source, source_name, amount_fen, on_day, created_at) VALUES (?, 'funding', 'budget', '县财政局', 100000, '2026-06-01', ?)`)
-        .run(storeAreaId, now()).lastInsertRowid,
-    );
+    writeNow(t.db, () => {
+      const c = t.db.$client;
+      const id = Number(
+        c
+          .prepare(`INSERT INTO fund_entries (store_area_id, kind, source, source_name, amount_fen, on_day, created_at) VALUES (?, 'funding', 'budget', '县财政局', 100000, '2026-06-01', ?)`)
+          .run(storeAreaId, now()).lastInsertRowid,
+      );
+      const after = c
+        .prepare(
+          `SELECT id, store_area_id AS storeAreaId, kind, source, amount_fen AS amountFen, on_day AS onDay, movement_id AS movementId, goods_id AS goodsId, quantity, reverses_id AS reversesId, created_at AS createdAt FROM fund_entries WHERE id = ?`,
+        )
+        .get(id);
+      insertAuditRow(t.db, { actorId: null, actorRole: 'system', areaId: storeAreaId, entity: 'fund_entry', entityId: String(id), action: 'fund_entry.funding', before: null, after: JSON.stringify(after), ip: null, userAgent: null, createdAt: now() });
+      return id;
+    });
   /** Goods of the case's own whose opening stock (a purchase) has no cost yet. */
   const uncostedPurchase = (storeAreaId: number, k: number) => {
     const g = makeGoods(t.db, storeAreaId, { name: `进货${k}`, stock: 5 });

@@ -39,7 +39,7 @@ let contract: Promise<Contract> | null = null;
 const reported = new Set<string>();
 
 /** Every answer the suite receives through app.request is checked against the API's own OpenAPI document (see ./contract). */
-function checkAnswers(app: ReturnType<typeof createApp>): void {
+export function checkAnswers(app: ReturnType<typeof createApp>): void {
   if (contractMode === 'off') return;
   const request = app.request.bind(app);
   app.request = (async (...args: Parameters<typeof request>) => {
