@@ -70,9 +70,9 @@ export async function backupDatabase(sourceFile: string, dest: string, now = new
     if (photos) {
       rmSync(photos, { recursive: true, force: true });
       // A photo missing or changed at the source is not copied: verification below names it.
-      copyEvidenceFiles(opts.evidenceDir!, photos, photoHashes(copy));
+      copyEvidenceFiles(opts.evidenceDir!, photos, await photoHashes(copy));
     }
-    verdict = verifySafely(copy, photos ? { evidenceDir: photos } : {});
+    verdict = await verifySafely(copy, photos ? { evidenceDir: photos } : {});
   } catch (err) {
     if (photos) rmSync(photos, { recursive: true, force: true });
     rmSync(partial, { force: true });
@@ -94,9 +94,9 @@ export async function backupDatabase(sourceFile: string, dest: string, now = new
 }
 
 /** A verifier that crashes on a row it cannot read is a failed verification, not a lost backup. */
-function verifySafely(db: Database.Database, opts: VerifyOptions = {}): VerifyResult {
+async function verifySafely(db: Database.Database, opts: VerifyOptions = {}): Promise<VerifyResult> {
   try {
-    return verifyDatabase(db, opts);
+    return await verifyDatabase(db, opts);
   } catch (err) {
     return { ok: false, what: 'error', table: 'sqlite', rowId: null, detail: `the verifier stopped: ${err instanceof Error ? err.message : String(err)}` };
   }
@@ -159,8 +159,8 @@ export async function restoreDatabase(backupFile: string, target: string, now = 
   let verdict: VerifyResult;
   let hashes: string[] = [];
   try {
-    verdict = verifySafely(check, opts.evidenceDir === undefined ? {} : { evidenceDir: backupPhotos });
-    if (opts.evidenceDir !== undefined && isSoundCopy(verdict)) hashes = photoHashes(check);
+    verdict = await verifySafely(check, opts.evidenceDir === undefined ? {} : { evidenceDir: backupPhotos });
+    if (opts.evidenceDir !== undefined && isSoundCopy(verdict)) hashes = await photoHashes(check);
   } finally {
     check.close();
   }

@@ -92,6 +92,16 @@ export function sqlOf(db: Db): Sql {
   return handle;
 }
 
+/** The neutral SQL handle of a raw SQLite connection (the checkers open files as they are, without drizzle); shared with `sqlOf`. */
+export function sqliteSql(client: Database.Database): Sql {
+  let handle = sqliteHandles.get(client);
+  if (!handle) {
+    handle = new SqliteSql(client);
+    sqliteHandles.set(client, handle);
+  }
+  return handle;
+}
+
 const rewritten = new Map<string, string>();
 
 /**

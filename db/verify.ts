@@ -1,9 +1,11 @@
 import type Database from 'better-sqlite3';
-import type { Db } from './client';
+import { pgBackendOf, type Db } from './client';
 import { checkEvidenceFile, evidencePath } from './evidence/files';
-import { checkCatalogue } from './verifyCatalogue';
-import { checkFundBook } from './verifyFundBook';
 import { chainedLedgerHash, entryHashV3, GENESIS_HASH, legacyLedgerHash, pseudonymMemo, pseudonymYear, PSEUDONYM_SEED, scoreBucketSql, sealedLedgerHash, type LedgerContent, type LedgerRow } from './ledger';
+import { checkout } from './pg/pool';
+import { pgSql, sqliteSql, type Sql } from './sql';
+import { checkCatalogue, columnNames, PAGE, tableExists } from './verifyCatalogue';
+import { checkFundBook } from './verifyFundBook';
 
 /** A village chain as verified: its last seq and head hash. */
 export interface VerifiedChain {
@@ -84,24 +86,31 @@ interface RawEntry extends LedgerContent {
   privateDigest: string | null;
   /** The household's secret pseudonym seed as stored now (null on a file from before pseudonyms). */
   pseudonymSeed: string | null;
-  /** rule_public as stored (1 on a file from before it); `rulePublic` is set from it. */
-  rulePublicFlag: number;
+  /** rule_public as stored (1 on a file from before it; a boolean on PostgreSQL); `rulePublic` is set from it. */
+  rulePublicFlag: number | boolean;
   /** The seq of the reversed entry when it is in this entry's chain, else null. */
   reversesSeq: number | null;
 }
 
 const SALT = /^[0-9a-f]{32}$/;
 
-/** Each award's photo hashes, for the entries that post awards (their hash covers them); empty on files from before photos. */
-function awardEvidence(client: Database.Database): Map<number, string[]> {
+/**
+ * The photo hashes of the awards posted by the entries with ids in (after, upTo], one page's worth (their
+ * hash covers them), each award's in code-unit order as SQLite's BINARY collation gave them.
+ */
+async function awardEvidence(q: Sql, after: number, upTo: number): Promise<Map<number, string[]>> {
   const out = new Map<number, string[]>();
-  const exists = client.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'award_evidence'`).get();
-  if (!exists) return out;
-  for (const r of client.prepare('SELECT award_id AS awardId, hash FROM award_evidence ORDER BY award_id, hash').iterate() as IterableIterator<{ awardId: number; hash: string }>) {
+  const rows = await q.all<{ awardId: number; hash: string }>(
+    `SELECT award_id AS "awardId", hash FROM award_evidence
+      WHERE award_id IN (SELECT award_id FROM ledger_entries WHERE id > ? AND id <= ? AND award_id IS NOT NULL AND kind IN ('award', 'deduction'))`,
+    [after, upTo],
+  );
+  for (const r of rows) {
     const list = out.get(r.awardId);
     if (list) list.push(r.hash);
     else out.set(r.awardId, [r.hash]);
   }
+  for (const list of out.values()) list.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return out;
 }
 
@@ -175,14 +184,19 @@ const REPLACEMENT = '\uFFFD';
  * surrogate in its note or category: either SQLite kept the surrogate's bytes (recovered here, and the
  * hash then matches exactly), or the text holds exactly one U+FFFD that some lone surrogate reproduces.
  */
-function damagedText(client: Database.Database, e: RawEntry): DamagedText | null {
-  const raw = client.prepare('SELECT CAST(note AS BLOB) AS note, CAST(category AS BLOB) AS category FROM ledger_entries WHERE id = ?').get(e.id) as { note: Buffer | null; category: Buffer | null };
+async function damagedText(q: Sql, e: RawEntry): Promise<DamagedText | null> {
+  // Only SQLite keeps a lone surrogate's bytes; PostgreSQL accepts valid UTF-8 only, so a copied county holds
+  // U+FFFD there and only the one-U+FFFD search below can confirm it.
+  const raw =
+    q.engine === 'sqlite'
+      ? await q.get<{ note: Buffer | null; category: Buffer | null }>('SELECT CAST(note AS BLOB) AS note, CAST(category AS BLOB) AS category FROM ledger_entries WHERE id = ?', [e.id])
+      : undefined;
   for (const field of ['note', 'category'] as const) {
-    const bytes = raw[field];
+    const bytes = raw ? raw[field] : null;
     const stored = e[field];
-    if (!bytes || stored == null || !stored.includes(REPLACEMENT)) continue;
+    if ((raw && !bytes) || stored == null || !stored.includes(REPLACEMENT)) continue;
     const base = { entryId: e.id, villageId: e.villageId, seq: e.seq, field };
-    const original = decodeLenientUtf8(bytes);
+    const original = bytes ? decodeLenientUtf8(bytes) : null;
     if (original !== null && original !== stored && expectedHash({ ...e, [field]: original }) === e.hash) return { ...base, confirmed: true };
     const at = stored.indexOf(REPLACEMENT);
     if (at === stored.lastIndexOf(REPLACEMENT)) {
@@ -222,38 +236,34 @@ interface LedgerWalk {
  * then every village chain (seq 1, 2, 3 … linked from the chain's genesis, which must be the old chain's
  * head); every hash, every link, every running balance, and each chain row against its last entry.
  */
-function checkLedger(client: Database.Database, damaged: DamagedText[]): LedgerWalk {
+async function checkLedger(q: Sql, damaged: DamagedText[]): Promise<LedgerWalk> {
   // A file from before per-village chains (a backup, a database not yet upgraded) is checked as it is.
-  const perVillage = (client.pragma('table_info(ledger_entries)') as { name: string }[]).some((c) => c.name === 'hash_version');
+  const ledgerColumns = await columnNames(q, 'ledger_entries');
+  const perVillage = ledgerColumns.has('hash_version');
   const chainRows = new Map(
     (perVillage
-      ? (client
-          .prepare(
-            `SELECT c.village_id AS villageId, a.name AS villageName, c.last_seq AS lastSeq, c.head_hash AS headHash, c.genesis_hash AS genesisHash
-               FROM ledger_chains c LEFT JOIN areas a ON a.id = c.village_id ORDER BY c.village_id`,
-          )
-          .all() as ChainRow[])
+      ? await q.all<ChainRow>(
+          `SELECT c.village_id AS "villageId", a.name AS "villageName", c.last_seq AS "lastSeq", c.head_hash AS "headHash", c.genesis_hash AS "genesisHash"
+             FROM ledger_chains c LEFT JOIN areas a ON a.id = c.village_id ORDER BY c.village_id`,
+        )
       : []
     ).map((r) => [r.villageId, r]),
   );
-  const chainColumns = perVillage ? 'e.chain_id AS chainId, e.seq, e.hash_version AS hashVersion' : 'NULL AS chainId, NULL AS seq, 1 AS hashVersion';
+  const chainColumns = perVillage ? 'e.chain_id AS "chainId", e.seq, e.hash_version AS "hashVersion"' : 'NULL AS "chainId", NULL AS seq, 1 AS "hashVersion"';
   // Version 3 (public part + salted private digest) and household pseudonyms came together (migration 0013).
-  const sealed = (client.pragma('table_info(ledger_entries)') as { name: string }[]).some((c) => c.name === 'private_digest');
+  const sealed = ledgerColumns.has('private_digest');
   const sealedColumns = sealed
-    ? `e.salt, e.private_digest AS privateDigest, h.pseudonym_seed AS pseudonymSeed, e.rule_public AS rulePublicFlag, CASE WHEN r.chain_id = e.chain_id THEN r.seq END AS reversesSeq`
-    : 'NULL AS salt, NULL AS privateDigest, NULL AS pseudonymSeed, 1 AS rulePublicFlag, NULL AS reversesSeq';
+    ? `e.salt, e.private_digest AS "privateDigest", h.pseudonym_seed AS "pseudonymSeed", e.rule_public AS "rulePublicFlag", CASE WHEN r.chain_id = e.chain_id THEN r.seq END AS "reversesSeq"`
+    : 'NULL AS salt, NULL AS "privateDigest", NULL AS "pseudonymSeed", 1 AS "rulePublicFlag", NULL AS "reversesSeq"';
   pseudonymOf = pseudonymMemo();
   const sealedJoins = sealed ? 'LEFT JOIN households h ON h.id = e.household_id LEFT JOIN ledger_entries r ON r.id = e.reverses_id' : '';
-  const rows = client
-    .prepare(
-      `SELECT e.id, e.household_id AS householdId, e.village_id AS villageId, e.kind, e.points, e.balance_after AS balanceAfter,
-              e.conduct_points AS conductPoints, e.occurred_on AS occurredOn, e.rule_id AS ruleId, e.award_id AS awardId,
-              e.redemption_id AS redemptionId, e.reverses_id AS reversesId, e.category, e.note, e.created_by AS createdBy,
-              e.created_at AS createdAt, e.prev_hash AS prevHash, e.hash, ${chainColumns}, ${sealedColumns}
-         FROM ledger_entries e ${sealedJoins} ORDER BY e.id`,
-    )
-    .iterate() as IterableIterator<RawEntry>;
-  const photos = awardEvidence(client);
+  // Keyset pages in id order: memory holds one page, the balances and the chain heads, never the ledger.
+  const page = `SELECT e.id, e.household_id AS "householdId", e.village_id AS "villageId", e.kind, e.points, e.balance_after AS "balanceAfter",
+                       e.conduct_points AS "conductPoints", e.occurred_on AS "occurredOn", e.rule_id AS "ruleId", e.award_id AS "awardId",
+                       e.redemption_id AS "redemptionId", e.reverses_id AS "reversesId", e.category, e.note, e.created_by AS "createdBy",
+                       e.created_at AS "createdAt", e.prev_hash AS "prevHash", e.hash, ${chainColumns}, ${sealedColumns}
+                  FROM ledger_entries e ${sealedJoins} WHERE e.id > ? ORDER BY e.id LIMIT ${PAGE}`;
+  const photos = await tableExists(q, 'award_evidence');
   const balances = new Map<number, number>();
   const chains = new Map<number, { seq: number; hash: string; version: number }>();
   let legacyHash = GENESIS_HASH;
@@ -262,9 +272,15 @@ function checkLedger(client: Database.Database, damaged: DamagedText[]): LedgerW
   let lastHash = GENESIS_HASH;
   let entries = 0;
   const where = (e: RawEntry) => (e.hashVersion === 1 ? `entry ${e.id} of the old single chain` : `entry ${e.seq} of village ${e.chainId}`);
-  try {
+  // Ids below 1 are walked too: the first page starts below any id a row can have on either engine.
+  let after = Number.MIN_SAFE_INTEGER;
+  for (;;) {
+    const rows = await q.all<RawEntry>(page, [after]);
+    if (!rows.length) break;
+    const evidence = photos ? await awardEvidence(q, after, rows[rows.length - 1].id) : new Map<number, string[]>();
+    after = rows[rows.length - 1].id;
     for (const e of rows) {
-      e.rulePublic = e.rulePublicFlag !== 0;
+      e.rulePublic = e.rulePublicFlag !== 0 && e.rulePublicFlag !== false;
       if (e.hashVersion === 1) {
         if (chains.size) fail('chain', 'ledger_entries', e.id, 'an entry of the old single chain after the village chains began');
         // The old chain's ids were head + 1, so a gap means a row was removed.
@@ -299,11 +315,11 @@ function checkLedger(client: Database.Database, damaged: DamagedText[]): LedgerW
       } else {
         fail('hash', 'ledger_entries', e.id, `unknown hash version ${e.hashVersion}`);
       }
-      if (e.awardId != null && (e.kind === 'award' || e.kind === 'deduction')) e.evidence = photos.get(e.awardId) ?? null;
+      if (e.awardId != null && (e.kind === 'award' || e.kind === 'deduction')) e.evidence = evidence.get(e.awardId) ?? null;
       const v3 = e.hashVersion === 3 ? sealedOf(e) : null;
       const expected = v3 ? v3.hash : expectedHash(e);
       if (e.hash !== expected) {
-        const damage = damagedText(client, e);
+        const damage = await damagedText(q, e);
         // Not tampering: the stored hash is the original's, so the next entry's link still checks it.
         if (damage) damaged.push(damage);
         else if (e.hashVersion === 3) v3Mismatch(e, where(e));
@@ -322,11 +338,9 @@ function checkLedger(client: Database.Database, damaged: DamagedText[]): LedgerW
       lastHash = e.hash;
       entries += 1;
     }
-  } finally {
-    rows.return?.();
   }
   if (!perVillage) {
-    const head = client.prepare('SELECT last_entry_id AS lastEntryId, hash FROM chain_head WHERE id = 1').get() as { lastEntryId: number; hash: string } | undefined;
+    const head = await q.get<{ lastEntryId: number; hash: string }>('SELECT last_entry_id AS "lastEntryId", hash FROM chain_head WHERE id = 1');
     const published = head ?? { lastEntryId: 0, hash: GENESIS_HASH };
     if (published.lastEntryId !== legacyLast || published.hash !== legacyHash) {
       fail('chain', 'chain_head', 1, `chain_head says entry ${published.lastEntryId} ${published.hash}, the ledger ends at entry ${legacyLast} ${legacyHash}`);
@@ -351,35 +365,50 @@ function checkLedger(client: Database.Database, damaged: DamagedText[]): LedgerW
   };
 }
 
-function checkHouseholds(client: Database.Database, balances: Map<number, number>): number {
+async function checkHouseholds(q: Sql, balances: Map<number, number>): Promise<number> {
   let n = 0;
-  const seen = new Set<number>();
-  for (const h of client.prepare('SELECT id, balance FROM households ORDER BY id').iterate() as IterableIterator<{ id: number; balance: number }>) {
-    const sum = balances.get(h.id) ?? 0;
-    if (h.balance !== sum) fail('balance', 'households', h.id, `cached balance ${h.balance} but its ledger entries sum to ${sum}`);
-    seen.add(h.id);
-    n += 1;
+  for (let after = Number.MIN_SAFE_INTEGER; ; ) {
+    const rows = await q.all<{ id: number; balance: number }>(`SELECT id, balance FROM households WHERE id > ? ORDER BY id LIMIT ${PAGE}`, [after]);
+    if (!rows.length) break;
+    for (const h of rows) {
+      const sum = balances.get(h.id) ?? 0;
+      if (h.balance !== sum) fail('balance', 'households', h.id, `cached balance ${h.balance} but its ledger entries sum to ${sum}`);
+      // What is left once every household has taken its own is entries of households that do not exist.
+      balances.delete(h.id);
+      n += 1;
+    }
+    after = rows[rows.length - 1].id;
   }
-  for (const id of balances.keys()) if (!seen.has(id)) fail('balance', 'ledger_entries', null, `entries name household ${id}, which does not exist`);
+  for (const id of balances.keys()) fail('balance', 'ledger_entries', null, `entries name household ${id}, which does not exist`);
   return n;
 }
 
-function checkStock(client: Database.Database): number {
+async function checkStock(q: Sql): Promise<number> {
   const stock = new Map<number, number>();
-  const movements = client
-    .prepare('SELECT id, goods_id AS goodsId, quantity, stock_after AS stockAfter FROM stock_movements ORDER BY id')
-    .iterate() as IterableIterator<{ id: number; goodsId: number; quantity: number; stockAfter: number }>;
-  for (const m of movements) {
-    const before = stock.get(m.goodsId) ?? 0;
-    if (m.stockAfter !== before + m.quantity) fail('stock', 'stock_movements', m.id, `stock_after ${m.stockAfter} but goods ${m.goodsId} had ${before} and the movement is ${m.quantity}`);
-    if (m.stockAfter < 0) fail('stock', 'stock_movements', m.id, `stock_after ${m.stockAfter} is below zero`);
-    stock.set(m.goodsId, m.stockAfter);
+  for (let after = Number.MIN_SAFE_INTEGER; ; ) {
+    const movements = await q.all<{ id: number; goodsId: number; quantity: number; stockAfter: number }>(
+      `SELECT id, goods_id AS "goodsId", quantity, stock_after AS "stockAfter" FROM stock_movements WHERE id > ? ORDER BY id LIMIT ${PAGE}`,
+      [after],
+    );
+    if (!movements.length) break;
+    for (const m of movements) {
+      const before = stock.get(m.goodsId) ?? 0;
+      if (m.stockAfter !== before + m.quantity) fail('stock', 'stock_movements', m.id, `stock_after ${m.stockAfter} but goods ${m.goodsId} had ${before} and the movement is ${m.quantity}`);
+      if (m.stockAfter < 0) fail('stock', 'stock_movements', m.id, `stock_after ${m.stockAfter} is below zero`);
+      stock.set(m.goodsId, m.stockAfter);
+    }
+    after = movements[movements.length - 1].id;
   }
   let n = 0;
-  for (const g of client.prepare('SELECT id, stock FROM goods ORDER BY id').iterate() as IterableIterator<{ id: number; stock: number }>) {
-    const sum = stock.get(g.id) ?? 0;
-    if (g.stock !== sum) fail('stock', 'goods', g.id, `cached stock ${g.stock} but its movements sum to ${sum}`);
-    n += 1;
+  for (let after = Number.MIN_SAFE_INTEGER; ; ) {
+    const goods = await q.all<{ id: number; stock: number }>(`SELECT id, stock FROM goods WHERE id > ? ORDER BY id LIMIT ${PAGE}`, [after]);
+    if (!goods.length) break;
+    for (const g of goods) {
+      const sum = stock.get(g.id) ?? 0;
+      if (g.stock !== sum) fail('stock', 'goods', g.id, `cached stock ${g.stock} but its movements sum to ${sum}`);
+      n += 1;
+    }
+    after = goods[goods.length - 1].id;
   }
   return n;
 }
@@ -395,148 +424,197 @@ interface ScoreRow {
 // The ledger's own score-bucket rule, as SQL: a reversal counts against the bucket of the entry it reverses.
 const BUCKET = scoreBucketSql('e', 'o');
 
-/** Recomputes every household_period_scores row from the ledger's conduct points and merges the two sorted lists. */
-function checkScores(client: Database.Database): void {
+/** Households per score page: a household has a row per year, quarter and month it has conduct points in. */
+const SCORE_HOUSEHOLDS = 250;
+
+/** Score rows in merge order: household, then period by code units (what SQLite's BINARY gave; PostgreSQL's collation may not). */
+function scoreOrder(a: ScoreRow, b: ScoreRow): number {
+  if (a.householdId !== b.householdId) return a.householdId - b.householdId;
+  return a.period < b.period ? -1 : a.period > b.period ? 1 : 0;
+}
+
+/**
+ * Recomputes every household_period_scores row from the ledger's conduct points and merges the two sorted
+ * lists, a range of household ids at a time. The ranges are cut at households' ids but cover every id, so a
+ * score or entry of a household that does not exist still falls in one.
+ */
+async function checkScores(q: Sql): Promise<void> {
   const periodOf = {
     year: 'substr(e.occurred_on, 1, 4)',
     quarter: `substr(e.occurred_on, 1, 4) || '-Q' || ((CAST(substr(e.occurred_on, 6, 2) AS INTEGER) + 2) / 3)`,
     month: 'substr(e.occurred_on, 1, 7)',
   };
-  const parts = Object.values(periodOf).map(
-    (p) => `SELECT e.household_id AS householdId, ${p} AS period, e.conduct_points AS cp, ${BUCKET} AS bucket
-              FROM ledger_entries e LEFT JOIN ledger_entries o ON o.id = e.reverses_id
-             WHERE e.conduct_points <> 0`,
-  );
-  const expected = client
-    .prepare(
-      `SELECT householdId, period, SUM(cp) AS score,
-              SUM(CASE WHEN bucket = 'earned' THEN cp ELSE 0 END) AS earned,
-              SUM(CASE WHEN bucket = 'deducted' THEN -cp ELSE 0 END) AS deducted
-         FROM (${parts.join(' UNION ALL ')})
-        GROUP BY householdId, period ORDER BY householdId, period`,
-    )
-    .iterate() as IterableIterator<ScoreRow>;
-  const stored = client
-    .prepare('SELECT household_id AS householdId, period, score, earned, deducted FROM household_period_scores ORDER BY household_id, period')
-    .iterate() as IterableIterator<ScoreRow>;
-  try {
-    mergeScores(expected, stored);
-  } finally {
-    // Close the cursors even when a mismatch stops the walk, so the read transaction can end.
-    expected.return?.();
-    stored.return?.();
+  let lo: number | null = null;
+  for (;;) {
+    const cut: { id: number } | undefined = await q.get<{ id: number }>(`SELECT id FROM households ${lo === null ? '' : 'WHERE id > ?'} ORDER BY id LIMIT 1 OFFSET ${SCORE_HOUSEHOLDS - 1}`, lo === null ? [] : [lo]);
+    const hi: number | null = cut ? cut.id : null;
+    const range = (column: string) => [lo === null ? null : `${column} > ?`, hi === null ? null : `${column} <= ?`].filter((c) => c !== null);
+    const bounds = [lo, hi].filter((b) => b !== null);
+    const inRange = (column: string) => range(column).map((c) => ` AND ${c}`).join('');
+    const parts = Object.values(periodOf).map(
+      (p) => `SELECT e.household_id AS "householdId", ${p} AS period, e.conduct_points AS cp, ${BUCKET} AS bucket
+                FROM ledger_entries e LEFT JOIN ledger_entries o ON o.id = e.reverses_id
+               WHERE e.conduct_points <> 0${inRange('e.household_id')}`,
+    );
+    const expected = await q.all<ScoreRow>(
+      `SELECT x."householdId", x.period, SUM(x.cp) AS score,
+              SUM(CASE WHEN x.bucket = 'earned' THEN x.cp ELSE 0 END) AS earned,
+              SUM(CASE WHEN x.bucket = 'deducted' THEN -x.cp ELSE 0 END) AS deducted
+         FROM (${parts.join(' UNION ALL ')}) AS x
+        GROUP BY x."householdId", x.period`,
+      [...bounds, ...bounds, ...bounds],
+    );
+    const stored = await q.all<ScoreRow>(
+      `SELECT household_id AS "householdId", period, score, earned, deducted FROM household_period_scores WHERE TRUE${inRange('household_id')}`,
+      bounds,
+    );
+    mergeScores(expected.sort(scoreOrder), stored.sort(scoreOrder));
+    if (hi === null) return;
+    lo = hi;
   }
 }
 
-function mergeScores(expected: IterableIterator<ScoreRow>, stored: IterableIterator<ScoreRow>): void {
+function mergeScores(expected: readonly ScoreRow[], stored: readonly ScoreRow[]): void {
   const key = (r: ScoreRow) => `${r.householdId}/${r.period}`;
   const before = (a: ScoreRow, b: ScoreRow) => a.householdId < b.householdId || (a.householdId === b.householdId && a.period < b.period);
-  let e = expected.next();
-  let s = stored.next();
-  while (!e.done || !s.done) {
-    if (s.done || (!e.done && before(e.value, s.value))) fail('score', 'household_period_scores', key(e.value as ScoreRow), 'missing: the ledger has conduct points for this household and period');
-    if (e.done || before(s.value, e.value)) {
-      const row = s.value as ScoreRow;
-      if (row.score !== 0 || row.earned !== 0 || row.deducted !== 0) fail('score', 'household_period_scores', key(row), 'no conduct points in the ledger for this household and period');
-      s = stored.next();
+  let i = 0;
+  let j = 0;
+  while (i < expected.length || j < stored.length) {
+    const want = expected[i] as ScoreRow | undefined;
+    const got = stored[j] as ScoreRow | undefined;
+    if (want && (!got || before(want, got))) fail('score', 'household_period_scores', key(want), 'missing: the ledger has conduct points for this household and period');
+    if (!want || before(got!, want)) {
+      if (got!.score !== 0 || got!.earned !== 0 || got!.deducted !== 0) fail('score', 'household_period_scores', key(got!), 'no conduct points in the ledger for this household and period');
+      j += 1;
       continue;
     }
-    const want = e.value;
-    const got = s.value;
-    if (got.score !== want.score || got.earned !== want.earned || got.deducted !== want.deducted) {
-      fail('score', 'household_period_scores', key(got), `stored score/earned/deducted ${got.score}/${got.earned}/${got.deducted}, ledger gives ${want.score}/${want.earned}/${want.deducted}`);
+    if (got!.score !== want.score || got!.earned !== want.earned || got!.deducted !== want.deducted) {
+      fail('score', 'household_period_scores', key(got!), `stored score/earned/deducted ${got!.score}/${got!.earned}/${got!.deducted}, ledger gives ${want.score}/${want.earned}/${want.deducted}`);
     }
-    e = expected.next();
-    s = stored.next();
+    i += 1;
+    j += 1;
   }
 }
 
 /** Posted awards and redemptions point at exactly one ledger entry each, and every such entry points back. */
-function checkLinks(client: Database.Database): void {
-  const award = client
-    .prepare(
-      `SELECT a.id, a.status, a.points, a.ledger_entry_id AS entryId, e.award_id AS entryAwardId, e.kind, e.conduct_points AS cp
-         FROM awards a LEFT JOIN ledger_entries e ON e.id = a.ledger_entry_id
-        WHERE (a.status = 'posted' OR a.ledger_entry_id IS NOT NULL)
-          AND (a.status <> 'posted' OR e.id IS NULL OR e.award_id IS NOT a.id OR e.kind NOT IN ('award', 'deduction') OR e.conduct_points <> a.points)
-        ORDER BY a.id LIMIT 1`,
-    )
-    .get() as { id: number; status: string; points: number; entryId: number | null; entryAwardId: number | null; kind: string | null; cp: number | null } | undefined;
+async function checkLinks(q: Sql): Promise<void> {
+  const award = await q.get<{ id: number; status: string; points: number; entryId: number | null; entryAwardId: number | null; kind: string | null; cp: number | null }>(
+    `SELECT a.id, a.status, a.points, a.ledger_entry_id AS "entryId", e.award_id AS "entryAwardId", e.kind, e.conduct_points AS cp
+       FROM awards a LEFT JOIN ledger_entries e ON e.id = a.ledger_entry_id
+      WHERE (a.status = 'posted' OR a.ledger_entry_id IS NOT NULL)
+        AND (a.status <> 'posted' OR e.id IS NULL OR e.award_id IS DISTINCT FROM a.id OR e.kind NOT IN ('award', 'deduction') OR e.conduct_points <> a.points)
+      ORDER BY a.id LIMIT 1`,
+  );
   if (award) {
     fail('award', 'awards', award.id, `status ${award.status}, ${award.points} points, ledger_entry_id ${award.entryId}: the entry is ${award.kind ?? 'missing'} for award ${award.entryAwardId} with ${award.cp} conduct points`);
   }
-  const entry = client
-    .prepare(
-      `SELECT e.id, e.award_id AS awardId, a.status, a.ledger_entry_id AS entryId
-         FROM ledger_entries e LEFT JOIN awards a ON a.id = e.award_id
-        WHERE e.kind IN ('award', 'deduction') AND e.award_id IS NOT NULL
-          AND (a.id IS NULL OR a.status <> 'posted' OR a.ledger_entry_id IS NOT e.id)
-        ORDER BY e.id LIMIT 1`,
-    )
-    .get() as { id: number; awardId: number; status: string | null; entryId: number | null } | undefined;
+  const entry = await q.get<{ id: number; awardId: number; status: string | null; entryId: number | null }>(
+    `SELECT e.id, e.award_id AS "awardId", a.status, a.ledger_entry_id AS "entryId"
+       FROM ledger_entries e LEFT JOIN awards a ON a.id = e.award_id
+      WHERE e.kind IN ('award', 'deduction') AND e.award_id IS NOT NULL
+        AND (a.id IS NULL OR a.status <> 'posted' OR a.ledger_entry_id IS DISTINCT FROM e.id)
+      ORDER BY e.id LIMIT 1`,
+  );
   if (entry) fail('award', 'ledger_entries', entry.id, `posts award ${entry.awardId}, but that award is ${entry.status ?? 'missing'} with ledger_entry_id ${entry.entryId}`);
-  const redemption = client
-    .prepare(
-      `SELECT r.id, r.points, r.ledger_entry_id AS entryId, e.kind, e.points AS entryPoints, e.redemption_id AS entryRedemptionId
-         FROM redemptions r LEFT JOIN ledger_entries e ON e.id = r.ledger_entry_id
-        WHERE e.id IS NULL OR e.kind <> 'redemption' OR e.redemption_id IS NOT r.id OR e.points <> -r.points
-        ORDER BY r.id LIMIT 1`,
-    )
-    .get() as { id: number; points: number; entryId: number | null; kind: string | null; entryPoints: number | null; entryRedemptionId: number | null } | undefined;
+  const redemption = await q.get<{ id: number; points: number; entryId: number | null; kind: string | null; entryPoints: number | null; entryRedemptionId: number | null }>(
+    `SELECT r.id, r.points, r.ledger_entry_id AS "entryId", e.kind, e.points AS "entryPoints", e.redemption_id AS "entryRedemptionId"
+       FROM redemptions r LEFT JOIN ledger_entries e ON e.id = r.ledger_entry_id
+      WHERE e.id IS NULL OR e.kind <> 'redemption' OR e.redemption_id IS DISTINCT FROM r.id OR e.points <> -r.points
+      ORDER BY r.id LIMIT 1`,
+  );
   if (redemption) {
     fail('redemption', 'redemptions', redemption.id, `${redemption.points} points, ledger_entry_id ${redemption.entryId}: the entry is ${redemption.kind ?? 'missing'} of ${redemption.entryPoints} for redemption ${redemption.entryRedemptionId}`);
   }
 }
 
 /** The money books: reversals undo an entry of their own store exactly once; a purchase cost matches its stock movement. */
-function checkFunds(client: Database.Database): void {
-  if (!client.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'fund_entries'`).get()) return;
-  const reversal = client
-    .prepare(
-      `SELECT r.id, r.store_area_id AS store, r.amount_fen AS amount, o.id AS oid, o.store_area_id AS ostore, o.kind AS okind, o.amount_fen AS oamount
-         FROM fund_entries r LEFT JOIN fund_entries o ON o.id = r.reverses_id
-        WHERE r.kind = 'reversal' AND (o.id IS NULL OR o.kind = 'reversal' OR o.store_area_id <> r.store_area_id OR r.amount_fen <> -o.amount_fen)
-        ORDER BY r.id LIMIT 1`,
-    )
-    .get() as { id: number; store: number; amount: number; oid: number | null; ostore: number | null; okind: string | null; oamount: number | null } | undefined;
+async function checkFunds(q: Sql): Promise<void> {
+  if (!(await tableExists(q, 'fund_entries'))) return;
+  const reversal = await q.get<{ id: number; store: number; amount: number; oid: number | null; ostore: number | null; okind: string | null; oamount: number | null }>(
+    `SELECT r.id, r.store_area_id AS store, r.amount_fen AS amount, o.id AS oid, o.store_area_id AS ostore, o.kind AS okind, o.amount_fen AS oamount
+       FROM fund_entries r LEFT JOIN fund_entries o ON o.id = r.reverses_id
+      WHERE r.kind = 'reversal' AND (o.id IS NULL OR o.kind = 'reversal' OR o.store_area_id <> r.store_area_id OR r.amount_fen <> -o.amount_fen)
+      ORDER BY r.id LIMIT 1`,
+  );
   if (reversal) {
     fail('funds', 'fund_entries', reversal.id, `reversal of ${reversal.amount} at store ${reversal.store} names entry ${reversal.oid}: ${reversal.okind ?? 'missing'} of ${reversal.oamount} at store ${reversal.ostore}`);
   }
-  const purchase = client
-    .prepare(
-      `SELECT f.id, f.movement_id AS movementId, f.store_area_id AS store, f.goods_id AS goodsId, f.quantity, m.kind, m.store_area_id AS mstore, m.goods_id AS mgoods, m.quantity AS mquantity
-         FROM fund_entries f LEFT JOIN stock_movements m ON m.id = f.movement_id
-        WHERE f.kind = 'purchase' AND (m.id IS NULL OR m.kind <> 'purchase' OR m.store_area_id <> f.store_area_id OR m.goods_id <> f.goods_id OR m.quantity <> f.quantity)
-        ORDER BY f.id LIMIT 1`,
-    )
-    .get() as { id: number; movementId: number; store: number; goodsId: number; quantity: number; kind: string | null; mstore: number | null; mgoods: number | null; mquantity: number | null } | undefined;
+  const purchase = await q.get<{ id: number; movementId: number; store: number; goodsId: number; quantity: number; kind: string | null; mstore: number | null; mgoods: number | null; mquantity: number | null }>(
+    `SELECT f.id, f.movement_id AS "movementId", f.store_area_id AS store, f.goods_id AS "goodsId", f.quantity, m.kind, m.store_area_id AS mstore, m.goods_id AS mgoods, m.quantity AS mquantity
+       FROM fund_entries f LEFT JOIN stock_movements m ON m.id = f.movement_id
+      WHERE f.kind = 'purchase' AND (m.id IS NULL OR m.kind <> 'purchase' OR m.store_area_id <> f.store_area_id OR m.goods_id <> f.goods_id OR m.quantity <> f.quantity)
+      ORDER BY f.id LIMIT 1`,
+  );
   if (purchase) {
     fail('funds', 'fund_entries', purchase.id, `cost of ${purchase.quantity} of goods ${purchase.goodsId} at store ${purchase.store}, but movement ${purchase.movementId} is ${purchase.kind ?? 'missing'} of ${purchase.mquantity} of goods ${purchase.mgoods} at store ${purchase.mstore}`);
   }
-  const twice = client
-    .prepare(
-      `SELECT movement_id AS movementId, COUNT(*) AS n FROM fund_entries f
-        WHERE f.kind = 'purchase' AND NOT EXISTS (SELECT 1 FROM fund_entries r WHERE r.reverses_id = f.id)
-        GROUP BY movement_id HAVING COUNT(*) > 1 ORDER BY movement_id LIMIT 1`,
-    )
-    .get() as { movementId: number; n: number } | undefined;
+  const twice = await q.get<{ movementId: number; n: number }>(
+    `SELECT movement_id AS "movementId", COUNT(*) AS n FROM fund_entries f
+      WHERE f.kind = 'purchase' AND NOT EXISTS (SELECT 1 FROM fund_entries r WHERE r.reverses_id = f.id)
+      GROUP BY movement_id HAVING COUNT(*) > 1 ORDER BY movement_id LIMIT 1`,
+  );
   if (twice) fail('funds', 'stock_movements', twice.movementId, `purchase costed ${twice.n} times without a reversal`);
 }
 
-function checkIntegrity(client: Database.Database): void {
-  const integrity = client.pragma('integrity_check') as { integrity_check: string }[];
+async function checkIntegrity(q: Sql): Promise<void> {
+  if (q.engine === 'pg') return checkForeignKeysPg(q);
+  const integrity = await q.all<{ integrity_check: string }>('PRAGMA integrity_check');
   if (integrity.length !== 1 || integrity[0].integrity_check !== 'ok') {
     fail('integrity', 'sqlite', null, integrity.map((r) => r.integrity_check).slice(0, 3).join('; '));
   }
-  const fk = client.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[];
+  const fk = await q.all<{ table: string; rowid: number; parent: string }>('PRAGMA foreign_key_check');
   if (fk.length) fail('foreign_key', fk[0].table, fk[0].rowid, `references a missing ${fk[0].parent} row`);
 }
 
+const quoteName = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * PostgreSQL's side of SQLite's foreign_key_check. The engine enforces foreign keys, but a superuser can
+ * slip rows past them (session_replication_role = replica, DISABLE TRIGGER ALL) and a NOT VALID constraint
+ * never checked old rows, so every foreign key of the schema is re-checked by an anti-join. SQLite's
+ * integrity_check (the file's b-trees and indexes) has no equivalent in plain PostgreSQL: amcheck is an
+ * extension, and page checksums (initdb --data-checksums) are checked by the server on every read, which
+ * this walk makes of every ledger, household and stock page.
+ */
+async function checkForeignKeysPg(q: Sql): Promise<void> {
+  const keys = await q.all<{ table: string; parent: string; columns: string[]; parentColumns: string[]; hasId: boolean }>(
+    `SELECT t.relname AS "table", p.relname AS parent,
+            ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(n, i) JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.i) AS columns,
+            ARRAY(SELECT a.attname::text FROM unnest(c.confkey) WITH ORDINALITY k(n, i) JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n ORDER BY k.i) AS "parentColumns",
+            EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.conrelid AND a.attname = 'id' AND NOT a.attisdropped) AS "hasId"
+       FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_class p ON p.oid = c.confrelid
+      WHERE c.contype = 'f' AND t.relnamespace = current_schema()::regnamespace
+      ORDER BY t.relname, c.conname`,
+  );
+  for (const k of keys) {
+    const present = k.columns.map((c) => `c.${quoteName(c)} IS NOT NULL`).join(' AND ');
+    const joined = k.columns.map((c, i) => `p.${quoteName(k.parentColumns[i])} = c.${quoteName(c)}`).join(' AND ');
+    const orphan = await q.get<{ rowId: number | null }>(
+      `SELECT ${k.hasId ? 'c.id' : 'NULL'} AS "rowId" FROM ${quoteName(k.table)} c
+        WHERE ${present} AND NOT EXISTS (SELECT 1 FROM ${quoteName(k.parent)} p WHERE ${joined}) LIMIT 1`,
+    );
+    if (orphan) fail('foreign_key', k.table, orphan.rowId, `references a missing ${k.parent} row`);
+  }
+}
+
 /** The hashes of every stored photo the database records (none on a file from before photos). */
-export function photoHashes(client: Database.Database): string[] {
-  const exists = client.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'evidence_files'`).get();
-  if (!exists) return [];
-  return (client.prepare('SELECT hash FROM evidence_files ORDER BY hash').all() as { hash: string }[]).map((r) => r.hash);
+export async function photoHashes(db: Db | Database.Database): Promise<string[]> {
+  return withSnapshot(db, async (q) => {
+    const out: string[] = [];
+    await eachPhotoPage(q, (hashes) => void out.push(...hashes));
+    return out;
+  });
+}
+
+/** The recorded photo hashes in pages, in hash order. */
+async function eachPhotoPage(q: Sql, each: (hashes: string[]) => void): Promise<void> {
+  if (!(await tableExists(q, 'evidence_files'))) return;
+  for (let after = ''; ; ) {
+    const rows = await q.all<{ hash: string }>(`SELECT hash FROM evidence_files WHERE hash > ? ORDER BY hash LIMIT ${PAGE}`, [after]);
+    if (!rows.length) return;
+    each(rows.map((r) => r.hash));
+    after = rows[rows.length - 1].hash;
+  }
 }
 
 /** Every recorded photo is in the evidence folder and its bytes still hash to its name. */
@@ -549,38 +627,86 @@ function checkPhotos(dir: string, hashes: readonly string[]): void {
 }
 
 /**
+ * Runs `body` on one consistent snapshot of `db`. SQLite: a deferred read transaction on the connection given
+ * (WAL: writers elsewhere go on), or the caller's transaction when the connection is already in one (db:copy
+ * verifies the snapshot it then copies). Nothing else may use that connection meanwhile: a transaction()
+ * started on it would find it busy (TransactionMisuse). PostgreSQL: one pooled connection in a REPEATABLE READ
+ * READ ONLY transaction, without the pool's statement and idle limits (a province's walk is long).
+ */
+async function withSnapshot<T>(db: Db | Database.Database, body: (q: Sql) => Promise<T>): Promise<T> {
+  const pg = pgBackendOf(db as Db);
+  if (pg) {
+    const client = await checkout(pg.pools.primary);
+    let broken: Error | undefined;
+    const onLost = (err: Error) => void (broken ??= err);
+    client.on('error', onLost);
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await client.query('SET LOCAL statement_timeout = 0');
+      await client.query('SET LOCAL idle_in_transaction_session_timeout = 0');
+      try {
+        return await body(pgSql(client));
+      } finally {
+        try {
+          await client.query('ROLLBACK');
+        } catch (err) {
+          broken ??= err instanceof Error ? err : new Error(String(err));
+        }
+      }
+    } finally {
+      client.removeListener('error', onLost);
+      client.release(broken ?? false);
+    }
+  }
+  const client = '$client' in db ? db.$client : db;
+  const q = sqliteSql(client);
+  if (client.inTransaction) return body(q);
+  client.prepare('BEGIN DEFERRED').run();
+  try {
+    return await body(q);
+  } finally {
+    // COMMIT, not ROLLBACK: the walk only reads, and a write someone else slipped in on this connection is theirs.
+    if (client.inTransaction) client.prepare('COMMIT').run();
+  }
+}
+
+/**
  * Recomputes everything the ledger promises from first principles: the old single chain and every
  * village chain with their heads (award entries covering their photos' hashes), every running and
- * cached balance, every stock level, every conduct score, the award and redemption links, SQLite's own
- * integrity checks, and, given the evidence folder, every photo file. Reads one consistent snapshot;
- * stops at the first bad row, except entries with damaged text (an old version's lone surrogate),
- * which are collected and reported together after everything else checked out.
+ * cached balance, every stock level, every conduct score, the award and redemption links, the engine's
+ * own integrity checks (SQLite's integrity and foreign-key checks; PostgreSQL's foreign keys re-checked),
+ * and, given the evidence folder, every photo file. Runs on either engine: a `Db` of SQLite or PostgreSQL,
+ * or a raw SQLite connection (a file opened as it is). Reads one consistent snapshot, big tables in keyset
+ * pages (memory holds a page, the balances and the chain heads, not the ledger); stops at the first bad
+ * row, except entries with damaged text (an old version's lone surrogate), which are collected and
+ * reported together after everything else checked out.
  */
-export function verifyDatabase(db: Db | Database.Database, opts: VerifyOptions = {}): VerifyResult {
-  const client = '$client' in db ? db.$client : db;
+export async function verifyDatabase(db: Db | Database.Database, opts: VerifyOptions = {}): Promise<VerifyResult> {
   const damaged: DamagedText[] = [];
-  const snapshot = client.transaction((): VerifyOk => {
-    const ledger = checkLedger(client, damaged);
-    const households = checkHouseholds(client, ledger.balances);
-    const goods = checkStock(client);
-    checkScores(client);
-    checkLinks(client);
-    checkFunds(client);
-    checkFundBook(client, fail);
-    checkCatalogue(client, fail);
-    checkIntegrity(client);
-    const ok: VerifyOk = { ok: true, head: ledger.head, legacy: ledger.legacy, chains: ledger.chains, entries: ledger.entries, households, goods };
-    if (opts.evidenceDir !== undefined) {
-      // Photo files are read inside the snapshot so the list and the folder are compared as of one moment (files are only added).
-      const hashes = photoHashes(client);
-      checkPhotos(opts.evidenceDir, hashes);
-      ok.photos = hashes.length;
-    }
-    return ok;
-  });
-  let result: VerifyResult;
+  let result: VerifyOk;
   try {
-    result = snapshot.deferred();
+    result = await withSnapshot(db, async (q): Promise<VerifyOk> => {
+      const ledger = await checkLedger(q, damaged);
+      const households = await checkHouseholds(q, ledger.balances);
+      const goods = await checkStock(q);
+      await checkScores(q);
+      await checkLinks(q);
+      await checkFunds(q);
+      await checkFundBook(q, fail);
+      await checkCatalogue(q, fail);
+      await checkIntegrity(q);
+      const ok: VerifyOk = { ok: true, head: ledger.head, legacy: ledger.legacy, chains: ledger.chains, entries: ledger.entries, households, goods };
+      if (opts.evidenceDir !== undefined) {
+        // Photo files are read inside the snapshot so the list and the folder are compared as of one moment (files are only added).
+        let photos = 0;
+        await eachPhotoPage(q, (hashes) => {
+          checkPhotos(opts.evidenceDir!, hashes);
+          photos += hashes.length;
+        });
+        ok.photos = photos;
+      }
+      return ok;
+    });
   } catch (err) {
     if (!(err instanceof Mismatch)) throw err;
     return damaged.length ? { ...err.failure, damaged } : err.failure;

@@ -1,7 +1,28 @@
-import type Database from 'better-sqlite3';
+import type { Sql } from './sql';
 
 /** How a check reports the first bad row (verify.ts's `fail`). */
 export type Fail = (what: string, table: string, rowId: string | number | null, detail: string) => never;
+
+/** Rows per keyset page of a big table (`WHERE id > ? ORDER BY id LIMIT PAGE`): memory holds one page, not the table. */
+export const PAGE = 5000;
+
+/** Whether the database has table `name`: a file from before some migration lacks newer tables. */
+export async function tableExists(q: Sql, name: string): Promise<boolean> {
+  const sql =
+    q.engine === 'sqlite'
+      ? `SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = ?`
+      : 'SELECT 1 AS present FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?';
+  return (await q.get<{ present: number }>(sql, [name])) !== undefined;
+}
+
+/** The column names of table `name` (an old file lacks newer columns). */
+export async function columnNames(q: Sql, name: string): Promise<Set<string>> {
+  const sql =
+    q.engine === 'sqlite'
+      ? 'SELECT name FROM pragma_table_info(?)'
+      : 'SELECT column_name AS name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?';
+  return new Set((await q.all<{ name: string }>(sql, [name])).map((c) => c.name));
+}
 
 interface Heading {
   id: number;
@@ -11,9 +32,54 @@ interface Heading {
   createdAt: number;
 }
 
-const tableExists = (client: Database.Database, name: string) => !!client.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name);
 const line = (path: string | null) => (path ?? '').split('/').filter(Boolean).map(Number);
 const day = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+/** What SQLite's json_extract gives for a JSON value: true/false as 1/0, an object or array as its JSON text. */
+function extracted(v: unknown): unknown {
+  if (v === undefined) return null;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (v !== null && typeof v === 'object') return JSON.stringify(v);
+  return v;
+}
+
+/** SQLite's CAST(text AS INTEGER): the leading integer, or 0. */
+function leadingInteger(text: string): number {
+  const m = /^\s*([+-]?\d+)/.exec(text);
+  return m ? Number(m[1]) : 0;
+}
+
+/**
+ * The heading history: every `rule_heading.create` audit row whose `after` is JSON, as the heading it created
+ * (read and parsed here rather than with json_extract, which PostgreSQL spells otherwise). Ordered by the
+ * heading id it names, then by audit row.
+ */
+async function headingHistory(q: Sql): Promise<Heading[]> {
+  const out: (Heading & { auditId: number })[] = [];
+  for (let after = Number.MIN_SAFE_INTEGER; ; ) {
+    const rows = await q.all<{ auditId: number; entityId: string; after: string | null; createdAt: number }>(
+      `SELECT id AS "auditId", entity_id AS "entityId", "after", created_at AS "createdAt" FROM audit_log
+        WHERE entity = 'rule_heading' AND action = 'rule_heading.create' AND id > ? ORDER BY id LIMIT ${PAGE}`,
+      [after],
+    );
+    if (!rows.length) break;
+    after = rows[rows.length - 1].auditId;
+    for (const r of rows) {
+      let value: unknown;
+      try {
+        value = r.after === null ? undefined : JSON.parse(r.after);
+      } catch {
+        continue;
+      }
+      if (value === undefined) continue;
+      const field = (name: string) => extracted(value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)[name] : undefined);
+      const code = field('code');
+      if (typeof code !== 'string') continue;
+      out.push({ auditId: r.auditId, id: leadingInteger(String(r.entityId)), code, areaId: field('areaId') as number | null, name: field('name') as string, createdAt: r.createdAt });
+    }
+  }
+  return out.sort((a, b) => a.id - b.id || a.auditId - b.auditId).map(({ auditId: _auditId, ...h }) => h);
+}
 
 /**
  * Every ledger entry's category and every rule version's heading names a heading of its area's
@@ -24,23 +90,15 @@ const day = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('
  * re-homed heading is a `heading` failure. A file from before headings (no rule_headings) has the
  * seven fixed categories only and nothing to check.
  */
-export function checkCatalogue(client: Database.Database, fail: Fail): void {
-  if (!tableExists(client, 'rule_headings')) return;
-  const rows = client.prepare('SELECT id, code, area_id AS areaId, name, created_at AS createdAt FROM rule_headings ORDER BY id').all() as Heading[];
+export async function checkCatalogue(q: Sql, fail: Fail): Promise<void> {
+  if (!(await tableExists(q, 'rule_headings'))) return;
+  const rows = await q.all<Heading>('SELECT id, code, area_id AS "areaId", name, created_at AS "createdAt" FROM rule_headings ORDER BY id');
   const byCode = new Map(rows.map((h) => [h.code, h]));
   const byId = new Map(rows.map((h) => [h.id, h]));
-  const history = (
-    client
-      .prepare(
-        `SELECT CAST(entity_id AS INTEGER) AS id, json_extract("after", '$.code') AS code, json_extract("after", '$.areaId') AS areaId,
-                json_extract("after", '$.name') AS name, created_at AS createdAt
-           FROM audit_log WHERE entity = 'rule_heading' AND action = 'rule_heading.create' AND json_valid("after") ORDER BY id`,
-      )
-      .all() as Heading[]
-  ).filter((h) => typeof h.code === 'string');
+  const history = await headingHistory(q);
   const recorded = new Map<string, Heading[]>();
   for (const h of history) recorded.set(h.code, [...(recorded.get(h.code) ?? []), h]);
-  const areas = new Map((client.prepare('SELECT id, name, path FROM areas').all() as { id: number; name: string; path: string }[]).map((a) => [a.id, a]));
+  const areas = new Map((await q.all<{ id: number; name: string; path: string }>('SELECT id, name, path FROM areas')).map((a) => [a.id, a]));
   const owner = (areaId: number | null) => (areaId === null ? '县模板' : `${areas.get(areaId)?.name ?? '?'} (area ${areaId})`);
 
   /** Why `code` is not a heading of the area at `path` at moment `at`, or null when it is. */
@@ -56,29 +114,32 @@ export function checkCatalogue(client: Database.Database, fail: Fail): void {
   };
 
   // One row per village and category: the earliest use is the one that must have had its heading.
-  const uses = client
-    .prepare(
-      `SELECT e.village_id AS villageId, e.category, MIN(e.created_at) AS at, a.path
-         FROM ledger_entries e LEFT JOIN areas a ON a.id = e.village_id
-        WHERE e.category IS NOT NULL GROUP BY e.village_id, e.category ORDER BY e.village_id, e.category`,
-    )
-    .all() as { villageId: number; category: string; at: number; path: string | null }[];
+  const uses = await q.all<{ villageId: number; category: string; at: number; path: string | null }>(
+    `SELECT e.village_id AS "villageId", e.category, MIN(e.created_at) AS at, MIN(a.path) AS path
+       FROM ledger_entries e LEFT JOIN areas a ON a.id = e.village_id
+      WHERE e.category IS NOT NULL GROUP BY e.village_id, e.category`,
+  );
+  // Ordered here: PostgreSQL's collation may sort categories otherwise than SQLite's BINARY (code units here).
+  uses.sort((a, b) => a.villageId - b.villageId || (a.category < b.category ? -1 : a.category > b.category ? 1 : 0));
   for (const u of uses) {
     const why = orphan(u.category, u.path, u.at);
     if (!why) continue;
-    const first = client.prepare('SELECT id FROM ledger_entries WHERE village_id = ? AND category = ? ORDER BY created_at, id LIMIT 1').get(u.villageId, u.category) as { id: number };
+    const first = (await q.get<{ id: number }>('SELECT id FROM ledger_entries WHERE village_id = ? AND category = ? ORDER BY created_at, id LIMIT 1', [u.villageId, u.category]))!;
     fail('orphan_heading', 'ledger_entries', first.id, `entry of village ${u.villageId} under category ${u.category}: ${why}`);
   }
 
-  const versions = client
-    .prepare(
-      `SELECT v.id, v.rule_id AS ruleId, v.version, v.category, v.created_at AS at, r.area_id AS areaId, a.path
-         FROM rule_versions v JOIN rules r ON r.id = v.rule_id LEFT JOIN areas a ON a.id = r.area_id ORDER BY v.id`,
-    )
-    .all() as { id: number; ruleId: number; version: number; category: string; at: number; areaId: number; path: string | null }[];
-  for (const v of versions) {
-    const why = orphan(v.category, v.path, v.at);
-    if (why) fail('orphan_heading', 'rule_versions', v.id, `version ${v.version} of rule ${v.ruleId} of ${owner(v.areaId)}: ${why}`);
+  for (let after = Number.MIN_SAFE_INTEGER; ; ) {
+    const versions = await q.all<{ id: number; ruleId: number; version: number; category: string; at: number; areaId: number; path: string | null }>(
+      `SELECT v.id, v.rule_id AS "ruleId", v.version, v.category, v.created_at AS at, r.area_id AS "areaId", a.path
+         FROM rule_versions v JOIN rules r ON r.id = v.rule_id LEFT JOIN areas a ON a.id = r.area_id WHERE v.id > ? ORDER BY v.id LIMIT ${PAGE}`,
+      [after],
+    );
+    if (!versions.length) break;
+    after = versions[versions.length - 1].id;
+    for (const v of versions) {
+      const why = orphan(v.category, v.path, v.at);
+      if (why) fail('orphan_heading', 'rule_versions', v.id, `version ${v.version} of rule ${v.ruleId} of ${owner(v.areaId)}: ${why}`);
+    }
   }
 
   for (const r of history) {

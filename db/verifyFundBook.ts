@@ -1,5 +1,5 @@
-import type Database from 'better-sqlite3';
-import type { Fail } from './verifyCatalogue';
+import type { Sql } from './sql';
+import { PAGE, tableExists, type Fail } from './verifyCatalogue';
 
 interface Entry {
   id: number;
@@ -25,30 +25,38 @@ const FIELDS = ['storeAreaId', 'kind', 'source', 'amountFen', 'onDay', 'movement
  * be there: an amount changed, an entry removed or slipped in behind the app's back is a `funds` failure.
  * Only meaningful with the append-only triggers dropped, which is what tampering takes.
  */
-export function checkFundBook(client: Database.Database, fail: Fail): void {
-  if (!client.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'fund_entries'`).get()) return;
+export async function checkFundBook(q: Sql, fail: Fail): Promise<void> {
+  if (!(await tableExists(q, 'fund_entries'))) return;
+  // Held whole, one small record per money entry: what is left after the walk below was removed from the books.
   const audited = new Map<number, { auditId: number; entry: Partial<Entry> }>();
-  const rows = client
-    .prepare(`SELECT id, "after" AS after FROM audit_log WHERE entity = 'fund_entry' AND action IN ('fund_entry.funding', 'fund_entry.purchase', 'fund_entry.reverse') ORDER BY id`)
-    .iterate() as IterableIterator<{ id: number; after: string | null }>;
-  for (const r of rows) {
-    let entry: Partial<Entry> | null = null;
-    try {
-      entry = r.after ? (JSON.parse(r.after) as Partial<Entry>) : null;
-    } catch {
-      entry = null;
+  for (let after = Number.MIN_SAFE_INTEGER; ; ) {
+    const rows = await q.all<{ id: number; after: string | null }>(
+      `SELECT id, "after" AS "after" FROM audit_log
+        WHERE entity = 'fund_entry' AND action IN ('fund_entry.funding', 'fund_entry.purchase', 'fund_entry.reverse') AND id > ? ORDER BY id LIMIT ${PAGE}`,
+      [after],
+    );
+    if (!rows.length) break;
+    after = rows[rows.length - 1].id;
+    for (const r of rows) {
+      let entry: Partial<Entry> | null = null;
+      try {
+        entry = r.after ? (JSON.parse(r.after) as Partial<Entry>) : null;
+      } catch {
+        entry = null;
+      }
+      if (typeof entry?.id !== 'number') fail('funds', 'audit_log', r.id, 'a money entry’s audit row does not name the entry it wrote');
+      audited.set(entry.id, { auditId: r.id, entry });
     }
-    if (typeof entry?.id !== 'number') fail('funds', 'audit_log', r.id, 'a money entry’s audit row does not name the entry it wrote');
-    audited.set(entry.id, { auditId: r.id, entry });
   }
-  const entries = client
-    .prepare(
-      `SELECT id, store_area_id AS storeAreaId, kind, source, amount_fen AS amountFen, on_day AS onDay, movement_id AS movementId, goods_id AS goodsId,
-              quantity, reverses_id AS reversesId, created_at AS createdAt FROM fund_entries ORDER BY id`,
-    )
-    .iterate() as IterableIterator<Entry>;
   const seen = new Set<number>();
-  try {
+  for (let after = Number.MIN_SAFE_INTEGER; ; ) {
+    const entries = await q.all<Entry>(
+      `SELECT id, store_area_id AS "storeAreaId", kind, source, amount_fen AS "amountFen", on_day AS "onDay", movement_id AS "movementId", goods_id AS "goodsId",
+              quantity, reverses_id AS "reversesId", created_at AS "createdAt" FROM fund_entries WHERE id > ? ORDER BY id LIMIT ${PAGE}`,
+      [after],
+    );
+    if (!entries.length) break;
+    after = entries[entries.length - 1].id;
     for (const e of entries) {
       seen.add(e.id);
       const a = audited.get(e.id);
@@ -59,8 +67,6 @@ export function checkFundBook(client: Database.Database, fail: Fail): void {
         fail('funds', 'fund_entries', e.id, `differs from its audit row ${a.auditId}: ${what}`);
       }
     }
-  } finally {
-    entries.return?.();
   }
   for (const [id, a] of audited) {
     if (!seen.has(id)) fail('funds', 'fund_entries', id, `${a.entry.kind ?? 'entry'} of ${a.entry.amountFen ?? '?'} fen at store ${a.entry.storeAreaId ?? '?'} (audit row ${a.auditId}) is gone from the books`);

@@ -239,27 +239,27 @@ describe('photo evidence on awards', () => {
     expect(hashWith([two, one])).toBe(entry.hash);
     expect(hashWith([one])).not.toBe(entry.hash);
     expect(hashWith(null)).not.toBe(entry.hash);
-    expect(verifyDatabase(t.db, { evidenceDir: t.evidenceDir })).toMatchObject({ ok: true, photos: 2 });
+    expect(await verifyDatabase(t.db, { evidenceDir: t.evidenceDir })).toMatchObject({ ok: true, photos: 2 });
     // The list is append-only in the database itself; someone who goes around that is caught by the chain.
     expect(() => c.prepare('DELETE FROM award_evidence WHERE hash = ?').run(one)).toThrow(/append-only/);
     c.exec('DROP TRIGGER award_evidence_no_delete');
     c.prepare('DELETE FROM award_evidence WHERE hash = ?').run(one);
-    expect(verifyDatabase(t.db)).toMatchObject({ ok: false, what: 'hash', table: 'ledger_entries' });
+    expect(await verifyDatabase(t.db)).toMatchObject({ ok: false, what: 'hash', table: 'ledger_entries' });
   });
 
   it('verify reports a photo file that was changed or removed', async () => {
     const { t, w, cadre } = await setup();
     const photo = (await upload(t, cadre, await phoneJpeg(640, 480))).body.hash as string;
     await call(t, 'POST', '/api/awards', { cookie: cadre, body: { householdId: w.household.id, ruleId: w.rule.id, occurredOn: '2026-06-14', evidence: [photo] } });
-    expect(verifyDatabase(t.db, { evidenceDir: t.evidenceDir })).toMatchObject({ ok: true, photos: 1 });
+    expect(await verifyDatabase(t.db, { evidenceDir: t.evidenceDir })).toMatchObject({ ok: true, photos: 1 });
     const file = evidencePath(t.evidenceDir, photo);
     const bytes = readFileSync(file);
     const edited = Buffer.from(bytes);
     edited[edited.length - 10] ^= 0xff;
     writeFileSync(file, edited);
-    expect(verifyDatabase(t.db, { evidenceDir: t.evidenceDir })).toMatchObject({ ok: false, what: 'evidence', rowId: photo, detail: expect.stringContaining('changed') });
+    expect(await verifyDatabase(t.db, { evidenceDir: t.evidenceDir })).toMatchObject({ ok: false, what: 'evidence', rowId: photo, detail: expect.stringContaining('changed') });
     rmSync(file);
-    expect(verifyDatabase(t.db, { evidenceDir: t.evidenceDir })).toMatchObject({ ok: false, what: 'evidence', rowId: photo, detail: expect.stringContaining('missing') });
+    expect(await verifyDatabase(t.db, { evidenceDir: t.evidenceDir })).toMatchObject({ ok: false, what: 'evidence', rowId: photo, detail: expect.stringContaining('missing') });
     // The viewer learns only that it is gone.
     expect((await fetchPhoto(t, cadre, photo)).status).toBe(404);
   });
@@ -283,7 +283,7 @@ describe('photo evidence on awards', () => {
     expect(restored).toMatchObject({ restored: true, verdict: { ok: true, photos: 1 } });
     expect(sha256Hex(readFileSync(evidencePath(targetPhotos, photo)))).toBe(photo);
     const back = openDb({ file: target, migrate: false });
-    expect(verifyDatabase(back, { evidenceDir: targetPhotos })).toMatchObject({ ok: true, photos: 1 });
+    expect(await verifyDatabase(back, { evidenceDir: targetPhotos })).toMatchObject({ ok: true, photos: 1 });
     back.$client.close();
 
     // A backup whose photo went missing is refused by restore, and nothing changes.

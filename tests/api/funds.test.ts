@@ -170,7 +170,7 @@ describe('the supermarket money books', () => {
       { action: 'fund_entry.purchase', n: 3 },
       { action: 'fund_entry.reverse', n: 2 },
     ]);
-    expect(verifyDatabase(t.db).ok).toBe(true);
+    expect((await verifyDatabase(t.db)).ok).toBe(true);
   });
 
   it('a clerk of another store, a cadre of another village and a household see nothing: 404 or 403, never the numbers', async () => {
@@ -196,15 +196,15 @@ describe('the supermarket money books', () => {
 
   it('verify catches a money entry that disagrees with its stock movement or reverses another store', async () => {
     const { t, w, partner, bought } = await handMadeMonth();
-    expect(verifyDatabase(t.db).ok).toBe(true);
+    expect((await verifyDatabase(t.db)).ok).toBe(true);
     const c = t.db.$client;
     c.exec('DROP TRIGGER fund_entries_no_update');
     c.prepare('UPDATE fund_entries SET quantity = 9 WHERE id = ?').run(bought.fundEntryId);
-    const r1 = verifyDatabase(t.db);
+    const r1 = await verifyDatabase(t.db);
     expect(r1).toMatchObject({ ok: false, what: 'funds', table: 'fund_entries', rowId: bought.fundEntryId });
     c.prepare('UPDATE fund_entries SET quantity = 10 WHERE id = ?').run(bought.fundEntryId);
     c.prepare(`INSERT INTO fund_entries (store_area_id, kind, amount_fen, on_day, reverses_id, created_at) VALUES (?, 'reversal', -20000, '2026-06-20', ?, 0)`).run(w.areas.villageB.id, partner.id);
-    expect(verifyDatabase(t.db)).toMatchObject({ ok: false, what: 'funds' });
+    expect(await verifyDatabase(t.db)).toMatchObject({ ok: false, what: 'funds' });
   });
 
   it('the xlsx statement opens with exceljs and shows the same numbers', async () => {

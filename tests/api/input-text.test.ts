@@ -141,7 +141,7 @@ describe('text that is not valid Unicode', () => {
       expect(r.body.error?.message).toBe(`「${c.field}」含有无法识别的字符`);
       if (before) expect(snapshotCounts(x.t.db)).toEqual(before);
     }
-    expect(verifyDatabase(x.t.db)).toMatchObject({ ok: true });
+    expect(await verifyDatabase(x.t.db)).toMatchObject({ ok: true });
   });
 
   it('a refused rejection leaves the award pending and the audit log untouched', async () => {
@@ -216,7 +216,7 @@ describe('valid text, however unusual', () => {
     expect(area.status, JSON.stringify(area.body)).toBe(201);
     const rev = await call(x.t, 'POST', `/api/ledger/${x.entryId}/reverse`, { cookie: x.as.township, body: { reason: '误录，已核实😔' } });
     expect(rev.status, JSON.stringify(rev.body)).toBe(201);
-    expect(verifyDatabase(x.t.db)).toMatchObject({ ok: true });
+    expect(await verifyDatabase(x.t.db)).toMatchObject({ ok: true });
   });
 });
 

@@ -36,7 +36,7 @@ describe('transaction()', () => {
     });
     expect(row).toMatchObject({ seq: 1, chainId: w.village, balanceAfter: 10 });
     expect(balanceOf(readDb(db), w.household)).toBe(10);
-    expect(verifyDatabase(db)).toMatchObject({ ok: true, entries: 1 });
+    expect(await verifyDatabase(db)).toMatchObject({ ok: true, entries: 1 });
     closeDb(db);
   });
 
@@ -58,7 +58,7 @@ describe('transaction()', () => {
     expect(db.$client.inTransaction).toBe(false);
     // The connection is free again.
     await transaction(db, async (tx) => postLedgerEntry(tx, { householdId: w.household, villageId: w.village, kind: 'adjustment', points: 1, conductPoints: 0, occurredOn: '2026-03-01', createdAt: 3 }));
-    expect(verifyDatabase(db)).toMatchObject({ ok: true, entries: 1 });
+    expect(await verifyDatabase(db)).toMatchObject({ ok: true, entries: 1 });
     closeDb(db);
   });
 
@@ -79,7 +79,7 @@ describe('transaction()', () => {
     const results = await Promise.all(runs);
     expect(results).toEqual(results.map((_, i) => ({ before: i, seq: i + 1 })));
     expect(order).toEqual(results.flatMap((_, i) => [`begin ${i}`, `end ${i}`]));
-    expect(verifyDatabase(db)).toMatchObject({ ok: true, entries: 20 });
+    expect(await verifyDatabase(db)).toMatchObject({ ok: true, entries: 20 });
     closeDb(db);
   });
 
@@ -95,7 +95,7 @@ describe('transaction()', () => {
     const settled = await Promise.allSettled([post(1, false), post(100, true), post(2, false)]);
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(balanceOf(db, w.household)).toBe(3);
-    expect(verifyDatabase(db)).toMatchObject({ ok: true, entries: 2, chains: [{ lastSeq: 2 }] });
+    expect(await verifyDatabase(db)).toMatchObject({ ok: true, entries: 2, chains: [{ lastSeq: 2 }] });
     closeDb(db);
   });
 

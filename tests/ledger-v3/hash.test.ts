@@ -117,7 +117,7 @@ describe('ledger hash version 3', () => {
       expect(e.hash).toBe(H(['jifen-ledger/3', e.chainId, e.seq, e.prevHash, pub, priv]));
     }
     expect(seen).toEqual({ hidden: 2, shown: 2 });
-    expect(verifyDatabase(t.db)).toMatchObject({ ok: true });
+    expect(await verifyDatabase(t.db)).toMatchObject({ ok: true });
   });
 
   it('gives every entry its own random salt', async () => {
@@ -133,7 +133,7 @@ describe('ledger hash version 3', () => {
     for (const s of salts) expect(s).toMatch(/^[0-9a-f]{32}$/);
     // Same household, balance, note and time: only the salt keeps their private digests apart.
     expect(new Set(rows.map((r) => r.privateDigest)).size).toBe(300);
-    expect(verifyDatabase(t.db)).toMatchObject({ ok: true, entries: 300 });
+    expect(await verifyDatabase(t.db)).toMatchObject({ ok: true, entries: 300 });
   });
 
   it('does not let a right guess of the household, note and author be confirmed without the salt', async () => {

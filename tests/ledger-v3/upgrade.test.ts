@@ -121,7 +121,7 @@ describe('an upgraded database keeps versions 1 and 2 and continues with version
     const legacyHead = writeVersion1(old);
     migrate(drizzle(old), { migrationsFolder: foldersUpTo(dir, '0012_rule_notes') });
     const v2 = writeVersion2(old, legacyHead);
-    expect(verifyDatabase(old)).toMatchObject({ ok: true, entries: 6, legacy: { lastEntryId: 2, hash: legacyHead }, chains: [{ villageId: 3, lastSeq: 4, hash: v2.head }] });
+    expect(await verifyDatabase(old)).toMatchObject({ ok: true, entries: 6, legacy: { lastEntryId: 2, hash: legacyHead }, chains: [{ villageId: 3, lastSeq: 4, hash: v2.head }] });
     old.close();
 
     const db = openDb({ file });
@@ -137,7 +137,7 @@ describe('an upgraded database keeps versions 1 and 2 and continues with version
       { v: 2, salt: null, d: null, rule: 1, shown: 1 },
       { v: 2, salt: null, d: null, rule: 2, shown: 0 },
     ]);
-    expect(verifyDatabase(db)).toMatchObject({ ok: true, entries: 6 });
+    expect(await verifyDatabase(db)).toMatchObject({ ok: true, entries: 6 });
     // The append-only trigger the upgrade lifted for that is back.
     expect(() => c.prepare("UPDATE ledger_entries SET note = 'x' WHERE id = 1").run()).toThrow(/append-only/);
 
@@ -154,7 +154,7 @@ describe('an upgraded database keeps versions 1 and 2 and continues with version
     expect(undoV1).toMatchObject({ hashVersion: 3, seq: 7, prevHash: undoV2.hash });
     expect(undoQuiet).toMatchObject({ hashVersion: 3, seq: 8, rulePublic: false, ruleId: 2 });
     expect(undoBlack).toMatchObject({ hashVersion: 3, seq: 9, rulePublic: true, ruleId: 1 });
-    expect(verifyDatabase(db)).toMatchObject({ ok: true, entries: 11, legacy: { lastEntryId: 2, hash: legacyHead }, chains: [{ villageId: 3, lastSeq: 9, hash: undoBlack.hash }] });
+    expect(await verifyDatabase(db)).toMatchObject({ ok: true, entries: 11, legacy: { lastEntryId: 2, hash: legacyHead }, chains: [{ villageId: 3, lastSeq: 9, hash: undoBlack.hash }] });
 
     // The public ledger: versions 1 are not in a village chain; version 2 without a private digest; version 3 checkable from its public part.
     const app = createApp({ db, config: testConfig, now: () => new Date(T + 20_000) });
@@ -187,7 +187,7 @@ describe('an upgraded database keeps versions 1 and 2 and continues with version
     // A version 2 row is still checked exactly as before.
     c.exec('DROP TRIGGER ledger_entries_no_update');
     c.prepare("UPDATE ledger_entries SET note = '改过' WHERE id = ?").run(v2.ids[0]);
-    expect(verifyDatabase(db)).toMatchObject({ ok: false, what: 'hash', rowId: v2.ids[0] });
+    expect(await verifyDatabase(db)).toMatchObject({ ok: false, what: 'hash', rowId: v2.ids[0] });
     db.$client.close();
   });
 });

@@ -21,7 +21,7 @@ async function world() {
   const pass = await call(t, 'POST', `/api/households/${w.household.id}/assisted-pass`, { cookie: cadre, body: { reason: '老人不会用手机' } });
   const redeemed = await call(t, 'POST', '/api/redemptions', { cookie: clerk, headers: { 'idempotency-key': 'v3-verify-1' }, body: { code: pass.body.code, items: [{ goodsId: w.oil.id, quantity: 1 }] } });
   expect(redeemed.status).toBe(201);
-  expect(verifyDatabase(t.db)).toMatchObject({ ok: true, entries: 4 });
+  expect(await verifyDatabase(t.db)).toMatchObject({ ok: true, entries: 4 });
   const entry = (kind: string) => (t.db.$client.prepare('SELECT id, seq FROM ledger_entries WHERE kind = ? ORDER BY id LIMIT 1').get(kind) as { id: number; seq: number });
   return { t, w, entry };
 }
@@ -50,7 +50,7 @@ describe('verify on version 3 entries', () => {
   it.each(cases)('catches %s, names the entry and which part no longer matches', async (_name, sql, expected) => {
     const { t, entry } = await world();
     tamper(t, sql((kind) => entry(kind).id));
-    const r = verifyDatabase(t.db);
+    const r = await verifyDatabase(t.db);
     expect(r).toMatchObject({ ok: false, what: 'hash', table: 'ledger_entries', rowId: entry(expected.kind).id, part: expected.part });
     if (r.ok) return;
     expect(r.detail).toMatch(expected.detail);
@@ -75,7 +75,7 @@ describe('verify on version 3 entries', () => {
     c.prepare('UPDATE households SET balance = ? WHERE id = ?').run(row.balanceAfter, w.household.id);
     c.prepare('UPDATE ledger_chains SET last_seq = ?, head_hash = ? WHERE village_id = ?').run(row.seq, hash, village);
     const id = (c.prepare('SELECT MAX(id) AS id FROM ledger_entries').get() as { id: number }).id;
-    const r = verifyDatabase(t.db);
+    const r = await verifyDatabase(t.db);
     expect(r).toMatchObject({ ok: false, what: 'chain', table: 'ledger_entries', rowId: id });
     if (r.ok) return;
     expect(r.detail).toContain(`entry ${row.seq} of village ${village} has hash version 2 after version 3 entries`);

@@ -48,7 +48,7 @@ describe('the demo county in use: headings, photos, a listed household, a year o
     expect(countOf(db, "SELECT COUNT(*) AS n FROM awards w JOIN areas a ON a.id = w.village_id JOIN rule_headings h ON h.area_id = a.id JOIN rules r ON r.id = w.rule_id AND r.category = h.code WHERE a.name = '龙潭村' AND w.status = 'posted' AND w.proposed_by <> w.reviewed_by")).toBe(6);
   });
 
-  it('has photos on some awards, generated, stored beside the database, and verify checks them', () => {
+  it('has photos on some awards, generated, stored beside the database, and verify checks them', async () => {
     const withPhotos = countOf(db, 'SELECT COUNT(DISTINCT award_id) AS n FROM award_evidence');
     expect(withPhotos).toBe(5);
     const hashes = (db.$client.prepare('SELECT hash FROM evidence_files').all() as { hash: string }[]).map((r) => r.hash);
@@ -56,7 +56,7 @@ describe('the demo county in use: headings, photos, a listed household, a year o
     for (const h of hashes) expect(existsSync(evidencePath(config().evidenceDir, h))).toBe(true);
     // 石门村's reviewer has a proposal with two photos waiting.
     expect(countOf(db, "SELECT COUNT(*) AS n FROM awards w JOIN award_evidence v ON v.award_id = w.id JOIN areas a ON a.id = w.village_id WHERE a.name = '石门村' AND w.status = 'pending'")).toBe(2);
-    expect(verifyDatabase(db, { evidenceDir: config().evidenceDir })).toMatchObject({ ok: true, photos: 7 });
+    expect(await verifyDatabase(db, { evidenceDir: config().evidenceDir })).toMatchObject({ ok: true, photos: 7 });
   });
 
   it('has one listed household whose redemption is suspended, decided by a second person', async () => {
@@ -88,7 +88,7 @@ describe('the demo county in use: headings, photos, a listed household, a year o
     expect(countOf(db, "SELECT COUNT(*) AS n FROM stock_movements m WHERE m.kind = 'purchase' AND NOT EXISTS (SELECT 1 FROM fund_entries f WHERE f.movement_id = m.id)")).toBe(0);
   });
 
-  it('passes verify as a whole', () => {
-    expect(verifyDatabase(db, { evidenceDir: config().evidenceDir })).toMatchObject({ ok: true });
+  it('passes verify as a whole', async () => {
+    expect(await verifyDatabase(db, { evidenceDir: config().evidenceDir })).toMatchObject({ ok: true });
   });
 });

@@ -106,7 +106,7 @@ describe('backup and restore', () => {
     // The backup is a prefix of the live chain: the live entry at the backup's head has the same hash.
     const liveRow = db.$client.prepare('SELECT hash FROM ledger_entries WHERE id = ?').get(head.lastEntryId) as { hash: string } | undefined;
     expect(liveRow?.hash ?? '0'.repeat(64)).toBe(head.hash);
-    expect(verifyDatabase(db).ok).toBe(true);
+    expect((await verifyDatabase(db)).ok).toBe(true);
     closeDb(db);
 
     // The backup is one self-contained file.
@@ -117,7 +117,7 @@ describe('backup and restore', () => {
     expect(restored.code, restored.out).toBe(0);
     expect(headOf(restored.out)).toEqual(head);
     const again = openDb({ file: target });
-    const verdict = verifyDatabase(again);
+    const verdict = await verifyDatabase(again);
     expect(verdict).toMatchObject({ ok: true, head });
     closeDb(again);
 
@@ -127,7 +127,7 @@ describe('backup and restore', () => {
     expect(over.out).toMatch(/previous database kept as .*live\.db\.replaced-/);
     expect(existsSync(`${live}-wal`)).toBe(false);
     const swapped = new Database(live, { readonly: true });
-    expect(verifyDatabase(swapped)).toMatchObject({ ok: true, head });
+    expect(await verifyDatabase(swapped)).toMatchObject({ ok: true, head });
     swapped.close();
   }, 120_000);
 
@@ -151,7 +151,7 @@ describe('backup and restore', () => {
     const copy = new Database(dest, { readonly: true });
     expect(rowCounts(copy)).toEqual(source);
     expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
-    expect(verifyDatabase(copy)).toMatchObject({ ok: false, what: 'hash', rowId: 2 });
+    expect(await verifyDatabase(copy)).toMatchObject({ ok: false, what: 'hash', rowId: 2 });
     copy.close();
     expect(readdirSync(dir).filter((f) => f.includes('.partial-'))).toEqual([]);
 
@@ -184,7 +184,7 @@ describe('backup and restore', () => {
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(new RegExp(`^WARN damaged_text at ledger_entries row ${damagedId}: damaged text .*; backup written to .*surrogate-copy\\.db$`));
     const copy = new Database(dest, { readonly: true });
-    expect(verifyDatabase(copy)).toMatchObject({ ok: false, what: 'damaged_text', rowId: damagedId });
+    expect(await verifyDatabase(copy)).toMatchObject({ ok: false, what: 'damaged_text', rowId: damagedId });
     copy.close();
 
     const target = join(dir, 'surrogate-restored.db');
@@ -198,7 +198,7 @@ describe('backup and restore', () => {
     const db = openDb({ file });
     const w = await seedTrustWorld(db);
     grantPoints(db, w.households[0].id, w.households[0].villageId, 50);
-    const before = verifyDatabase(db);
+    const before = await verifyDatabase(db);
     closeDb(db);
 
     const bad = join(dir, 'bad.db');
@@ -211,7 +211,7 @@ describe('backup and restore', () => {
     expect(r.code).not.toBe(0);
     expect(r.out).toMatch(/^FAIL hash at ledger_entries row 1: .*backup refused/);
     const after = new Database(file, { readonly: true });
-    expect(verifyDatabase(after)).toEqual(before);
+    expect(await verifyDatabase(after)).toEqual(before);
     after.close();
   }, 60_000);
 });

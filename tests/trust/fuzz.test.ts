@@ -236,7 +236,7 @@ describe('bad input, everywhere', () => {
       );
       if (process.env.JIFEN_FUZZ_STATS) console.log(`${route.method} ${route.path}`, JSON.stringify(stats));
       // Whatever got through, the ledger still verifies (the function behind `npm run verify`) and no stored text is invalid.
-      expect(verifyDatabase(t.db)).toMatchObject({ ok: true });
+      expect(await verifyDatabase(t.db)).toMatchObject({ ok: true });
       expect(invalidStoredText(t)).toEqual([]);
     },
     120_000,

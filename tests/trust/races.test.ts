@@ -66,7 +66,7 @@ describe('races over real HTTP', () => {
     expect(after.stock).toBeGreaterThanOrEqual(0);
     // Every acknowledged balance is distinct: no two redemptions saw the same starting balance.
     expect(new Set(ok.map((r) => r.body.balanceAfter)).size).toBe(expected);
-    expect(verifyDatabase(s.db).ok).toBe(true);
+    expect((await verifyDatabase(s.db)).ok).toBe(true);
   });
 
   it('one code used by 50 concurrent requests is spent exactly once; the rest get 409 code_used', async () => {
@@ -81,7 +81,7 @@ describe('races over real HTTP', () => {
       expect(r.body.error.code).toBe('code_used');
     }
     expect(state(s.db, s.h.id, s.item.id)).toEqual({ balance: 10_000 - 10, stock: 999 });
-    expect(verifyDatabase(s.db).ok).toBe(true);
+    expect((await verifyDatabase(s.db)).ok).toBe(true);
   });
 
   it('the same Idempotency-Key sent 50 times at once charges once and every answer equals the first', async () => {
@@ -93,7 +93,7 @@ describe('races over real HTTP', () => {
     const first = replies[0].body;
     for (const r of replies) expect(r.body).toEqual(first);
     expect(state(s.db, s.h.id, s.item.id)).toEqual({ balance: 10_000 - 30, stock: 997 });
-    expect(verifyDatabase(s.db).ok).toBe(true);
+    expect((await verifyDatabase(s.db)).ok).toBe(true);
   });
 
   it('approve and reject racing on one award leave exactly one outcome', async () => {
@@ -124,7 +124,7 @@ describe('races over real HTTP', () => {
       const award = await approver.request('GET', `/api/awards/${id}`);
       expect(award.body.status).toBe(a.status === 200 ? 'posted' : 'rejected');
     }
-    const r = verifyDatabase(s.db);
+    const r = await verifyDatabase(s.db);
     expect(r.ok).toBe(true);
     const approved = outcomes.filter((o) => o.a.status === 200).length;
     expect(r.ok && r.entries).toBe(approved);

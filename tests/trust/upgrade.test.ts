@@ -117,14 +117,14 @@ describe('upgrades keep data', () => {
     });
   });
 
-  it(`a ${previous} database with data upgrades to the current schema and still verifies`, () => {
+  it(`a ${previous} database with data upgrades to the current schema and still verifies`, async () => {
     const file = join(dir, 'old.db');
     const old = new Database(file);
     old.pragma('journal_mode = WAL');
     old.pragma('foreign_keys = ON');
     migrate(drizzle(old), { migrationsFolder: releaseFolder(dir, previous) });
     fillAsOldRelease(old);
-    const oldVerdict = verifyDatabase(old);
+    const oldVerdict = await verifyDatabase(old);
     expect(oldVerdict.ok).toBe(true);
     const oldTables = (old.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%'").all() as { name: string }[]).map((r) => r.name);
     const before = tableCounts(old, oldTables);
@@ -138,7 +138,7 @@ describe('upgrades keep data', () => {
     expect(oldVerdict).toMatchObject({ ok: true, legacy: { lastEntryId: 4 }, chains: [] });
     if (!oldVerdict.ok) return;
     // The old chain still verifies as written, and every village chain starts from its head.
-    expect(verifyDatabase(db)).toEqual({ ...oldVerdict, chains: [{ villageId: 3, villageName: '旧村', lastSeq: 0, hash: oldVerdict.legacy!.hash }] });
+    expect(await verifyDatabase(db)).toEqual({ ...oldVerdict, chains: [{ villageId: 3, villageName: '旧村', lastSeq: 0, hash: oldVerdict.legacy!.hash }] });
     expect(tableCounts(c, oldTables.filter((t) => t !== 'chain_head'))).toEqual(Object.fromEntries(Object.entries(before).filter(([t]) => t !== 'chain_head')));
     expect(c.prepare('SELECT id, balance FROM households ORDER BY id').all()).toEqual(balances);
     // Append-only still holds after the upgrade.
@@ -146,7 +146,7 @@ describe('upgrades keep data', () => {
     db.$client.close();
   });
 
-  it(`new entries on an upgraded ${previous} database go into village chains that start from the old head`, () => {
+  it(`new entries on an upgraded ${previous} database go into village chains that start from the old head`, async () => {
     const file = join(dir, 'grow.db');
     const old = new Database(file);
     old.pragma('journal_mode = WAL');
@@ -169,7 +169,7 @@ describe('upgrades keep data', () => {
     expect(first).toMatchObject({ chainId: 3, seq: 1, hashVersion: 3, prevHash: oldHead.hash, id: 5 });
     expect(second).toMatchObject({ chainId: 3, seq: 2, prevHash: first.hash });
     expect(other).toMatchObject({ chainId: 4, seq: 1, prevHash: oldHead.hash });
-    const r = verifyDatabase(db);
+    const r = await verifyDatabase(db);
     expect(r).toMatchObject({
       ok: true,
       entries: 7,
@@ -187,7 +187,7 @@ describe('upgrades keep data', () => {
     ).toThrow(/hash_version 2/);
     // Cutting the old chain's tail shows, because every village chain records where it ended.
     c.exec("DROP TRIGGER ledger_entries_no_delete; UPDATE redemptions SET ledger_entry_id = NULL; DELETE FROM ledger_entries WHERE id = 4");
-    expect(verifyDatabase(db)).toMatchObject({ ok: false, what: 'chain', table: 'ledger_chains', rowId: 3 });
+    expect(await verifyDatabase(db)).toMatchObject({ ok: false, what: 'chain', table: 'ledger_chains', rowId: 3 });
     db.$client.close();
   });
 });

@@ -37,7 +37,7 @@ const latestEntry = (t: TestApp) => (t.db.$client.prepare('SELECT MAX(id) AS id 
 describe('verify: every category names a heading of its area’s catalogue', () => {
   it('passes when headings, rules and awards were all written through the app', async () => {
     const { t } = await catalogueWorld();
-    const r = verifyDatabase(t.db);
+    const r = await verifyDatabase(t.db);
     expect(r).toMatchObject({ ok: true });
     expect(t.db.$client.prepare("SELECT COUNT(*) AS n FROM ledger_entries WHERE category LIKE 'h%'").get()).toEqual({ n: 1 });
   });
@@ -45,44 +45,44 @@ describe('verify: every category names a heading of its area’s catalogue', () 
   it('an entry under a code no heading or history knows is an orphan_heading', async () => {
     const { t, w, east } = await catalogueWorld();
     post(t, w.household.id, east, 'h9999', Date.parse('2026-06-30T02:00:00Z'));
-    expect(verifyDatabase(t.db)).toMatchObject({ ok: false, what: 'orphan_heading', table: 'ledger_entries', rowId: latestEntry(t), detail: expect.stringContaining('neither in rule_headings nor in the heading history') });
+    expect(await verifyDatabase(t.db)).toMatchObject({ ok: false, what: 'orphan_heading', table: 'ledger_entries', rowId: latestEntry(t), detail: expect.stringContaining('neither in rule_headings nor in the heading history') });
   });
 
   it('an entry of 东村 under 西村’s own heading is an orphan_heading', async () => {
     const { t, w, east, westOwn } = await catalogueWorld();
     post(t, w.household.id, east, westOwn.code, Date.parse('2026-06-30T02:00:00Z'));
-    expect(verifyDatabase(t.db)).toMatchObject({ ok: false, what: 'orphan_heading', table: 'ledger_entries', rowId: latestEntry(t), detail: expect.stringContaining('belongs to 西村') });
+    expect(await verifyDatabase(t.db)).toMatchObject({ ok: false, what: 'orphan_heading', table: 'ledger_entries', rowId: latestEntry(t), detail: expect.stringContaining('belongs to 西村') });
   });
 
   it('an entry written before its heading existed is an orphan_heading', async () => {
     const { t, east, own } = await catalogueWorld();
     const h = makeHousehold(t.db, east, { headName: '赵六' });
     post(t, h.id, east, own.code, Date.parse('2026-01-02T02:00:00Z'));
-    expect(verifyDatabase(t.db)).toMatchObject({ ok: false, what: 'orphan_heading', table: 'ledger_entries', rowId: latestEntry(t), detail: expect.stringContaining('after its use') });
+    expect(await verifyDatabase(t.db)).toMatchObject({ ok: false, what: 'orphan_heading', table: 'ledger_entries', rowId: latestEntry(t), detail: expect.stringContaining('after its use') });
   });
 
   it('a rule version moved under an unknown heading is an orphan_heading of rule_versions', async () => {
     const { t, rule } = await catalogueWorld();
     const v = t.db.$client.prepare('SELECT id FROM rule_versions WHERE rule_id = ?').get(rule.id) as { id: number };
     t.db.$client.prepare("UPDATE rule_versions SET category = 'h777' WHERE id = ?").run(v.id);
-    expect(verifyDatabase(t.db)).toMatchObject({ ok: false, what: 'orphan_heading', table: 'rule_versions', rowId: v.id });
+    expect(await verifyDatabase(t.db)).toMatchObject({ ok: false, what: 'orphan_heading', table: 'rule_versions', rowId: v.id });
   });
 
   it('a heading removed from the table, or moved to another village, is a heading failure named by its history', async () => {
     const removed = await catalogueWorld();
     removed.t.db.$client.prepare('DELETE FROM rule_headings WHERE id = ?').run(removed.own.id);
-    expect(verifyDatabase(removed.t.db)).toMatchObject({ ok: false, what: 'heading', table: 'rule_headings', rowId: removed.own.id, detail: expect.stringContaining('is gone') });
+    expect(await verifyDatabase(removed.t.db)).toMatchObject({ ok: false, what: 'heading', table: 'rule_headings', rowId: removed.own.id, detail: expect.stringContaining('is gone') });
 
     const moved = await catalogueWorld();
     moved.t.db.$client.prepare('UPDATE rule_headings SET area_id = ? WHERE id = ?').run(moved.w.areas.villageB.id, moved.own.id);
-    expect(verifyDatabase(moved.t.db)).toMatchObject({ ok: false, what: 'heading', rowId: moved.own.id, detail: expect.stringContaining('but is now') });
+    expect(await verifyDatabase(moved.t.db)).toMatchObject({ ok: false, what: 'heading', rowId: moved.own.id, detail: expect.stringContaining('but is now') });
   });
 
   it('a renamed or retired heading still verifies: the code is what the ledger keeps', async () => {
     const { t, own } = await catalogueWorld();
     const cadre = await login(t, 'cadre');
     expect((await call(t, 'PATCH', `/api/headings/${own.id}`, { cookie: cadre, body: { name: '矛盾纠纷化解', active: false } })).status).toBe(200);
-    expect(verifyDatabase(t.db)).toMatchObject({ ok: true });
+    expect(await verifyDatabase(t.db)).toMatchObject({ ok: true });
   });
 });
 
@@ -108,19 +108,19 @@ describe('verify: every money entry matches the audit row written with it', () =
 
   it('passes on books written through the app: funding, a reversal and a costed purchase', async () => {
     const { t } = await booksWorld();
-    expect(verifyDatabase(t.db)).toMatchObject({ ok: true });
+    expect(await verifyDatabase(t.db)).toMatchObject({ ok: true });
   });
 
   it('a funding amount changed in place is a funds failure naming the audited amount', async () => {
     const { t, funded } = await booksWorld();
     t.db.$client.prepare('UPDATE fund_entries SET amount_fen = 10000 WHERE id = ?').run(funded.id);
-    expect(verifyDatabase(t.db)).toMatchObject({ ok: false, what: 'funds', table: 'fund_entries', rowId: funded.id, detail: expect.stringContaining('amountFen 10000 (audited 100000)') });
+    expect(await verifyDatabase(t.db)).toMatchObject({ ok: false, what: 'funds', table: 'fund_entries', rowId: funded.id, detail: expect.stringContaining('amountFen 10000 (audited 100000)') });
   });
 
   it('a funding entry removed is a funds failure', async () => {
     const { t, funded } = await booksWorld();
     t.db.$client.prepare('DELETE FROM fund_entries WHERE id = ?').run(funded.id);
-    expect(verifyDatabase(t.db)).toMatchObject({ ok: false, what: 'funds', table: 'fund_entries', rowId: funded.id, detail: expect.stringContaining('is gone from the books') });
+    expect(await verifyDatabase(t.db)).toMatchObject({ ok: false, what: 'funds', table: 'fund_entries', rowId: funded.id, detail: expect.stringContaining('is gone from the books') });
   });
 
   it('an entry slipped in without the app is a funds failure', async () => {
@@ -128,6 +128,6 @@ describe('verify: every money entry matches the audit row written with it', () =
     const id = Number(
       t.db.$client.prepare("INSERT INTO fund_entries (store_area_id, kind, source, source_name, amount_fen, on_day, created_at) VALUES (?, 'funding', 'partner', '某单位', 50000, '2026-06-12', 0)").run(store).lastInsertRowid,
     );
-    expect(verifyDatabase(t.db)).toMatchObject({ ok: false, what: 'funds', table: 'fund_entries', rowId: id, detail: expect.stringContaining('has no audit row') });
+    expect(await verifyDatabase(t.db)).toMatchObject({ ok: false, what: 'funds', table: 'fund_entries', rowId: id, detail: expect.stringContaining('has no audit row') });
   });
 });

@@ -42,7 +42,7 @@ function tamper(t: TestApp, sql: string) {
 describe('verifyDatabase', () => {
   it('passes on a ledger written only through the app and reports its chain head', async () => {
     const { t } = await busyWorld();
-    const r = verifyDatabase(t.db);
+    const r = await verifyDatabase(t.db);
     expect(r).toMatchObject({ ok: true });
     if (!r.ok) return;
     const head = await call(t, 'GET', '/api/public/chain-head');
@@ -59,9 +59,9 @@ describe('verifyDatabase', () => {
     expect(r.entries).toBe(r.head.lastEntryId);
   });
 
-  it('passes on an empty database', () => {
+  it('passes on an empty database', async () => {
     const t = makeTestApp();
-    expect(verifyDatabase(t.db)).toMatchObject({ ok: true, entries: 0, head: { lastEntryId: 0 } });
+    expect(await verifyDatabase(t.db)).toMatchObject({ ok: true, entries: 0, head: { lastEntryId: 0 } });
   });
 
   const cases: [string, string, { what: string; table: string; rowId: unknown }][] = [
@@ -86,13 +86,13 @@ describe('verifyDatabase', () => {
   it.each(cases)('catches %s and names the first bad row', async (_name, sql, expected) => {
     const { t } = await busyWorld();
     tamper(t, sql);
-    const r = verifyDatabase(t.db);
+    const r = await verifyDatabase(t.db);
     expect(r).toMatchObject({ ok: false, ...expected });
   });
 
   it('shows a fully re-chained forgery by a changed village chain head, which is why the heads are published', async () => {
     const { t } = await busyWorld();
-    const published = verifyDatabase(t.db);
+    const published = await verifyDatabase(t.db);
     if (!published.ok) throw new Error('setup failed');
     // Someone with the file rewrites entry 1's timestamp and re-hashes its village's chain after it.
     tamper(t, 'UPDATE ledger_entries SET created_at = created_at + 1 WHERE id = 1');
@@ -105,7 +105,7 @@ describe('verifyDatabase', () => {
       prev = hash;
     }
     c.prepare('UPDATE ledger_chains SET head_hash = ? WHERE village_id = ?').run(prev, rows[0].chainId);
-    const forged = verifyDatabase(t.db);
+    const forged = await verifyDatabase(t.db);
     expect(forged.ok).toBe(true);
     if (!forged.ok) return;
     expect(forged.chains[0].hash).not.toBe(published.chains[0].hash);
@@ -140,7 +140,7 @@ describe('verifyDatabase', () => {
     // The stored text no longer reproduces the hash the old version computed.
     expect(c.prepare('SELECT note FROM ledger_entries WHERE id = ?').get(damagedId)).not.toEqual({ note });
 
-    const r = verifyDatabase(t.db);
+    const r = await verifyDatabase(t.db);
     expect(r).toMatchObject({ ok: false, what: 'damaged_text', table: 'ledger_entries', rowId: damagedId });
     if (r.ok) return;
     expect(r.damaged).toEqual([{ entryId: damagedId, villageId: w.areas.villageA.id, seq: entry.seq, field: 'note', confirmed: true }]);
@@ -149,7 +149,7 @@ describe('verifyDatabase', () => {
 
     // The rest of the chain is still checked: a later tampered row is reported as tampering, with the damage.
     tamper(t, 'UPDATE ledger_entries SET points = points + 100, balance_after = balance_after + 100 WHERE id = 2');
-    expect(verifyDatabase(t.db)).toMatchObject({ ok: false, what: 'hash', rowId: 2 });
+    expect(await verifyDatabase(t.db)).toMatchObject({ ok: false, what: 'hash', rowId: 2 });
   });
 
   it('refuses to post text that would not survive storage, so no new entry can be damaged', async () => {
@@ -158,7 +158,7 @@ describe('verifyDatabase', () => {
     expect(() =>
       writeNow(t.db, () => appendLedgerEntry(t.db, { householdId: w.household.id, villageId: w.areas.villageA.id, kind: 'adjustment', points: 1, conductPoints: 0, occurredOn: '2026-06-03', note: 'x\uDC00', createdAt: 1 })),
     ).toThrow(/programming error.*not valid Unicode/);
-    expect(verifyDatabase(t.db)).toMatchObject({ ok: true });
+    expect(await verifyDatabase(t.db)).toMatchObject({ ok: true });
   });
 });
 
@@ -175,7 +175,7 @@ describe('npm run verify', () => {
     const clock = t.clock;
     t.app = createApp({ db, config: testConfig, now: () => clock.now });
     await busyWorld(t);
-    const head = verifyDatabase(db);
+    const head = await verifyDatabase(db);
     db.$client.close();
     if (!head.ok) throw new Error('setup failed');
     const run = () => {
