@@ -103,6 +103,13 @@ describe('two server processes on one PostgreSQL database', () => {
     expect(charged).toEqual({ n: 1, points: -3 });
     expect((await q.get<{ stock: number }>('SELECT stock FROM goods WHERE id = ?', [rice]))!.stock).toBe(before - 3);
     expect((await q.get<{ balance: number }>('SELECT balance FROM households WHERE id = ?', [household]))!.balance).toBe(balanceBefore - 3);
+    // The same key with other goods is refused by either process and charges nothing.
+    for (const side of pair) {
+      const other = await side.clerk.request('POST', '/api/redemptions', { ...body, items: [{ goodsId: rice, quantity: 4 }] }, { 'idempotency-key': 'pg-two-proc-same-key-redeem' });
+      expect(other.status, JSON.stringify(other.body)).toBe(422);
+      expect(other.body.error.code).toBe('idempotency_mismatch');
+    }
+    expect((await q.get<{ stock: number }>('SELECT stock FROM goods WHERE id = ?', [rice]))!.stock).toBe(before - 3);
   }, 120_000);
 
   it(`${WAYS} award proposals with one Idempotency-Key across both processes create one award; every other answer replays it or says it is in progress`, async () => {
