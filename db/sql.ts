@@ -108,8 +108,9 @@ const rewritten = new Map<string, string>();
  * `?` placeholders as PostgreSQL's `$1, $2 …`, skipping quoted strings, quoted names and comments, so a
  * literal '?' stays a question mark.
  */
-export function toPgPlaceholders(text: string): string {
-  const cached = rewritten.get(text);
+export function toPgPlaceholders(text: string, params?: readonly SqlParam[]): string {
+  const wide = params?.some(isWide) ?? false;
+  const cached = wide ? undefined : rewritten.get(text);
   if (cached !== undefined) return cached;
   let out = '';
   let n = 0;
@@ -132,14 +133,23 @@ export function toPgPlaceholders(text: string): string {
       i = stop;
     } else if (c === '?') {
       out += `$${++n}`;
+      if (wide && isWide(params![n - 1])) out += '::bigint';
       i++;
     } else {
       out += c;
       i++;
     }
   }
-  if (rewritten.size < MAX_STATEMENTS) rewritten.set(text, out);
+  if (!wide && rewritten.size < MAX_STATEMENTS) rewritten.set(text, out);
   return out;
+}
+
+/**
+ * An integer past 32 bits. PostgreSQL types an untyped parameter by the column it meets, so an id of 2^31 against
+ * an integer key fails (22003, a 500) where SQLite simply finds no row; typed bigint, it compares as SQLite does.
+ */
+function isWide(p: SqlParam | undefined): boolean {
+  return typeof p === 'number' && Number.isSafeInteger(p) && (p > 2_147_483_647 || p < -2_147_483_648);
 }
 
 /** The index just past a quoted run starting at `start`; a doubled quote inside is an escaped quote. */
@@ -164,17 +174,17 @@ class PgSql implements Sql {
   constructor(private readonly client: Pool | PoolClient) {}
 
   async all<T>(text: string, params: readonly SqlParam[] = []): Promise<T[]> {
-    const res = await this.client.query(toPgPlaceholders(text), pgParams(params));
+    const res = await this.client.query(toPgPlaceholders(text, params), pgParams(params));
     return res.rows as T[];
   }
 
   async get<T>(text: string, params: readonly SqlParam[] = []): Promise<T | undefined> {
-    const res = await this.client.query(toPgPlaceholders(text), pgParams(params));
+    const res = await this.client.query(toPgPlaceholders(text, params), pgParams(params));
     return res.rows[0] as T | undefined;
   }
 
   async run(text: string, params: readonly SqlParam[] = []): Promise<RunResult> {
-    const res = await this.client.query(toPgPlaceholders(text), pgParams(params));
+    const res = await this.client.query(toPgPlaceholders(text, params), pgParams(params));
     return { changes: res.rowCount ?? 0 };
   }
 }
