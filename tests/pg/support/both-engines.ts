@@ -26,9 +26,14 @@ export const engines: readonly Engine[] = ['sqlite', 'pg'];
 /** A signed-in user: one cookie per engine (each app issued its own session). */
 export type Session = Record<Engine, string>;
 
+/** A value that differs per engine (a pass code each app issued), for a request sent to both. */
+export class PerEngine<T> {
+  constructor(readonly values: Record<Engine, T>) {}
+}
+
 export interface RequestOptions {
   cookie?: Session;
-  /** JSON (serialised here), or a string sent as is. */
+  /** JSON (serialised here), a string sent as is, or a PerEngine of either. */
   body?: unknown;
   /** A binary body (a photo), sent as is. */
   raw?: Uint8Array;
@@ -70,7 +75,8 @@ export interface BothEnginesOptions {
 
 const JSON_TYPE = /^application\/(.+\+)?json/;
 
-async function request(t: TestApp, method: string, path: string, opts: RequestOptions, cookie: string | undefined): Promise<Answer> {
+async function request(t: TestApp, engine: Engine, method: string, path: string, opts: RequestOptions): Promise<Answer> {
+  const cookie = opts.cookie?.[engine];
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
   if (cookie) headers.cookie = cookie;
   let body: string | Uint8Array<ArrayBuffer> | undefined;
@@ -78,7 +84,8 @@ async function request(t: TestApp, method: string, path: string, opts: RequestOp
     body = Uint8Array.from(opts.raw);
   } else if (opts.body !== undefined) {
     headers['content-type'] ??= 'application/json';
-    body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+    const value = opts.body instanceof PerEngine ? (opts.body.values as Record<Engine, unknown>)[engine] : opts.body;
+    body = typeof value === 'string' ? value : JSON.stringify(value);
   }
   const res = await t.app.request(path, { method, headers, body });
   const bytes = Buffer.from(await res.arrayBuffer());
@@ -137,7 +144,7 @@ export async function bothEngines<T>(build: (t: TestApp, config: AppConfig) => P
     opened.push(pgDb);
     const apps: Record<Engine, TestApp> = { sqlite: appOver(sqliteDb, 'sqlite'), pg: appOver(pgDb, 'pg') };
 
-    const send = (engine: Engine, method: string, path: string, o: RequestOptions = {}) => request(apps[engine], method, path, o, o.cookie?.[engine]);
+    const send = (engine: Engine, method: string, path: string, o: RequestOptions = {}) => request(apps[engine], engine, method, path, o);
     const db = target;
     return {
       fixture,
