@@ -201,23 +201,6 @@ export async function runPgBench(opts: PgBenchOptions): Promise<void> {
       [fx.users.clerk, fx.users.reviewer],
     ))[0]!;
 
-    // Ceilings first, before any server holds connections.
-    const rawRedeem: number[] = [];
-    const rawRedeem2: number[] = [];
-    const rawNoBump: number[] = [];
-    const rawOpts = { url: appUrl, seconds: Math.min(5, SECONDS), clerkId: ids.clerk, goodsIds, buyers: fx.buyers };
-    for (let r = 0; r < RUNS; r++) {
-      rawRedeem.push(await pgRawRedemptionRate({ ...rawOpts, connections: opts.pool }));
-      rawRedeem2.push(await pgRawRedemptionRate({ ...rawOpts, connections: opts.pool * 2 }));
-      rawNoBump.push(await pgRawRedemptionRate({ ...rawOpts, connections: opts.pool, bumpVersion: false }));
-    }
-    log(`raw redemption tx/s, pool ${opts.pool}: ${rawRedeem.map((x) => x.toFixed(0)).join(', ')}; pool ${opts.pool * 2}: ${rawRedeem2.map((x) => x.toFixed(0)).join(', ')}; without the data version bump: ${rawNoBump.map((x) => x.toFixed(0)).join(', ')}`);
-    const rawBatch: number[] = [];
-    for (const batch of fx.pendingBatches) rawBatch.push(await pgRawLedgerBatchMs(appUrl, batch));
-    const rawPosting: number[] = [];
-    for (const batch of fx.twinBatches) rawPosting.push(await pgRawPostingBatchMs(appUrl, batch, ids.reviewer));
-    log(`raw 400 ledger rows ms ${rawBatch.map((x) => x.toFixed(1)).join(', ')}; raw posting of 400 ms ${rawPosting.map((x) => x.toFixed(1)).join(', ')}`);
-
     const serverEnv = { JIFEN_DATABASE_URL: appUrl, JIFEN_DATABASE_READ_URL: readUrl, JIFEN_DATABASE_POOL: String(opts.pool), JIFEN_BENCH_DATA_DIR: dataDir };
     servers.push(await startPgServer(serverEnv), await startPgServer(serverEnv));
     const [a, b] = servers as [PgServer, PgServer];
@@ -226,13 +209,27 @@ export async function runPgBench(opts: PgBenchOptions): Promise<void> {
     const admin = await loginCookie(a.base, countyAdmin.username, fx.password);
     await Promise.all([redemptionLoad(a.base, fx, goodsIds, clerk, 8, 2, 0), redemptionLoad(b.base, fx, goodsIds, clerk, 8, 2, 0)]);
 
+    // Each run measures the ceilings right beside the HTTP figures: on a shared machine the load moves within minutes.
+    const rawRedeem: number[] = [];
+    const rawRedeem2: number[] = [];
+    const rawNoBump: number[] = [];
     const one: LoadResult[] = [];
     const two: LoadResult[] = [];
+    const rawOpts = { url: appUrl, seconds: Math.min(5, SECONDS), clerkId: ids.clerk, goodsIds, buyers: fx.buyers };
     for (let r = 0; r < RUNS; r++) {
+      rawRedeem.push(await pgRawRedemptionRate({ ...rawOpts, connections: opts.pool }));
       one.push(await redemptionLoad(a.base, fx, goodsIds, clerk, 50, SECONDS, 0));
       two.push(await twoServerLoad(a.base, b.base, fx, goodsIds, clerk, 50, SECONDS));
+      rawRedeem2.push(await pgRawRedemptionRate({ ...rawOpts, connections: opts.pool * 2 }));
+      rawNoBump.push(await pgRawRedemptionRate({ ...rawOpts, connections: opts.pool, bumpVersion: false }));
     }
+    log(`raw redemption tx/s, pool ${opts.pool}: ${rawRedeem.map((x) => x.toFixed(0)).join(', ')}; pool ${opts.pool * 2}: ${rawRedeem2.map((x) => x.toFixed(0)).join(', ')}; without the data version bump: ${rawNoBump.map((x) => x.toFixed(0)).join(', ')}`);
     log(`redemption HTTP req/s one process ${one.map((x) => x.rps.toFixed(0)).join(', ')}; two ${two.map((x) => x.rps.toFixed(0)).join(', ')}`);
+    const rawBatch: number[] = [];
+    for (const batch of fx.pendingBatches) rawBatch.push(await pgRawLedgerBatchMs(appUrl, batch));
+    const rawPosting: number[] = [];
+    for (const batch of fx.twinBatches) rawPosting.push(await pgRawPostingBatchMs(appUrl, batch, ids.reviewer));
+    log(`raw 400 ledger rows ms ${rawBatch.map((x) => x.toFixed(1)).join(', ')}; raw posting of 400 ms ${rawPosting.map((x) => x.toFixed(1)).join(', ')}`);
     const failedRedemptions = [...one, ...two].reduce((s, x) => s + x.failed, 0);
     if (failedRedemptions) notes.push(`${failedRedemptions} redemption requests failed (see the warnings above)`);
 
@@ -262,7 +259,7 @@ export async function runPgBench(opts: PgBenchOptions): Promise<void> {
       board.push(await load({ url: boardUrl, connections: 50, seconds: SECONDS, clients: CLIENTS, headers: { 'accept-encoding': 'gzip, deflate, br' } }));
     }
     const replicaServed = (await replicaXacts()) - xactsBefore;
-    notes.push(`replica transactions during the board runs: ${replicaServed} (the board cache answers a repeat without a query; it is refilled from the replica after each commit seen through LISTEN/NOTIFY)`);
+    notes.push(`replica transactions during the board runs: ${replicaServed} for ${board.reduce((n, x) => n + x.ok, 0)} board answers (a cached board still reads data_version on the replica per request: db/boards/dataVersion.ts)`);
     log(`board req/s ${board.map((x) => x.rps.toFixed(0)).join(', ')} vs hello ${hello.map((x) => x.rps.toFixed(0)).join(', ')}`);
 
     // The dashboard of the top area: every figure aggregated over the whole county's ledger, one request at a time.
