@@ -4,7 +4,7 @@ import { checkEvidenceFile, evidencePath } from './evidence/files';
 import { chainedLedgerHash, entryHashV3, GENESIS_HASH, legacyLedgerHash, pseudonymMemo, pseudonymYear, PSEUDONYM_SEED, scoreBucketSql, sealedLedgerHash, type LedgerContent, type LedgerRow } from './ledger';
 import { checkout } from './pg/pool';
 import { pgSql, sqliteSql, type Sql } from './sql';
-import { checkCatalogue, columnNames, PAGE, tableExists } from './verifyCatalogue';
+import { checkCatalogue, columnNames, eachPage, PAGE, tableExists } from './verifyCatalogue';
 import { checkFundBook } from './verifyFundBook';
 
 /** A village chain as verified: its last seq and head hash. */
@@ -95,15 +95,15 @@ interface RawEntry extends LedgerContent {
 const SALT = /^[0-9a-f]{32}$/;
 
 /**
- * The photo hashes of the awards posted by the entries with ids in (after, upTo], one page's worth (their
+ * The photo hashes of the awards posted by the entries with ids in [from, to], one page's worth (their
  * hash covers them), each award's in code-unit order as SQLite's BINARY collation gave them.
  */
-async function awardEvidence(q: Sql, after: number, upTo: number): Promise<Map<number, string[]>> {
+async function awardEvidence(q: Sql, from: number, to: number): Promise<Map<number, string[]>> {
   const out = new Map<number, string[]>();
   const rows = await q.all<{ awardId: number; hash: string }>(
     `SELECT award_id AS "awardId", hash FROM award_evidence
-      WHERE award_id IN (SELECT award_id FROM ledger_entries WHERE id > ? AND id <= ? AND award_id IS NOT NULL AND kind IN ('award', 'deduction'))`,
-    [after, upTo],
+      WHERE award_id IN (SELECT award_id FROM ledger_entries WHERE id >= ? AND id <= ? AND award_id IS NOT NULL AND kind IN ('award', 'deduction'))`,
+    [from, to],
   );
   for (const r of rows) {
     const list = out.get(r.awardId);
@@ -262,7 +262,7 @@ async function checkLedger(q: Sql, damaged: DamagedText[]): Promise<LedgerWalk> 
                        e.conduct_points AS "conductPoints", e.occurred_on AS "occurredOn", e.rule_id AS "ruleId", e.award_id AS "awardId",
                        e.redemption_id AS "redemptionId", e.reverses_id AS "reversesId", e.category, e.note, e.created_by AS "createdBy",
                        e.created_at AS "createdAt", e.prev_hash AS "prevHash", e.hash, ${chainColumns}, ${sealedColumns}
-                  FROM ledger_entries e ${sealedJoins} WHERE e.id > ? ORDER BY e.id LIMIT ${PAGE}`;
+                  FROM ledger_entries e ${sealedJoins} WHERE `;
   const photos = await tableExists(q, 'award_evidence');
   const balances = new Map<number, number>();
   const chains = new Map<number, { seq: number; hash: string; version: number }>();
@@ -272,13 +272,8 @@ async function checkLedger(q: Sql, damaged: DamagedText[]): Promise<LedgerWalk> 
   let lastHash = GENESIS_HASH;
   let entries = 0;
   const where = (e: RawEntry) => (e.hashVersion === 1 ? `entry ${e.id} of the old single chain` : `entry ${e.seq} of village ${e.chainId}`);
-  // Ids below 1 are walked too: the first page starts below any id a row can have on either engine.
-  let after = Number.MIN_SAFE_INTEGER;
-  for (;;) {
-    const rows = await q.all<RawEntry>(page, [after]);
-    if (!rows.length) break;
-    const evidence = photos ? await awardEvidence(q, after, rows[rows.length - 1].id) : new Map<number, string[]>();
-    after = rows[rows.length - 1].id;
+  await eachPage<RawEntry>(q, (after) => `${page}${after} ORDER BY e.id LIMIT ${PAGE}`, 'e.id', (e) => e.id, async (rows) => {
+    const evidence = photos ? await awardEvidence(q, rows[0].id, rows[rows.length - 1].id) : new Map<number, string[]>();
     for (const e of rows) {
       e.rulePublic = e.rulePublicFlag !== 0 && e.rulePublicFlag !== false;
       if (e.hashVersion === 1) {
@@ -338,7 +333,7 @@ async function checkLedger(q: Sql, damaged: DamagedText[]): Promise<LedgerWalk> 
       lastHash = e.hash;
       entries += 1;
     }
-  }
+  });
   if (!perVillage) {
     const head = await q.get<{ lastEntryId: number; hash: string }>('SELECT last_entry_id AS "lastEntryId", hash FROM chain_head WHERE id = 1');
     const published = head ?? { lastEntryId: 0, hash: GENESIS_HASH };
@@ -367,9 +362,7 @@ async function checkLedger(q: Sql, damaged: DamagedText[]): Promise<LedgerWalk> 
 
 async function checkHouseholds(q: Sql, balances: Map<number, number>): Promise<number> {
   let n = 0;
-  for (let after = Number.MIN_SAFE_INTEGER; ; ) {
-    const rows = await q.all<{ id: number; balance: number }>(`SELECT id, balance FROM households WHERE id > ? ORDER BY id LIMIT ${PAGE}`, [after]);
-    if (!rows.length) break;
+  await eachPage<{ id: number; balance: number }>(q, (after) => `SELECT id, balance FROM households WHERE ${after} ORDER BY id LIMIT ${PAGE}`, 'id', (h) => h.id, (rows) => {
     for (const h of rows) {
       const sum = balances.get(h.id) ?? 0;
       if (h.balance !== sum) fail('balance', 'households', h.id, `cached balance ${h.balance} but its ledger entries sum to ${sum}`);
@@ -377,39 +370,35 @@ async function checkHouseholds(q: Sql, balances: Map<number, number>): Promise<n
       balances.delete(h.id);
       n += 1;
     }
-    after = rows[rows.length - 1].id;
-  }
+  });
   for (const id of balances.keys()) fail('balance', 'ledger_entries', null, `entries name household ${id}, which does not exist`);
   return n;
 }
 
 async function checkStock(q: Sql): Promise<number> {
   const stock = new Map<number, number>();
-  for (let after = Number.MIN_SAFE_INTEGER; ; ) {
-    const movements = await q.all<{ id: number; goodsId: number; quantity: number; stockAfter: number }>(
-      `SELECT id, goods_id AS "goodsId", quantity, stock_after AS "stockAfter" FROM stock_movements WHERE id > ? ORDER BY id LIMIT ${PAGE}`,
-      [after],
-    );
-    if (!movements.length) break;
-    for (const m of movements) {
-      const before = stock.get(m.goodsId) ?? 0;
-      if (m.stockAfter !== before + m.quantity) fail('stock', 'stock_movements', m.id, `stock_after ${m.stockAfter} but goods ${m.goodsId} had ${before} and the movement is ${m.quantity}`);
-      if (m.stockAfter < 0) fail('stock', 'stock_movements', m.id, `stock_after ${m.stockAfter} is below zero`);
-      stock.set(m.goodsId, m.stockAfter);
-    }
-    after = movements[movements.length - 1].id;
-  }
+  await eachPage<{ id: number; goodsId: number; quantity: number; stockAfter: number }>(
+    q,
+    (after) => `SELECT id, goods_id AS "goodsId", quantity, stock_after AS "stockAfter" FROM stock_movements WHERE ${after} ORDER BY id LIMIT ${PAGE}`,
+    'id',
+    (m) => m.id,
+    (movements) => {
+      for (const m of movements) {
+        const before = stock.get(m.goodsId) ?? 0;
+        if (m.stockAfter !== before + m.quantity) fail('stock', 'stock_movements', m.id, `stock_after ${m.stockAfter} but goods ${m.goodsId} had ${before} and the movement is ${m.quantity}`);
+        if (m.stockAfter < 0) fail('stock', 'stock_movements', m.id, `stock_after ${m.stockAfter} is below zero`);
+        stock.set(m.goodsId, m.stockAfter);
+      }
+    },
+  );
   let n = 0;
-  for (let after = Number.MIN_SAFE_INTEGER; ; ) {
-    const goods = await q.all<{ id: number; stock: number }>(`SELECT id, stock FROM goods WHERE id > ? ORDER BY id LIMIT ${PAGE}`, [after]);
-    if (!goods.length) break;
+  await eachPage<{ id: number; stock: number }>(q, (after) => `SELECT id, stock FROM goods WHERE ${after} ORDER BY id LIMIT ${PAGE}`, 'id', (g) => g.id, (goods) => {
     for (const g of goods) {
       const sum = stock.get(g.id) ?? 0;
       if (g.stock !== sum) fail('stock', 'goods', g.id, `cached stock ${g.stock} but its movements sum to ${sum}`);
       n += 1;
     }
-    after = goods[goods.length - 1].id;
-  }
+  });
   return n;
 }
 
@@ -609,12 +598,7 @@ export async function photoHashes(db: Db | Database.Database): Promise<string[]>
 /** The recorded photo hashes in pages, in hash order. */
 async function eachPhotoPage(q: Sql, each: (hashes: string[]) => void): Promise<void> {
   if (!(await tableExists(q, 'evidence_files'))) return;
-  for (let after = ''; ; ) {
-    const rows = await q.all<{ hash: string }>(`SELECT hash FROM evidence_files WHERE hash > ? ORDER BY hash LIMIT ${PAGE}`, [after]);
-    if (!rows.length) return;
-    each(rows.map((r) => r.hash));
-    after = rows[rows.length - 1].hash;
-  }
+  await eachPage<{ hash: string }>(q, (after) => `SELECT hash FROM evidence_files WHERE ${after} ORDER BY hash LIMIT ${PAGE}`, 'hash', (r) => r.hash, (rows) => each(rows.map((r) => r.hash)));
 }
 
 /** Every recorded photo is in the evidence folder and its bytes still hash to its name. */

@@ -6,6 +6,22 @@ export type Fail = (what: string, table: string, rowId: string | number | null, 
 /** Rows per keyset page of a big table (`WHERE id > ? ORDER BY id LIMIT PAGE`): memory holds one page, not the table. */
 export const PAGE = 5000;
 
+/**
+ * Walks a table in keyset pages of `PAGE` rows: `text(after)` is the page's query with `after` as its key
+ * condition (`column > ?` from the second page on). The first page has no lower bound at all, since one
+ * below every key would overflow PostgreSQL's integer columns.
+ */
+export async function eachPage<T>(q: Sql, text: (after: string) => string, column: string, keyOf: (row: T) => number | string, each: (rows: T[]) => void | Promise<void>): Promise<void> {
+  let after: number | string | null = null;
+  for (;;) {
+    const rows: T[] = await q.all<T>(text(after === null ? 'TRUE' : `${column} > ?`), after === null ? [] : [after]);
+    if (!rows.length) return;
+    await each(rows);
+    if (rows.length < PAGE) return;
+    after = keyOf(rows[rows.length - 1]);
+  }
+}
+
 /** Whether the database has table `name`: a file from before some migration lacks newer tables. */
 export async function tableExists(q: Sql, name: string): Promise<boolean> {
   const sql =
@@ -56,28 +72,28 @@ function leadingInteger(text: string): number {
  */
 async function headingHistory(q: Sql): Promise<Heading[]> {
   const out: (Heading & { auditId: number })[] = [];
-  for (let after = Number.MIN_SAFE_INTEGER; ; ) {
-    const rows = await q.all<{ auditId: number; entityId: string; after: string | null; createdAt: number }>(
-      `SELECT id AS "auditId", entity_id AS "entityId", "after", created_at AS "createdAt" FROM audit_log
-        WHERE entity = 'rule_heading' AND action = 'rule_heading.create' AND id > ? ORDER BY id LIMIT ${PAGE}`,
-      [after],
-    );
-    if (!rows.length) break;
-    after = rows[rows.length - 1].auditId;
-    for (const r of rows) {
-      let value: unknown;
-      try {
-        value = r.after === null ? undefined : JSON.parse(r.after);
-      } catch {
-        continue;
+  await eachPage<{ auditId: number; entityId: string; after: string | null; createdAt: number }>(
+    q,
+    (after) => `SELECT id AS "auditId", entity_id AS "entityId", "after", created_at AS "createdAt" FROM audit_log
+                 WHERE entity = 'rule_heading' AND action = 'rule_heading.create' AND ${after} ORDER BY id LIMIT ${PAGE}`,
+    'id',
+    (r) => r.auditId,
+    (rows) => {
+      for (const r of rows) {
+        let value: unknown;
+        try {
+          value = r.after === null ? undefined : JSON.parse(r.after);
+        } catch {
+          continue;
+        }
+        if (value === undefined) continue;
+        const field = (name: string) => extracted(value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)[name] : undefined);
+        const code = field('code');
+        if (typeof code !== 'string') continue;
+        out.push({ auditId: r.auditId, id: leadingInteger(String(r.entityId)), code, areaId: field('areaId') as number | null, name: field('name') as string, createdAt: r.createdAt });
       }
-      if (value === undefined) continue;
-      const field = (name: string) => extracted(value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)[name] : undefined);
-      const code = field('code');
-      if (typeof code !== 'string') continue;
-      out.push({ auditId: r.auditId, id: leadingInteger(String(r.entityId)), code, areaId: field('areaId') as number | null, name: field('name') as string, createdAt: r.createdAt });
-    }
-  }
+    },
+  );
   return out.sort((a, b) => a.id - b.id || a.auditId - b.auditId).map(({ auditId: _auditId, ...h }) => h);
 }
 
@@ -128,19 +144,19 @@ export async function checkCatalogue(q: Sql, fail: Fail): Promise<void> {
     fail('orphan_heading', 'ledger_entries', first.id, `entry of village ${u.villageId} under category ${u.category}: ${why}`);
   }
 
-  for (let after = Number.MIN_SAFE_INTEGER; ; ) {
-    const versions = await q.all<{ id: number; ruleId: number; version: number; category: string; at: number; areaId: number; path: string | null }>(
-      `SELECT v.id, v.rule_id AS "ruleId", v.version, v.category, v.created_at AS at, r.area_id AS "areaId", a.path
-         FROM rule_versions v JOIN rules r ON r.id = v.rule_id LEFT JOIN areas a ON a.id = r.area_id WHERE v.id > ? ORDER BY v.id LIMIT ${PAGE}`,
-      [after],
-    );
-    if (!versions.length) break;
-    after = versions[versions.length - 1].id;
-    for (const v of versions) {
-      const why = orphan(v.category, v.path, v.at);
-      if (why) fail('orphan_heading', 'rule_versions', v.id, `version ${v.version} of rule ${v.ruleId} of ${owner(v.areaId)}: ${why}`);
-    }
-  }
+  await eachPage<{ id: number; ruleId: number; version: number; category: string; at: number; areaId: number; path: string | null }>(
+    q,
+    (after) => `SELECT v.id, v.rule_id AS "ruleId", v.version, v.category, v.created_at AS at, r.area_id AS "areaId", a.path
+                  FROM rule_versions v JOIN rules r ON r.id = v.rule_id LEFT JOIN areas a ON a.id = r.area_id WHERE ${after} ORDER BY v.id LIMIT ${PAGE}`,
+    'v.id',
+    (v) => v.id,
+    (versions) => {
+      for (const v of versions) {
+        const why = orphan(v.category, v.path, v.at);
+        if (why) fail('orphan_heading', 'rule_versions', v.id, `version ${v.version} of rule ${v.ruleId} of ${owner(v.areaId)}: ${why}`);
+      }
+    },
+  );
 
   for (const r of history) {
     const now = byId.get(r.id);

@@ -1,5 +1,5 @@
 import type { Sql } from './sql';
-import { PAGE, tableExists, type Fail } from './verifyCatalogue';
+import { eachPage, PAGE, tableExists, type Fail } from './verifyCatalogue';
 
 interface Entry {
   id: number;
@@ -29,45 +29,45 @@ export async function checkFundBook(q: Sql, fail: Fail): Promise<void> {
   if (!(await tableExists(q, 'fund_entries'))) return;
   // Held whole, one small record per money entry: what is left after the walk below was removed from the books.
   const audited = new Map<number, { auditId: number; entry: Partial<Entry> }>();
-  for (let after = Number.MIN_SAFE_INTEGER; ; ) {
-    const rows = await q.all<{ id: number; after: string | null }>(
-      `SELECT id, "after" AS "after" FROM audit_log
-        WHERE entity = 'fund_entry' AND action IN ('fund_entry.funding', 'fund_entry.purchase', 'fund_entry.reverse') AND id > ? ORDER BY id LIMIT ${PAGE}`,
-      [after],
-    );
-    if (!rows.length) break;
-    after = rows[rows.length - 1].id;
-    for (const r of rows) {
-      let entry: Partial<Entry> | null = null;
-      try {
-        entry = r.after ? (JSON.parse(r.after) as Partial<Entry>) : null;
-      } catch {
-        entry = null;
+  await eachPage<{ id: number; after: string | null }>(
+    q,
+    (after) => `SELECT id, "after" AS "after" FROM audit_log
+                 WHERE entity = 'fund_entry' AND action IN ('fund_entry.funding', 'fund_entry.purchase', 'fund_entry.reverse') AND ${after} ORDER BY id LIMIT ${PAGE}`,
+    'id',
+    (r) => r.id,
+    (rows) => {
+      for (const r of rows) {
+        let entry: Partial<Entry> | null = null;
+        try {
+          entry = r.after ? (JSON.parse(r.after) as Partial<Entry>) : null;
+        } catch {
+          entry = null;
+        }
+        if (typeof entry?.id !== 'number') fail('funds', 'audit_log', r.id, 'a money entry’s audit row does not name the entry it wrote');
+        audited.set(entry.id, { auditId: r.id, entry });
       }
-      if (typeof entry?.id !== 'number') fail('funds', 'audit_log', r.id, 'a money entry’s audit row does not name the entry it wrote');
-      audited.set(entry.id, { auditId: r.id, entry });
-    }
-  }
+    },
+  );
   const seen = new Set<number>();
-  for (let after = Number.MIN_SAFE_INTEGER; ; ) {
-    const entries = await q.all<Entry>(
-      `SELECT id, store_area_id AS "storeAreaId", kind, source, amount_fen AS "amountFen", on_day AS "onDay", movement_id AS "movementId", goods_id AS "goodsId",
-              quantity, reverses_id AS "reversesId", created_at AS "createdAt" FROM fund_entries WHERE id > ? ORDER BY id LIMIT ${PAGE}`,
-      [after],
-    );
-    if (!entries.length) break;
-    after = entries[entries.length - 1].id;
-    for (const e of entries) {
-      seen.add(e.id);
-      const a = audited.get(e.id);
-      if (!a) fail('funds', 'fund_entries', e.id, `${e.kind} of ${e.amountFen} fen at store ${e.storeAreaId} on ${e.onDay} has no audit row: it was not written by the app`);
-      const changed = FIELDS.filter((f) => (a.entry[f] ?? null) !== e[f]);
-      if (changed.length) {
-        const what = changed.map((f) => `${f} ${String(e[f])} (audited ${String(a.entry[f] ?? null)})`).join(', ');
-        fail('funds', 'fund_entries', e.id, `differs from its audit row ${a.auditId}: ${what}`);
+  await eachPage<Entry>(
+    q,
+    (after) => `SELECT id, store_area_id AS "storeAreaId", kind, source, amount_fen AS "amountFen", on_day AS "onDay", movement_id AS "movementId", goods_id AS "goodsId",
+                       quantity, reverses_id AS "reversesId", created_at AS "createdAt" FROM fund_entries WHERE ${after} ORDER BY id LIMIT ${PAGE}`,
+    'id',
+    (e) => e.id,
+    (entries) => {
+      for (const e of entries) {
+        seen.add(e.id);
+        const a = audited.get(e.id);
+        if (!a) fail('funds', 'fund_entries', e.id, `${e.kind} of ${e.amountFen} fen at store ${e.storeAreaId} on ${e.onDay} has no audit row: it was not written by the app`);
+        const changed = FIELDS.filter((f) => (a.entry[f] ?? null) !== e[f]);
+        if (changed.length) {
+          const what = changed.map((f) => `${f} ${String(e[f])} (audited ${String(a.entry[f] ?? null)})`).join(', ');
+          fail('funds', 'fund_entries', e.id, `differs from its audit row ${a.auditId}: ${what}`);
+        }
       }
-    }
-  }
+    },
+  );
   for (const [id, a] of audited) {
     if (!seen.has(id)) fail('funds', 'fund_entries', id, `${a.entry.kind ?? 'entry'} of ${a.entry.amountFen ?? '?'} fen at store ${a.entry.storeAreaId ?? '?'} (audit row ${a.auditId}) is gone from the books`);
   }
