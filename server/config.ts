@@ -39,11 +39,18 @@ export function readDatabaseEnv(env: NodeJS.ProcessEnv = process.env): PgEnv | n
     return {
       url: checkPgUrl(url, 'JIFEN_DATABASE_URL'),
       readUrl: readUrl && checkPgUrl(readUrl, 'JIFEN_DATABASE_READ_URL'),
-      poolSize: pool === null ? DEFAULT_POOL_SIZE : checkPoolSize(/^\d+$/.test(pool) ? Number(pool) : NaN, 'JIFEN_DATABASE_POOL'),
+      poolSize: pool === null ? DEFAULT_POOL_SIZE : serverPoolSize(pool),
     };
   } catch (err) {
     throw new DatabaseConfigError(err instanceof Error ? err.message : String(err));
   }
+}
+
+// The scheduler holds one connection for its advisory lock while its jobs use another: one is not enough.
+function serverPoolSize(raw: string): number {
+  const size = checkPoolSize(/^\d+$/.test(raw) ? Number(raw) : NaN, 'JIFEN_DATABASE_POOL');
+  if (size < 2) throw new Error('JIFEN_DATABASE_POOL must be at least 2 (the scheduler holds one connection while its jobs use another)');
+  return size;
 }
 
 export function readServerEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {

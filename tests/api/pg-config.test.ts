@@ -44,8 +44,9 @@ describe('PostgreSQL configuration', () => {
     expect(refusal({ JIFEN_DATABASE_URL: 'postgres://db/j', JIFEN_DATABASE_POOL: pool })).toContain('JIFEN_DATABASE_POOL must be a whole number from 1 to 200');
   });
 
-  it('accepts the pool size bounds 1 and 200', () => {
-    expect(readDatabaseEnv({ JIFEN_DATABASE_URL: 'postgres://db/j', JIFEN_DATABASE_POOL: '1' })?.poolSize).toBe(1);
+  it('accepts the pool size bounds 2 and 200, and refuses 1 (the scheduler holds a connection while its jobs use another)', () => {
+    expect(refusal({ JIFEN_DATABASE_URL: 'postgres://db/j', JIFEN_DATABASE_POOL: '1' })).toContain('JIFEN_DATABASE_POOL must be at least 2');
+    expect(readDatabaseEnv({ JIFEN_DATABASE_URL: 'postgres://db/j', JIFEN_DATABASE_POOL: '2' })?.poolSize).toBe(2);
     expect(readDatabaseEnv({ JIFEN_DATABASE_URL: 'postgres://db/j', JIFEN_DATABASE_POOL: '200' })?.poolSize).toBe(200);
   });
 
