@@ -163,6 +163,29 @@ describe('the main flows on SQLite and PostgreSQL', () => {
     await same('GET', `/api/dashboard?areaId=${w.areas.townA.id}&period=2026`, { cookie: as.township });
   });
 
+  it('a cached public leaderboard answers 304 to its ETag, and a posted award makes it stale, alike', async () => {
+    const path = `/api/public/areas/${w.areas.townA.id}/leaderboard?period=2026`;
+    const tags = {} as Record<Engine, string>;
+    for (const engine of engines) {
+      const r = await env.send(engine, 'GET', path);
+      expect(r.status).toBe(200);
+      tags[engine] = r.headers.get('etag')!;
+      expect(tags[engine], engine).toBeTruthy();
+      expect((await env.send(engine, 'GET', path, { headers: { 'if-none-match': tags[engine] } })).status, engine).toBe(304);
+    }
+    const p = await same('POST', '/api/awards', { cookie: as.cadre, body: { householdId: env.fixture.neighbour, ruleId: w.rule.id, occurredOn: '2026-06-18' } });
+    expect(p.sqlite.status).toBe(201);
+    await same('POST', `/api/awards/${p.sqlite.body.id}/approve`, { cookie: as.reviewer });
+    env.clock.advance(4 * DAY);
+    await same('POST', '/api/awards/post-due', { cookie: as.county });
+    const after = {} as Record<Engine, Answer>;
+    for (const engine of engines) {
+      after[engine] = await env.send(engine, 'GET', path, { headers: { 'if-none-match': tags[engine] } });
+      expect(after[engine].status, engine).toBe(200);
+    }
+    expect(await seen(after.pg)).toStrictEqual(await seen(after.sqlite));
+  });
+
   it('the Excel exports hold the same cells', async () => {
     for (const [file, extra] of [
       ['households.xlsx', ''],
