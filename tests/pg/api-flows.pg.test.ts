@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyDatabase } from '../../db/verify';
+import { startScheduler } from '../../server/scheduler';
 import { makeHousehold, makeGoods, makeWorld } from '../support/factories';
 import { bothEngines, engines, normalise, PerEngine, workbookCells, type Answer, type Answers, type BothEngines, type Engine, type RequestOptions, type Session } from './support/both-engines';
 
@@ -87,10 +88,18 @@ describe('the main flows on SQLite and PostgreSQL', () => {
     env.clock.advance(2 * DAY);
     await same('POST', '/api/awards/post-due', { cookie: as.county });
     expect(await balance()).toBe(0);
+    // Due now: the server's own scheduler posts them (one tick on each engine; on PostgreSQL behind its advisory lock).
     env.clock.advance(2 * DAY);
-    const posted = await same('POST', '/api/awards/post-due', { cookie: as.county });
-    expect(posted.sqlite.status).toBe(200);
+    for (const engine of engines) {
+      const errors: unknown[] = [];
+      const scheduler = startScheduler(env.apps[engine].db, env.config, { now: () => env.clock.now, firstDelayMs: 3_600_000, intervalMs: 3_600_000, onError: (_, err) => errors.push(err) });
+      await scheduler.tick();
+      await scheduler.stop();
+      expect(errors, engine).toEqual([]);
+    }
     expect(await balance()).toBe(10);
+    await same('GET', `/api/awards/${ids[0]}`, { cookie: as.reviewer });
+    await same('GET', `/api/public/checkpoints?limit=5`);
     await same('GET', `/api/households/${w.household.id}/ledger`, { cookie: as.household });
     await same('GET', `/api/households/${env.fixture.neighbour}`, { cookie: as.cadre });
   });
