@@ -1,6 +1,6 @@
 import { householdForStars } from '../../../db/boards/households';
 import { latestApprovedPublication } from '../../../db/boards/publications';
-import { readDb, type Db } from '../../../db/client';
+import { readDb, replicaDb, type Db } from '../../../db/client';
 import { shanghaiDay } from '../../../db/time';
 import type { Ctx, PublicCtx } from '../../lib/context';
 import { NotFound } from '../../lib/errors';
@@ -68,7 +68,7 @@ export async function getHouseholdStars(ctx: Ctx, householdId: number, year?: st
 
 /** The public star page of a household: masked name, village, and only published stars. */
 export async function getPublicHouseholdStars(ctx: PublicCtx, householdId: number, year?: string) {
-  const db = readDb(ctx.db);
+  const db = replicaDb(ctx.db);
   const h = await householdForStars(db, householdId);
   if (!h || !h.active) throw new NotFound('农户不存在');
   const y = yearOf(ctx, year);

@@ -1,6 +1,6 @@
 import { chainEntryHash, ledgerEntryHashById } from '../../../db/boards/chainHeads';
 import { approvedPublicationById, approvedPublications } from '../../../db/boards/publications';
-import { readDb, type Db } from '../../../db/client';
+import { replicaDb, type Db } from '../../../db/client';
 import type { PublicCtx } from '../../lib/context';
 import { NotFound } from '../../lib/errors';
 import { loadArea } from './boardArea';
@@ -36,7 +36,7 @@ export async function verifyPublication(db: Db, p: PublicationRow) {
 
 /** The latest published version of a board, the list of its versions, and the check above; `board` is null before the first. */
 export async function getPublishedBoard(ctx: PublicCtx, kind: BoardKind, areaId: number, period: string) {
-  const db = readDb(ctx.db);
+  const db = replicaDb(ctx.db);
   const loaded = await loadArea(db, areaId);
   assertAreaFits(kind, loaded);
   const rows = await approvedPublications(db, { kind, areaId, period });
@@ -54,7 +54,7 @@ export async function getPublishedBoard(ctx: PublicCtx, kind: BoardKind, areaId:
 
 /** One published version by id (older versions stay readable forever). */
 export async function getPublicPublication(ctx: PublicCtx, id: number) {
-  const db = readDb(ctx.db);
+  const db = replicaDb(ctx.db);
   const p = await approvedPublicationById(db, id);
   if (!p) throw new NotFound('榜单不存在或尚未发布');
   return { area: (await loadArea(db, p.areaId)).area, publication: publicationFacts(p), verification: await verifyPublication(db, p), board: boardOf(p) };

@@ -1,5 +1,5 @@
 import { donationPage, movementsOfGoods, namedOrganisationDonations, type DonationRow, type DonorKind } from '../../../db/boards/donations';
-import { readDb, type Db } from '../../../db/client';
+import { replicaDb, type Db } from '../../../db/client';
 import type { PublicCtx } from '../../lib/context';
 import { maskName } from '../../lib/identity';
 import { loadArea } from './boardArea';
@@ -62,7 +62,7 @@ export async function donationDrawdown(db: Db, goodsIds: number[]): Promise<Map<
 
 /** 捐赠信息公开: every donation to the stores of an area, newest first, with where donated goods went. */
 export async function listDonations(ctx: PublicCtx, areaId: number, q: DonationsQuery) {
-  const db = readDb(ctx.db);
+  const db = replicaDb(ctx.db);
   const loaded = await loadArea(db, areaId);
   const { rows, total } = await donationPage(db, { path: loaded.row.path, year: q.year, limit: q.limit, offset: q.offset });
   const drawdown = await donationDrawdown(db, [...new Set(rows.map((r) => r.donation.goodsId).filter((id): id is number => id != null))]);
@@ -88,7 +88,7 @@ export async function listDonations(ctx: PublicCtx, areaId: number, q: Donations
 
 /** 企业扶贫光荣榜: enterprises, organisations and units (never private persons, never the anonymous) by total value given. */
 export async function getHonourRoll(ctx: PublicCtx, areaId: number, year?: string) {
-  const db = readDb(ctx.db);
+  const db = replicaDb(ctx.db);
   const loaded = await loadArea(db, areaId);
   const rows = await namedOrganisationDonations(db, loaded.row.path, year);
   const totals = new Map<string, { donor: string; donorKind: DonorKind; totalFen: number; donations: number }>();

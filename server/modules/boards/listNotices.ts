@@ -1,5 +1,5 @@
 import { awardsOnNotice, objectionCounts } from '../../../db/boards/notices';
-import { readDb } from '../../../db/client';
+import { replicaDb } from '../../../db/client';
 import type { PublicCtx } from '../../lib/context';
 import { publicName } from '../public/publicName';
 import { loadArea } from './boardArea';
@@ -22,7 +22,7 @@ export interface NoticeItem {
  * POST /api/awards/:id/objections.
  */
 export async function listNotices(ctx: PublicCtx, areaId: number) {
-  const db = readDb(ctx.db);
+  const db = replicaDb(ctx.db);
   const loaded = await loadArea(db, areaId);
   const rows = await awardsOnNotice(db, loaded.row.path);
   const counts = await objectionCounts(

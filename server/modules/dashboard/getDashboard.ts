@@ -1,4 +1,4 @@
-import { readDb } from '../../../db/client';
+import { replicaDb } from '../../../db/client';
 import {
   activeHouseholdsPerVillage,
   awardedHouseholdsPerVillage,
@@ -41,7 +41,7 @@ const UNCATEGORISED = 'other';
  * stock movements and the donation records of the area's villages and stores in the period.
  */
 export async function getDashboard(ctx: Ctx, query: DashboardQuery) {
-  const db = readDb(ctx.db);
+  const db = replicaDb(ctx.db);
   const area = await reportArea(db, ctx, query.areaId);
   const period = query.period ?? shanghaiDay(ctx.now.getTime()).slice(0, 4);
   const { from, to, fromMs, toMs } = periodSpan(period);

@@ -1,5 +1,5 @@
 import { awardsForExport, countAwardsForExport } from '../../../db/excel/exports';
-import { readDb } from '../../../db/client';
+import { replicaDb } from '../../../db/client';
 import type { Ctx } from '../../lib/context';
 import { assertExportSize, periodSpan, reportArea, shanghaiDateTime, villagesUnder } from './exportScope';
 import { awardStatusLabels } from './labels';
@@ -8,7 +8,7 @@ import { exportName, writeSheet, type XlsxFile } from './writeWorkbook';
 
 /** Awards of an area, optionally of one status and of deeds within a period. */
 export async function exportAwards(ctx: Ctx, query: ExportAwardsQuery): Promise<XlsxFile> {
-  const db = readDb(ctx.db);
+  const db = replicaDb(ctx.db);
   const area = await reportArea(db, ctx, query.areaId);
   const villageIds = (await villagesUnder(db, area)).map((v) => v.id);
   const span = query.period ? periodSpan(query.period) : undefined;

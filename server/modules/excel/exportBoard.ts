@@ -1,4 +1,4 @@
-import { readDb } from '../../../db/client';
+import { replicaDb } from '../../../db/client';
 import type { Ctx } from '../../lib/context';
 import { previewBoard } from '../boards/previewBoard';
 import type { BoardKind } from '../boards/schemas';
@@ -35,8 +35,9 @@ const columns: Record<BoardKind, SheetColumn<Item>[]> = {
 /** Any board of the boards module (red, black, stars, leaderboard, village comparison) as computed now. */
 export async function exportBoard(ctx: Ctx, query: ExportBoardKindQuery): Promise<XlsxFile> {
   const { kind, areaId, ...boardQuery } = query;
-  const area = await reportArea(readDb(ctx.db), ctx, areaId);
-  const { board } = await previewBoard(ctx, kind, area.id, boardQuery);
+  const db = replicaDb(ctx.db);
+  const area = await reportArea(db, ctx, areaId);
+  const { board } = await previewBoard(ctx, kind, area.id, boardQuery, db);
   const at = ctx.now.getTime();
   const body = await writeSheet<Item>({ name: titles[kind], title: `${area.name} ${titles[kind]} ${board.period}`, columns: columns[kind], rows: board.items as unknown as Item[] }, at);
   return { filename: exportName(titles[kind], area.name, at, board.period), body };

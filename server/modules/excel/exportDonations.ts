@@ -1,4 +1,4 @@
-import { readDb } from '../../../db/client';
+import { replicaDb } from '../../../db/client';
 import { countDonationsForExport, donationsForExport } from '../../../db/excel/exports';
 import { donorKindLabels } from '../../lib/labels';
 import type { Ctx } from '../../lib/context';
@@ -8,7 +8,7 @@ import { exportName, writeSheet, type XlsxFile } from './writeWorkbook';
 
 /** Donations received by the stores in an area during a period (the staff copy: anonymous donors named). */
 export async function exportDonations(ctx: Ctx, query: ExportPeriodQuery): Promise<XlsxFile> {
-  const db = readDb(ctx.db);
+  const db = replicaDb(ctx.db);
   const area = await reportArea(db, ctx, query.areaId);
   const storeIds = (await storesUnder(db, area)).map((s) => s.id);
   const span = periodSpan(query.period);

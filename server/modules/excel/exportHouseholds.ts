@@ -1,4 +1,4 @@
-import { readDb } from '../../../db/client';
+import { replicaDb } from '../../../db/client';
 import { groupNamesUnder, householdsOfVillages, membersOfHouseholds } from '../../../db/excel/roster';
 import { householdCategoryLabels } from '../../lib/labels';
 import type { Ctx } from '../../lib/context';
@@ -9,7 +9,7 @@ import { exportName, writeSheet, type XlsxFile } from './writeWorkbook';
 
 /** The roster of an area; its first seven columns are the import template's, so the file imports back. */
 export async function exportHouseholds(ctx: Ctx, query: ExportAreaQuery): Promise<XlsxFile> {
-  const db = readDb(ctx.db);
+  const db = replicaDb(ctx.db);
   const area = await reportArea(db, ctx, query.areaId);
   const villages = await villagesUnder(db, area);
   const villageName = new Map(villages.map((v) => [v.id, v.name]));

@@ -1,4 +1,4 @@
-import { readDb } from '../../../db/client';
+import { replicaDb } from '../../../db/client';
 import { leaderboardForExport } from '../../../db/excel/exports';
 import type { Ctx } from '../../lib/context';
 import { Invalid } from '../../lib/errors';
@@ -10,7 +10,7 @@ import { exportName, writeSheet, type XlsxFile } from './writeWorkbook';
 
 /** The conduct-score leaderboard as published, with the full names staff need beside the public ones. */
 export async function exportLeaderboard(ctx: Ctx, query: ExportBoardQuery): Promise<XlsxFile> {
-  const db = readDb(ctx.db);
+  const db = replicaDb(ctx.db);
   const area = await reportArea(db, ctx, query.areaId);
   if (area.kind === 'group') throw new Invalid('榜单按村、乡镇或县发布', undefined, 'invalid_area');
   const settings = await resolveSettings(db, area.path);

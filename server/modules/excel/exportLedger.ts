@@ -1,4 +1,4 @@
-import { readDb } from '../../../db/client';
+import { replicaDb } from '../../../db/client';
 import { countLedgerForExport, ledgerForExport } from '../../../db/excel/exports';
 import type { Ctx } from '../../lib/context';
 import { headingNamer } from '../rules/headings';
@@ -9,7 +9,7 @@ import { exportName, writeSheet, type XlsxFile } from './writeWorkbook';
 
 /** Every ledger entry of an area whose day falls in the period, in ledger order. */
 export async function exportLedger(ctx: Ctx, query: ExportPeriodQuery): Promise<XlsxFile> {
-  const db = readDb(ctx.db);
+  const db = replicaDb(ctx.db);
   const area = await reportArea(db, ctx, query.areaId);
   const villageIds = (await villagesUnder(db, area)).map((v) => v.id);
   const span = periodSpan(query.period);

@@ -1,4 +1,4 @@
-import { readDb } from '../../../db/client';
+import { replicaDb } from '../../../db/client';
 import { countMovementsForExport, movementsForExport } from '../../../db/excel/exports';
 import type { Ctx } from '../../lib/context';
 import { assertExportSize, periodSpan, reportArea, shanghaiDateTime, storesUnder } from './exportScope';
@@ -8,7 +8,7 @@ import { exportName, writeSheet, type XlsxFile } from './writeWorkbook';
 
 /** Every stock movement of the stores in an area during a period. */
 export async function exportMovements(ctx: Ctx, query: ExportPeriodQuery): Promise<XlsxFile> {
-  const db = readDb(ctx.db);
+  const db = replicaDb(ctx.db);
   const area = await reportArea(db, ctx, query.areaId);
   const storeIds = (await storesUnder(db, area)).map((s) => s.id);
   const span = periodSpan(query.period);

@@ -1,4 +1,4 @@
-import { readDb } from '../../../db/client';
+import { replicaDb } from '../../../db/client';
 import { countRedemptionsForExport, redemptionLines, redemptionsForExport } from '../../../db/excel/exports';
 import type { Ctx } from '../../lib/context';
 import { assertExportSize, periodSpan, reportArea, shanghaiDateTime, villagesUnder } from './exportScope';
@@ -7,7 +7,7 @@ import { exportName, writeSheet, type XlsxFile } from './writeWorkbook';
 
 /** Redemptions at the counter in a period, each with what was handed over. */
 export async function exportRedemptions(ctx: Ctx, query: ExportPeriodQuery): Promise<XlsxFile> {
-  const db = readDb(ctx.db);
+  const db = replicaDb(ctx.db);
   const area = await reportArea(db, ctx, query.areaId);
   const villageIds = (await villagesUnder(db, area)).map((v) => v.id);
   const span = periodSpan(query.period);

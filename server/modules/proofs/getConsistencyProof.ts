@@ -1,4 +1,4 @@
-import { readDb } from '../../../db/client';
+import { replicaDb } from '../../../db/client';
 import type { PublicCtx } from '../../lib/context';
 import { Invalid } from '../../lib/errors';
 import type { ConsistencyQuery } from './schemas';
@@ -6,7 +6,7 @@ import { villageOrNotFound, villageTree } from './villageTree';
 
 /** RFC 6962 proof that the village's tree of `from` entries is a prefix of its tree of `to` (default: now). */
 export async function getConsistencyProof(ctx: PublicCtx, villageId: number, q: ConsistencyQuery) {
-  const db = readDb(ctx.db);
+  const db = replicaDb(ctx.db);
   const village = await villageOrNotFound(db, villageId);
   const to = q.to ?? village.lastSeq;
   if (to > village.lastSeq) throw new Invalid(`to 不能超过该村当前的流水条数 ${village.lastSeq}`, { path: ['to'] });

@@ -1,4 +1,4 @@
-import { readDb } from '../../../db/client';
+import { replicaDb } from '../../../db/client';
 import { villageEntryHash } from '../../../db/proofs/chains';
 import type { PublicCtx } from '../../lib/context';
 import { Conflict, Invalid } from '../../lib/errors';
@@ -7,7 +7,7 @@ import { villageOrNotFound, villageTree } from './villageTree';
 
 /** The audit path of entry `seq` in the village's tree of `treeSize` entries (default: the whole chain now). */
 export async function getInclusionProof(ctx: PublicCtx, villageId: number, q: InclusionQuery) {
-  const db = readDb(ctx.db);
+  const db = replicaDb(ctx.db);
   const village = await villageOrNotFound(db, villageId);
   const treeSize = q.treeSize ?? village.lastSeq;
   if (treeSize > village.lastSeq) throw new Invalid(`treeSize 不能超过该村当前的流水条数 ${village.lastSeq}`, { path: ['treeSize'] });

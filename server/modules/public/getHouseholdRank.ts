@@ -1,5 +1,5 @@
 import { householdVillagePath, townshipRank } from '../../../db/boards/leaderboard';
-import { readDb } from '../../../db/client';
+import { replicaDb } from '../../../db/client';
 import type { PublicCtx } from '../../lib/context';
 import { NotFound } from '../../lib/errors';
 import type { RankQuery } from './schemas';
@@ -10,7 +10,7 @@ import type { RankQuery } from './schemas';
  * stays well under a millisecond on millions of ledger rows. Shows no name.
  */
 export async function getHouseholdRank(ctx: PublicCtx, householdId: number, query: RankQuery) {
-  const db = readDb(ctx.db);
+  const db = replicaDb(ctx.db);
   const villagePath = await householdVillagePath(db, householdId);
   if (!villagePath) throw new NotFound('农户不存在');
   const ids = villagePath.split('/').filter(Boolean).map(Number);

@@ -1,5 +1,5 @@
 import { dataVersion } from '../../../db/boards/dataVersion';
-import { readDb, type Db } from '../../../db/client';
+import { replicaDb, type Db } from '../../../db/client';
 import type { PublicCtx } from '../../lib/context';
 import { loadArea } from '../boards/boardArea';
 import { rankHouseholds } from '../boards/computeRankings';
@@ -18,7 +18,7 @@ const MAX_CACHED = 2000;
 const caches = new WeakMap<Db, { stamp: string; boards: Map<string, Leaderboard> }>();
 
 async function buildLeaderboard(ctx: PublicCtx, areaId: number, query: LeaderboardQuery): Promise<Leaderboard> {
-  const db = readDb(ctx.db);
+  const db = replicaDb(ctx.db);
   const loaded = await loadArea(db, areaId);
   const { items, total } = await rankHouseholds(db, loaded, query.period, { limit: query.limit, offset: query.offset, throughTies: false });
   const { id, name, kind } = loaded.area;
@@ -37,7 +37,8 @@ async function buildLeaderboard(ctx: PublicCtx, areaId: number, query: Leaderboa
  * household ids, cached until anything is committed. Ties share a rank (1, 1, 3).
  */
 export async function getLeaderboard(ctx: PublicCtx, areaId: number, query: LeaderboardQuery): Promise<Leaderboard> {
-  // Read on the write connection (ctx.db): only it sees this process's commits at once.
+  // Stamped through the write handle (ctx.db): on SQLite only it sees this process's commits at once; on
+  // PostgreSQL the stamp is read on the replica, where buildLeaderboard reads too, so a page is never older than its stamp.
   const stamp = await dataVersion(ctx.db);
   if (stamp === null) return buildLeaderboard(ctx, areaId, query);
   let cache = caches.get(ctx.db);

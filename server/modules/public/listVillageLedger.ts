@@ -1,4 +1,4 @@
-import { readDb } from '../../../db/client';
+import { replicaDb } from '../../../db/client';
 import { publicLedgerEntries, publicVillageChain } from '../../../db/publicLedger/entries';
 import type { PublicCtx } from '../../lib/context';
 import { NotFound } from '../../lib/errors';
@@ -13,7 +13,7 @@ export const LEDGER_PAGE = 1000;
  * one); not a village → 404. The tree size is read before the entries, so the page never runs past it.
  */
 export async function listVillageLedger(ctx: PublicCtx, villageId: number, query: LedgerRangeQuery) {
-  const db = readDb(ctx.db);
+  const db = replicaDb(ctx.db);
   const chain = await publicVillageChain(db, villageId);
   if (!chain) throw new NotFound('村不存在');
   const end = Math.min(query.to ?? chain.treeSize, chain.treeSize);

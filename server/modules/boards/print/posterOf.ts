@@ -1,4 +1,4 @@
-import { readDb } from '../../../../db/client';
+import { replicaDb } from '../../../../db/client';
 import type { PublicCtx } from '../../../lib/context';
 import { headingNamer } from '../../rules/headings';
 import { chainHeadLabel } from '../chainHead';
@@ -11,7 +11,7 @@ import { posterProof } from './posterProof';
 /** A board as an A4 poster: published facts when it is a publication, otherwise marked as live data. */
 export async function boardPoster(ctx: PublicCtx, board: Board, publication: PublicationFacts | null, onlineUrl: string, liveHash?: string): Promise<Html> {
   const codes = board.kind === 'red' ? board.params.categories : board.kind === 'leaderboard' && board.params.category ? [board.params.category] : [];
-  const name = await headingNamer(readDb(ctx.db), codes);
+  const name = await headingNamer(replicaDb(ctx.db), codes);
   return renderPoster({
     ...boardTable(board, name),
     trail: board.area.trail,

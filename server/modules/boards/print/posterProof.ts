@@ -1,4 +1,4 @@
-import { readDb } from '../../../../db/client';
+import { replicaDb } from '../../../../db/client';
 import { checkpointById, lastCheckpointOfCounty } from '../../../../db/proofs/checkpoints';
 import { checkpointKeyOf, fingerprintDisplay } from '../../../lib/checkpointKey';
 import type { PublicCtx } from '../../../lib/context';
@@ -10,7 +10,7 @@ import type { PosterProof } from './layout';
  * before checkpoints existed); left out for live pages, which name the county's latest checkpoint.
  */
 export async function posterProof(ctx: PublicCtx, areaId: number, checkpointId?: number | null): Promise<PosterProof> {
-  const db = readDb(ctx.db);
+  const db = replicaDb(ctx.db);
   const current = checkpointKeyOf(ctx.config, ctx.db).info.fingerprintDisplay;
   if (checkpointId === null) return { checkpointSeq: null, own: false, beforeCheckpoints: true, fingerprintDisplay: current };
   if (checkpointId !== undefined) {

@@ -81,7 +81,8 @@ export async function cachedPage(ctx: PublicCtx, key: string, render: () => Prom
       const printed = await render();
       return { status: printed.status, body: encoder.encode(String(await printed.page)) };
     });
-  // The stamp is read on the write connection (ctx.db): only it sees this process's commits at once.
+  // Stamped through the write handle (ctx.db): on SQLite only it sees this process's commits at once; on PostgreSQL
+  // the stamp is read on the replica, where the pages read too.
   const stamp = await dataVersion(ctx.db);
   // A write transaction is open: what is read now may be rolled back or committed unseen, so nothing is kept.
   if (stamp === null) return renderNow();

@@ -1,5 +1,5 @@
 import { html, raw } from 'hono/html';
-import { readDb } from '../../../../db/client';
+import { replicaDb } from '../../../../db/client';
 import { shanghaiDay } from '../../../../db/time';
 import type { PublicCtx } from '../../../lib/context';
 import { NotFound } from '../../../lib/errors';
@@ -43,13 +43,13 @@ export async function printPublication(ctx: PublicCtx, id: number, origin: strin
 /** Leaderboards and village comparisons print live: the hash and chain head say exactly what they were computed from. */
 export async function printLive(ctx: PublicCtx, kind: 'leaderboard' | 'villages', areaId: number, q: BoardQuery, origin: string, search: string): Promise<Printed> {
   const spec = specOf(kind, areaId, q);
-  const computed = await computeBoard(readDb(ctx.db), spec);
+  const computed = await computeBoard(replicaDb(ctx.db), spec);
   return { status: 200, page: await boardPoster(ctx, computed.board, null, `${origin}/public/areas/${areaId}/${kind}${search}`, computed.hash) };
 }
 
 /** A live page's hash over its content and the chain head of its area, and the head as the footer names it. */
 async function liveHash(ctx: PublicCtx, areaId: number, content: unknown) {
-  const db = readDb(ctx.db);
+  const db = replicaDb(ctx.db);
   const { row } = await loadArea(db, areaId);
   const head = await areaChainHead(db, row);
   return { hash: boardHash(canonicalJson(content), head.hash), chainHead: chainHeadLabel(row.kind, head) };
@@ -230,7 +230,7 @@ export async function printPlaque(ctx: PublicCtx, householdId: number, year: str
 
 /** Every active household of a village, one plaque per page, in the star board's order. */
 export async function printVillagePlaques(ctx: PublicCtx, villageId: number, year: string, origin: string): Promise<Printed> {
-  const db = readDb(ctx.db);
+  const db = replicaDb(ctx.db);
   const loaded = await loadArea(db, villageId);
   if (loaded.row.kind !== 'village') throw new NotFound('村不存在');
   // The village, its households and its published star board are read once for the whole sheet.
