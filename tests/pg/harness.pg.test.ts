@@ -123,13 +123,13 @@ describe('freshDatabase', () => {
     await open.end().catch(() => {});
   });
 
-  it('copies the template in a few seconds at worst', async () => {
+  it('copies the template without a hang (the time is printed; a guard, not a speed figure)', async () => {
     const started = Date.now();
     const db = await freshDatabase();
     const ms = Date.now() - started;
     console.log(`[pg] one template copy: ${ms} ms`);
     await db.drop();
-    expect(ms).toBeLessThan(5_000);
+    expect(ms).toBeLessThan(30_000);
   });
 });
 
