@@ -1,5 +1,8 @@
 import { evidenceDirFor } from '../../db/evidence/files';
 import { backupDatabase, copyVerdictLine, isSoundCopy } from '../../db/backup';
+import { backupPg, describePgUrl, PgBackupRefused } from '../../db/backupPg';
+import { formatChainHeads } from '../../db/verify';
+import { DatabaseConfigError, readDatabaseEnv, readServerEnv } from '../config';
 import { dbFileFromArgs, positionalArgs, requireFile } from './dbFile';
 
 // `npm run backup -- <file> [--db source]`: safe while the server runs.
@@ -11,6 +14,40 @@ const [dest] = positionalArgs(argv);
 if (!dest) {
   console.error('usage: npm run backup -- <backup-file> [--db <database>]');
   process.exit(2);
+}
+
+let pgEnv: ReturnType<typeof readDatabaseEnv>;
+try {
+  pgEnv = readDatabaseEnv();
+} catch (err) {
+  if (!(err instanceof DatabaseConfigError)) throw err;
+  console.error(`FAIL ${err.message}`);
+  process.exit(2);
+}
+if (pgEnv) {
+  if (argv.includes('--db')) {
+    console.error('FAIL --db names a SQLite file, but JIFEN_DATABASE_URL is set: the backup would be of PostgreSQL');
+    process.exit(2);
+  }
+  // With JIFEN_DATABASE_URL: pg_dump to <file>, verified in a scratch database before it takes the name; photos from JIFEN_DB's folder.
+  const where = describePgUrl(pgEnv.url);
+  try {
+    const { verdict, written } = await backupPg({ url: pgEnv.url, dest, evidenceDir: evidenceDirFor(readServerEnv().dbFile) });
+    if (verdict.ok) for (const line of formatChainHeads(verdict)) console.log(line);
+    if (isSoundCopy(verdict)) {
+      console.log(`${copyVerdictLine(verdict)}; backup of ${where} written to ${written}`);
+      process.exit(0);
+    }
+    console.log(
+      `${copyVerdictLine(verdict)}; dump written to ${written} anyway: a complete dump of ${where}, but it fails verification. ` +
+        'Find the cause before relying on it (npm run verify; README, Backups); npm run restore refuses this dump.',
+    );
+    process.exit(3);
+  } catch (err) {
+    if (!(err instanceof PgBackupRefused)) throw err;
+    console.log(`FAIL backup of ${where}: ${err.message}`);
+    process.exit(1);
+  }
 }
 const source = dbFileFromArgs(argv);
 requireFile(source, 'database');
