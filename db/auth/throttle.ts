@@ -66,9 +66,23 @@ export async function recordFailure(tx: Tx, key: string, budget: Budget, now: nu
   await sqlOf(tx).run(COUNT_ONE, [key, now, w, now, w, now, now]);
 }
 
-/** Back-off of a key with no account behind it (an unknown username): `window_start` holds `until`. */
-export async function keyBackoff(db: Db, key: string): Promise<Backoff | undefined> {
-  return sqlOf(db).get<Backoff>('SELECT failures AS "failures", window_start AS "until" FROM throttle WHERE key = ?', [key]);
+/**
+ * Back-off of a key with no account behind it (an unknown username): `window_start` holds `until`.
+ * On PostgreSQL the row is locked until the transaction ends (made first if missing, as a zero state the
+ * caller overwrites or rolls back), so attempts in other processes wait and read what this one writes;
+ * READ COMMITTED alone would let two of them count from the same value. SQLite's write transaction
+ * already holds the whole file.
+ */
+export async function keyBackoff(tx: Tx, key: string): Promise<Backoff | undefined> {
+  const q = sqlOf(tx);
+  if (q.engine === 'sqlite') return q.get<Backoff>('SELECT failures AS "failures", window_start AS "until" FROM throttle WHERE key = ?', [key]);
+  const row = await q.get<Backoff>(
+    `INSERT INTO throttle (key, window_start, failures) VALUES (?, 0, 0)
+     ON CONFLICT (key) DO UPDATE SET failures = throttle.failures
+     RETURNING failures AS "failures", window_start AS "until"`,
+    [key],
+  );
+  return row && (row.failures !== 0 || row.until !== 0) ? row : undefined;
 }
 
 export async function saveKeyBackoff(tx: Tx, key: string, state: { failures: number; until: number }): Promise<void> {
@@ -79,8 +93,11 @@ export async function saveKeyBackoff(tx: Tx, key: string, state: { failures: num
   );
 }
 
-export async function accountBackoff(db: Db, userId: number): Promise<Backoff | undefined> {
-  return sqlOf(db).get<Backoff>('SELECT failed_logins AS "failures", locked_until AS "until" FROM users WHERE id = ?', [userId]);
+/** An account's back-off; on PostgreSQL its row stays locked until the transaction ends (see keyBackoff). */
+export async function accountBackoff(tx: Tx, userId: number): Promise<Backoff | undefined> {
+  const q = sqlOf(tx);
+  const lock = q.engine === 'pg' ? ' FOR UPDATE' : '';
+  return q.get<Backoff>(`SELECT failed_logins AS "failures", locked_until AS "until" FROM users WHERE id = ?${lock}`, [userId]);
 }
 
 export async function saveAccountBackoff(tx: Tx, userId: number, state: Backoff): Promise<void> {
