@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { closeDb, openDb, openPgDb } from '../../db/client';
 import { copySqliteToPg } from '../../db/copy/sqliteToPg';
 import { evidencePath, sha256Hex } from '../../db/evidence/files';
+import { postLedgerEntry } from '../../db/ledger';
+import { transaction } from '../../db/transaction';
 import { verifyDatabase, type VerifyOk, type VerifyResult } from '../../db/verify';
 import { generateCounty } from '../../seeds/generate';
 import { freshDatabase, type FreshDatabase } from './support/database';
@@ -253,5 +255,40 @@ describe('npm run backup / restore on PostgreSQL', () => {
     }
     for (const f of files) expect(existsSync(evidencePath(`${f}.evidence`, PHOTO_HASH))).toBe(true);
     expect(await scratchLeft()).toEqual([]);
+  }, 180_000);
+
+  it('backs up while the app posts ledger entries: the dump is one snapshot, verifies, and restores to a state the source passed through', async () => {
+    const db = await openPgDb({ url: source.url, dataDir: liveData, migrate: false, poolSize: 4 });
+    const households = (await admin<{ id: number; village_id: number }>('SELECT min(id) AS id, village_id FROM households GROUP BY village_id ORDER BY village_id', source.name));
+    let writing = true;
+    let posted = 0;
+    const load = (async () => {
+      for (let i = 0; writing; i++) {
+        const h = households[i % households.length];
+        await transaction(db, (tx) =>
+          postLedgerEntry(tx, { householdId: h.id, villageId: h.village_id, kind: 'adjustment', points: 1, conductPoints: 0, occurredOn: '2026-03-28', note: `备份时写入 ${i}`, createdAt: NOW.getTime() + i }),
+        );
+        posted++;
+      }
+    })();
+    const live = join(dir, 'live.dump');
+    let r: Run;
+    try {
+      r = await cli('backup', [live], envFor(source.url, liveData));
+    } finally {
+      writing = false;
+      await load;
+      await closeDb(db);
+    }
+    expect(r.code).toBe(0);
+    expect(posted).toBeGreaterThan(0);
+    const target = await fresh();
+    expect((await cli('restore', [live], envFor(target.url, join(dir, 'live-restored')))).code).toBe(0);
+    const inDump = await count(target.url, 'ledger_entries');
+    // Some writes landed in the dump's snapshot or after it, never half of one.
+    expect(inDump).toBeGreaterThanOrEqual(sourceVerdict.entries);
+    expect(inDump).toBeLessThanOrEqual(sourceVerdict.entries + posted);
+    expect((await verifyPg(target.url)).ok).toBe(true);
+    expect(await count(source.url, 'ledger_entries')).toBe(sourceVerdict.entries + posted);
   }, 180_000);
 });
