@@ -1,10 +1,10 @@
 /**
  * The app over a primary and a synchronous streaming replica (JIFEN_DATABASE_URL = primary, JIFEN_DATABASE_READ_URL =
  * replica), each its own cluster with fsync on. A village seeded on SQLite with the factories is moved in by db:copy.
- * Shown over HTTP: public pages (leaderboard, published board, public ledger) and the dashboard are read on the
- * replica — with its replay paused they keep the old answer while the staff's household page, read on the primary,
- * already has the new one; writes (an award, a redemption, a publication) go to the primary; the replica trails by
- * a measured lag. Then the primary is stopped (immediate) after N acknowledged redemptions, the replica promoted, the
+ * Shown over HTTP: public pages (leaderboard, published board, public ledger), the dashboard and the Excel exports are
+ * read on the replica — with its replay paused they keep the old answer while the staff's household page, read on the
+ * primary, already has the new one; writes (an award, a redemption, a publication) go to the primary; the replica
+ * trails by a measured lag. Then the primary is stopped (immediate) after N acknowledged redemptions, the replica promoted, the
  * server restarted on it: every acknowledged redemption is there and the database verifies.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,6 +16,7 @@ import { closeDb, openDb, openPgDb } from '../../db/client';
 import { copySqliteToPg } from '../../db/copy/sqliteToPg';
 import { migratePg } from '../../db/pg/migrate';
 import { verifyDatabase } from '../../db/verify';
+import { readXlsx } from '../excel/sheets';
 import { grantPoints } from '../support/factories';
 import { startServer, type ServerProcess } from '../support/server-process';
 import { HttpClient, seedTrustWorld } from '../trust/support';
@@ -101,6 +102,13 @@ const publicRed = () => ok(as.anonymous.request('GET', `/api/public/areas/${vill
 const publicLedgerSize = async () => (await ok(as.anonymous.request('GET', `/api/public/villages/${village()}/ledger?from=1&to=1`))).treeSize as number;
 const staffBalance = async (householdId: number) => (await ok(as.cadre.request('GET', `/api/households/${householdId}`))).balance as number;
 
+/** The title line of the ledger export ("… 积分流水 2026（共 N 笔）"), read from the workbook the county admin downloads. */
+async function ledgerExportTitle(): Promise<string> {
+  const res = await fetch(`${as.admin.base}/api/exports/ledger.xlsx?areaId=${village()}&period=${year}`, { headers: { cookie: as.admin.cookie } });
+  expect(res.status).toBe(200);
+  return (await readXlsx(Buffer.from(await res.arrayBuffer())))[0][0];
+}
+
 async function publishRed(): Promise<number> {
   const pub = await ok(as.cadre.request('POST', '/api/boards/publications', { kind: 'red', areaId: village(), period: month }), 201);
   await ok(as.reviewer.request('POST', `/api/boards/publications/${pub.id as number}/approve`));
@@ -148,7 +156,7 @@ afterAll(async () => {
 }, 60_000);
 
 describe('the app with a synchronous streaming replica as its read URL', () => {
-  it('serves the public leaderboard, published board, public ledger and dashboard from the replica: with replay paused, acknowledged writes on the primary show only on primary reads until it resumes', async () => {
+  it('serves the public leaderboard, published board, public ledger, dashboard and ledger export from the replica: with replay paused, acknowledged writes on the primary show only on primary reads until it resumes', async () => {
     // Caught up first: every earlier write is on the replica's boards.
     const poorest = world.households[0].id;
     const boardBefore = await publicLeaderboard();
@@ -157,6 +165,7 @@ describe('the app with a synchronous streaming replica as its read URL', () => {
     const dashboardPath = `/api/dashboard?areaId=${village()}&period=${year}`;
     const dashBefore = ((await ok(as.admin.request('GET', dashboardPath))).totals as { awarded: number; redeemed: number });
     const balanceBefore = await staffBalance(poorest);
+    const exportBefore = await ledgerExportTitle();
 
     await replica.psql('SELECT pg_wal_replay_pause()');
     await until('replay paused', () => replica.psql('SELECT pg_get_wal_replay_pause_state()'), (s) => s === 'paused');
@@ -179,6 +188,7 @@ describe('the app with a synchronous streaming replica as its read URL', () => {
       expect(await publicRed()).toEqual(redBefore);
       expect(await publicLedgerSize()).toBe(ledgerBefore);
       expect(((await ok(as.admin.request('GET', dashboardPath))).totals as { awarded: number })).toMatchObject(dashBefore);
+      expect(await ledgerExportTitle()).toBe(exportBefore);
 
       const t = Date.now();
       await replica.psql('SELECT pg_wal_replay_resume()');
@@ -194,6 +204,8 @@ describe('the app with a synchronous streaming replica as its read URL', () => {
       const dash = (await ok(as.admin.request('GET', dashboardPath))).totals as { awarded: number; redeemed: number };
       expect(dash.awarded).toBe(dashBefore.awarded + 100);
       expect(dash.redeemed).toBe(dashBefore.redeemed + 1);
+      const count = (title: string) => Number(/共 (\d+) 笔/.exec(title)?.[1]);
+      expect(count(await ledgerExportTitle())).toBe(count(exportBefore) + 2);
     } finally {
       if (!resumed) await replica.psql('SELECT pg_wal_replay_resume()');
     }
