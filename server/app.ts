@@ -75,7 +75,7 @@ export function createApp(deps: AppDeps) {
 
   const app = new Hono<AppEnv>();
   app.onError(onError);
-  const publicLimit = publicRateLimit(deps.config.publicRateLimitPerMinute);
+  const publicLimit = publicRateLimit(deps.config.publicRateLimitPerMinute, undefined, deps.db);
   app.use('*', requestIds);
   app.use('*', securityHeaders);
   app.use('/api/*', compressJson);

@@ -14,3 +14,4 @@ export * from './evidence';
 export * from './idempotency';
 export * from './funds';
 export * from './proofs';
+export * from './limits';

@@ -99,7 +99,9 @@ async function servePreparedHit(deps: AppDeps, limit: PublicRateLimit, req: Requ
   const hit = storeOf(deps.db, stamp).answers.get(key);
   if (!hit) return null;
   const trustProxy = deps.config.trustProxy;
-  const rate = limit.count(clientAddress(trustProxy ? (req.headers.get('x-forwarded-for') ?? undefined) : undefined, env, trustProxy));
+  const counted = limit.count(clientAddress(trustProxy ? (req.headers.get('x-forwarded-for') ?? undefined) : undefined, env, trustProxy));
+  // A count the database could not take goes through the app too, whose limiter answers the error.
+  const rate = counted instanceof Promise ? await counted.catch(() => null) : counted;
   if (!rate) return null;
   const r = await represent(hit, req.headers.get('accept-encoding') ?? undefined, req.headers.get('if-none-match') ?? undefined);
   return new Response(r.body, { status: r.status, headers: { ...securityHeaderObject, 'X-Request-Id': randomUUID(), ...rate, ...r.headers } });

@@ -1,13 +1,22 @@
+import { createHash } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { MemoryStore, rateLimiter } from 'hono-rate-limiter';
+import type { Db } from '../../db/client';
+import { addPublicHits, hitKey, prunePublicHits } from '../../db/limits/publicHits';
+import { sqlOf } from '../../db/sql';
 import { ServiceUnavailable, TooManyRequests } from './errors';
 import { deviceOf, type AppEnv } from './http';
 
+const OVER_LIMIT = '访问过于频繁，请稍后再试';
+
 /**
  * Per-IP limit for the public, no-login pages (boards, notices, print posters). Generous: a village
- * office behind one IP can still print everything. Each app gets its own in-memory counter.
+ * office behind one IP can still print everything. On SQLite (one process per file) each app counts in
+ * memory; given a PostgreSQL `db`, every process counts in the database, so the limit holds however
+ * many processes serve one database.
  */
-export function publicRateLimit(limit = 600, windowMs = 60_000): PublicRateLimit {
+export function publicRateLimit(limit = 600, windowMs = 60_000, db?: Db): PublicRateLimit {
+  if (db && sqlOf(db).engine === 'pg') return sharedRateLimit(db, limit, windowMs);
   const store = new MemoryStore<AppEnv>();
   const keyOf = (c: Context<AppEnv>) => deviceOf(c).ip ?? 'unknown';
   const middleware = rateLimiter<AppEnv>({
@@ -17,7 +26,7 @@ export function publicRateLimit(limit = 600, windowMs = 60_000): PublicRateLimit
     keyGenerator: keyOf,
     store,
     handler: () => {
-      throw new TooManyRequests('访问过于频繁，请稍后再试');
+      throw new TooManyRequests(OVER_LIMIT);
     },
   });
   const policy = `${limit};w=${Math.ceil(windowMs / 1000)}`;
@@ -33,8 +42,105 @@ export function publicRateLimit(limit = 600, windowMs = 60_000): PublicRateLimit
 /** The public limit: as middleware, and as a bare count (the same counter) for the prepared-answer fast path. */
 export interface PublicRateLimit {
   middleware: MiddlewareHandler<AppEnv>;
-  /** Counts one request of the client at `ip` (as `deviceOf` gives it): the rate-limit headers to send, or null when it is over the limit. */
-  count(ip: string | null): Record<string, string> | null;
+  /**
+   * Counts one request of the client at `ip` (as `deviceOf` gives it): the rate-limit headers to send, or
+   * null when it is over the limit. A promise when the count lives in the database.
+   */
+  count(ip: string | null): Record<string, string> | null | Promise<Record<string, string> | null>;
+}
+
+/** A stored address is a hash: the table never holds a visitor's IP (pseudonymous only, an IPv4 space can be enumerated). */
+function addressKey(ip: string | null): string {
+  return createHash('sha256')
+    .update(`jifen:public-hit:${ip ?? 'unknown'}`)
+    .digest('base64url')
+    .slice(0, 22);
+}
+
+type Verdict = { ok: true; headers: Record<string, string> } | { ok: false; retryAfter: number };
+
+interface Waiting {
+  windowStart: number;
+  key: string;
+  waiters: Array<{ resolve: (hit: number) => void; reject: (err: unknown) => void }>;
+}
+
+// Rows per statement: 3 parameters each, far below PostgreSQL's 65,535.
+const MAX_BATCH = 1000;
+
+/**
+ * The count in the database, exact across processes: each hit is one `INSERT … ON CONFLICT DO UPDATE SET
+ * count = count + n RETURNING count`, and the total returned numbers this process's hits within the
+ * window. Hits that arrive while a statement is in flight wait and go together in the next one (grouped
+ * by address), so a busy process makes about one statement per database round trip, not one per request.
+ */
+function sharedRateLimit(db: Db, limit: number, windowMs: number): PublicRateLimit {
+  const policy = `${limit};w=${Math.ceil(windowMs / 1000)}`;
+  const waiting = new Map<string, Waiting>();
+  let flushing = false;
+  let prunedBefore = 0;
+
+  const flush = async () => {
+    flushing = true;
+    try {
+      while (waiting.size > 0) {
+        const entries = [...waiting.values()].slice(0, MAX_BATCH);
+        for (const e of entries) waiting.delete(hitKey(e.windowStart, e.key));
+        try {
+          const totals = await addPublicHits(
+            db,
+            entries.map((e) => ({ windowStart: e.windowStart, key: e.key, count: e.waiters.length })),
+          );
+          for (const e of entries) {
+            const total = totals.get(hitKey(e.windowStart, e.key));
+            if (total === undefined) throw new Error('public_hits: no total returned for a counted address');
+            const first = total - e.waiters.length;
+            e.waiters.forEach((w, i) => w.resolve(first + i + 1));
+          }
+        } catch (err) {
+          for (const e of entries) for (const w of e.waiters) w.reject(err);
+        }
+        // Counters of the previous window are kept until the next one starts; older ones go, once per window per process.
+        const current = Math.floor(Date.now() / windowMs) * windowMs;
+        if (current - windowMs > prunedBefore) {
+          prunedBefore = current - windowMs;
+          await prunePublicHits(db, prunedBefore).catch(() => {
+            prunedBefore = 0;
+          });
+        }
+      }
+    } finally {
+      flushing = false;
+    }
+  };
+
+  const hit = async (ip: string | null): Promise<Verdict> => {
+    const now = Date.now();
+    const windowStart = Math.floor(now / windowMs) * windowMs;
+    const key = addressKey(ip);
+    const id = hitKey(windowStart, key);
+    const n = await new Promise<number>((resolve, reject) => {
+      let entry = waiting.get(id);
+      if (!entry) waiting.set(id, (entry = { windowStart, key, waiters: [] }));
+      entry.waiters.push({ resolve, reject });
+      if (!flushing) void flush();
+    });
+    const reset = Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000));
+    if (n > limit) return { ok: false, retryAfter: reset };
+    return { ok: true, headers: { 'RateLimit-Policy': policy, RateLimit: `limit=${limit}, remaining=${limit - n}, reset=${reset}` } };
+  };
+
+  const middleware: MiddlewareHandler<AppEnv> = async (c, next) => {
+    const verdict = await hit(deviceOf(c).ip);
+    if (!verdict.ok) throw new TooManyRequests(OVER_LIMIT, 'too_many_requests', verdict.retryAfter);
+    for (const [name, value] of Object.entries(verdict.headers)) c.header(name, value);
+    await next();
+  };
+  const count = async (ip: string | null) => {
+    const verdict = await hit(ip);
+    return verdict.ok ? verdict.headers : null;
+  };
+  return { middleware, count };
 }
 
 export interface BudgetOptions {

@@ -15,4 +15,5 @@ export * from './evidence';
 export * from './idempotency';
 export * from './funds';
 export * from './proofs';
+export * from './limits';
 export * from './dataVersion';
