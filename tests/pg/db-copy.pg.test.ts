@@ -98,10 +98,10 @@ async function targetCounts(url: string, names: Iterable<string>): Promise<Map<s
   return out;
 }
 
-function sourceHeads(file: string): VerifyOk {
+async function sourceHeads(file: string): Promise<VerifyOk> {
   const src = new Database(file, { readonly: true });
   try {
-    const v = verifyDatabase(src);
+    const v = await verifyDatabase(src);
     if (!v.ok) throw new Error(`source does not verify: ${v.detail}`);
     return v;
   } finally {
@@ -150,7 +150,7 @@ describe('npm run db:copy (SQLite → PostgreSQL)', () => {
     await makeCounty(county, 11);
     await makeCounty(other, 12);
     expected = sourceCounts(county);
-    verified = sourceHeads(county);
+    verified = await sourceHeads(county);
   }, 120_000);
 
   afterAll(async () => {
@@ -280,7 +280,7 @@ describe('npm run db:copy (SQLite → PostgreSQL)', () => {
     const live = join(dir, 'live.db');
     copyFileSync(county, live);
     const before = sourceCounts(live);
-    const beforeHeads = heads(sourceHeads(live));
+    const beforeHeads = heads(await sourceHeads(live));
     const target = await fresh();
     let wrote = false;
     const summary = await copySqliteToPg({
@@ -319,9 +319,9 @@ describe('npm run db:copy (SQLite → PostgreSQL)', () => {
   describe('a county from before per-village chains (old single chain, hash version 1)', () => {
     const upgraded = join(dir, 'upgraded.db');
     let legacyVerified: VerifyOk;
-    beforeAll(() => {
+    beforeAll(async () => {
       makeUpgradedCounty(upgraded);
-      legacyVerified = sourceHeads(upgraded);
+      legacyVerified = await sourceHeads(upgraded);
       expect(legacyVerified.legacy?.lastEntryId).toBe(25);
     });
 
