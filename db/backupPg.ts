@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, fsyncSync, mkdtempSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,7 +32,14 @@ export function redactPassword(text: string, url: string): string {
   try {
     const u = new URL(url);
     const secrets = [u.password, u.searchParams.get('password') ?? ''].filter(Boolean);
-    for (const s of secrets) for (const form of new Set([s, decodeURIComponent(s)])) out = out.split(form).join('***');
+    const decoded = (s: string) => {
+      try {
+        return decodeURIComponent(s);
+      } catch {
+        return s;
+      }
+    };
+    for (const s of secrets) for (const form of new Set([s, decoded(s), encodeURIComponent(s)])) out = out.split(form).join('***');
   } catch {
     // not a URL: nothing we can recognise in it
   }
@@ -101,11 +108,15 @@ export function findPgTools(env: NodeJS.ProcessEnv = process.env): PgTools {
 function runTool(path: string, args: string[], url: string): Promise<void> {
   const { dbname, env } = toolConnection(url);
   return new Promise((resolve, reject) => {
-    execFile(path, [...args, `--dbname=${dbname}`], { env, encoding: 'utf8', maxBuffer: 64 << 20 }, (err, _stdout, stderr) => {
+    const child = execFile(path, [...args, `--dbname=${dbname}`], { env, encoding: 'utf8', maxBuffer: 64 << 20 }, (err, _stdout, stderr) => {
+      leftovers.children.delete(child);
+      // A tool killed by our signal handler is not a failed dump: the handler exits.
+      if (interrupted) return;
       if (!err) return resolve();
       const why = (stderr.trim() || err.message).split('\n').slice(0, 8).join('\n');
       reject(new Error(`${basename(path)} failed: ${redactPassword(why, url)}`));
     });
+    leftovers.children.add(child);
   });
 }
 
@@ -129,6 +140,9 @@ const quoteLiteral = (text: string) => `'${text.replace(/'/g, "''")}'`;
 /** A new empty database beside the one at `url`, with its encoding and locale; refused clearly without CREATEDB. */
 async function createScratch(url: string): Promise<string> {
   const name = `jifen_verify_${Date.now().toString(36)}_${process.pid}_${randomBytes(3).toString('hex')}`;
+  hookSignals();
+  // Registered before it exists: a signal during CREATE DATABASE still drops it (IF EXISTS).
+  leftovers.scratch.set(name, url);
   await withClient(url, async (c) => {
     const me = (await c.query<{ enc: string; collate: string; ctype: string; role: string }>(
       `SELECT pg_encoding_to_char(encoding) AS enc, datcollate AS collate, datctype AS ctype, current_user AS role FROM pg_database WHERE datname = current_database()`,
@@ -150,6 +164,35 @@ async function createScratch(url: string): Promise<string> {
 
 async function dropScratch(url: string, name: string): Promise<void> {
   await withClient(url, (c) => c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
+}
+
+/** What an interrupted run must not leave behind: scratch databases and half-written files. */
+const leftovers = { scratch: new Map<string, string>(), paths: new Set<string>(), children: new Set<ChildProcess>() };
+let signalsHooked = false;
+let interrupted = false;
+
+/** Once interrupted, the run goes no further than here: the signal handler cleans up and exits, nothing is renamed or reported. */
+function unlessInterrupted(): Promise<void> {
+  return interrupted ? new Promise<void>(() => undefined) : Promise.resolve();
+}
+
+/** Ctrl-C or a service stop mid-run: drop the scratch databases, remove partial files, then exit as killed. */
+function hookSignals(): void {
+  if (signalsHooked) return;
+  signalsHooked = true;
+  const onSignal = (signal: NodeJS.Signals, code: number) => {
+    interrupted = true;
+    void (async () => {
+      // A pg_restore left running would finish a restore the operator just stopped; killed, its transaction rolls back.
+      for (const child of leftovers.children) child.kill('SIGTERM');
+      for (const [name, url] of leftovers.scratch) await dropScratch(url, name).catch(() => undefined);
+      for (const path of leftovers.paths) rmSync(path, { recursive: true, force: true });
+      console.error(`interrupted (${signal}): scratch databases dropped, partial files removed`);
+      process.exit(code);
+    })();
+  };
+  process.once('SIGINT', () => onSignal('SIGINT', 130));
+  process.once('SIGTERM', () => onSignal('SIGTERM', 143));
 }
 
 /** A verifier that crashes is a failed verification, not a lost backup. */
@@ -184,6 +227,7 @@ async function inScratch(url: string, tools: PgTools, dump: string, body: (db: D
     }
   } finally {
     await dropScratch(url, scratch);
+    leftovers.scratch.delete(scratch);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
@@ -214,9 +258,12 @@ export async function backupPg(opts: { url: string; dest: string; evidenceDir: s
   const tools = opts.tools ?? findPgTools();
   const { dest } = opts;
   // Refused before the dump is taken: a role without CREATEDB could never verify one.
-  await dropScratch(opts.url, await createScratch(opts.url));
+  const probe = await createScratch(opts.url);
+  await dropScratch(opts.url, probe);
+  leftovers.scratch.delete(probe);
   const partial = join(dirname(dest), `.${basename(dest)}.partial-${process.pid}`);
   const photos = join(dirname(dest), `.${basename(dest)}.evidence-partial-${process.pid}`);
+  leftovers.paths.add(partial).add(photos);
   rmSync(partial, { force: true });
   rmSync(photos, { recursive: true, force: true });
   let verdict: VerifyResult;
@@ -238,6 +285,7 @@ export async function backupPg(opts: { url: string; dest: string; evidenceDir: s
     rmSync(photos, { recursive: true, force: true });
     throw err;
   }
+  await unlessInterrupted();
   const written = isSoundCopy(verdict) ? dest : `${dest}.unverified-${(opts.now ?? new Date()).toISOString().replace(/[:.]/g, '-')}`;
   fsyncPath(partial);
   renameSync(partial, written);
@@ -245,6 +293,8 @@ export async function backupPg(opts: { url: string; dest: string; evidenceDir: s
   rmSync(backupEvidenceDir(written), { recursive: true, force: true });
   if (existsSync(photos)) renameSync(photos, backupEvidenceDir(written));
   fsyncPath(dirname(dest));
+  leftovers.paths.delete(partial);
+  leftovers.paths.delete(photos);
   return { verdict, written };
 }
 
@@ -326,6 +376,7 @@ export async function restorePg(opts: { url: string; dump: string; evidenceDir: 
     if (isSoundCopy(v)) hashes = await photoHashes(db);
     return v;
   });
+  await unlessInterrupted();
   if (!isSoundCopy(verdict)) return { verdict, restored: false };
   const copied = copyEvidenceFiles(backupPhotos, opts.evidenceDir, hashes);
   // Verified a moment ago; a photo that changed since is a reason to stop before the database changes.
@@ -341,6 +392,7 @@ export async function restorePg(opts: { url: string; dump: string; evidenceDir: 
   } catch (err) {
     return { verdict, restored: false, refused: `${err instanceof Error ? err.message : String(err)} (one transaction: ${where} is unchanged)` };
   }
+  await unlessInterrupted();
   const dataDir = mkdtempSync(join(tmpdir(), 'jifen-restore-'));
   try {
     const db = await openPgDb({ url: opts.url, dataDir, migrate: false, poolSize: 2 });

@@ -246,6 +246,49 @@ describe('npm run backup / restore on PostgreSQL', () => {
     expect(readdirSync(dir).filter((f) => f.startsWith('nocreate.dump'))).toEqual([]);
   }, 120_000);
 
+  it('never prints a password, in the URL or as a parameter, not even when the database is not there', async () => {
+    const raw = `pw%'"@:/ 密码`;
+    // The connection fails before the file is read.
+    const someDump = join(dir, 'nowhere-input.dump');
+    writeFileSync(someDump, 'x');
+    for (const url of [
+      withUrlPath(source.url, 'no_such_database', 'jifen', raw),
+      `${withUrlPath(source.url, 'no_such_database')}?password=${encodeURIComponent(raw)}`,
+    ]) {
+      for (const r of [
+        await cli('backup', [join(dir, 'nowhere.dump')], { JIFEN_DATABASE_URL: url, JIFEN_DB: join(dir, 'nowhere', 'jifen.db') }),
+        await cli('restore', [someDump], { JIFEN_DATABASE_URL: url, JIFEN_DB: join(dir, 'nowhere', 'jifen.db') }),
+      ]) {
+        expect(r.code).toBe(1);
+        expect(r.out).toMatch(/^FAIL (backup of|restore into) postgres:\/\/jifen@127\.0\.0\.1:\d+\/no_such_database: cannot connect to .*"no_such_database" does not exist/);
+        for (const form of [raw, encodeURIComponent(raw), 'pw%']) expect(r.out + r.err).not.toContain(form);
+      }
+    }
+    expect(readdirSync(dir).filter((f) => f.startsWith('nowhere.dump'))).toEqual([]);
+  }, 120_000);
+
+  it('stopped mid-run (SIGTERM), leaves no scratch database, no partial file and no dump', async () => {
+    const out = join(dir, 'stopped.dump');
+    const clean: NodeJS.ProcessEnv = {};
+    for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('JIFEN_') && !k.startsWith('PG')) clean[k] = v;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli/backup.ts', out], { env: { ...clean, ...envFor(source.url, liveData) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // The CREATEDB probe is dropped before the dump starts: a scratch database beside the partial dump is the one being verified.
+    let verifying = false;
+    for (let i = 0; i < 1200 && !verifying; i++) {
+      verifying = existsSync(join(dir, `.stopped.dump.partial-${child.pid}`)) && (await scratchLeft()).length > 0;
+      if (!verifying) await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(verifying).toBe(true);
+    child.kill('SIGTERM');
+    expect(await closed).toBe(143);
+    expect(err).toContain('interrupted (SIGTERM)');
+    expect(await scratchLeft()).toEqual([]);
+    expect(readdirSync(dir).filter((f) => f.includes('stopped'))).toEqual([]);
+  }, 120_000);
+
   it('takes three backups of a database at once, each verified in its own scratch database', async () => {
     const files = [1, 2, 3].map((i) => join(dir, `parallel-${i}.dump`));
     const runs = await Promise.all(files.map((f) => cli('backup', [f], envFor(source.url, liveData))));
