@@ -160,6 +160,8 @@ export async function runPgBench(opts: PgBenchOptions): Promise<void> {
   await closeDb(sdb);
 
   const dataDir = mkdtempSync(join(tmpdir(), 'jifen-pgbench-'));
+  // A crash skips the finally below; the clusters have their own exit hook (tests/pg/support/cluster.ts).
+  process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
   let primary: PgCluster | undefined;
   let replica: PgCluster | undefined;
   const servers: PgServer[] = [];
