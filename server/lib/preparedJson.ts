@@ -94,12 +94,15 @@ export function preparedFastPath(deps: AppDeps, limit: PublicRateLimit): (req: R
 }
 
 async function servePreparedHit(deps: AppDeps, limit: PublicRateLimit, req: Request, env: unknown, key: string): Promise<Response | null> {
+  const trustProxy = deps.config.trustProxy;
+  const ip = clientAddress(trustProxy ? (req.headers.get('x-forwarded-for') ?? undefined) : undefined, env, trustProxy);
+  // A count in the database runs beside the stamp's read; on a miss the app's limiter takes it for this request.
+  const early = limit.shared ? limit.count(ip, req) : null;
   const stamp = await dataVersion(deps.db);
   if (stamp === null) return null;
   const hit = storeOf(deps.db, stamp).answers.get(key);
   if (!hit) return null;
-  const trustProxy = deps.config.trustProxy;
-  const counted = limit.count(clientAddress(trustProxy ? (req.headers.get('x-forwarded-for') ?? undefined) : undefined, env, trustProxy));
+  const counted = early ?? limit.count(ip, req);
   // A count the database could not take goes through the app too, whose limiter answers the error.
   const rate = counted instanceof Promise ? await counted.catch(() => null) : counted;
   if (!rate) return null;

@@ -36,7 +36,7 @@ export function publicRateLimit(limit = 600, windowMs = 60_000, db?: Db): Public
     const reset = resetTime ? Math.max(0, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : Math.ceil(windowMs / 1000);
     return { 'RateLimit-Policy': policy, RateLimit: `limit=${limit}, remaining=${limit - totalHits}, reset=${reset}` };
   };
-  return { middleware, count };
+  return { middleware, count, shared: false };
 }
 
 /** The public limit: as middleware, and as a bare count (the same counter) for the prepared-answer fast path. */
@@ -44,9 +44,12 @@ export interface PublicRateLimit {
   middleware: MiddlewareHandler<AppEnv>;
   /**
    * Counts one request of the client at `ip` (as `deviceOf` gives it): the rate-limit headers to send, or
-   * null when it is over the limit. A promise when the count lives in the database.
+   * null when it is over the limit. A promise when the count lives in the database; there, the count is
+   * kept with `req` and the middleware takes it for the same request instead of counting it twice.
    */
-  count(ip: string | null): Record<string, string> | null | Promise<Record<string, string> | null>;
+  count(ip: string | null, req?: Request): Record<string, string> | null | Promise<Record<string, string> | null>;
+  /** Counted in the database (a round trip): the fast path starts the count beside its other read. */
+  readonly shared: boolean;
 }
 
 /** A stored address is a hash: the table never holds a visitor's IP (pseudonymous only, an IPv4 space can be enumerated). */
@@ -130,17 +133,28 @@ function sharedRateLimit(db: Db, limit: number, windowMs: number): PublicRateLim
     return { ok: true, headers: { 'RateLimit-Policy': policy, RateLimit: `limit=${limit}, remaining=${limit - n}, reset=${reset}` } };
   };
 
+  const counted = new WeakMap<Request, Promise<Verdict>>();
+  const verdictOf = (ip: string | null, req: Request | undefined): Promise<Verdict> => {
+    const known = req && counted.get(req);
+    if (known) return known;
+    const verdict = hit(ip);
+    if (req) counted.set(req, verdict);
+    // Awaited later, maybe by the app after routing: a failure must not count as unhandled meanwhile.
+    verdict.catch(() => undefined);
+    return verdict;
+  };
+
   const middleware: MiddlewareHandler<AppEnv> = async (c, next) => {
-    const verdict = await hit(deviceOf(c).ip);
+    const verdict = await verdictOf(deviceOf(c).ip, c.req.raw);
     if (!verdict.ok) throw new TooManyRequests(OVER_LIMIT, 'too_many_requests', verdict.retryAfter);
     for (const [name, value] of Object.entries(verdict.headers)) c.header(name, value);
     await next();
   };
-  const count = async (ip: string | null) => {
-    const verdict = await hit(ip);
+  const count = async (ip: string | null, req?: Request) => {
+    const verdict = await verdictOf(ip, req);
     return verdict.ok ? verdict.headers : null;
   };
-  return { middleware, count };
+  return { middleware, count, shared: true };
 }
 
 export interface BudgetOptions {
