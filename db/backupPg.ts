@@ -269,11 +269,12 @@ export async function backupPg(opts: { url: string; dest: string; evidenceDir: s
   let verdict: VerifyResult;
   try {
     try {
+      // The dump holds personal data: readable by its owner only, from its first byte.
+      closeSync(openSync(partial, 'wx', 0o600));
       await runTool(tools.pgDump, ['--format=custom', `--file=${partial}`], opts.url);
     } catch (err) {
       throw new PgBackupRefused(`${err instanceof Error ? err.message : String(err)}; nothing was written`);
     }
-    // The dump holds personal data: readable by its owner only.
     chmodSync(partial, 0o600);
     verdict = await inScratch(opts.url, tools, partial, async (db) => {
       // A photo missing or changed in the live folder is not copied: verification names it.
