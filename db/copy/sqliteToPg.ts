@@ -5,7 +5,7 @@ import pg from 'pg';
 import type { CustomTypesConfig } from 'pg';
 import { openAsIs } from '../client';
 import { GENESIS_HASH, ledgerHash, pseudonymMemo, pseudonymYear, PSEUDONYM_SEED } from '../ledger';
-import type { LedgerKind } from '../schema/ledger';
+import type { LedgerEntryRow } from '../ledger/entries';
 import { formatVerdict, verifyDatabase, type VerifiedChain, type VerifyOk } from '../verify';
 
 /**
@@ -508,31 +508,7 @@ async function checkCounts(client: pg.Client, plans: TablePlan[]): Promise<{ nam
   return out;
 }
 
-interface PgEntry {
-  id: number;
-  householdId: number;
-  villageId: number;
-  kind: LedgerKind;
-  points: number;
-  balanceAfter: number;
-  conductPoints: number;
-  occurredOn: string;
-  ruleId: number | null;
-  category: string | null;
-  awardId: number | null;
-  redemptionId: number | null;
-  reversesId: number | null;
-  note: string | null;
-  createdBy: number | null;
-  createdAt: number;
-  prevHash: string;
-  hash: string;
-  chainId: number | null;
-  seq: number | null;
-  hashVersion: number;
-  salt: string | null;
-  privateDigest: string | null;
-  rulePublic: boolean;
+interface PgEntry extends LedgerEntryRow {
   pseudonymSeed: string | null;
   reversesSeq: number | null;
 }
