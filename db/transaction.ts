@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Pool } from 'pg';
 import type Database from 'better-sqlite3';
 import { pgBackendOf, pgHandle, type Db } from './client';
-import { bumpDataVersion } from './pg/dataVersion';
 import { pgTransaction, type PgTx } from './pg/transaction';
 import { bindSql, type Sql } from './sql';
 
@@ -72,7 +72,12 @@ function release(lane: Lane): void {
  */
 export async function transaction<T>(db: Db, body: (tx: Tx) => Promise<T>): Promise<T> {
   const pg = pgBackendOf(db);
-  if (pg) return pgTransaction(pg.pools.primary, (ptx) => pgBody(ptx, body));
+  if (pg) {
+    let wrote = false;
+    const result = await pgTransaction(pg.pools.primary, (ptx) => pgBody(ptx, body, () => (wrote = true)));
+    if (wrote) await bumpAfterCommit(pg.pools.primary);
+    return result;
+  }
   const client = db.$client;
   if (current.getStore() === client) {
     throw new TransactionMisuse('transaction() called inside a transaction on the same database: pass the tx handle down instead of nesting');
@@ -104,22 +109,57 @@ export async function transaction<T>(db: Db, body: (tx: Tx) => Promise<T>): Prom
 
 const WRITES = /^\s*(INSERT|UPDATE|DELETE)\b/i;
 
-/**
- * A PostgreSQL transaction's body behind a `Tx` handle. A transaction that wrote anything moves the data
- * version last (a version row and a NOTIFY delivered on commit), so caches in every process drop what
- * it changed; a read-only one skips that, since notifying commits are serialised.
- */
-async function pgBody<T>(ptx: PgTx, body: (tx: Tx) => Promise<T>): Promise<T> {
-  let wrote = false;
+/** A PostgreSQL transaction's body behind a `Tx` handle; `onWrite` hears of its first INSERT, UPDATE or DELETE. */
+async function pgBody<T>(ptx: PgTx, body: (tx: Tx) => Promise<T>, onWrite: () => void): Promise<T> {
+  const seen = (text: string) => {
+    if (WRITES.test(text)) onWrite();
+  };
   const watched: Sql = {
     engine: 'pg',
-    all: (text, params) => ((wrote ||= WRITES.test(text)), ptx.all(text, params)),
-    get: (text, params) => ((wrote ||= WRITES.test(text)), ptx.get(text, params)),
-    run: (text, params) => ((wrote ||= WRITES.test(text)), ptx.run(text, params)),
+    all: (text, params) => (seen(text), ptx.all(text, params)),
+    get: (text, params) => (seen(text), ptx.get(text, params)),
+    run: (text, params) => (seen(text), ptx.run(text, params)),
   };
   const tx = pgHandle('a PostgreSQL transaction') as Tx;
   bindSql(tx, watched, true);
-  const result = await body(tx);
-  if (wrote) await bumpDataVersion(ptx);
-  return result;
+  return body(tx);
+}
+
+interface Bumps {
+  running: Promise<void> | null;
+  next: Promise<void> | null;
+}
+const bumps = new WeakMap<Pool, Bumps>();
+
+/**
+ * Moves the data version after a writing transaction has committed, so every process's caches (which read
+ * the version where they read the data, see db/boards/dataVersion.ts) drop what it changed. After the commit,
+ * not inside it: a version row locked until each commit is flushed would queue every write of the deployment
+ * behind it. A stamp that moves only after the data never lets a cache keep data older than its stamp. The
+ * writers of one process share bumps: one runs at a time, and all who committed meanwhile wait for the next.
+ * A failed bump is logged, not thrown: the write itself has committed, and the next bump covers it.
+ */
+function bumpAfterCommit(pool: Pool): Promise<void> {
+  let b = bumps.get(pool);
+  if (!b) {
+    b = { running: null, next: null };
+    bumps.set(pool, b);
+  }
+  const state = b;
+  const start = (): Promise<void> =>
+    (state.running = pool
+      .query('UPDATE data_version SET version = version + 1 WHERE id = 1')
+      .then(
+        () => undefined,
+        (err: unknown) => console.error('[jifen] data version bump failed (caches catch up at the next write):', err instanceof Error ? err.message : err),
+      )
+      .finally(() => {
+        state.running = null;
+      }));
+  if (!state.running) return start();
+  state.next ??= state.running.then(() => {
+    state.next = null;
+    return start();
+  });
+  return state.next;
 }
