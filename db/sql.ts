@@ -82,14 +82,7 @@ export function inTransaction(db: Db): boolean {
 
 /** The neutral SQL handle of a database or transaction handle (one per connection, statements cached). */
 export function sqlOf(db: Db): Sql {
-  const b = bound.get(db);
-  if (b) return b.sql;
-  let handle = sqliteHandles.get(db.$client);
-  if (!handle) {
-    handle = new SqliteSql(db.$client);
-    sqliteHandles.set(db.$client, handle);
-  }
-  return handle;
+  return bound.get(db)?.sql ?? sqliteSql(db.$client);
 }
 
 /** The neutral SQL handle of a raw SQLite connection (the checkers open files as they are, without drizzle); shared with `sqlOf`. */
