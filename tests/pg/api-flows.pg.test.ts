@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyDatabase } from '../../db/verify';
 import { startScheduler } from '../../server/scheduler';
 import { makeHousehold, makeGoods, makeWorld } from '../support/factories';
-import { bothEngines, engines, normalise, PerEngine, workbookCells, type Answer, type Answers, type BothEngines, type Engine, type RequestOptions, type Session } from './support/both-engines';
+import { bothEngines, engines, normalise, PerEngine, workbookCells, type Answer, type Answers, type BothEngines, type Engine, type RequestOptions, type Session, json, errorCodeOf } from './support/both-engines';
 
 type World = Awaited<ReturnType<typeof makeWorld>>;
 interface Built {
@@ -43,14 +43,14 @@ async function same(method: string, path: string, opts: RequestOptions = {}): Pr
 async function passes(): Promise<PerEngine<string>> {
   const r = await same('POST', `/api/households/${w.household.id}/pass`, { cookie: as.household });
   expect(r.sqlite.status).toBe(201);
-  return new PerEngine({ sqlite: r.sqlite.body.code as string, pg: r.pg.body.code as string });
+  return new PerEngine({ sqlite: json(r.sqlite).code as string, pg: json(r.pg).code as string });
 }
 
 function redeemBody(code: PerEngine<string>, items: { goodsId: number; quantity: number }[]): PerEngine<unknown> {
   return new PerEngine({ sqlite: { code: code.values.sqlite, items }, pg: { code: code.values.pg, items } });
 }
 
-const balance = async () => (await same('GET', `/api/households/${w.household.id}`, { cookie: as.household })).sqlite.body.balance as number;
+const balance = async () => json((await same('GET', `/api/households/${w.household.id}`, { cookie: as.household })).sqlite).balance as number;
 
 beforeAll(async () => {
   env = await bothEngines(async (t) => {
@@ -78,7 +78,7 @@ describe('the main flows on SQLite and PostgreSQL', () => {
     });
     expect(batch.sqlite.status).toBe(201);
     const pending = await same('GET', `/api/awards?status=pending&villageId=${w.areas.villageA.id}`, { cookie: as.reviewer });
-    const ids = (pending.sqlite.body.items as { id: number }[]).map((a) => a.id);
+    const ids = (json(pending.sqlite).items as { id: number }[]).map((a) => a.id);
     expect(ids.length).toBe(2);
     expect((await same('POST', '/api/awards/approve', { cookie: as.reviewer, body: { ids } })).sqlite.status).toBe(200);
     await same('GET', `/api/public/areas/${w.areas.townA.id}/notices`);
@@ -129,7 +129,7 @@ describe('the main flows on SQLite and PostgreSQL', () => {
     expect((await same('POST', '/api/redemptions', { cookie: as.clerk, headers: { 'idempotency-key': 'flow-redeem-2' }, body: redeemBody(code, [{ goodsId: w.soap.id, quantity: 2 }]) })).sqlite.status).toBeGreaterThanOrEqual(400);
     code = await passes();
     expect((await same('POST', '/api/redemptions', { cookie: as.clerk, headers: { 'idempotency-key': 'flow-redeem-3' }, body: redeemBody(code, [{ goodsId: env.fixture.scarce, quantity: 1 }]) })).sqlite.status).toBe(201);
-    await same('GET', `/api/redemptions/${ok.sqlite.body.id}`, { cookie: as.clerk });
+    await same('GET', `/api/redemptions/${json(ok.sqlite).id}`, { cookie: as.clerk });
     await same('GET', '/api/redemptions', { cookie: as.household });
     await same('GET', `/api/goods?storeAreaId=${w.areas.villageA.id}`, { cookie: as.clerk });
     await same('GET', `/api/stock-movements?storeAreaId=${w.areas.villageA.id}`, { cookie: as.clerk });
@@ -137,7 +137,7 @@ describe('the main flows on SQLite and PostgreSQL', () => {
 
   it('a ledger entry is reversed alike', async () => {
     const ledger = await same('GET', `/api/households/${w.household.id}/ledger`, { cookie: as.cadre });
-    const award = (ledger.sqlite.body.items as { id: number; kind: string }[]).find((e) => e.kind === 'award');
+    const award = (json(ledger.sqlite).items as { id: number; kind: string }[]).find((e) => e.kind === 'award');
     expect(award).toBeDefined();
     const before = await balance();
     // Posted by the due-award run (no village author): reversed from above.
@@ -155,15 +155,15 @@ describe('the main flows on SQLite and PostgreSQL', () => {
     await same('GET', `/api/boards/preview/red/${w.areas.villageA.id}?period=2026-06`, { cookie: as.cadre });
     const pub = await same('POST', '/api/boards/publications', { cookie: as.cadre, body: { kind: 'red', areaId: w.areas.villageA.id, period: '2026-06' } });
     expect(pub.sqlite.status).toBe(201);
-    expect((await same('POST', `/api/boards/publications/${pub.sqlite.body.id}/approve`, { cookie: as.reviewer })).sqlite.status).toBe(200);
+    expect((await same('POST', `/api/boards/publications/${json(pub.sqlite).id}/approve`, { cookie: as.reviewer })).sqlite.status).toBe(200);
     await same('GET', `/api/public/areas/${w.areas.villageA.id}/published/red?period=2026-06`);
-    await same('GET', `/api/public/publications/${pub.sqlite.body.id}`);
+    await same('GET', `/api/public/publications/${json(pub.sqlite).id}`);
     expect((await same('POST', '/api/checkpoints', { cookie: as.county, body: { countyId: w.areas.county.id } })).sqlite.status).toBeLessThan(300);
     await same('GET', `/api/public/checkpoints/latest?countyId=${w.areas.county.id}`);
     await same('GET', '/api/public/checkpoints?limit=5');
     await same('GET', '/api/public/chain-head');
     const page = await same('GET', `/api/public/villages/${w.areas.villageA.id}/ledger?from=1&to=100`);
-    const entries = page.sqlite.body.entries as unknown[];
+    const entries = json(page.sqlite).entries as unknown[];
     expect(entries.length).toBeGreaterThanOrEqual(3);
     for (let seq = 1; seq <= entries.length; seq++) await same('GET', `/api/public/villages/${w.areas.villageA.id}/proof/inclusion?seq=${seq}`);
     await same('GET', `/api/public/villages/${w.areas.villageA.id}/proof/consistency?from=1`);
@@ -184,7 +184,7 @@ describe('the main flows on SQLite and PostgreSQL', () => {
     }
     const p = await same('POST', '/api/awards', { cookie: as.cadre, body: { householdId: env.fixture.neighbour, ruleId: w.rule.id, occurredOn: '2026-06-18' } });
     expect(p.sqlite.status).toBe(201);
-    await same('POST', `/api/awards/${p.sqlite.body.id}/approve`, { cookie: as.reviewer });
+    await same('POST', `/api/awards/${json(p.sqlite).id}/approve`, { cookie: as.reviewer });
     env.clock.advance(4 * DAY);
     await same('POST', '/api/awards/post-due', { cookie: as.county });
     const after = {} as Record<Engine, Answer>;
@@ -232,7 +232,7 @@ describe('hostile input on SQLite and PostgreSQL', () => {
     const check = async (method: string, path: string, opts: RequestOptions = {}) => {
       const r = await env.both(method, path, opts);
       if (r.pg.status !== r.sqlite.status || JSON.stringify(await seen(r.pg)) !== JSON.stringify(await seen(r.sqlite))) {
-        differ.push(`${method} ${path} ${JSON.stringify(opts.body ?? '')}: SQLite ${r.sqlite.status} ${r.sqlite.body?.error?.code ?? ''}, PostgreSQL ${r.pg.status} ${r.pg.body?.error?.code ?? ''}`);
+        differ.push(`${method} ${path} ${JSON.stringify(opts.body ?? '')}: SQLite ${r.sqlite.status} ${errorCodeOf(r.sqlite) ?? ''}, PostgreSQL ${r.pg.status} ${errorCodeOf(r.pg) ?? ''}`);
       }
       return r;
     };
@@ -287,7 +287,7 @@ describe('hostile input on SQLite and PostgreSQL', () => {
     const before = await balance();
     const stock = async () => {
       const g = await same('GET', `/api/goods?storeAreaId=${w.areas.villageA.id}`, { cookie: as.clerk });
-      return (g.sqlite.body.items as { id: number; stock: number }[]).find((x) => x.id === w.oil.id)!.stock;
+      return (json(g.sqlite).items as { id: number; stock: number }[]).find((x) => x.id === w.oil.id)!.stock;
     };
     const oilBefore = await stock();
     const answers = {} as Record<Engine, { status: number; body: unknown }[]>;
@@ -312,19 +312,19 @@ describe('hostile input on SQLite and PostgreSQL', () => {
   it('20 parallel redemptions of goods with 5 in stock sell exactly 5, alike on both engines', async () => {
     const made = await same('POST', '/api/goods', { cookie: as.clerk, body: { storeAreaId: w.areas.villageA.id, name: '限量月饼', price: 1, stock: 5 } });
     expect(made.sqlite.status).toBe(201);
-    const goodsId = made.sqlite.body.id as number;
+    const goodsId = json(made.sqlite).id as number;
     await same('POST', `/api/households/${env.fixture.neighbour}/adjust`, { cookie: as.county, body: { points: 100, reason: '纸质台账结转' } });
     const codes = await Promise.all(
       Array.from({ length: 20 }, async (_, i) => {
         // Half the counter is the household, half its neighbour: two balances, one stock.
         const householdId = i % 2 ? env.fixture.neighbour : w.household.id;
         const r = await same('POST', `/api/households/${householdId}/assisted-pass`, { cookie: as.cadre, body: { reason: '老人卧床' } });
-        return new PerEngine({ sqlite: r.sqlite.body.code as string, pg: r.pg.body.code as string });
+        return new PerEngine({ sqlite: json(r.sqlite).code as string, pg: json(r.pg).code as string });
       }),
     );
     const total = async (engine: Engine) => {
       let sum = 0;
-      for (const id of [w.household.id, env.fixture.neighbour]) sum += (await env.send(engine, 'GET', `/api/households/${id}`, { cookie: as.county })).body.balance as number;
+      for (const id of [w.household.id, env.fixture.neighbour]) sum += json(await env.send(engine, 'GET', `/api/households/${id}`, { cookie: as.county })).balance as number;
       return sum;
     };
     const totalBefore = { sqlite: await total('sqlite'), pg: await total('pg') };
@@ -337,13 +337,13 @@ describe('hostile input on SQLite and PostgreSQL', () => {
         ),
       );
       outcome[engine] = rs
-        .map((r) => ({ status: r.status, code: (r.body?.error?.code as string | undefined) ?? null, points: (r.body?.points as number | undefined) ?? null }))
+        .map((r) => ({ status: r.status, code: errorCodeOf(r), points: r.status < 300 ? ((json(r).points as number | undefined) ?? null) : null }))
         .sort((a, b) => a.status - b.status || String(a.code).localeCompare(String(b.code)));
     }
     expect(outcome.sqlite.filter((o) => o.status === 201).length).toBe(5);
     expect(outcome.pg).toStrictEqual(outcome.sqlite);
     const goods = await same('GET', `/api/goods?storeAreaId=${w.areas.villageA.id}`, { cookie: as.clerk });
-    expect((goods.sqlite.body.items as { id: number; stock: number }[]).find((g) => g.id === goodsId)!.stock).toBe(0);
+    expect((json(goods.sqlite).items as { id: number; stock: number }[]).find((g) => g.id === goodsId)!.stock).toBe(0);
     // Which of the two households won each unit depends on commit order under concurrency, so the lists are not
     // compared here; what both engines must agree on is the sum: five points charged in all.
     for (const engine of engines) expect(await total(engine), engine).toBe(totalBefore[engine] - 5);

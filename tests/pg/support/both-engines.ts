@@ -43,13 +43,26 @@ export interface RequestOptions {
 export interface Answer {
   status: number;
   headers: Headers;
-  /** Parsed JSON when the answer is JSON, else the text (for binary answers use `bytes`). */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary response shapes
-  body: any;
+  /** Parsed JSON when the answer is JSON, else the text (for binary answers use `bytes`); read an object with `json()`. */
+  body: unknown;
   bytes: Buffer;
 }
 
 export type Answers = Record<Engine, Answer>;
+
+export type JsonObject = Record<string, unknown>;
+
+/** An answer's body as the JSON object it must be (a test that reads fields of anything else fails here, saying so). */
+export function json(a: Answer): JsonObject {
+  if (typeof a.body !== 'object' || a.body === null || Array.isArray(a.body)) throw new Error(`expected a JSON object, got ${JSON.stringify(a.body)}`);
+  return a.body as JsonObject;
+}
+
+/** The error code of an error answer, or null for any other answer. */
+export function errorCodeOf(a: Answer): string | null {
+  const body = a.body as { error?: { code?: unknown } } | null;
+  return typeof body?.error?.code === 'string' ? body.error.code : null;
+}
 
 export interface BothEngines<T> {
   /** What the fixture builder returned (ids are the same on both engines: db:copy keeps them). */
