@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { MemoryStore, rateLimiter } from 'hono-rate-limiter';
-import type { Db } from '../../db/client';
+import { pgBackendOf, type Db } from '../../db/client';
 import { addPublicHits, hitKey, prunePublicHits } from '../../db/limits/publicHits';
-import { sqlOf } from '../../db/sql';
 import { ServiceUnavailable, TooManyRequests } from './errors';
 import { deviceOf, type AppEnv } from './http';
 
@@ -16,7 +15,7 @@ const OVER_LIMIT = '访问过于频繁，请稍后再试';
  * many processes serve one database.
  */
 export function publicRateLimit(limit = 600, windowMs = 60_000, db?: Db): PublicRateLimit {
-  if (db && sqlOf(db).engine === 'pg') return sharedRateLimit(db, limit, windowMs);
+  if (db && pgBackendOf(db)) return sharedRateLimit(db, limit, windowMs);
   const store = new MemoryStore<AppEnv>();
   const keyOf = (c: Context<AppEnv>) => deviceOf(c).ip ?? 'unknown';
   const middleware = rateLimiter<AppEnv>({
