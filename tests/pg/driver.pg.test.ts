@@ -1,11 +1,13 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeDb, openDb } from '../../db/client';
+import { dataVersion } from '../../db/boards/dataVersion';
+import { closeDb, openDb, openPgDb, type Db } from '../../db/client';
+import { transaction } from '../../db/transaction';
 import { GENESIS_HASH } from '../../db/ledger/posting';
-import { bumpDataVersion, dataVersionPg, watchDataVersion } from '../../db/pg/dataVersion';
 import { advisoryKey, lockGoods, lockVillageChain, runExclusive } from '../../db/pg/locks';
 import { openPgPools, PgNumberOutOfRange, PgPoolTimeout, type PgPools } from '../../db/pg/pool';
 import { PG_TX_RETRIES, pgTransaction, TransactionMisuse, type PgTx } from '../../db/pg/transaction';
@@ -596,71 +598,52 @@ describe('runExclusive', () => {
   });
 });
 
-describe('data version', () => {
-  it('reaches a watcher on another pool only after COMMIT, never after ROLLBACK', async () => {
-    const seen: string[] = [];
-    const watch = watchDataVersion(other.primary, (v) => seen.push(v));
-    try {
-      await watch.ready;
-      const start = await dataVersionPg(pools.primary);
-      await errorOf(
-        pgTransaction(pools.primary, async (tx) => {
-          await bumpDataVersion(tx);
-          throw new Error('rolled back');
-        }),
-      );
-      await sleep(300);
-      expect(seen).toEqual([]);
-      expect(await dataVersionPg(pools.primary)).toBe(start);
-
-      const version = await pgTransaction(pools.primary, async (tx) => {
-        const v = await bumpDataVersion(tx);
-        await tx.run('SELECT pg_sleep(0.3)');
-        // Still inside: nothing delivered, and other connections still read the old version.
-        expect(seen).toEqual([]);
-        expect(await dataVersionPg(other.primary)).toBe(start);
-        return v;
-      });
-      for (let i = 0; i < 50 && seen.length === 0; i++) await sleep(20);
-      expect(seen).toEqual([version]);
-      expect(Number(version)).toBe(Number(start) + 1);
-      expect(await dataVersionPg(other.primary)).toBe(version);
-    } finally {
-      await watch.close();
-    }
+describe('data version (what board caches are keyed by)', () => {
+  // Two Db handles on one database: two server processes, as far as PostgreSQL can tell.
+  const dbs: Db[] = [];
+  const handle = async () => {
+    const db = await openPgDb({ url: fresh.url, dataDir: join(tmpdir(), 'jifen-driver-dv'), migrate: false, poolSize: 4 });
+    dbs.push(db);
+    return db;
+  };
+  afterAll(async () => {
+    for (const db of dbs) await closeDb(db);
   });
 
-  it('counts every committed bump once under 40 concurrent writers on two pools', async () => {
-    const seen: string[] = [];
-    const watch = watchDataVersion(pools.primary, (v) => seen.push(v));
-    try {
-      await watch.ready;
-      const start = Number(await dataVersionPg(pools.primary));
-      const versions = await Promise.all(Array.from({ length: 40 }, (_, i) => pgTransaction(i % 2 ? pools.primary : other.primary, (tx) => bumpDataVersion(tx))));
-      expect(new Set(versions).size).toBe(40);
-      expect(Number(await dataVersionPg(pools.primary))).toBe(start + 40);
-      for (let i = 0; i < 100 && seen.length < 40; i++) await sleep(20);
-      expect([...seen].sort()).toEqual([...versions].sort());
-    } finally {
-      await watch.close();
-    }
+  it('moves after a writing transaction commits, for every process; not after a rollback, not for a read-only one', async () => {
+    const [a, b] = [await handle(), await handle()];
+    const start = await dataVersion(b);
+    expect(start).toMatch(/^pg\.\d+$/);
+    await errorOf(
+      transaction(a, async (tx) => {
+        await sqlOf(tx).run('INSERT INTO driver_marks (label) VALUES (?)', ['rolled-back']);
+        // Inside the transaction nothing may be cached under any stamp.
+        expect(await dataVersion(tx)).toBeNull();
+        throw new Error('rolled back');
+      }),
+    );
+    expect(await dataVersion(b)).toBe(start);
+    await transaction(a, (tx) => sqlOf(tx).get('SELECT COUNT(*) AS n FROM driver_marks'));
+    expect(await dataVersion(b)).toBe(start);
+    await transaction(a, (tx) => sqlOf(tx).run('INSERT INTO driver_marks (label) VALUES (?)', ['committed']));
+    // Moved before transaction() returned: the writer's own next read sees a new stamp.
+    const after = await dataVersion(b);
+    expect(after).not.toBe(start);
+    expect(await dataVersion(a)).toBe(after);
   });
 
-  it('reconnects after losing its connection and reports the version committed meanwhile', async () => {
-    const seen: string[] = [];
-    // Slow enough to reconnect that the bump below lands while nobody listens.
-    const watch = watchDataVersion(other.primary, (v) => seen.push(v), { retryMs: 400 });
-    try {
-      await watch.ready;
-      await pgSql(pools.primary).run("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN jifen_data_version'");
-      for (let i = 0; i < 50 && watch.listening; i++) await sleep(10);
-      const missed = await pgTransaction(pools.primary, (tx) => bumpDataVersion(tx));
-      for (let i = 0; i < 100 && !seen.includes(missed); i++) await sleep(20);
-      expect(watch.listening).toBe(true);
-      expect(seen).toContain(missed);
-    } finally {
-      await watch.close();
-    }
-    expect(watch.listening).toBe(false);
+  it('ends past every one of 40 writers on two processes, each of whom sees it moved once its transaction returns', async () => {
+    const [a, b] = [await handle(), await handle()];
+    const start = Number((await dataVersion(a))!.slice(3));
+    const seenAfter = await Promise.all(
+      Array.from({ length: 40 }, async (_, i) => {
+        const db = i % 2 ? a : b;
+        await transaction(db, (tx) => sqlOf(tx).run('INSERT INTO driver_marks (label) VALUES (?)', [`writer-${i}-${Math.random()}`]));
+        return Number((await dataVersion(db))!.slice(3));
+      }),
+    );
+    // Writers of one process share bumps, so fewer than 40 may run, but each writer's commit is covered by one that started after it.
+    for (const v of seenAfter) expect(v).toBeGreaterThan(start);
+    expect(Number((await dataVersion(a))!.slice(3))).toBeGreaterThanOrEqual(Math.max(...seenAfter));
   });
 });

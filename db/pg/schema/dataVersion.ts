@@ -2,8 +2,8 @@ import { pgTable, integer, bigint, check } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 
 /**
- * PostgreSQL only: one row (inserted by 0001_append_only.sql) whose version every committing write bumps,
- * so caches in other processes learn of it (with LISTEN/NOTIFY) where SQLite has PRAGMA data_version.
+ * PostgreSQL only: one row (inserted by 0001_append_only.sql) whose version moves after every writing
+ * commit (db/transaction.ts), so caches in every process learn of it where SQLite has PRAGMA data_version.
  */
 export const dataVersion = pgTable(
   'data_version',
