@@ -1,5 +1,5 @@
 import { pgTable, integer, text, index } from 'drizzle-orm/pg-core';
-import { millis, smallId } from './columns';
+import { millis, smallId, idRef } from './columns';
 
 /** county > township > village > group. `path` is the materialised ancestry ("/1/4/9/") used for subtree scoping. */
 export const areas = pgTable(
@@ -8,7 +8,7 @@ export const areas = pgTable(
     id: smallId(),
     name: text('name').notNull(),
     kind: text('kind', { enum: ['county', 'township', 'village', 'group'] }).notNull(),
-    parentId: integer('parent_id'),
+    parentId: idRef('parent_id'),
     path: text('path').notNull(),
     noticeDays: integer('notice_days'),
     maskMode: text('mask_mode', { enum: ['name', 'door'] }),

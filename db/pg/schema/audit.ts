@@ -1,14 +1,14 @@
-import { pgTable, integer, text, index } from 'drizzle-orm/pg-core';
-import { bigId, millis } from './columns';
+import { pgTable, text, index } from 'drizzle-orm/pg-core';
+import { bigId, millis, idRef } from './columns';
 
 /** Append-only (0001_append_only.sql). */
 export const auditLog = pgTable(
   'audit_log',
   {
     id: bigId(),
-    actorId: integer('actor_id'),
+    actorId: idRef('actor_id'),
     actorRole: text('actor_role'),
-    areaId: integer('area_id'),
+    areaId: idRef('area_id'),
     entity: text('entity').notNull(),
     entityId: text('entity_id').notNull(),
     action: text('action').notNull(),

@@ -1,7 +1,7 @@
 import { pgTable, integer, text, index } from 'drizzle-orm/pg-core';
 import { awardStatuses } from '../../schema/awards';
 import { areas } from './areas';
-import { bigId, bigRef, millis, smallId } from './columns';
+import { bigId, bigRef, millis, smallId, idRef } from './columns';
 import { households } from './households';
 import { rules, ruleVersions } from './rules';
 import { users } from './users';
@@ -10,14 +10,14 @@ export { awardStatuses, type AwardStatus } from '../../schema/awards';
 
 export const awardBatches = pgTable('award_batches', {
   id: smallId(),
-  villageId: integer('village_id').references(() => areas.id),
-  ruleId: integer('rule_id')
+  villageId: idRef('village_id').references(() => areas.id),
+  ruleId: idRef('rule_id')
     .notNull()
     .references(() => rules.id),
   occurredOn: text('occurred_on').notNull(),
   count: integer('count').notNull(),
   note: text('note'),
-  proposedBy: integer('proposed_by')
+  proposedBy: idRef('proposed_by')
     .notNull()
     .references(() => users.id),
   createdAt: millis('created_at').notNull(),
@@ -28,19 +28,19 @@ export const awards = pgTable(
   'awards',
   {
     id: bigId(),
-    householdId: integer('household_id')
+    householdId: idRef('household_id')
       .notNull()
       .references(() => households.id),
-    villageId: integer('village_id')
+    villageId: idRef('village_id')
       .notNull()
       .references(() => areas.id),
-    ruleId: integer('rule_id')
+    ruleId: idRef('rule_id')
       .notNull()
       .references(() => rules.id),
-    ruleVersionId: integer('rule_version_id')
+    ruleVersionId: idRef('rule_version_id')
       .notNull()
       .references(() => ruleVersions.id),
-    batchId: integer('batch_id').references(() => awardBatches.id),
+    batchId: idRef('batch_id').references(() => awardBatches.id),
     quantity: integer('quantity').notNull(),
     points: integer('points').notNull(),
     occurredOn: text('occurred_on').notNull(),
@@ -48,11 +48,11 @@ export const awards = pgTable(
     note: text('note'),
     evidenceUrl: text('evidence_url'),
     status: text('status', { enum: awardStatuses }).notNull(),
-    proposedBy: integer('proposed_by')
+    proposedBy: idRef('proposed_by')
       .notNull()
       .references(() => users.id),
     proposedAt: millis('proposed_at').notNull(),
-    reviewedBy: integer('reviewed_by').references(() => users.id),
+    reviewedBy: idRef('reviewed_by').references(() => users.id),
     reviewedAt: millis('reviewed_at'),
     rejectReason: text('reject_reason'),
     noticeEndsAt: millis('notice_ends_at'),
@@ -74,13 +74,13 @@ export const objections = pgTable(
     awardId: bigRef('award_id')
       .notNull()
       .references(() => awards.id),
-    userId: integer('user_id')
+    userId: idRef('user_id')
       .notNull()
       .references(() => users.id),
     reason: text('reason').notNull(),
     status: text('status', { enum: ['open', 'upheld', 'dismissed'] }).notNull().default('open'),
     resolution: text('resolution'),
-    resolvedBy: integer('resolved_by').references(() => users.id),
+    resolvedBy: idRef('resolved_by').references(() => users.id),
     resolvedAt: millis('resolved_at'),
     createdAt: millis('created_at').notNull(),
   },

@@ -1,7 +1,7 @@
 import { pgTable, integer, text, index, uniqueIndex } from 'drizzle-orm/pg-core';
 import { boardKinds, reviewStatuses } from '../../schema/boards';
 import { areas } from './areas';
-import { bigRef, millis, smallId } from './columns';
+import { bigRef, millis, smallId, idRef } from './columns';
 import { households } from './households';
 import { ledgerEntries } from './ledger';
 import { users } from './users';
@@ -15,7 +15,7 @@ export const boardPublications = pgTable(
   {
     id: smallId(),
     kind: text('kind', { enum: boardKinds }).notNull(),
-    areaId: integer('area_id')
+    areaId: idRef('area_id')
       .notNull()
       .references(() => areas.id),
     period: text('period').notNull(),
@@ -24,14 +24,14 @@ export const boardPublications = pgTable(
     hash: text('hash').notNull(),
     chainEntryId: bigRef('chain_entry_id').notNull(),
     chainHash: text('chain_hash').notNull(),
-    checkpointId: integer('checkpoint_id').references(() => checkpoints.id),
+    checkpointId: idRef('checkpoint_id').references(() => checkpoints.id),
     status: text('status', { enum: reviewStatuses }).notNull().default('pending'),
     version: integer('version'),
-    proposedBy: integer('proposed_by')
+    proposedBy: idRef('proposed_by')
       .notNull()
       .references(() => users.id),
     proposedAt: millis('proposed_at').notNull(),
-    reviewedBy: integer('reviewed_by').references(() => users.id),
+    reviewedBy: idRef('reviewed_by').references(() => users.id),
     reviewedAt: millis('reviewed_at'),
     rejectReason: text('reject_reason'),
   },
@@ -49,20 +49,20 @@ export const rectifications = pgTable(
     ledgerEntryId: bigRef('ledger_entry_id')
       .notNull()
       .references(() => ledgerEntries.id),
-    householdId: integer('household_id')
+    householdId: idRef('household_id')
       .notNull()
       .references(() => households.id),
-    villageId: integer('village_id')
+    villageId: idRef('village_id')
       .notNull()
       .references(() => areas.id),
     note: text('note').notNull(),
     rectifiedOn: text('rectified_on').notNull(),
     status: text('status', { enum: reviewStatuses }).notNull().default('pending'),
-    proposedBy: integer('proposed_by')
+    proposedBy: idRef('proposed_by')
       .notNull()
       .references(() => users.id),
     proposedAt: millis('proposed_at').notNull(),
-    reviewedBy: integer('reviewed_by').references(() => users.id),
+    reviewedBy: idRef('reviewed_by').references(() => users.id),
     reviewedAt: millis('reviewed_at'),
     rejectReason: text('reject_reason'),
   },

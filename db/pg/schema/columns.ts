@@ -1,10 +1,16 @@
-import { bigint, integer } from 'drizzle-orm/pg-core';
+import { bigint } from 'drizzle-orm/pg-core';
 
 /** Millisecond epoch: past 2^31 since 1970-01-25, so never `integer`; mode number is exact below 2^53. */
 export const millis = (name: string) => bigint(name, { mode: 'number' });
 
-/** Key of a table that stays small (areas, users, rules ...): 2^31 rows is out of reach. */
-export const smallId = () => integer('id').primaryKey().generatedByDefaultAsIdentity();
+/**
+ * Key of a table that stays small (areas, users, rules ...). Still bigint: county k's ids start at k·10^10
+ * (db/idRange.ts), far past 2^31; mode number is exact up to 900001·10^10 < 2^53.
+ */
+export const smallId = () => bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity();
+
+/** A column holding a small table's id (area, user, household, rule ...): bigint like the key it points at. */
+export const idRef = (name: string) => bigint(name, { mode: 'number' });
 
 /**
  * Key of a table that grows with every posting or redemption (~100 million ledger rows a year in a

@@ -1,11 +1,11 @@
 import { pgTable, integer, text, index, primaryKey } from 'drizzle-orm/pg-core';
-import { bigId, bigRef, millis, smallId } from './columns';
+import { bigId, bigRef, millis, smallId, idRef } from './columns';
 import { households } from './households';
 import { goods } from './goods';
 
 export const passUses = pgTable('pass_uses', {
   nonce: text('nonce').primaryKey(),
-  householdId: integer('household_id').notNull(),
+  householdId: idRef('household_id').notNull(),
   usedAt: millis('used_at').notNull(),
   redemptionId: bigRef('redemption_id'),
 });
@@ -15,7 +15,7 @@ export const passCodes = pgTable(
   {
     digest: text('digest').primaryKey(),
     nonce: text('nonce').notNull(),
-    householdId: integer('household_id').notNull(),
+    householdId: idRef('household_id').notNull(),
     expiresAt: millis('expires_at').notNull(),
   },
   (t) => [index('pass_codes_expires_idx').on(t.expiresAt)],
@@ -25,7 +25,7 @@ export const householdCards = pgTable(
   'household_cards',
   {
     id: smallId(),
-    householdId: integer('household_id')
+    householdId: idRef('household_id')
       .notNull()
       .references(() => households.id),
     code: text('code').notNull().unique(),
@@ -34,7 +34,7 @@ export const householdCards = pgTable(
     failedAttempts: integer('failed_attempts').notNull().default(0),
     lockedAt: millis('locked_at'),
     revokedAt: millis('revoked_at'),
-    createdBy: integer('created_by'),
+    createdBy: idRef('created_by'),
     createdAt: millis('created_at').notNull(),
   },
   (t) => [index('household_cards_household_idx').on(t.householdId)],
@@ -44,12 +44,12 @@ export const redemptions = pgTable(
   'redemptions',
   {
     id: bigId(),
-    householdId: integer('household_id')
+    householdId: idRef('household_id')
       .notNull()
       .references(() => households.id),
-    villageId: integer('village_id').notNull(),
-    storeAreaId: integer('store_area_id').notNull(),
-    clerkId: integer('clerk_id').notNull(),
+    villageId: idRef('village_id').notNull(),
+    storeAreaId: idRef('store_area_id').notNull(),
+    clerkId: idRef('clerk_id').notNull(),
     points: integer('points').notNull(),
     balanceAfter: integer('balance_after').notNull(),
     via: text('via', { enum: ['pass', 'card'] }).notNull(),
@@ -65,10 +65,10 @@ export const redemptionItems = pgTable(
     redemptionId: bigRef('redemption_id')
       .notNull()
       .references(() => redemptions.id),
-    goodsId: integer('goods_id')
+    goodsId: idRef('goods_id')
       .notNull()
       .references(() => goods.id),
-    householdId: integer('household_id').notNull(),
+    householdId: idRef('household_id').notNull(),
     month: text('month').notNull(),
     quantity: integer('quantity').notNull(),
     price: integer('price').notNull(),
@@ -83,7 +83,7 @@ export const redemptionItems = pgTable(
 export const idempotencyKeys = pgTable(
   'idempotency_keys',
   {
-    userId: integer('user_id').notNull(),
+    userId: idRef('user_id').notNull(),
     key: text('key').notNull(),
     requestHash: text('request_hash').notNull(),
     status: integer('status').notNull(),

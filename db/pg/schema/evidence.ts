@@ -1,7 +1,7 @@
 import { pgTable, integer, text, index, primaryKey } from 'drizzle-orm/pg-core';
 import { evidenceFormats } from '../../schema/evidence';
 import { awards } from './awards';
-import { bigRef, millis } from './columns';
+import { bigRef, millis, idRef } from './columns';
 import { users } from './users';
 
 export { evidenceFormats, type EvidenceFormat } from '../../schema/evidence';
@@ -22,7 +22,7 @@ export const evidenceUploads = pgTable(
     hash: text('hash')
       .notNull()
       .references(() => evidenceFiles.hash),
-    userId: integer('user_id')
+    userId: idRef('user_id')
       .notNull()
       .references(() => users.id),
     uploadedAt: millis('uploaded_at').notNull(),

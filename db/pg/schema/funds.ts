@@ -2,7 +2,7 @@ import { pgTable, bigint, integer, text, index, uniqueIndex, check, type AnyPgCo
 import { sql } from 'drizzle-orm';
 import { fundEntryKinds, fundSources } from '../../schema/funds';
 import { areas } from './areas';
-import { bigRef, millis, smallId } from './columns';
+import { bigRef, millis, smallId, idRef } from './columns';
 import { goods, stockMovements } from './goods';
 
 export { fundEntryKinds, fundSources } from '../../schema/funds';
@@ -12,7 +12,7 @@ export const fundEntries = pgTable(
   'fund_entries',
   {
     id: smallId(),
-    storeAreaId: integer('store_area_id')
+    storeAreaId: idRef('store_area_id')
       .notNull()
       .references(() => areas.id),
     kind: text('kind', { enum: fundEntryKinds }).notNull(),
@@ -24,11 +24,11 @@ export const fundEntries = pgTable(
     supplier: text('supplier'),
     invoiceNo: text('invoice_no'),
     movementId: bigRef('movement_id').references(() => stockMovements.id),
-    goodsId: integer('goods_id').references(() => goods.id),
+    goodsId: idRef('goods_id').references(() => goods.id),
     quantity: integer('quantity'),
-    reversesId: integer('reverses_id').references((): AnyPgColumn => fundEntries.id),
+    reversesId: idRef('reverses_id').references((): AnyPgColumn => fundEntries.id),
     note: text('note'),
-    createdBy: integer('created_by'),
+    createdBy: idRef('created_by'),
     createdAt: millis('created_at').notNull(),
   },
   (t) => [

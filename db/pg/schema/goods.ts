@@ -1,12 +1,12 @@
 import { pgTable, bigint, integer, text, boolean, index } from 'drizzle-orm/pg-core';
 import { areas } from './areas';
-import { bigId, bigRef, millis, smallId } from './columns';
+import { bigId, bigRef, millis, smallId, idRef } from './columns';
 
 export const goods = pgTable(
   'goods',
   {
     id: smallId(),
-    storeAreaId: integer('store_area_id')
+    storeAreaId: idRef('store_area_id')
       .notNull()
       .references(() => areas.id),
     name: text('name').notNull(),
@@ -26,7 +26,7 @@ export const donations = pgTable(
   'donations',
   {
     id: smallId(),
-    storeAreaId: integer('store_area_id')
+    storeAreaId: idRef('store_area_id')
       .notNull()
       .references(() => areas.id),
     donorName: text('donor_name').notNull(),
@@ -34,13 +34,13 @@ export const donations = pgTable(
       .notNull()
       .default('enterprise'),
     anonymous: boolean('anonymous').notNull().default(false),
-    goodsId: integer('goods_id').references(() => goods.id),
+    goodsId: idRef('goods_id').references(() => goods.id),
     quantity: integer('quantity'),
     // Bigint like fund_entries.amount_fen: SQLite integers are 64-bit.
     amountFen: bigint('amount_fen', { mode: 'number' }),
     description: text('description'),
     receivedOn: text('received_on').notNull(),
-    createdBy: integer('created_by'),
+    createdBy: idRef('created_by'),
     createdAt: millis('created_at').notNull(),
   },
   (t) => [index('donations_store_idx').on(t.storeAreaId, t.receivedOn)],
@@ -51,17 +51,17 @@ export const stockMovements = pgTable(
   'stock_movements',
   {
     id: bigId(),
-    goodsId: integer('goods_id')
+    goodsId: idRef('goods_id')
       .notNull()
       .references(() => goods.id),
-    storeAreaId: integer('store_area_id').notNull(),
+    storeAreaId: idRef('store_area_id').notNull(),
     kind: text('kind', { enum: ['purchase', 'donation', 'redemption', 'loss', 'return'] }).notNull(),
     quantity: integer('quantity').notNull(),
     stockAfter: integer('stock_after').notNull(),
-    donationId: integer('donation_id').references(() => donations.id),
+    donationId: idRef('donation_id').references(() => donations.id),
     redemptionId: bigRef('redemption_id'),
     note: text('note'),
-    createdBy: integer('created_by'),
+    createdBy: idRef('created_by'),
     createdAt: millis('created_at').notNull(),
   },
   (t) => [index('stock_movements_goods_idx').on(t.goodsId, t.id)],

@@ -1,7 +1,7 @@
 import { pgTable, integer, text, boolean, index, uniqueIndex } from 'drizzle-orm/pg-core';
 import { householdCategories } from '../../schema/households';
 import { areas } from './areas';
-import { millis, smallId } from './columns';
+import { millis, smallId, idRef } from './columns';
 
 export { householdCategories, type HouseholdCategory } from '../../schema/households';
 
@@ -9,10 +9,10 @@ export const households = pgTable(
   'households',
   {
     id: smallId(),
-    villageId: integer('village_id')
+    villageId: idRef('village_id')
       .notNull()
       .references(() => areas.id),
-    groupId: integer('group_id').references(() => areas.id),
+    groupId: idRef('group_id').references(() => areas.id),
     headName: text('head_name').notNull(),
     nameInitials: text('name_initials').notNull().default(''),
     doorNo: text('door_no'),
@@ -39,7 +39,7 @@ export const householdMembers = pgTable(
   'household_members',
   {
     id: smallId(),
-    householdId: integer('household_id')
+    householdId: idRef('household_id')
       .notNull()
       .references(() => households.id),
     name: text('name').notNull(),
@@ -57,13 +57,13 @@ export const householdCategoryHistory = pgTable(
   'household_category_history',
   {
     id: smallId(),
-    householdId: integer('household_id')
+    householdId: idRef('household_id')
       .notNull()
       .references(() => households.id),
     category: text('category', { enum: householdCategories }).notNull(),
     validFrom: text('valid_from').notNull(),
     reason: text('reason'),
-    changedBy: integer('changed_by'),
+    changedBy: idRef('changed_by'),
     createdAt: millis('created_at').notNull(),
   },
   (t) => [index('household_category_history_household_idx').on(t.householdId)],

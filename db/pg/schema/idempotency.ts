@@ -1,10 +1,10 @@
 import { index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
-import { millis } from './columns';
+import { millis, idRef } from './columns';
 
 export const requestKeys = pgTable(
   'request_keys',
   {
-    userId: integer('user_id').notNull(),
+    userId: idRef('user_id').notNull(),
     key: text('key').notNull(),
     requestHash: text('request_hash').notNull(),
     status: integer('status'),

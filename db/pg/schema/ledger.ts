@@ -1,7 +1,7 @@
 import { pgTable, integer, text, boolean, index, primaryKey, uniqueIndex } from 'drizzle-orm/pg-core';
 import { ledgerKinds } from '../../schema/ledger';
 import { areas } from './areas';
-import { bigId, bigRef, millis } from './columns';
+import { bigId, bigRef, millis, idRef } from './columns';
 import { households } from './households';
 
 export { ledgerKinds, type LedgerKind } from '../../schema/ledger';
@@ -11,10 +11,10 @@ export const ledgerEntries = pgTable(
   'ledger_entries',
   {
     id: bigId(),
-    householdId: integer('household_id')
+    householdId: idRef('household_id')
       .notNull()
       .references(() => households.id),
-    villageId: integer('village_id')
+    villageId: idRef('village_id')
       .notNull()
       .references(() => areas.id),
     kind: text('kind', { enum: ledgerKinds }).notNull(),
@@ -22,17 +22,17 @@ export const ledgerEntries = pgTable(
     balanceAfter: integer('balance_after').notNull(),
     conductPoints: integer('conduct_points').notNull().default(0),
     occurredOn: text('occurred_on').notNull(),
-    ruleId: integer('rule_id'),
+    ruleId: idRef('rule_id'),
     category: text('category'),
     awardId: bigRef('award_id'),
     redemptionId: bigRef('redemption_id'),
     reversesId: bigRef('reverses_id'),
     note: text('note'),
-    createdBy: integer('created_by'),
+    createdBy: idRef('created_by'),
     createdAt: millis('created_at').notNull(),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
-    chainId: integer('chain_id'),
+    chainId: idRef('chain_id'),
     seq: integer('seq'),
     // Same default as SQLite so a copied or hand-written row behaves alike; the insert trigger refuses 1 anyway.
     hashVersion: integer('hash_version').notNull().default(1),
@@ -51,13 +51,13 @@ export const ledgerEntries = pgTable(
 export const householdPeriodScores = pgTable(
   'household_period_scores',
   {
-    householdId: integer('household_id')
+    householdId: idRef('household_id')
       .notNull()
       .references(() => households.id),
     period: text('period').notNull(),
-    villageId: integer('village_id').notNull(),
-    townshipId: integer('township_id').notNull(),
-    countyId: integer('county_id').notNull(),
+    villageId: idRef('village_id').notNull(),
+    townshipId: idRef('township_id').notNull(),
+    countyId: idRef('county_id').notNull(),
     score: integer('score').notNull().default(0),
     earned: integer('earned').notNull().default(0),
     deducted: integer('deducted').notNull().default(0),
@@ -72,7 +72,7 @@ export const householdPeriodScores = pgTable(
 
 /** The village lock: transactions take this row FOR UPDATE first (db/pg/locks.ts). */
 export const ledgerChains = pgTable('ledger_chains', {
-  villageId: integer('village_id')
+  villageId: idRef('village_id')
     .primaryKey()
     .references(() => areas.id),
   lastSeq: integer('last_seq').notNull(),

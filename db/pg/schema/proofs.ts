@@ -1,7 +1,7 @@
 import { pgTable, integer, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { checkpointReasons } from '../../schema/proofs';
 import { areas } from './areas';
-import { millis, smallId } from './columns';
+import { millis, smallId, idRef } from './columns';
 
 export { checkpointReasons, type CheckpointReason } from '../../schema/proofs';
 
@@ -10,7 +10,7 @@ export const checkpoints = pgTable(
   'checkpoints',
   {
     id: smallId(),
-    countyId: integer('county_id')
+    countyId: idRef('county_id')
       .notNull()
       .references(() => areas.id),
     seq: integer('seq').notNull(),
@@ -26,7 +26,7 @@ export const checkpoints = pgTable(
 );
 
 export const merkleFrontiers = pgTable('merkle_frontiers', {
-  villageId: integer('village_id')
+  villageId: idRef('village_id')
     .primaryKey()
     .references(() => areas.id),
   treeSize: integer('tree_size').notNull(),

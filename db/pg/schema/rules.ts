@@ -1,6 +1,6 @@
 import { pgTable, integer, text, boolean, index, uniqueIndex } from 'drizzle-orm/pg-core';
 import { areas } from './areas';
-import { millis, smallId } from './columns';
+import { millis, smallId, idRef } from './columns';
 
 export { ruleCategories, type RuleCategory } from '../../schema/rules';
 
@@ -8,7 +8,7 @@ export const ruleHeadings = pgTable(
   'rule_headings',
   {
     id: smallId(),
-    areaId: integer('area_id').references(() => areas.id),
+    areaId: idRef('area_id').references(() => areas.id),
     code: text('code').notNull(),
     name: text('name').notNull(),
     sortOrder: integer('sort_order').notNull().default(0),
@@ -25,7 +25,7 @@ export const rules = pgTable(
   'rules',
   {
     id: smallId(),
-    areaId: integer('area_id')
+    areaId: idRef('area_id')
       .notNull()
       .references(() => areas.id),
     category: text('category').notNull(),
@@ -38,7 +38,7 @@ export const rules = pgTable(
     note: text('note'),
     active: boolean('active').notNull().default(true),
     version: integer('version').notNull().default(1),
-    currentVersionId: integer('current_version_id'),
+    currentVersionId: idRef('current_version_id'),
     createdAt: millis('created_at').notNull(),
     updatedAt: millis('updated_at').notNull(),
   },
@@ -49,7 +49,7 @@ export const ruleVersions = pgTable(
   'rule_versions',
   {
     id: smallId(),
-    ruleId: integer('rule_id')
+    ruleId: idRef('rule_id')
       .notNull()
       .references(() => rules.id),
     version: integer('version').notNull(),
@@ -61,7 +61,7 @@ export const ruleVersions = pgTable(
     evidenceRequired: boolean('evidence_required').notNull(),
     blackList: boolean('black_list').notNull(),
     note: text('note'),
-    createdBy: integer('created_by'),
+    createdBy: idRef('created_by'),
     createdAt: millis('created_at').notNull(),
   },
   (t) => [uniqueIndex('rule_versions_rule_version_uq').on(t.ruleId, t.version)],

@@ -1,7 +1,7 @@
 import { pgTable, integer, text, boolean, index } from 'drizzle-orm/pg-core';
 import { roles } from '../../schema/users';
 import { areas } from './areas';
-import { millis, smallId } from './columns';
+import { millis, smallId, idRef } from './columns';
 import { households } from './households';
 
 export { roles, type Role } from '../../schema/users';
@@ -14,10 +14,10 @@ export const users = pgTable(
     displayName: text('display_name'),
     passwordHash: text('password_hash').notNull(),
     role: text('role', { enum: roles }).notNull(),
-    areaId: integer('area_id')
+    areaId: idRef('area_id')
       .notNull()
       .references(() => areas.id),
-    householdId: integer('household_id').references(() => households.id),
+    householdId: idRef('household_id').references(() => households.id),
     active: boolean('active').notNull().default(true),
     failedLogins: integer('failed_logins').notNull().default(0),
     lockedUntil: millis('locked_until'),
@@ -31,7 +31,7 @@ export const sessions = pgTable(
   'sessions',
   {
     idHash: text('id_hash').primaryKey(),
-    userId: integer('user_id')
+    userId: idRef('user_id')
       .notNull()
       .references(() => users.id),
     createdAt: millis('created_at').notNull(),
