@@ -6,7 +6,7 @@
  */
 import { hash as oneShotHash, randomBytes } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { openDb, readDb, type Db } from '../db/client';
+import { openDb, readDb, type Db, type SqliteDb } from '../db/client';
 import { appendLedgerEntry } from '../db/ledger';
 import { transaction } from '../db/transaction';
 import { shanghaiDay } from '../db/time';
@@ -51,7 +51,7 @@ const benchConfig = (): AppConfig => ({
   checkpointKey: generateCheckpointKey(),
 });
 
-function largestCounty(db: Db): County {
+function largestCounty(db: SqliteDb): County {
   const c = db.$client;
   const county = c
     .prepare(
@@ -68,7 +68,7 @@ function largestCounty(db: Db): County {
 }
 
 /** Ceiling: the hash column of the given chains, seq order on the (chain_id, seq) index, nothing else. */
-function readHashColumnMs(db: Db, chains: { id: number; from: number; to: number }[]): number {
+function readHashColumnMs(db: SqliteDb, chains: { id: number; from: number; to: number }[]): number {
   const q = readDb(db).$client.prepare('SELECT hash FROM ledger_entries WHERE chain_id = ? AND seq BETWEEN ? AND ? ORDER BY seq').pluck();
   const t = performance.now();
   let n = 0;
@@ -98,7 +98,7 @@ function rawHashMs(n: number): { leaves: number; leavesAndNodes: number } {
 }
 
 /** The county's village roots from scratch (every hash read and the whole tree built): what a checkpoint must equal. */
-function rootsFromScratch(db: Db, sizes: Map<number, number>): Map<number, string> {
+function rootsFromScratch(db: SqliteDb, sizes: Map<number, number>): Map<number, string> {
   const q = readDb(db).$client.prepare('SELECT hash FROM ledger_entries WHERE chain_id = ? AND seq BETWEEN 1 AND ? ORDER BY seq').pluck();
   const out = new Map<number, string>();
   for (const [id, size] of sizes) out.set(id, size === 0 ? MerkleTree.ofEntries([]).root(0) : MerkleTree.ofEntries(q.all(id, size) as string[]).root());
@@ -110,14 +110,14 @@ interface Posting {
   villageId: number;
 }
 
-function householdsOf(db: Db, countyPath: string): Posting[] {
+function householdsOf(db: SqliteDb, countyPath: string): Posting[] {
   return db.$client
     .prepare(`SELECT h.id AS householdId, h.village_id AS villageId FROM households h JOIN areas v ON v.id = h.village_id WHERE v.path LIKE ? AND h.status = 'active'`)
     .all(`${countyPath}%`) as Posting[];
 }
 
 /** Posts `n` one-point adjustments (boards unchanged) to random households, through the ledger's own append, in transactions of 500. */
-async function postDay(db: Db, households: Posting[], n: number, seed: number): Promise<void> {
+async function postDay(db: SqliteDb, households: Posting[], n: number, seed: number): Promise<void> {
   let s = seed;
   const now = Date.now();
   for (let done = 0; done < n; ) {
@@ -134,7 +134,7 @@ async function postDay(db: Db, households: Posting[], n: number, seed: number): 
 }
 
 /** Everything a checkpoint stands on is re-derived from scratch; a mismatch stops the bench. */
-async function checkRoots(db: Db, checkpointId: number): Promise<void> {
+async function checkRoots(db: SqliteDb, checkpointId: number): Promise<void> {
   const body = JSON.parse(db.$client.prepare('SELECT body FROM checkpoints WHERE id = ?').pluck().get(checkpointId) as string) as { villages: { villageId: number; treeSize: number; root: string }[] };
   const expected = rootsFromScratch(db, new Map(body.villages.map((v) => [v.villageId, v.treeSize])));
   for (const v of body.villages) if (expected.get(v.villageId) !== v.root) throw new Error(`checkpoint ${checkpointId}: village ${v.villageId} root differs from the tree built from scratch`);

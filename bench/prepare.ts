@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { openDb, type Db } from '../db/client';
+import { openDb, type Db, type SqliteDb } from '../db/client';
 import { appendLedgerEntry } from '../db/ledger';
 import { areas } from '../db/schema';
 import { shanghaiDay } from '../db/time';
@@ -29,7 +29,7 @@ export interface Fixture {
   twinBatches: number[][];
 }
 
-function actorOf(db: Db, userId: number, username: string, role: Actor['role'], areaId: number): Actor {
+function actorOf(db: SqliteDb, userId: number, username: string, role: Actor['role'], areaId: number): Actor {
   const area = db.select().from(areas).where(eq(areas.id, areaId)).get()!;
   return { userId, username, role, areaId, areaPath: area.path, areaKind: area.kind, householdId: null, sessionHash: 'bench' };
 }

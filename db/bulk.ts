@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { getTableColumns } from 'drizzle-orm';
 import { getTableConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core';
-import type { Db } from './client';
+import type { SqliteDb } from './client';
 import {
   appendLedgerEntry,
   chainEntry,
@@ -34,7 +34,7 @@ export interface HistoryWriter {
 }
 
 /** One entry at a time through the ledger's and stock's own functions (the reference behaviour). */
-export function directWriter(db: Db): HistoryWriter {
+export function directWriter(db: SqliteDb): HistoryWriter {
   return {
     appendLedger: (entry) => appendLedgerEntry(db, entry),
     moveStock: (m) => applyStockMovement(db, m),
@@ -136,7 +136,7 @@ export class BulkWriter implements HistoryWriter {
   private readonly stock = new Map<number, { stock: number; storeAreaId: number; changedAt: number | null }>();
   private nextMovementId: number | null = null;
 
-  constructor(private readonly db: Db, chunk = 100) {
+  constructor(private readonly db: SqliteDb, chunk = 100) {
     const c = db.$client;
     this.ledgerInsert = new ChunkedInsert(c, 'ledger_entries', ['id', ...LEDGER_COLUMNS], chunk);
     this.movementInsert = new ChunkedInsert(c, 'stock_movements', MOVEMENT_COLUMNS, chunk);
@@ -262,7 +262,7 @@ export class BulkWriter implements HistoryWriter {
 export class InsertBuffer<T extends SQLiteTable, K extends keyof T['$inferInsert'] & string> {
   private readonly insert: ChunkedInsert;
 
-  constructor(db: Db, table: T, private readonly keys: readonly K[], chunk = 100) {
+  constructor(db: SqliteDb, table: T, private readonly keys: readonly K[], chunk = 100) {
     const columns = getTableColumns(table) as Record<string, { name: string }>;
     this.insert = new ChunkedInsert(db.$client, getTableConfig(table).name, keys.map((k) => columns[k].name), chunk);
   }
@@ -285,7 +285,7 @@ export class InsertBuffer<T extends SQLiteTable, K extends keyof T['$inferInsert
  * Fast, non-durable settings for generating data into a database nobody else uses yet; the previous
  * settings (durable `synchronous`, foreign keys) come back afterwards, even on error.
  */
-export async function withBulkLoadSettings<R>(db: Db, fn: () => Promise<R>, opts: { deferIndexesOf?: readonly string[] } = {}): Promise<R> {
+export async function withBulkLoadSettings<R>(db: SqliteDb, fn: () => Promise<R>, opts: { deferIndexesOf?: readonly string[] } = {}): Promise<R> {
   const c = db.$client;
   // Secondary indexes are cheaper built once, sorted, than kept up to date row by row.
   const deferred = opts.deferIndexesOf?.length
@@ -320,7 +320,7 @@ export async function withBulkLoadSettings<R>(db: Db, fn: () => Promise<R>, opts
 }
 
 /** After a bulk load: planner statistics (sampled, so it stays quick) and the WAL folded into the main file. */
-export function finishBulkLoad(db: Db): void {
+export function finishBulkLoad(db: SqliteDb): void {
   const c = db.$client;
   c.pragma('analysis_limit = 1000');
   c.exec('ANALYZE');

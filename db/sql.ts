@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Pool, PoolClient } from 'pg';
-import type { Db } from './client';
+import type { Db, SqliteDb } from './client';
 
 /**
  * Plain SQL that both engines run (docs/POSTGRES.md has the rules): `?` placeholders, quoted camelCase
@@ -67,22 +67,29 @@ interface BoundHandle {
 const bound = new WeakMap<object, BoundHandle>();
 
 /**
- * Gives `handle` (a PostgreSQL database or transaction handle made in db/client.ts or db/transaction.ts)
- * its SQL, so stores reach either engine through `sqlOf` alone.
+ * Gives `handle` (a PostgreSQL handle made by `pgHandle` in db/client.ts) its SQL, so stores reach either
+ * engine through `sqlOf` alone.
  */
 export function bindSql(handle: object, sql: Sql, inTransaction: boolean): void {
   bound.set(handle, { sql, inTransaction });
 }
 
+/**
+ * Whether `db` is a SQLite database (every PostgreSQL handle is bound to its SQL). For db/ code that is SQLite by
+ * nature, or that keeps one small per-engine branch; server/ never asks (ESLint).
+ */
+export function isSqlite<D extends Db>(db: D): db is Extract<D, SqliteDb> {
+  return !bound.has(db);
+}
+
 /** Whether `db` is a transaction's handle (SQLite: its connection is inside BEGIN … COMMIT). */
 export function inTransaction(db: Db): boolean {
-  const b = bound.get(db);
-  return b ? b.inTransaction : db.$client.inTransaction;
+  return isSqlite(db) ? db.$client.inTransaction : bound.get(db)!.inTransaction;
 }
 
 /** The neutral SQL handle of a database or transaction handle (one per connection, statements cached). */
 export function sqlOf(db: Db): Sql {
-  return bound.get(db)?.sql ?? sqliteSql(db.$client);
+  return isSqlite(db) ? sqliteSql(db.$client) : bound.get(db)!.sql;
 }
 
 /** The neutral SQL handle of a raw SQLite connection (the checkers open files as they are, without drizzle); shared with `sqlOf`. */

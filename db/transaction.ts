@@ -1,9 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Pool } from 'pg';
 import type Database from 'better-sqlite3';
-import { pgBackendOf, pgHandle, type Db } from './client';
+import { pgBackendOf, pgHandle, type Db, type SqliteDb } from './client';
 import { pgTransaction, type PgTx } from './pg/transaction';
-import { bindSql, type Sql } from './sql';
+import { isSqlite, type Sql } from './sql';
 
 declare const inTx: unique symbol;
 
@@ -12,7 +12,10 @@ declare const inTx: unique symbol;
  * (a plain `Db` does not type-check there). On SQLite it is the write connection itself, which is
  * inside BEGIN IMMEDIATE … COMMIT for as long as the body runs; do not keep it after the body returns.
  */
-export type Tx = Db & { readonly [inTx]: true };
+export type Tx<D extends Db = Db> = D & { readonly [inTx]: true };
+
+/** A SQLite transaction's handle, for the seed's and fixtures' drizzle writes (SQLite by nature). */
+export type SqliteTx = Tx<SqliteDb>;
 
 /** A programming error: code that nests transactions or starts one some other way than `transaction()`. */
 export class TransactionMisuse extends Error {
@@ -70,11 +73,15 @@ function release(lane: Lane): void {
  * Rule for code outside a transaction: reads go through `readDb(db)`, not the write connection, or
  * they may see a transaction's uncommitted writes while its body awaits (on ':memory:' the two are one).
  */
-export async function transaction<T>(db: Db, body: (tx: Tx) => Promise<T>): Promise<T> {
-  const pg = pgBackendOf(db);
-  if (pg) {
+export function transaction<T>(db: SqliteDb, body: (tx: SqliteTx) => Promise<T>): Promise<T>;
+export function transaction<T>(db: Db, body: (tx: Tx) => Promise<T>): Promise<T>;
+export async function transaction<T>(db: Db, body: (tx: SqliteTx) => Promise<T>): Promise<T> {
+  if (!isSqlite(db)) {
+    const pg = pgBackendOf(db);
+    if (!pg) throw new TransactionMisuse('transaction() takes the database handle: not a transaction handle (pass it down instead of nesting), not a replica');
+    // A PostgreSQL db came in through the second overload, whose body takes any Tx.
     let wrote = false;
-    const result = await pgTransaction(pg.pools.primary, (ptx) => pgBody(ptx, body, () => (wrote = true)));
+    const result = await pgTransaction(pg.pools.primary, (ptx) => pgBody(ptx, body as (tx: Tx) => Promise<T>, () => (wrote = true)));
     if (wrote) await bumpAfterCommit(pg.pools.primary);
     return result;
   }
@@ -90,7 +97,8 @@ export async function transaction<T>(db: Db, body: (tx: Tx) => Promise<T>): Prom
     lane.begin.run();
     let result: T;
     try {
-      result = await current.run(client, () => body(db as Tx));
+      // The write connection is inside BEGIN … COMMIT for as long as the body runs: that is what a Tx is.
+      result = await current.run(client, () => body(db as SqliteTx));
     } catch (err) {
       if (client.inTransaction) lane.rollback.run();
       throw err;
@@ -120,8 +128,8 @@ async function pgBody<T>(ptx: PgTx, body: (tx: Tx) => Promise<T>, onWrite: () =>
     get: (text, params) => (seen(text), ptx.get(text, params)),
     run: (text, params) => (seen(text), ptx.run(text, params)),
   };
-  const tx = pgHandle('a PostgreSQL transaction') as Tx;
-  bindSql(tx, watched, true);
+  // A handle bound as in a transaction, on the client that runs this one: that is what a Tx is.
+  const tx = pgHandle('a PostgreSQL transaction', watched, true) as Tx;
   return body(tx);
 }
 

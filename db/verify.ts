@@ -642,7 +642,8 @@ async function withSnapshot<T>(db: Db | Database.Database, body: (q: Sql) => Pro
       client.release(broken ?? false);
     }
   }
-  const client = '$client' in db ? db.$client : db;
+  const client = '$client' in db ? db.$client : 'prepare' in db ? db : undefined;
+  if (!client) throw new Error('programming error: verify takes the database handle, not a replica or transaction handle');
   const q = sqliteSql(client);
   if (client.inTransaction) return body(q);
   client.prepare('BEGIN DEFERRED').run();

@@ -1,8 +1,8 @@
 import { areaById } from '../db/areas';
-import type { Db } from '../db/client';
+import type { SqliteDb } from '../db/client';
 import { insertSeedAward, insertSeedObjection, insertSeedUser, villageHouseholdsForDemo } from '../db/seed';
 import { shanghaiDay, shanghaiMonth } from '../db/time';
-import { transaction, type Tx } from '../db/transaction';
+import { transaction, type SqliteTx } from '../db/transaction';
 import { appConfig } from '../server/config';
 import { writeAudit, type AuditCtx, type AuditEntry } from '../server/lib/audit';
 import type { Actor, AppConfig, Ctx } from '../server/lib/context';
@@ -38,7 +38,7 @@ const HOUR = 3_600_000;
 const SEED_DEVICE = { ip: null, userAgent: 'seed' } as const;
 
 /** The audit row of one seeded write, at the moment and by the actor of that write. */
-function auditAt(tx: Tx, at: number, actor: AuditCtx['actor'], entry: AuditEntry): Promise<void> {
+function auditAt(tx: SqliteTx, at: number, actor: AuditCtx['actor'], entry: AuditEntry): Promise<void> {
   return writeAudit(tx, { now: new Date(at), device: SEED_DEVICE, actor }, entry);
 }
 const DAY = 24 * HOUR;
@@ -55,7 +55,7 @@ export const PUBLISHED_KINDS = ['red', 'black', 'leaderboard'] as const;
  * sheet) and every village's boards of last month are published. Deterministic for a given `now`
  * (password salts aside).
  */
-export async function seedDemoCounty(db: Db, opts: { scryptN: number; now?: Date; config?: AppConfig }): Promise<void> {
+export async function seedDemoCounty(db: SqliteDb, opts: { scryptN: number; now?: Date; config?: AppConfig }): Promise<void> {
   const now = opts.now ?? new Date();
   const passwordHash = await hashPassword(DEMO_PASSWORD, opts.scryptN);
   const county = await generateCounty(db, {
@@ -95,7 +95,7 @@ export function previousMonth(at: number): string {
  * Both at the moment of loading, so the chain heads a snapshot names exist when it is proposed.
  * Stars are yearly and twelve months of history never cover a whole calendar year: none are published.
  */
-async function publishLastMonth(db: Db, county: GeneratedCounty, config: AppConfig, now: Date): Promise<void> {
+async function publishLastMonth(db: SqliteDb, county: GeneratedCounty, config: AppConfig, now: Date): Promise<void> {
   const period = previousMonth(now.getTime());
   const usernames = new Map([...county.users].map(([name, id]) => [id, name]));
   for (const v of county.villages) {
@@ -117,7 +117,7 @@ async function publishLastMonth(db: Db, county: GeneratedCounty, config: AppConf
 }
 
 /** `household` logs in as a household of the first village with a healthy balance (about 200 points). */
-async function addHouseholdAccount(tx: Tx, county: GeneratedCounty, passwordHash: string, at: number): Promise<{ householdId: number; userId: number }> {
+async function addHouseholdAccount(tx: SqliteTx, county: GeneratedCounty, passwordHash: string, at: number): Promise<{ householdId: number; userId: number }> {
   const village = county.villages[0];
   const rows = await villageHouseholdsForDemo(tx, village.id);
   const healthy = rows.filter((r) => r.phone && r.balance >= 80);
@@ -132,7 +132,7 @@ async function addHouseholdAccount(tx: Tx, county: GeneratedCounty, passwordHash
  * Whatever the date, the first village has proposals waiting for review, awards on public notice
  * (one of them the demo household's) and two open objections, so every screen has something on it.
  */
-async function addOpenBusiness(tx: Tx, county: GeneratedCounty, demo: { householdId: number; userId: number }, at: number): Promise<number[]> {
+async function addOpenBusiness(tx: SqliteTx, county: GeneratedCounty, demo: { householdId: number; userId: number }, at: number): Promise<number[]> {
   const demoHouseholdId = demo.householdId;
   const village = county.villages[0];
   const today = shanghaiDay(at);

@@ -1,5 +1,5 @@
 import { addArea } from '../db/areas';
-import type { Db } from '../db/client';
+import type { Db, SqliteDb } from '../db/client';
 import { latestLedgerEntry, type LedgerRow, type NewLedgerEntry } from '../db/ledger';
 import {
   flushSeedBuffers,
@@ -19,7 +19,7 @@ import {
   type SeedBuffers,
 } from '../db/seed';
 import { shanghaiDay, shanghaiMonth } from '../db/time';
-import { transaction, type Tx } from '../db/transaction';
+import { transaction, type SqliteTx } from '../db/transaction';
 import { writeAudit, type AuditCtx, type AuditEntry } from '../server/lib/audit';
 import { nameInitials } from '../server/lib/identity';
 import {
@@ -209,7 +209,7 @@ function placeNames(rng: Random, count: number, given: string[], ending: () => s
  * donations and redemptions. Ledger entries are appended in time order. Deterministic for a given
  * seed and `now`.
  */
-export async function generateCounty(db: Db, opts: GenerateOptions): Promise<GeneratedCounty> {
+export async function generateCounty(db: SqliteDb, opts: GenerateOptions): Promise<GeneratedCounty> {
   return withBulkLoadSettings(db, () => new Generator(db, opts).run(), { deferIndexesOf: SEED_BULK_TABLES });
 }
 
@@ -221,7 +221,7 @@ class Generator {
   private readonly out: GeneratedCounty;
   private readonly log: (line: string) => void;
   /** The open transaction's buffers and ledger writer; only set while `tx()` runs. */
-  private sink: { tx: Tx; buf: SeedBuffers; writer: HistoryWriter } | null = null;
+  private sink: { tx: SqliteTx; buf: SeedBuffers; writer: HistoryWriter } | null = null;
   private queue: Event[] = [];
   /** Audit rows waiting for the transaction that reaches their time (kept in time order when written). */
   private audits: PendingAudit[] = [];
@@ -235,7 +235,7 @@ class Generator {
   private readonly counts: Record<string, number> = { ledgerEntries: 0, awards: 0, posted: 0, pending: 0, notice: 0, rejected: 0, reversed: 0, redemptions: 0, donations: 0, purchases: 0 };
 
   constructor(
-    private readonly db: Db,
+    private readonly db: SqliteDb,
     private readonly opts: GenerateOptions,
   ) {
     this.rng = new Random(opts.seed ?? 20240601);
@@ -298,7 +298,7 @@ class Generator {
   }
 
   /** One write transaction: rows are buffered while `fn` generates, and written before it commits. */
-  private async tx(fn: (tx: Tx) => Promise<void>): Promise<void> {
+  private async tx(fn: (tx: SqliteTx) => Promise<void>): Promise<void> {
     await transaction(this.db, async (tx) => {
       this.sink = { tx, buf: openSeedBuffers(tx), writer: openHistoryWriter(tx, this.opts.writer ?? 'direct') };
       try {
@@ -317,7 +317,7 @@ class Generator {
   }
 
   /** Writes, in time order, the audit rows of everything that happened before the transaction's end. */
-  private async writeAudits(tx: Tx): Promise<void> {
+  private async writeAudits(tx: SqliteTx): Promise<void> {
     const due = this.audits.filter((a) => a.at < this.auditUntil).sort((a, b) => a.at - b.at);
     this.audits = this.audits.filter((a) => a.at >= this.auditUntil);
     for (const a of due) await writeAudit(tx, { now: new Date(a.at), device: SEED_DEVICE, actor: a.actor }, a.entry);
@@ -337,7 +337,7 @@ class Generator {
 
   // ---------------------------------------------------------------- setup
 
-  private async setup(tx: Tx, at: number, changeAt: number, firstYear: number, firstMonth: number): Promise<void> {
+  private async setup(tx: SqliteTx, at: number, changeAt: number, firstYear: number, firstMonth: number): Promise<void> {
     const rng = this.rng;
     const villageCount = Math.max(1, this.opts.villages ?? Math.round(this.opts.households / 200));
     const townshipCount = Math.max(1, Math.min(villageCount, this.opts.townships ?? Math.round(villageCount / 10)));
@@ -414,7 +414,7 @@ class Generator {
     this.balances = new Int32Array(this.out.households.length);
   }
 
-  private async addRules(tx: Tx, areaId: number, seeds: RuleSeed[], at: number, changeAt: number, firstYear: number, firstMonth: number): Promise<RuleInfo[]> {
+  private async addRules(tx: SqliteTx, areaId: number, seeds: RuleSeed[], at: number, changeAt: number, firstYear: number, firstMonth: number): Promise<RuleInfo[]> {
     const changeDay = shanghaiDay(changeAt);
     const firstDay = `${firstYear}-${String(firstMonth).padStart(2, '0')}-01`;
     const out: RuleInfo[] = [];
@@ -455,7 +455,7 @@ class Generator {
     return out;
   }
 
-  private async addGoods(tx: Tx, store: Store, seeds: GoodsSeed[], served: number, share: number, at: number): Promise<void> {
+  private async addGoods(tx: SqliteTx, store: Store, seeds: GoodsSeed[], served: number, share: number, at: number): Promise<void> {
     for (const s of seeds) {
       const row = { id: await insertSeedGoods(tx, { storeAreaId: store.areaId, name: s.name, category: s.category, price: s.price, unit: s.unit, monthlyLimit: s.monthlyLimit ?? null, at }) };
       // Enough stock for about a month of demand; the store restocks at the start of each month.

@@ -6,7 +6,7 @@
  * Photos are generated (coloured shapes and a caption, no people) and need the evidence folder.
  */
 import sharp from 'sharp';
-import type { Db } from '../db/client';
+import type { Db, SqliteDb } from '../db/client';
 import { lastEntryAtOfHouseholds } from '../db/seed/quiet';
 import { shanghaiDay } from '../db/time';
 import { userByUsername } from '../db/users/users';
@@ -147,7 +147,7 @@ export async function seedPhotoProposal(db: Db, county: GeneratedCounty, now: Da
  * cadre yesterday (虚报冒领), approved by the reviewer an hour ago. Chosen among households nothing was
  * posted for since the proposal, so no history contradicts the suspension.
  */
-export async function seedListing(db: Db, county: GeneratedCounty, now: Date, config: AppConfig, exclude: ReadonlySet<number>): Promise<number> {
+export async function seedListing(db: SqliteDb, county: GeneratedCounty, now: Date, config: AppConfig, exclude: ReadonlySet<number>): Promise<number> {
   const village: VillageInfo = county.villages[0];
   const at = now.getTime();
   const proposedAt = at - DAY;

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeDb, openDb, type Db } from '../db/client';
 import { copySqliteToPg } from '../db/copy/sqliteToPg';
+import { isSqlite } from '../db/sql';
 import { readDatabaseEnv } from '../server/config';
 import type { AppConfig } from '../server/lib/context';
 import { runEntry, startServer } from '../server/main';
@@ -19,8 +20,9 @@ const demo = (process.env.JIFEN_DEMO ?? '1') !== '0';
 
 async function loadDemo(db: Db, config: AppConfig): Promise<void> {
   console.log('[jifen] empty database: loading the demo county ...');
+  if (isSqlite(db)) return seedDemoCounty(db, { scryptN: config.scryptN, config });
   const pg = readDatabaseEnv();
-  if (!pg) return seedDemoCounty(db, { scryptN: config.scryptN, config });
+  if (!pg) throw new Error('a PostgreSQL database but no JIFEN_DATABASE_URL');
   const dir = mkdtempSync(join(tmpdir(), 'jifen-demo-'));
   try {
     const file = join(dir, 'demo.db');

@@ -1,4 +1,4 @@
-import type { Db } from '../client';
+import type { Db, SqliteDb } from '../client';
 import type { HouseholdRow } from '../households/households';
 import { asHousehold, householdColumns } from '../households/households';
 import { selectInChunks } from '../inChunks';
@@ -68,7 +68,7 @@ const unknownParent = (id: number) => new Error(`unknown parent area ${id}`);
  * Synchronous twin of `addArea` for seeds, tests and the bench (SQLite only): the same statements, run
  * on the connection directly.
  */
-export function insertArea(tx: Db, values: NewArea & { createdAt: number }): AreaRow {
+export function insertArea(tx: SqliteDb, values: NewArea & { createdAt: number }): AreaRow {
   let parentPath = '/';
   if (values.parentId != null) {
     const parent = tx.$client.prepare(PARENT_PATH).get(values.parentId) as { path: string } | undefined;

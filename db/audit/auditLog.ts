@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Db } from '../client';
+import type { Db, SqliteDb } from '../client';
 import { sqlOf, type SqlParam } from '../sql';
 import type { Tx } from '../transaction';
 
@@ -30,7 +30,7 @@ export async function addAuditRow(tx: Tx, r: AuditRow): Promise<void> {
 const cache = new WeakMap<Database.Database, Database.Statement<unknown[]>>();
 
 /** Synchronous twin of `addAuditRow` for test fixtures (SQLite only); the app writes through `addAuditRow`. */
-export function insertAuditRow(db: Db, r: AuditRow): void {
+export function insertAuditRow(db: SqliteDb, r: AuditRow): void {
   let insert = cache.get(db.$client);
   if (!insert) {
     insert = db.$client.prepare(INSERT_AUDIT);

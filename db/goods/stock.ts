@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Db } from '../client';
+import type { Db, SqliteDb } from '../client';
 import { lockGoods as lockGoodsRows } from '../pg/locks';
 import { sqlOf } from '../sql';
 import type { Tx } from '../transaction';
@@ -63,7 +63,7 @@ export class StockShortage extends Error {
  * SQLite only, for the bulk path, seeds and tests; the app calls `moveStock` (the same statements). Call
  * inside a transaction.
  */
-export function applyStockMovement(db: Db, m: NewMovement): { stockAfter: number; movementId: number } {
+export function applyStockMovement(db: SqliteDb, m: NewMovement): { stockAfter: number; movementId: number } {
   const s = statements(db.$client);
   const moved = s.move.get(m.quantity, m.createdAt, m.goodsId, m.quantity);
   if (!moved) {

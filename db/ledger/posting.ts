@@ -1,7 +1,7 @@
 import { hash as digest, randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { isValidText } from '../../server/lib/text';
-import type { Db } from '../client';
+import type { Db, SqliteDb } from '../client';
 import type { LedgerKind } from '../schema/ledger';
 import { inTransaction, sqlOf, type SqlParam } from '../sql';
 import { lockVillageChain as lockVillageChainRow } from '../pg/locks';
@@ -439,7 +439,7 @@ function requireWriteTransaction(db: Db): void {
  * the old single chain on an upgraded database (the migration wrote it into every village's row), else zeros.
  * Synchronous core of `lockVillageChain`, for the SQLite bulk path.
  */
-export function takeVillageChain(db: Db, villageId: number): VillageChain {
+export function takeVillageChain(db: SqliteDb, villageId: number): VillageChain {
   requireWriteTransaction(db);
   const s = statements(db.$client);
   const row = s.chain.get(villageId);
@@ -467,7 +467,7 @@ export async function lockVillageChain(tx: Tx, villageId: number): Promise<Villa
 }
 
 /** Stores the chain's new head after `chainEntry` advanced it. */
-export function saveVillageChain(db: Db, chain: VillageChain): void {
+export function saveVillageChain(db: SqliteDb, chain: VillageChain): void {
   statements(db.$client).saveChain.run(chain.lastSeq, chain.headHash, chain.villageId);
 }
 
@@ -479,7 +479,7 @@ function ancestorsOf(path: string | undefined, villageId: number): { townshipId:
 }
 
 /** Township and county ids of a village, from its materialised path "/county/township/village/". */
-export function villageAncestors(db: Db, villageId: number): { townshipId: number; countyId: number } {
+export function villageAncestors(db: SqliteDb, villageId: number): { townshipId: number; countyId: number } {
   return ancestorsOf(statements(db.$client).villageAncestry.get(villageId)?.path, villageId);
 }
 
@@ -498,12 +498,12 @@ export interface ReversedEntry {
 }
 
 /** A household's balance and pseudonym seed, or undefined when there is no such household. */
-export function householdLedgerState(db: Db, householdId: number): HouseholdLedgerState | undefined {
+export function householdLedgerState(db: SqliteDb, householdId: number): HouseholdLedgerState | undefined {
   return statements(db.$client).balance.get(householdId);
 }
 
 /** The kind, chain place and rule visibility of an existing entry, for a reversal's score bucket and public part. */
-export function reversedEntry(db: Db, id: number): ReversedEntry | undefined {
+export function reversedEntry(db: SqliteDb, id: number): ReversedEntry | undefined {
   const row = statements(db.$client).reversed.get(id);
   return row && { ...row, rulePublic: Boolean(row.rulePublic) };
 }
@@ -513,23 +513,23 @@ export function reversedEntry(db: Db, id: number): ReversedEntry | undefined {
  * of the award it posts (fixed when the award was made), else the rule's own flag. Read at posting, so
  * the public part of the entry (`rulePublicOf`) is fixed with its hash.
  */
-export function ruleBlackListed(db: Db, awardId: number | null | undefined, ruleId: number | null | undefined): boolean {
+export function ruleBlackListed(db: SqliteDb, awardId: number | null | undefined, ruleId: number | null | undefined): boolean {
   if (ruleId == null) return false;
   return Boolean(statements(db.$client).ruleBlack.get(awardId ?? null, ruleId)!.black);
 }
 
 /** What `chainEntry` needs of the database for `entry`, given its household's seed and the reversed entry. */
-export function postingContext(db: Db, entry: NewLedgerEntry, pseudonymSeed: string, reversed: ReversedEntry | undefined): PostingContext {
+export function postingContext(db: SqliteDb, entry: NewLedgerEntry, pseudonymSeed: string, reversed: ReversedEntry | undefined): PostingContext {
   return { pseudonymSeed, reversed, ruleBlackListed: entry.kind === 'deduction' && ruleBlackListed(db, entry.awardId, entry.ruleId) };
 }
 
 /** The kind of an existing entry, for the score bucket of a reversal. */
-export function ledgerEntryKind(db: Db, id: number): LedgerKind | undefined {
+export function ledgerEntryKind(db: SqliteDb, id: number): LedgerKind | undefined {
   return reversedEntry(db, id)?.kind;
 }
 
 /** The id SQLite's AUTOINCREMENT gives the next entry, for the bulk path that inserts many rows at once. */
-export function nextLedgerEntryId(db: Db): number {
+export function nextLedgerEntryId(db: SqliteDb): number {
   return statements(db.$client).nextId.get()!.next;
 }
 
@@ -548,7 +548,7 @@ function scoreRows(entry: NewLedgerEntry, reversedKind: LedgerKind | undefined, 
  * the cached balance and the conduct-score totals. Synchronous: the SQLite bulk path only (seeds,
  * generator); everything else calls `postLedgerEntry`. Must run inside the caller's transaction.
  */
-export function appendLedgerEntry(db: Db, entry: NewLedgerEntry): LedgerRow {
+export function appendLedgerEntry(db: SqliteDb, entry: NewLedgerEntry): LedgerRow {
   const chain = takeVillageChain(db, entry.villageId);
   const s = statements(db.$client);
   const current = s.balance.get(entry.householdId);
@@ -595,7 +595,7 @@ export async function postLedgerEntry(tx: Tx, entry: NewLedgerEntry): Promise<Le
  * The newest entry of the whole ledger (highest id) and its hash, or entry 0 and zeros. Kept for
  * boards and prints that pin "the ledger as of entry N"; per-village heads come from `villageChainHeads`.
  */
-export function chainHeadOf(db: Db): { lastEntryId: number; hash: string } {
+export function chainHeadOf(db: SqliteDb): { lastEntryId: number; hash: string } {
   return statements(db.$client).latest.get() ?? { lastEntryId: 0, hash: GENESIS_HASH };
 }
 
@@ -613,7 +613,7 @@ export interface VillageChainHead {
 }
 
 /** Every village chain's head, by village id. */
-export function villageChainHeads(db: Db): VillageChainHead[] {
+export function villageChainHeads(db: SqliteDb): VillageChainHead[] {
   return statements(db.$client).heads.all();
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../client';
+import type { Db, SqliteDb } from '../client';
 import { sqlOf, type SqlParam } from '../sql';
 import type { Tx } from '../transaction';
 
@@ -74,7 +74,7 @@ export async function addHeading(tx: Tx, values: NewHeading, at: number): Promis
 }
 
 /** Synchronous twin of `addHeading` for seeds and fixtures (SQLite only), on the same statements; inside the caller's transaction. */
-export function insertHeading(tx: Db, values: NewHeading, at: number): HeadingRow {
+export function insertHeading(tx: SqliteDb, values: NewHeading, at: number): HeadingRow {
   const params = insertParams(values, at).map((p) => (typeof p === 'boolean' ? Number(p) : p));
   const { id } = tx.$client.prepare(INSERT_HEADING).get(...params) as { id: number };
   return asHeading(tx.$client.prepare(SET_CODE).get(`h${id}`, id) as HeadingRow);

@@ -1,5 +1,5 @@
 import type { AreaKind } from '../areas/areas';
-import type { Db } from '../client';
+import type { Db, SqliteDb } from '../client';
 import { sqlOf, type SqlParam } from '../sql';
 import type { Tx } from '../transaction';
 
@@ -125,7 +125,7 @@ export async function recordRuleVersion(tx: Tx, rule: RuleRow, createdBy: number
 const sqliteBound = (params: SqlParam[]) => params.map((p) => (typeof p === 'boolean' ? Number(p) : p));
 
 /** Synchronous twin of `addRule` for seeds and tests (SQLite only): the same statements, run on the connection directly. */
-export function insertRule(tx: Db, values: NewRule, createdBy: number | null): RuleRow & { currentVersionId: number } {
+export function insertRule(tx: SqliteDb, values: NewRule, createdBy: number | null): RuleRow & { currentVersionId: number } {
   const insert = insertRuleStatement(values);
   const rule = asRule(tx.$client.prepare(insert.text).get(...sqliteBound(insert.params)) as RuleRow);
   const version = tx.$client.prepare(INSERT_VERSION).get(...sqliteBound(versionParams(rule, createdBy, rule.createdAt))) as RuleVersionRow;

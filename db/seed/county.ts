@@ -1,12 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { goods, ruleVersions, rules, users, type Role, type RuleCategory } from '../schema';
-import type { Tx } from '../transaction';
+import type { SqliteTx } from '../transaction';
 
 // The seed's setup rows: few (hundreds), so one statement each.
 export type { AwardStatus, HouseholdCategory, Role, RuleCategory } from '../schema';
 
 export async function insertSeedUser(
-  tx: Tx,
+  tx: SqliteTx,
   v: { username: string; displayName: string; passwordHash: string; role: Role; areaId: number; householdId?: number | null; at: number },
 ): Promise<number> {
   return tx
@@ -33,7 +33,7 @@ export interface SeedRule {
 }
 
 /** A rule with its version history; returns the rule id and the version ids, oldest first. */
-export async function insertSeedRule(tx: Tx, r: SeedRule): Promise<{ id: number; versionIds: number[] }> {
+export async function insertSeedRule(tx: SqliteTx, r: SeedRule): Promise<{ id: number; versionIds: number[] }> {
   const common = { category: r.category, name: r.name, unit: r.unit, monthlyCap: r.monthlyCap, evidenceRequired: r.evidenceRequired, blackList: r.blackList };
   const last = r.versions[r.versions.length - 1];
   const id = tx
@@ -54,7 +54,7 @@ export async function insertSeedRule(tx: Tx, r: SeedRule): Promise<{ id: number;
 }
 
 export async function insertSeedGoods(
-  tx: Tx,
+  tx: SqliteTx,
   v: { storeAreaId: number; name: string; category: string; price: number; unit: string; monthlyLimit: number | null; at: number },
 ): Promise<number> {
   return tx

@@ -1,11 +1,11 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { AreaRow } from '../areas';
-import type { Db } from '../client';
+import type { SqliteDb } from '../client';
 import { areas, awards, households, objections, type AwardStatus } from '../schema';
-import type { Tx } from '../transaction';
+import type { SqliteTx } from '../transaction';
 
 /** A village's households with what the demo picks its showcase household by. */
-export async function villageHouseholdsForDemo(tx: Tx, villageId: number): Promise<{ id: number; balance: number; phone: string | null; headName: string }[]> {
+export async function villageHouseholdsForDemo(tx: SqliteTx, villageId: number): Promise<{ id: number; balance: number; phone: string | null; headName: string }[]> {
   return tx.select({ id: households.id, balance: households.balance, phone: households.phone, headName: households.headName }).from(households).where(eq(households.villageId, villageId)).all();
 }
 
@@ -29,21 +29,21 @@ export interface SeedAward {
 }
 
 /** An open award (waiting for review or on notice); returns its id. */
-export async function insertSeedAward(tx: Tx, a: SeedAward): Promise<number> {
+export async function insertSeedAward(tx: SqliteTx, a: SeedAward): Promise<number> {
   return tx.insert(awards).values(a).returning({ id: awards.id }).get().id;
 }
 
-export async function insertSeedObjection(tx: Tx, o: { awardId: number; userId: number; reason: string; createdAt: number }): Promise<number> {
+export async function insertSeedObjection(tx: SqliteTx, o: { awardId: number; userId: number; reason: string; createdAt: number }): Promise<number> {
   return tx.insert(objections).values(o).returning({ id: objections.id }).get().id;
 }
 
 /** The first village created (the demo's 石门村). */
-export async function firstVillage(db: Db): Promise<AreaRow | undefined> {
+export async function firstVillage(db: SqliteDb): Promise<AreaRow | undefined> {
   return db.select().from(areas).where(eq(areas.kind, 'village')).orderBy(asc(areas.id)).get();
 }
 
 /** Ids of a village's active households, oldest first. */
-export async function activeHouseholdIdsOfVillage(db: Db, villageId: number): Promise<number[]> {
+export async function activeHouseholdIdsOfVillage(db: SqliteDb, villageId: number): Promise<number[]> {
   return db
     .select({ id: households.id })
     .from(households)

@@ -1,7 +1,7 @@
 import { count } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { BulkWriter, directWriter, InsertBuffer, type HistoryWriter } from '../bulk';
-import type { Db } from '../client';
+import type { SqliteDb } from '../client';
 import {
   awardBatches,
   awards,
@@ -18,7 +18,7 @@ import {
   stockMovements,
   users,
 } from '../schema';
-import type { Tx } from '../transaction';
+import type { SqliteTx } from '../transaction';
 
 export { finishBulkLoad, withBulkLoadSettings, type HistoryWriter } from '../bulk';
 
@@ -46,7 +46,7 @@ export const SEED_BULK_TABLES = [
  * Multi-row insert buffers for the history's plain rows, bound to one transaction: push rows while
  * generating, and `flushSeedBuffers` before the transaction commits.
  */
-export function openSeedBuffers(tx: Tx) {
+export function openSeedBuffers(tx: SqliteTx) {
   return {
     households: new InsertBuffer(tx, households, ['id', 'villageId', 'groupId', 'headName', 'nameInitials', 'doorNo', 'phone', 'idNumber', 'category', 'createdAt', 'updatedAt']),
     members: new InsertBuffer(tx, householdMembers, ['householdId', 'name', 'relation', 'idNumber', 'phone', 'isProxy', 'createdAt']),
@@ -72,12 +72,12 @@ export async function flushSeedBuffers(buffers: SeedBuffers): Promise<void> {
  * The ledger and stock writer for one transaction: `direct` posts entry by entry through the ledger's
  * and stock's own functions, `bulk` does the same with multi-row statements (identical result).
  */
-export function openHistoryWriter(tx: Tx, kind: 'direct' | 'bulk'): HistoryWriter {
+export function openHistoryWriter(tx: SqliteTx, kind: 'direct' | 'bulk'): HistoryWriter {
   return kind === 'bulk' ? new BulkWriter(tx) : directWriter(tx);
 }
 
 /** Rows per table, for progress lines and the seed's audit row. */
-export async function seedTableCounts(db: Db): Promise<Record<string, number>> {
+export async function seedTableCounts(db: SqliteDb): Promise<Record<string, number>> {
   const tables: Record<string, SQLiteTable> = { households, householdMembers, awards, ledgerEntries, redemptions, stockMovements, donations, goods, rules, users, householdPeriodScores };
   return Object.fromEntries(Object.entries(tables).map(([name, table]) => [name, db.select({ n: count() }).from(table).get()!.n]));
 }

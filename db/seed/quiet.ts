@@ -1,9 +1,9 @@
 import { inArray, max } from 'drizzle-orm';
-import type { Db } from '../client';
+import type { SqliteDb } from '../client';
 import { ledgerEntries } from '../schema';
 
 /** Each household's latest ledger entry time (absent: none), for picking demo households that nothing touched lately. */
-export async function lastEntryAtOfHouseholds(db: Db, ids: readonly number[]): Promise<Map<number, number>> {
+export async function lastEntryAtOfHouseholds(db: SqliteDb, ids: readonly number[]): Promise<Map<number, number>> {
   if (!ids.length) return new Map();
   const rows = db
     .select({ householdId: ledgerEntries.householdId, at: max(ledgerEntries.createdAt) })
