@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { insertArea } from '../../db/areas';
-import type { Db } from '../../db/client';
+import type { SqliteDb } from '../../db/client';
 import { appendLedgerEntry } from '../../db/ledger';
 import { insertRule } from '../../db/rules';
 import { goods, households, rules, users } from '../../db/schema';
@@ -16,7 +16,7 @@ let passwordHash: Promise<string> | null = null;
 const T0 = Date.UTC(2026, 0, 1);
 
 /** A county with two townships, each with two villages: enough to test "own area" against "another area". */
-export function makeAreas(db: Db) {
+export function makeAreas(db: SqliteDb) {
   const county = insertArea(db, { name: '测试县', kind: 'county', parentId: null, noticeDays: 0, createdAt: T0 });
   const townA = insertArea(db, { name: '东乡', kind: 'township', parentId: county.id, createdAt: T0 });
   const townB = insertArea(db, { name: '西乡', kind: 'township', parentId: county.id, createdAt: T0 });
@@ -26,7 +26,7 @@ export function makeAreas(db: Db) {
   return { county, townA, townB, villageA, villageA2, villageB };
 }
 
-export async function makeUser(db: Db, role: Role, areaId: number, opts: { username?: string; householdId?: number } = {}) {
+export async function makeUser(db: SqliteDb, role: Role, areaId: number, opts: { username?: string; householdId?: number } = {}) {
   passwordHash ??= hashPassword(PASSWORD, 1024);
   const hash = await passwordHash;
   return db
@@ -45,7 +45,7 @@ export async function makeUser(db: Db, role: Role, areaId: number, opts: { usern
 }
 
 let idSeq = 1000;
-export function makeHousehold(db: Db, villageId: number, opts: Partial<typeof households.$inferInsert> = {}) {
+export function makeHousehold(db: SqliteDb, villageId: number, opts: Partial<typeof households.$inferInsert> = {}) {
   const headName = opts.headName ?? '张三明';
   idSeq += 1;
   return db
@@ -66,11 +66,11 @@ export function makeHousehold(db: Db, villageId: number, opts: Partial<typeof ho
     .get();
 }
 
-export function makeRule(db: Db, areaId: number, opts: Partial<typeof rules.$inferInsert> = {}) {
+export function makeRule(db: SqliteDb, areaId: number, opts: Partial<typeof rules.$inferInsert> = {}) {
   return insertRule(db, { areaId, category: 'hygiene', name: '庭院整洁', points: 5, unit: '次', createdAt: T0, updatedAt: T0, ...opts }, null);
 }
 
-export function makeGoods(db: Db, storeAreaId: number, opts: { name?: string; price?: number; stock?: number; monthlyLimit?: number } = {}) {
+export function makeGoods(db: SqliteDb, storeAreaId: number, opts: { name?: string; price?: number; stock?: number; monthlyLimit?: number } = {}) {
   const g = db
     .insert(goods)
     .values({ storeAreaId, name: opts.name ?? '食用油', price: opts.price ?? 10, unit: '桶', monthlyLimit: opts.monthlyLimit ?? null, createdAt: T0, updatedAt: T0 })
@@ -85,13 +85,13 @@ export function makeGoods(db: Db, storeAreaId: number, opts: { name?: string; pr
  * and the bench's fixtures only: the app's code goes through transaction() of db/transaction.ts, and this
  * refuses to start inside one (its statements would join it).
  */
-export function writeNow<T>(db: Db, body: () => T): T {
+export function writeNow<T>(db: SqliteDb, body: () => T): T {
   if (db.$client.inTransaction) throw new TransactionMisuse('writeNow() inside a transaction in progress');
   return db.$client.transaction(body).immediate();
 }
 
 /** Gives a household points directly through the ledger (as a posted award would). */
-export function grantPoints(db: Db, householdId: number, villageId: number, points: number, occurredOn = '2026-06-01') {
+export function grantPoints(db: SqliteDb, householdId: number, villageId: number, points: number, occurredOn = '2026-06-01') {
   return writeNow(db, () =>
     appendLedgerEntry(db, { householdId, villageId, kind: 'award', points, conductPoints: points, occurredOn, createdAt: T0 }),
   );
