@@ -146,7 +146,10 @@ export class BulkWriter implements HistoryWriter {
       setBalance: c.prepare('UPDATE households SET balance = ?, updated_at = ? WHERE id = ?'),
       goods: c.prepare('SELECT stock, store_area_id AS storeAreaId FROM goods WHERE id = ?'),
       setStock: c.prepare('UPDATE goods SET stock = ?, updated_at = ? WHERE id = ?'),
-      lastMovement: c.prepare('SELECT MAX(id) AS id FROM stock_movements'),
+      // What AUTOINCREMENT would give next: past the sequence too, which a numbered county starts at k·10^10 (db/idRange.ts).
+      lastMovement: c.prepare(
+        `SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'stock_movements'), 0), COALESCE((SELECT MAX(id) FROM stock_movements), 0)) AS id`,
+      ),
     };
   }
 

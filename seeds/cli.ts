@@ -1,5 +1,5 @@
 /**
- * npm run seed -- --households 120000 --months 36 [--db path] [--villages V] [--townships T] [--seed S] [--direct] [--audit] [--force]
+ * npm run seed -- --households 120000 --months 36 [--db path] [--villages V] [--townships T] [--seed S] [--county-number K] [--direct] [--audit] [--force]
  * Generates a county of that size (same generator as the demo county) into a database file; --audit
  * gives every generated write its audit row, as the demo county has (about three rows per award).
  */
@@ -7,6 +7,7 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isEmptyDatabase } from '../db/bootstrap';
 import { closeDb, openDb } from '../db/client';
+import { parseCountyNumber } from '../db/idRange';
 import { finishBulkLoad } from '../db/seed';
 import { hashPassword } from '../server/lib/password';
 import { DEMO_PASSWORD } from './demo';
@@ -32,6 +33,7 @@ async function main() {
       villages: { type: 'string' },
       townships: { type: 'string' },
       seed: { type: 'string' },
+      'county-number': { type: 'string' },
       db: { type: 'string' },
       now: { type: 'string' },
       direct: { type: 'boolean', default: false },
@@ -44,6 +46,12 @@ async function main() {
   const villages = values.villages === undefined ? undefined : positive('villages', values.villages);
   const townships = values.townships === undefined ? undefined : positive('townships', values.townships);
   const seed = positive('seed', values.seed, 20240601);
+  let countyNumber: number | undefined;
+  try {
+    countyNumber = values['county-number'] === undefined ? undefined : parseCountyNumber(values['county-number'], '--county-number');
+  } catch (err) {
+    fail((err as Error).message);
+  }
   const now = values.now ? new Date(values.now) : new Date();
   if (Number.isNaN(now.getTime())) fail(`--now is not a date: ${values.now}`);
   const file = values.db ?? process.env.JIFEN_DB ?? 'data/jifen.db';
@@ -67,6 +75,7 @@ async function main() {
     villages,
     townships,
     seed,
+    countyNumber,
     now,
     passwordHash,
     writer: values.direct ? 'direct' : 'bulk',

@@ -1,5 +1,7 @@
 import { addArea } from '../db/areas';
+import { applyCountyNumber, recordedCountyNumber } from '../db/bootstrap';
 import type { Db, SqliteDb } from '../db/client';
+import { checkCountyNumber, countyIdBase } from '../db/idRange';
 import { latestLedgerEntry, type LedgerRow, type NewLedgerEntry } from '../db/ledger';
 import {
   flushSeedBuffers,
@@ -46,6 +48,19 @@ const SHANGHAI = 8 * HOUR;
 /** A fictional county's six-digit administrative code (ID numbers start with it). */
 const REGION_CODE = '430726';
 
+/**
+ * County k's code: REGION_CODE for 0, a different one for every other number (k < 10^6, so no two of
+ * 0..900000 share one), so heads' ID numbers, unique across a province's database, never collide.
+ */
+export function regionCodeOf(k: number): string {
+  return k === 0 ? REGION_CODE : String((Number(REGION_CODE) + k) % 1_000_000).padStart(6, '0');
+}
+
+/** Staff usernames are unique across a province: county k's carry "c<k>-"; number 0's stay as they always were. */
+export function countyUsername(k: number, name: string): string {
+  return k === 0 ? name : `c${k}-${name}`;
+}
+
 export interface GenerateOptions {
   households: number;
   /** Calendar months of history, the current month included. */
@@ -56,6 +71,11 @@ export interface GenerateOptions {
   /** Hash given to every generated staff account (hashed once by the caller). */
   passwordHash: string;
   seed?: number;
+  /**
+   * The county's number (db/idRange.ts): every id of every table in [k·10^10, (k+1)·10^10), usernames "c<k>-…",
+   * its own ID-number region and random stream. Default: the number the database records, else 0 (ids from 1).
+   */
+  countyNumber?: number;
   /** `direct` appends through appendLedgerEntry/applyStockMovement; `bulk` through BulkWriter (same result, faster). */
   writer?: 'direct' | 'bulk';
   monthsPerTransaction?: number;
@@ -210,7 +230,11 @@ function placeNames(rng: Random, count: number, given: string[], ending: () => s
  * seed and `now`.
  */
 export async function generateCounty(db: SqliteDb, opts: GenerateOptions): Promise<GeneratedCounty> {
-  return withBulkLoadSettings(db, () => new Generator(db, opts).run(), { deferIndexesOf: SEED_BULK_TABLES });
+  const countyNumber = checkCountyNumber(opts.countyNumber ?? (await recordedCountyNumber(db)) ?? 0, 'countyNumber');
+  // Sequences first: rows the generator leaves to AUTOINCREMENT (areas, users, rules …) and later ones the app
+  // writes land in the range too. Refuses a database recorded under another number.
+  if (countyNumber !== 0) await applyCountyNumber(db, countyNumber);
+  return withBulkLoadSettings(db, () => new Generator(db, { ...opts, countyNumber }).run(), { deferIndexesOf: SEED_BULK_TABLES });
 }
 
 class Generator {
@@ -227,7 +251,9 @@ class Generator {
   private audits: PendingAudit[] = [];
   private auditUntil = 0;
   private seq = 0;
-  private nextId = { award: 1, batch: 1, redemption: 1, donation: 1 };
+  /** Ids this generator assigns itself; the first of county k is k·10^10 + 1. */
+  private readonly idBase: number;
+  private readonly nextId: { award: number; batch: number; redemption: number; donation: number };
   private balances!: Int32Array;
   private readonly stock = new Map<number, number>();
   /** Quantity of limited goods taken this month, by "household:goods". */
@@ -238,10 +264,14 @@ class Generator {
     private readonly db: SqliteDb,
     private readonly opts: GenerateOptions,
   ) {
-    this.rng = new Random(opts.seed ?? 20240601);
+    const k = opts.countyNumber ?? 0;
+    this.idBase = countyIdBase(k);
+    this.nextId = { award: this.idBase + 1, batch: this.idBase + 1, redemption: this.idBase + 1, donation: this.idBase + 1 };
+    // Another stream per county: two counties generated with one seed get different people and phones.
+    this.rng = new Random((opts.seed ?? 20240601) + k * 1_000_003);
     this.now = opts.now.getTime();
     this.today = shanghaiDay(this.now);
-    this.people = new PeopleFactory(this.rng, REGION_CODE);
+    this.people = new PeopleFactory(this.rng, regionCodeOf(k));
     this.log = opts.onProgress ?? (() => {});
     this.out = { countyId: 0, townshipIds: [], villages: [], households: [], rules: new Map(), users: new Map(), counts: this.counts };
   }
@@ -292,7 +322,8 @@ class Generator {
     }
     if (this.queue.length) throw new Error('generator left events behind');
     this.counts.households = this.out.households.length;
-    if (this.counts.ledgerEntries !== (await latestLedgerEntry(this.db)).lastEntryId) throw new Error('ledger count does not match the chain head');
+    const { lastEntryId } = await latestLedgerEntry(this.db);
+    if (this.counts.ledgerEntries !== (lastEntryId && lastEntryId - this.idBase)) throw new Error('ledger count does not match the chain head');
     this.log(`[seed] history written (${((Date.now() - started) / 1000).toFixed(1)} s); building indexes …`);
     return this.out;
   }
@@ -349,7 +380,8 @@ class Generator {
     };
     const county = await newArea({ name: DEMO_COUNTY.county, kind: 'county', parentId: null, noticeDays: 7, createdAt: at });
     this.out.countyId = county.id;
-    const addUser = async (username: string, role: Role, areaId: number, displayName: string) => {
+    const addUser = async (name: string, role: Role, areaId: number, displayName: string) => {
+      const username = countyUsername(this.opts.countyNumber ?? 0, name);
       const id = await insertSeedUser(tx, { username, displayName, passwordHash: this.opts.passwordHash, role, areaId, at });
       this.out.users.set(username, id);
       this.audit(at, null, { entity: 'user', entityId: id, action: 'user.create', areaId, after: { username, role, areaId, displayName } });
@@ -431,7 +463,7 @@ class Generator {
         evidenceRequired,
         blackList: s.blackList ?? false,
         createdAt: at,
-        createdBy: this.out.users.get('county') ?? null,
+        createdBy: this.out.users.get(countyUsername(this.opts.countyNumber ?? 0, 'county')) ?? null,
         versions,
       });
       const info: RuleInfo = {
@@ -476,7 +508,7 @@ class Generator {
     const clans = [v.name[0], this.people.surname([])].filter((s) => /^[王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐彭曾]$/.test(s));
     const doorCounters = groups.map(() => 0);
     for (let k = 0; k < count; k++) {
-      const id = this.out.households.length + 1;
+      const id = this.idBase + this.out.households.length + 1;
       const g = Math.floor((k * groups.length) / count);
       doorCounters[g] += 1;
       const people = this.people.household(clans, thisYear);

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { applyCountyNumber, CountyNumberRefused } from '../db/bootstrap';
 import type { Db } from '../db/client';
+import { CountyNumberError, parseCountyNumber } from '../db/idRange';
 import { putMetaIfAbsent, readMeta } from '../db/meta';
 import { checkPgUrl, checkPoolSize, DEFAULT_POOL_SIZE } from '../db/pg/pool';
 import { transaction } from '../db/transaction';
@@ -12,6 +14,8 @@ export interface ServerEnv {
   adminPassword: string | null;
   /** PostgreSQL instead of the SQLite file, when JIFEN_DATABASE_URL is set. */
   database?: PgEnv | null;
+  /** JIFEN_COUNTY_NUMBER: the county's id range (db/idRange.ts); null when unset. */
+  countyNumber?: number | null;
 }
 
 export interface PgEnv {
@@ -59,7 +63,30 @@ export function readServerEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     dbFile: env.JIFEN_DB ?? 'data/jifen.db',
     adminPassword: env.JIFEN_ADMIN_PASSWORD ?? null,
     database: readDatabaseEnv(env),
+    countyNumber: readCountyNumber(env),
   };
+}
+
+/** JIFEN_COUNTY_NUMBER, checked (a whole number 0–900000); null when unset. */
+export function readCountyNumber(env: NodeJS.ProcessEnv = process.env): number | null {
+  const raw = env.JIFEN_COUNTY_NUMBER?.trim();
+  if (!raw) return null;
+  try {
+    return parseCountyNumber(raw, 'JIFEN_COUNTY_NUMBER');
+  } catch (err) {
+    throw new DatabaseConfigError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** Gives the database its county number at start (db/bootstrap.ts); a number it cannot take stops the start (exit 2). */
+export async function applyCountyNumberSetting(db: Db, countyNumber: number | null | undefined): Promise<void> {
+  if (countyNumber == null) return;
+  try {
+    await applyCountyNumber(db, countyNumber);
+  } catch (err) {
+    if (err instanceof CountyNumberRefused || err instanceof CountyNumberError) throw new DatabaseConfigError(err.message);
+    throw err;
+  }
 }
 
 /** The code-signing secret lives in the database so codes stay valid across restarts and backups. */

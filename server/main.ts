@@ -8,7 +8,7 @@ import { closeDb, dbFileName, openDb, openPgDb, type Db } from '../db/client';
 import { evidenceDirFor } from '../db/evidence/files';
 import { createApp } from './app';
 import { bootstrapCounty, BootstrapRefused, MIN_ADMIN_PASSWORD } from './cli/bootstrap';
-import { appConfig, DatabaseConfigError, readServerEnv, type ServerEnv } from './config';
+import { appConfig, applyCountyNumberSetting, DatabaseConfigError, readServerEnv, type ServerEnv } from './config';
 import { CheckpointKeyError } from './lib/checkpointKey';
 import type { AppConfig } from './lib/context';
 import { startScheduler } from './scheduler';
@@ -67,6 +67,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     : openDb({ file: env.dbFile });
   const where = env.database ? `PostgreSQL ${describeDatabase(env.database.url)}${env.database.readUrl ? ' + replica' : ''}` : `db ${env.dbFile}`;
   try {
+    await applyCountyNumberSetting(db, env.countyNumber);
     const config = { ...(await appConfig(db)), evidenceDir: evidenceDirFor(dbFileName(db)) };
     if (await isEmptyDatabase(db)) {
       if (opts.onEmptyDatabase) await opts.onEmptyDatabase(db, config);

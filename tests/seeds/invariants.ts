@@ -2,6 +2,7 @@ import { asc } from 'drizzle-orm';
 import { expect } from 'vitest';
 import type { Db } from '../../db/client';
 import { chainHeadOf, GENESIS_HASH, ledgerHash, yearlyPseudonym } from '../../db/ledger';
+import { countyIdBase, rangeOf } from '../../db/idRange';
 import { ledgerEntries } from '../../db/schema';
 import { periodsOfDay } from '../../db/time';
 
@@ -21,7 +22,9 @@ export function expectLedgerInvariants(db: Db): void {
   // One chain per village: each entry links to the one before it in its village, seq 1, 2, 3 …
   const chains = new Map<number | null, { seq: number; hash: string }>();
   let lastHash = GENESIS_HASH;
-  let lastId = 0;
+  // Ids run on from the county's range start (db/idRange.ts): 1, 2, 3 … or k·10^10 + 1, + 2 …
+  const firstId = Number(all(db, 'SELECT MIN(id) AS id FROM ledger_entries')[0].id ?? 1);
+  let lastId = countyIdBase(rangeOf(firstId));
   let lastAt = 0;
   const broken: number[] = [];
   // Version 3 hashes also cover the household's pseudonym of the entry's year and the reversed entry's seq.

@@ -1,0 +1,211 @@
+/**
+ * A county numbered 37 (JIFEN_COUNTY_NUMBER): every id it makes is ≥ 37·10^10, past 2^31 and 2^32, and the
+ * whole daily flow works with such ids — registration, award batch, review, posting, pass code and typed code at
+ * the counter, public boards, the public ledger and its proofs, checkpoints, `npm run verify`.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { applyCountyNumber, CountyNumberRefused, recordedCountyNumber } from '../../db/bootstrap';
+import { closeDb, openDb } from '../../db/client';
+import { countyIdBase, COUNTY_ID_SPAN, inCountyRange, parseCountyNumber, rangeOf } from '../../db/idRange';
+import { verifyDatabase } from '../../db/verify';
+import { DatabaseConfigError, readCountyNumber, readServerEnv } from '../../server/config';
+import { verifyInclusion } from '../../server/lib/merkle';
+import { makeTestApp } from '../support/app';
+import { call, grantPoints, login, makeWorld } from '../support/factories';
+
+const K = 37;
+const BASE = K * COUNTY_ID_SPAN;
+const dir = mkdtempSync(join(tmpdir(), 'jifen-county-number-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Every id column of every table (keys and the columns holding one), with its smallest and largest value. */
+function idExtremes(client: ReturnType<typeof openDb>['$client']): { col: string; lo: number; hi: number }[] {
+  const out: { col: string; lo: number; hi: number }[] = [];
+  const tables = client.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%'`).all() as { name: string }[];
+  for (const { name } of tables) {
+    const cols = (client.prepare(`PRAGMA table_info("${name}")`).all() as { name: string; type: string }[]).filter(
+      (c) => c.type.toLowerCase() === 'integer' && (c.name === 'id' || c.name.endsWith('_id') || c.name.endsWith('_by')),
+    );
+    for (const c of cols) {
+      // The seven built-in catalogue headings (area NULL) come with every database, ids 1-7: the same rows everywhere.
+      const where = name === 'rule_headings' && c.name === 'id' ? 'AND area_id IS NOT NULL' : '';
+      const row = client.prepare(`SELECT MIN("${c.name}") AS lo, MAX("${c.name}") AS hi FROM "${name}" WHERE "${c.name}" IS NOT NULL ${where}`).get() as { lo: number | null; hi: number | null };
+      if (row.lo !== null && row.hi !== null) out.push({ col: `${name}.${c.name}`, lo: row.lo, hi: row.hi });
+    }
+  }
+  return out;
+}
+
+describe('county id ranges (db/idRange.ts)', () => {
+  it('county k owns [k·10^10, (k+1)·10^10), exact below 2^53 up to 900000', () => {
+    expect(countyIdBase(0)).toBe(0);
+    expect(countyIdBase(37)).toBe(370_000_000_000);
+    expect(countyIdBase(900_000) + COUNTY_ID_SPAN).toBeLessThan(Number.MAX_SAFE_INTEGER);
+    expect(rangeOf(1)).toBe(0);
+    expect(rangeOf(BASE + 5)).toBe(37);
+    expect(rangeOf(BASE - 1)).toBe(36);
+    expect(inCountyRange(BASE + 1, 37)).toBe(true);
+    expect(inCountyRange(BASE + COUNTY_ID_SPAN, 37)).toBe(false);
+    expect(inCountyRange(0, 0)).toBe(false);
+  });
+
+  it.each(['0.5', '-1', '900001', String(2 ** 53), 'abc', '1e3', '0x10', '', ' 3 7'])('refuses JIFEN_COUNTY_NUMBER=%j with a message naming it and the allowed numbers', (raw) => {
+    if (raw === '') {
+      expect(readCountyNumber({ JIFEN_COUNTY_NUMBER: raw })).toBeNull();
+      return;
+    }
+    let error: unknown;
+    try {
+      readServerEnv({ JIFEN_COUNTY_NUMBER: raw });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(DatabaseConfigError);
+    expect((error as Error).message).toContain('JIFEN_COUNTY_NUMBER must be a whole number from 0 to 900000');
+  });
+
+  it('reads 0, 37 and 900000, and nothing when unset', () => {
+    expect(readCountyNumber({})).toBeNull();
+    expect(readServerEnv({ JIFEN_COUNTY_NUMBER: '37' }).countyNumber).toBe(37);
+    expect(readCountyNumber({ JIFEN_COUNTY_NUMBER: ' 0 ' })).toBe(0);
+    expect(parseCountyNumber('900000')).toBe(900_000);
+  });
+});
+
+describe('JIFEN_COUNTY_NUMBER on a SQLite county database', () => {
+  it('on an empty database starts every table at k·10^10 + 1 and records k; the same number again changes nothing', async () => {
+    const db = openDb({ file: join(dir, 'fresh.db') });
+    await applyCountyNumber(db, K);
+    await applyCountyNumber(db, K);
+    expect(await recordedCountyNumber(db)).toBe(K);
+    const seqs = db.$client.prepare('SELECT name, seq FROM sqlite_sequence').all() as { name: string; seq: number }[];
+    const autoincrement = (db.$client.prepare(`SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND sql LIKE '%AUTOINCREMENT%'`).get() as { n: number }).n;
+    expect(seqs).toHaveLength(autoincrement);
+    expect(seqs.filter((s) => s.seq !== BASE)).toEqual([]);
+    await closeDb(db);
+  });
+
+  it('refuses another number on a numbered database, and a number on a database filled without one', async () => {
+    const db = openDb({ file: join(dir, 'numbered.db') });
+    await applyCountyNumber(db, K);
+    await expect(applyCountyNumber(db, 38)).rejects.toThrow(CountyNumberRefused);
+    await expect(applyCountyNumber(db, 0)).rejects.toThrow(/county number 37; JIFEN_COUNTY_NUMBER=0 cannot change it/);
+    await closeDb(db);
+
+    const t = makeTestApp();
+    await makeWorld(t);
+    await expect(applyCountyNumber(t.db, K)).rejects.toThrow(/made without a number \(its ids start at 1, number 0\)/);
+    expect(await recordedCountyNumber(t.db)).toBeNull();
+    // 0 is what it is: recorded, and from then on another number is refused.
+    await applyCountyNumber(t.db, 0);
+    expect(await recordedCountyNumber(t.db)).toBe(0);
+  });
+
+  it('the server refuses to start on a database of another number: one line, exit 2, nothing changed', () => {
+    const file = join(dir, 'server.db');
+    const db = openDb({ file });
+    db.$client.prepare(`INSERT INTO meta (key, value) VALUES ('county_number', '12')`).run();
+    db.$client.close();
+    const run = (n: string) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+        env: { ...process.env, JIFEN_DB: file, JIFEN_NO_WEB: '1', JIFEN_ADMIN_PASSWORD: 'correct horse battery', JIFEN_COUNTY_NUMBER: n, PORT: '0', JIFEN_SCRYPT_N: '1024' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+    const other = run('13');
+    expect(other.status).toBe(2);
+    expect(other.stderr.trim()).toBe('[jifen] this database is county number 12; JIFEN_COUNTY_NUMBER=13 cannot change it (its ids are in ledger hashes and published proofs)');
+    const bad = run('12.5');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('JIFEN_COUNTY_NUMBER must be a whole number from 0 to 900000, not "12.5"');
+    const after = openDb({ file });
+    expect(after.$client.prepare('SELECT COUNT(*) AS n FROM areas').get()).toEqual({ n: 0 });
+    after.$client.close();
+  });
+});
+
+describe('county 37: the daily flow with ids past 2^31', () => {
+  it('registers, awards by batch, reviews, posts, redeems by QR and typed code, publishes boards, ledger and proofs, and verifies', async () => {
+    const t = makeTestApp();
+    await applyCountyNumber(t.db, K);
+    const w = await makeWorld(t);
+    expect(w.areas.county.id).toBe(BASE + 1);
+    expect(w.household.id).toBeGreaterThan(BASE);
+    const cadre = await login(t, 'cadre');
+    const reviewer = await login(t, 'reviewer');
+    const clerk = await login(t, 'clerk');
+    const household = await login(t, 'household');
+    const admin = await login(t, 'county');
+    const village = w.areas.villageA.id;
+
+    const created = await call(t, 'POST', '/api/households', { cookie: cadre, body: { villageId: village, headName: '曾小乐', phone: '13912345678', members: [{ name: '李秀英', relation: 'spouse' }] } });
+    expect(created.status).toBe(201);
+    expect(rangeOf(created.body.id)).toBe(K);
+    expect((await call(t, 'GET', `/api/households/${created.body.id}`, { cookie: cadre })).body.headName).toBe('曾小乐');
+
+    const batch = await call(t, 'POST', '/api/awards/batch', {
+      cookie: cadre,
+      body: { ruleId: w.rule.id, occurredOn: '2026-06-14', note: '6月环境卫生评比', items: [{ householdId: w.household.id }, { householdId: created.body.id }] },
+    });
+    expect(batch.status).toBe(201);
+    expect(rangeOf(batch.body.batchId)).toBe(K);
+    expect(batch.body.ids.every((id: number) => rangeOf(id) === K)).toBe(true);
+    const approved = await call(t, 'POST', '/api/awards/approve', { cookie: reviewer, body: { ids: batch.body.ids } });
+    expect(approved.status).toBe(200);
+    // The test county has no notice period: approved awards post at once.
+    const award = await call(t, 'GET', `/api/awards/${batch.body.ids[0]}`, { cookie: reviewer });
+    expect(award.body.status).toBe('posted');
+    expect(rangeOf(award.body.ledgerEntryId)).toBe(K);
+    const ledger = await call(t, 'GET', `/api/households/${w.household.id}/ledger`, { cookie: household });
+    expect(ledger.status).toBe(200);
+    expect(ledger.body.items[0]).toMatchObject({ kind: 'award', points: 5 });
+
+    grantPoints(t.db, w.household.id, village, 50);
+    // QR code and the typed number both name a household whose id is past 2^31.
+    const pass = async () => (await call(t, 'POST', `/api/households/${w.household.id}/pass`, { cookie: household })).body as { code: string; digits: string };
+    const first = await pass();
+    const looked = await call(t, 'POST', '/api/counter/lookup', { cookie: clerk, body: { code: first.code } });
+    expect(looked.status).toBe(200);
+    expect(looked.body.household.id).toBe(w.household.id);
+    const byQr = await call(t, 'POST', '/api/redemptions', { cookie: clerk, headers: { 'idempotency-key': 'county37-qr' }, body: { code: first.code, items: [{ goodsId: w.soap.id, quantity: 1 }] } });
+    expect(byQr.status, JSON.stringify(byQr.body)).toBe(201);
+    expect(rangeOf(byQr.body.id)).toBe(K);
+    const second = await pass();
+    expect((await call(t, 'POST', '/api/counter/lookup', { cookie: clerk, body: { code: second.digits } })).body.household.id).toBe(w.household.id);
+    const byDigits = await call(t, 'POST', '/api/redemptions', { cookie: clerk, headers: { 'idempotency-key': 'county37-digits' }, body: { code: second.digits, items: [{ goodsId: w.soap.id, quantity: 1 }] } });
+    expect(byDigits.status, JSON.stringify(byDigits.body)).toBe(201);
+    expect((await call(t, 'POST', '/api/redemptions', { cookie: clerk, headers: { 'idempotency-key': 'county37-again' }, body: { code: second.code, items: [{ goodsId: w.soap.id, quantity: 1 }] } })).body.error.code).toBe('code_used');
+
+    const board = await call(t, 'GET', `/api/public/areas/${village}/leaderboard?period=2026-06`);
+    expect(board.status).toBe(200);
+    expect(board.body.items).toEqual([expect.objectContaining({ rank: 1, name: '张*明', points: 55 }), expect.objectContaining({ rank: 2, name: '曾*乐', points: 5 })]);
+    const rank = await call(t, 'GET', `/api/public/households/${w.household.id}/rank?period=2026-06`, { cookie: household });
+    expect(rank.body).toMatchObject({ householdId: w.household.id, townshipId: w.areas.townA.id, score: 55, rank: 1, ranked: 2 });
+    expect((await call(t, 'GET', `/api/public/areas/${w.areas.townA.id}/leaderboard?period=2026`)).status).toBe(200);
+
+    const checkpoint = await call(t, 'POST', '/api/checkpoints', { cookie: admin, body: { countyId: w.areas.county.id } });
+    expect(checkpoint.status).toBe(201);
+    expect(rangeOf(checkpoint.body.id)).toBe(K);
+    const root = checkpoint.body.body.villages.find((x: { villageId: number }) => x.villageId === village);
+    expect(root.treeSize).toBeGreaterThanOrEqual(4);
+    const page = await call(t, 'GET', `/api/public/villages/${village}/ledger?from=1&to=100`);
+    expect(page.status).toBe(200);
+    expect(page.body.entries.length).toBe(root.treeSize);
+    for (let seq = 1; seq <= root.treeSize; seq++) {
+      const proof = await call(t, 'GET', `/api/public/villages/${village}/proof/inclusion?seq=${seq}&treeSize=${root.treeSize}`);
+      expect(proof.status).toBe(200);
+      expect(verifyInclusion(seq - 1, root.treeSize, proof.body.entryHash, proof.body.path, root.root)).toBe(true);
+    }
+    expect((await call(t, 'GET', `/api/public/villages/${village}/proof/consistency?from=1`)).status).toBe(200);
+    expect((await call(t, 'GET', `/api/public/checkpoints/${checkpoint.body.id}`)).status).toBe(200);
+    expect((await call(t, 'GET', '/api/public/chain-head')).status).toBe(200);
+
+    expect(await verifyDatabase(t.db)).toMatchObject({ ok: true });
+    const outside = idExtremes(t.db.$client).filter((c) => rangeOf(c.lo) !== K || rangeOf(c.hi) !== K);
+    expect(outside).toEqual([]);
+  });
+});
