@@ -6,6 +6,7 @@ import { checkout } from './pg/pool';
 import { pgSql, sqliteSql, type Sql } from './sql';
 import { checkCatalogue, columnNames, eachPage, PAGE, tableExists } from './verifyCatalogue';
 import { checkFundBook } from './verifyFundBook';
+import { checkLedgerTotals } from './verifyLedgerTotals';
 
 /** A village chain as verified: its last seq and head hash. */
 export interface VerifiedChain {
@@ -47,7 +48,7 @@ export interface DamagedText {
 
 export interface VerifyFailure {
   ok: false;
-  /** What kind of check failed: hash, chain, damaged_text, balance, stock, score, award, redemption, funds, heading, orphan_heading, evidence, integrity, foreign_key. */
+  /** What kind of check failed: hash, chain, damaged_text, balance, stock, score, totals, award, redemption, funds, heading, orphan_heading, evidence, integrity, foreign_key. */
   what: string;
   table: string;
   rowId: string | number | null;
@@ -675,6 +676,7 @@ export async function verifyDatabase(db: Db | Database.Database, opts: VerifyOpt
       const households = await checkHouseholds(q, ledger.balances);
       const goods = await checkStock(q);
       await checkScores(q);
+      await checkLedgerTotals(q, fail);
       await checkLinks(q);
       await checkFunds(q);
       await checkFundBook(q, fail);

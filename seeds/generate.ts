@@ -3,6 +3,7 @@ import { applyCountyNumber, recordedCountyNumber } from '../db/bootstrap';
 import type { Db, SqliteDb } from '../db/client';
 import { checkCountyNumber, countyIdBase } from '../db/idRange';
 import { latestLedgerEntry, type LedgerRow, type NewLedgerEntry } from '../db/ledger';
+import { rebuildLedgerTotals } from '../db/ledger/totals';
 import {
   flushSeedBuffers,
   insertSeedGoods,
@@ -234,7 +235,10 @@ export async function generateCounty(db: SqliteDb, opts: GenerateOptions): Promi
   // Sequences first: rows the generator leaves to AUTOINCREMENT (areas, users, rules …) and later ones the app
   // writes land in the range too. Refuses a database recorded under another number.
   if (countyNumber !== 0) await applyCountyNumber(db, countyNumber);
-  return withBulkLoadSettings(db, () => new Generator(db, { ...opts, countyNumber }).run(), { deferIndexesOf: SEED_BULK_TABLES });
+  const county = await withBulkLoadSettings(db, () => new Generator(db, { ...opts, countyNumber }).run(), { deferIndexesOf: SEED_BULK_TABLES });
+  // The bulk writer leaves the dashboard's kept totals to one GROUP BY over the finished ledger.
+  await rebuildLedgerTotals(db);
+  return county;
 }
 
 class Generator {

@@ -1,4 +1,5 @@
 import type { Db } from '../client';
+import { NO_CATEGORY } from '../ledger/totals';
 import { sqlOf, type SqlParam } from '../sql';
 
 /** An empty list matches nothing (SQL `IN ()` is not valid everywhere). */
@@ -10,7 +11,9 @@ const num = (v: unknown): number => Number(v ?? 0);
 export interface DashboardScope {
   villageIds: readonly number[];
   storeIds: readonly number[];
-  /** Days, both ends included. */
+  /** The period key ("2026", "2026-Q1", "2026-03") the days span: whole months, as the kept totals are. */
+  period: string;
+  /** Days, both ends included: the first and last day of the period. */
   from: string;
   to: string;
   /** Epoch milliseconds, [fromMs, toMs). */
@@ -18,38 +21,41 @@ export interface DashboardScope {
   toMs: number;
 }
 
-/** `village_id IN (…) AND occurred_on BETWEEN from AND to` over ledger_entries, and its parameters. */
-function inLedger(s: DashboardScope): { where: string; params: SqlParam[] } {
+/**
+ * `village_id IN (…) AND month BETWEEN …` over ledger_month_totals, and its parameters. The totals are kept per
+ * month at posting (db/ledger/totals.ts), so a period of whole months reads villages × months rows, not the ledger.
+ */
+function inTotals(s: DashboardScope): { where: string; params: SqlParam[] } {
   const villages = anyOf(s.villageIds);
-  return { where: `village_id IN (${marks(villages)}) AND occurred_on >= ? AND occurred_on <= ?`, params: [...villages, s.from, s.to] };
+  return { where: `village_id IN (${marks(villages)}) AND month >= ? AND month <= ?`, params: [...villages, s.from.slice(0, 7), s.to.slice(0, 7)] };
 }
 
 /** Points of awards, deductions and redemptions per month (`YYYY-MM`) and kind. */
 export async function pointsByMonth(db: Db, s: DashboardScope): Promise<{ month: string; kind: string; points: number }[]> {
-  const l = inLedger(s);
+  const t = inTotals(s);
   const rows = await sqlOf(db).all<{ month: string; kind: string; points: number | null }>(
-    `SELECT substr(occurred_on, 1, 7) AS month, kind, SUM(points) AS points
-       FROM ledger_entries
-      WHERE ${l.where} AND kind IN ('award', 'deduction', 'redemption')
-      GROUP BY substr(occurred_on, 1, 7), kind
-      ORDER BY substr(occurred_on, 1, 7), kind`,
-    l.params,
+    `SELECT month, kind, SUM(points) AS points
+       FROM ledger_month_totals
+      WHERE ${t.where} AND kind IN ('award', 'deduction', 'redemption')
+      GROUP BY month, kind
+      ORDER BY month, kind`,
+    t.params,
   );
   return rows.map((r) => ({ month: r.month, kind: r.kind, points: num(r.points) }));
 }
 
 /** Points and entries of awards and deductions per rule category (null: no category) and kind. */
 export async function pointsByCategory(db: Db, s: DashboardScope): Promise<{ category: string | null; kind: string; points: number; entries: number }[]> {
-  const l = inLedger(s);
-  const rows = await sqlOf(db).all<{ category: string | null; kind: string; points: number | null; entries: number }>(
-    `SELECT category, kind, SUM(points) AS points, COUNT(*) AS entries
-       FROM ledger_entries
-      WHERE ${l.where} AND kind IN ('award', 'deduction')
+  const t = inTotals(s);
+  const rows = await sqlOf(db).all<{ category: string; kind: string; points: number | null; entries: number | null }>(
+    `SELECT category, kind, SUM(points) AS points, SUM(entries) AS entries
+       FROM ledger_month_totals
+      WHERE ${t.where} AND kind IN ('award', 'deduction')
       GROUP BY category, kind
-      ORDER BY category IS NOT NULL, category, kind`,
-    l.params,
+      ORDER BY category <> '${NO_CATEGORY}', category, kind`,
+    t.params,
   );
-  return rows.map((r) => ({ category: r.category, kind: r.kind, points: num(r.points), entries: num(r.entries) }));
+  return rows.map((r) => ({ category: r.category === NO_CATEGORY ? null : r.category, kind: r.kind, points: num(r.points), entries: num(r.entries) }));
 }
 
 /** Active households per village (now, not at the period's end). */
@@ -62,12 +68,12 @@ export async function activeHouseholdsPerVillage(db: Db, s: DashboardScope): Pro
   return new Map(rows.map((r) => [r.villageId, num(r.n)]));
 }
 
-/** Households with at least one award in the period, per village. */
+/** Households with at least one award in the period, per village (kept per period at posting). */
 export async function awardedHouseholdsPerVillage(db: Db, s: DashboardScope): Promise<Map<number, number>> {
-  const l = inLedger(s);
+  const villages = anyOf(s.villageIds);
   const rows = await sqlOf(db).all<{ villageId: number; n: number }>(
-    `SELECT village_id AS "villageId", COUNT(DISTINCT household_id) AS n FROM ledger_entries WHERE ${l.where} AND kind = 'award' GROUP BY village_id`,
-    l.params,
+    `SELECT village_id AS "villageId", households AS n FROM village_period_awardees WHERE village_id IN (${marks(villages)}) AND period = ?`,
+    [...villages, s.period],
   );
   return new Map(rows.map((r) => [r.villageId, num(r.n)]));
 }

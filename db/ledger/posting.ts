@@ -8,6 +8,7 @@ import { lockVillageChain as lockVillageChainRow } from '../pg/locks';
 import { periodsOfDay } from '../time';
 import type { Tx } from '../transaction';
 import { pseudonymMemo, pseudonymYear } from './pseudonym';
+import { moveLedgerTotals, moveLedgerTotalsSync } from './totals';
 
 /** What the first entry of a chain links to on a database that never had the old single chain. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -561,6 +562,7 @@ export function appendLedgerEntry(db: SqliteDb, entry: NewLedgerEntry): LedgerRo
   saveVillageChain(db, chain);
   if (built.points !== 0) s.setBalance.run(built.balanceAfter, entry.createdAt, entry.householdId);
   for (const row of scoreRows(entry, reversed?.kind, () => villageAncestors(db, entry.villageId))) s.upsertScore.run(row);
+  moveLedgerTotalsSync(db.$client, { ...built, id });
   return { ...built, id };
 }
 
@@ -588,6 +590,7 @@ export async function postLedgerEntry(tx: Tx, entry: NewLedgerEntry): Promise<Le
   if (built.points !== 0) await q.run(SQL.setBalance, [built.balanceAfter, entry.createdAt, entry.householdId]);
   const path = (await q.get<{ path: string }>(SQL.villageAncestry, [entry.villageId]))?.path;
   for (const row of scoreRows(entry, reversed?.kind, () => ancestorsOf(path, entry.villageId))) await q.run(SQL.upsertScore, row as SqlParam[]);
+  await moveLedgerTotals(q, { ...built, id });
   return { ...built, id };
 }
 

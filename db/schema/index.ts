@@ -15,3 +15,4 @@ export * from './idempotency';
 export * from './funds';
 export * from './proofs';
 export * from './limits';
+export * from './ledgerTotals';

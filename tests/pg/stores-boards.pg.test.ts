@@ -131,9 +131,10 @@ describe('dashboard figures on both engines', () => {
   it('answer the same sums, counts and months, in the same order, for every scope', async () => {
     const villages = areaList.filter((a) => a.kind === 'village').map((a) => a.id);
     const scopes = [
-      { villageIds: villages, storeIds: villages, from: '2026-01-01', to: '2026-12-31', fromMs: Date.UTC(2026, 0, 1), toMs: Date.UTC(2027, 0, 1) },
-      { villageIds: [], storeIds: [], from: '2026-01-01', to: '2026-12-31', fromMs: 0, toMs: 1e13 },
-      { villageIds: [v], storeIds: [v], from: '2025-01-01', to: '2026-06-30', fromMs: 0, toMs: 1e13 },
+      { villageIds: villages, storeIds: villages, period: '2026', from: '2026-01-01', to: '2026-12-31', fromMs: Date.UTC(2026, 0, 1), toMs: Date.UTC(2027, 0, 1) },
+      { villageIds: [], storeIds: [], period: '2026', from: '2026-01-01', to: '2026-12-31', fromMs: 0, toMs: 1e13 },
+      { villageIds: [v], storeIds: [v], period: '2026-Q2', from: '2026-04-01', to: '2026-06-30', fromMs: 0, toMs: 1e13 },
+      { villageIds: [v], storeIds: [v], period: '2026-06', from: '2026-06-01', to: '2026-06-30', fromMs: 0, toMs: 1e13 },
     ];
     for (const s of scopes) {
       await expectSame(() => figures.pointsByMonth(t.db, s));

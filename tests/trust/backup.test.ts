@@ -52,6 +52,11 @@ function damageLikeAnOldVersion(raw: Database.Database, householdId: number, vil
     .run(householdId, villageId, entry.balanceAfter, entry.note, entry.prevHash, hash, villageId, entry.seq, entry.salt, privateDigest).lastInsertRowid;
   raw.prepare('UPDATE households SET balance = balance + 1 WHERE id = ?').run(householdId);
   raw.prepare('UPDATE ledger_chains SET last_seq = ?, head_hash = ? WHERE village_id = ?').run(entry.seq, hash, villageId);
+  // As the upgrade's backfill (migration 0015) counts the old row in the dashboard's totals.
+  raw
+    .prepare(`INSERT INTO ledger_month_totals (village_id, month, kind, category, points, entries) VALUES (?, '2026-06', 'adjustment', '', 1, 1)
+              ON CONFLICT (village_id, month, kind, category) DO UPDATE SET points = points + 1, entries = entries + 1`)
+    .run(villageId);
   return Number(id);
 }
 

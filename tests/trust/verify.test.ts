@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../db/client';
 import { sealedLedgerHash, yearlyPseudonym, type LedgerRow } from '../../db/ledger';
+import { rebuildLedgerTotals } from '../../db/ledger/totals';
 import { verifyDatabase } from '../../db/verify';
 import { makeTestApp, type TestApp } from '../support/app';
 import { call, login, makeWorld, writeNow } from '../support/factories';
@@ -137,6 +138,8 @@ describe('verifyDatabase', () => {
     const damagedId = (c.prepare('SELECT MAX(id) AS id FROM ledger_entries').get() as { id: number }).id;
     c.prepare('UPDATE households SET balance = balance + 1 WHERE id = ?').run(w.household.id);
     c.prepare('UPDATE ledger_chains SET last_seq = ?, head_hash = ? WHERE village_id = ?').run(entry.seq, hash, entry.villageId);
+    // The upgrade's backfill (migration 0015) counts the old row in the dashboard's totals.
+    await rebuildLedgerTotals(t.db);
     // The stored text no longer reproduces the hash the old version computed.
     expect(c.prepare('SELECT note FROM ledger_entries WHERE id = ?').get(damagedId)).not.toEqual({ note });
 

@@ -17,3 +17,4 @@ export * from './funds';
 export * from './proofs';
 export * from './limits';
 export * from './dataVersion';
+export * from './ledgerTotals';

@@ -47,7 +47,7 @@ export async function getDashboard(ctx: Ctx, query: DashboardQuery) {
   const { from, to, fromMs, toMs } = periodSpan(period);
   const villages = await villagesUnder(db, area);
   const stores = await storesUnder(db, area);
-  const scope: DashboardScope = { villageIds: villages.map((v) => v.id), storeIds: stores.map((s) => s.id), from, to, fromMs, toMs };
+  const scope: DashboardScope = { villageIds: villages.map((v) => v.id), storeIds: stores.map((s) => s.id), period, from, to, fromMs, toMs };
 
   const byMonth = await pointsByMonth(db, scope);
   const monthly = monthsBetween(from, to).map((m) => {

@@ -1,0 +1,156 @@
+import type Database from 'better-sqlite3';
+import type { Db } from '../client';
+import type { LedgerKind } from '../schema/ledger';
+import { sqlOf, type Sql, type SqlParam } from '../sql';
+import { periodsOfDay } from '../time';
+import { transaction } from '../transaction';
+
+/**
+ * The ledger's running totals (ledger_month_totals, village_period_awardees), moved in the transaction of
+ * every append so the dashboard reads villages × months rows, never the ledger itself. The one owner of
+ * what they hold: posting calls `moveLedgerTotals` (or its synchronous twin), bulk loads `rebuildLedgerTotals`,
+ * verify compares the tables with `expectedMonthTotalsSql` / `expectedAwardeesSql`.
+ */
+
+/** What the totals need of an appended entry. */
+export interface TotalledEntry {
+  id: number;
+  householdId: number;
+  villageId: number;
+  kind: LedgerKind;
+  points: number;
+  occurredOn: string;
+  category?: string | null;
+}
+
+/** The key column cannot hold NULL (no primary key matches NULLs); no heading code is empty. */
+export const NO_CATEGORY = '';
+
+const SQL = {
+  // Both engines: one row per key, so two processes posting in one village cannot add the same row twice.
+  upsertMonth: `INSERT INTO ledger_month_totals (village_id, month, kind, category, points, entries) VALUES (?, ?, ?, ?, ?, 1)
+     ON CONFLICT (village_id, month, kind, category) DO UPDATE SET
+       points = ledger_month_totals.points + excluded.points, entries = ledger_month_totals.entries + 1`,
+  upsertAwardee: `INSERT INTO village_period_awardees (village_id, period, households) VALUES (?, ?, 1)
+     ON CONFLICT (village_id, period) DO UPDATE SET households = village_period_awardees.households + 1`,
+  // The household's other awards in the village that year. `+village_id` keeps SQLite on the household
+  // index (a household has tens of entries a year, a village thousands); the village chain row is locked,
+  // so no other posting of the village can add one meanwhile.
+  earlierAwards: `SELECT occurred_on AS day FROM ledger_entries
+     WHERE household_id = ? AND +village_id = ? AND kind = 'award' AND id <> ? AND occurred_on >= ? AND occurred_on <= ?`,
+} as const;
+
+function monthParams(e: TotalledEntry): SqlParam[] {
+  return [e.villageId, e.occurredOn.slice(0, 7), e.kind, e.category ?? NO_CATEGORY, e.points];
+}
+
+function earlierParams(e: TotalledEntry): SqlParam[] {
+  const year = e.occurredOn.slice(0, 4);
+  return [e.householdId, e.villageId, e.id, `${year}-01-01`, `${year}-12-31`];
+}
+
+/** The periods (year, quarter, month) of the entry's day in which the household had no award of the village before. */
+function newAwardPeriods(e: TotalledEntry, earlierDays: readonly string[]): string[] {
+  const seen = new Set(earlierDays.flatMap((d) => periodsOfDay(d)));
+  return periodsOfDay(e.occurredOn).filter((p) => !seen.has(p));
+}
+
+/** Moves the totals for one appended entry (`id` is its own, already inserted). Inside the posting transaction. */
+export async function moveLedgerTotals(q: Sql, e: TotalledEntry): Promise<void> {
+  await q.run(SQL.upsertMonth, monthParams(e));
+  if (e.kind !== 'award') return;
+  const earlier = await q.all<{ day: string }>(SQL.earlierAwards, earlierParams(e));
+  for (const period of newAwardPeriods(e, earlier.map((r) => r.day))) await q.run(SQL.upsertAwardee, [e.villageId, period]);
+}
+
+interface Statements {
+  upsertMonth: Database.Statement<unknown[]>;
+  upsertAwardee: Database.Statement<unknown[]>;
+  earlierAwards: Database.Statement<unknown[], { day: string }>;
+  schemaVersion: Database.Statement<[], number>;
+  householdIndex: Database.Statement<[], number>;
+  /** The schema version `indexed` was read at: dropping or making an index moves it. */
+  version: number;
+  indexed: boolean;
+}
+const cache = new WeakMap<Database.Database, Statements>();
+
+function statements(client: Database.Database): Statements {
+  let s = cache.get(client);
+  if (!s) {
+    s = {
+      upsertMonth: client.prepare(SQL.upsertMonth),
+      upsertAwardee: client.prepare(SQL.upsertAwardee),
+      earlierAwards: client.prepare(SQL.earlierAwards),
+      schemaVersion: client.prepare<[], number>('PRAGMA schema_version').pluck(),
+      householdIndex: client.prepare<[], number>(`SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'ledger_household_idx'`).pluck(),
+      version: -1,
+      indexed: false,
+    };
+    cache.set(client, s);
+  }
+  const version = s.schemaVersion.get()!;
+  if (version !== s.version) {
+    s.version = version;
+    s.indexed = s.householdIndex.get()! > 0;
+  }
+  return s;
+}
+
+/**
+ * `moveLedgerTotals` for the synchronous SQLite bulk path (appendLedgerEntry). While a bulk load has the
+ * ledger's secondary indexes dropped (seeds/generate.ts), finding a household's earlier awards would scan
+ * the whole ledger per award, so the awardee counts are left to the `rebuildLedgerTotals` that load ends with.
+ */
+export function moveLedgerTotalsSync(client: Database.Database, e: TotalledEntry): void {
+  const s = statements(client);
+  s.upsertMonth.run(monthParams(e));
+  if (e.kind !== 'award' || !s.indexed) return;
+  const earlier = s.earlierAwards.all(earlierParams(e));
+  for (const period of newAwardPeriods(e, earlier.map((r) => r.day))) s.upsertAwardee.run(e.villageId, period);
+}
+
+/** Year, quarter and month of `occurred_on` (column of alias `e`) as period keys, in SQL both engines run. */
+const PERIODS_OF = (e: string) => [
+  `substr(${e}.occurred_on, 1, 4)`,
+  `substr(${e}.occurred_on, 1, 4) || '-Q' || ((CAST(substr(${e}.occurred_on, 6, 2) AS INTEGER) + 2) / 3)`,
+  `substr(${e}.occurred_on, 1, 7)`,
+];
+
+/**
+ * What ledger_month_totals should hold, recomputed from the ledger, optionally for villages in (lo, hi]:
+ * columns villageId, month, kind, category, points, entries.
+ */
+export function expectedMonthTotalsSql(where = 'TRUE'): string {
+  return `SELECT e.village_id AS "villageId", substr(e.occurred_on, 1, 7) AS month, e.kind, COALESCE(e.category, '') AS category,
+                 SUM(e.points) AS points, COUNT(*) AS entries
+            FROM ledger_entries e
+           WHERE ${where}
+           GROUP BY e.village_id, substr(e.occurred_on, 1, 7), e.kind, COALESCE(e.category, '')`;
+}
+
+/** What village_period_awardees should hold, recomputed from the ledger: columns villageId, period, households. */
+export function expectedAwardeesSql(where = 'TRUE'): string {
+  const parts = PERIODS_OF('e').map(
+    (p) => `SELECT e.village_id AS "villageId", ${p} AS period, e.household_id AS "householdId" FROM ledger_entries e WHERE e.kind = 'award' AND ${where}`,
+  );
+  return `SELECT x."villageId", x.period, COUNT(DISTINCT x."householdId") AS households
+            FROM (${parts.join(' UNION ALL ')}) AS x
+           GROUP BY x."villageId", x.period`;
+}
+
+/**
+ * Recomputes both tables from the ledger in one transaction (one INSERT … SELECT … GROUP BY each): for bulk
+ * loads that write ledger rows without `moveLedgerTotals` (the seed's bulk writer, benches, copies of old files).
+ */
+export async function rebuildLedgerTotals(db: Db): Promise<void> {
+  await transaction(db, async (tx) => {
+    const q = sqlOf(tx);
+    await q.run('DELETE FROM ledger_month_totals');
+    await q.run('DELETE FROM village_period_awardees');
+    await q.run(`INSERT INTO ledger_month_totals (village_id, month, kind, category, points, entries)
+                 SELECT t."villageId", t.month, t.kind, t.category, t.points, t.entries FROM (${expectedMonthTotalsSql()}) AS t`);
+    await q.run(`INSERT INTO village_period_awardees (village_id, period, households)
+                 SELECT t."villageId", t.period, t.households FROM (${expectedAwardeesSql()}) AS t`);
+  });
+}
