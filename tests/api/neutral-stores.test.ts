@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDb, type Db } from '../../db/client';
+import { openDb, type SqliteDb } from '../../db/client';
 import { awardById, dueAwards, insertAwards, listAwardsPage, ruleVersionById, type NewAward } from '../../db/awards/awards';
 import { monthlyCapUsage } from '../../db/awards/caps';
 import { insertObjection, listObjectionsPage, objectionWithAward } from '../../db/awards/objections';
@@ -20,7 +20,7 @@ import { makeAreas, makeHousehold, makeRule, makeUser, writeNow } from '../suppo
 // The stores written in SQL both engines run (issue #15): what they answer on SQLite must not change.
 const AT = Date.UTC(2026, 5, 1);
 
-let db: Db;
+let db: SqliteDb;
 let areas: ReturnType<typeof makeAreas>;
 beforeEach(() => {
   db = openDb({ file: ':memory:' });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { closeDb, openDb, readDb, type Db } from '../../db/client';
+import { closeDb, openDb, readDb, type SqliteDb } from '../../db/client';
 import { lockVillageChain, postLedgerEntry } from '../../db/ledger';
 import { transaction, TransactionMisuse, type Tx } from '../../db/transaction';
 import { verifyDatabase } from '../../db/verify';
@@ -12,18 +12,18 @@ const dir = mkdtempSync(join(tmpdir(), 'jifen-tx-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 let n = 0;
-function fileDb(): Db {
+function fileDb(): SqliteDb {
   return openDb({ file: join(dir, `t${++n}.db`) });
 }
 
-function world(db: Db) {
+function world(db: SqliteDb) {
   const areas = makeAreas(db);
   const household = makeHousehold(db, areas.villageA.id);
   return { village: areas.villageA.id, household: household.id };
 }
 
-const balanceOf = (db: Db, id: number) => (db.$client.prepare('SELECT balance FROM households WHERE id = ?').get(id) as { balance: number }).balance;
-const count = (db: Db, table: string) => (db.$client.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+const balanceOf = (db: SqliteDb, id: number) => (db.$client.prepare('SELECT balance FROM households WHERE id = ?').get(id) as { balance: number }).balance;
+const count = (db: SqliteDb, table: string) => (db.$client.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 describe('transaction()', () => {

@@ -22,7 +22,7 @@ import * as objections from '../../db/awards/objections';
 import * as posting from '../../db/awards/posting';
 import * as proposals from '../../db/awards/proposals';
 import * as record from '../../db/awards/awardRecord';
-import { openDb, type Db } from '../../db/client';
+import { openDb, type SqliteDb } from '../../db/client';
 import { copySqliteToPg } from '../../db/copy/sqliteToPg';
 import * as cards from '../../db/counter/cards';
 import * as passCodes from '../../db/counter/passCodes';
@@ -40,7 +40,7 @@ import { transaction } from '../../db/transaction';
 import { seedDemoCounty } from '../../seeds/demo';
 import { freshDatabase, type FreshDatabase } from './support/database';
 
-let db: Db;
+let db: SqliteDb;
 let target: FreshDatabase;
 let pools: PgPools;
 let pg: Sql;

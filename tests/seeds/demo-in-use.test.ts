@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDb, type Db } from '../../db/client';
+import { openDb, type SqliteDb } from '../../db/client';
 import { evidencePath } from '../../db/evidence/files';
 import { verifyDatabase } from '../../db/verify';
 import { DEMO_PASSWORD, seedDemoCounty } from '../../seeds/demo';
@@ -16,7 +16,7 @@ const NOW = new Date('2026-06-03T03:30:00.000Z');
 const DAY = 86_400_000;
 
 describe('the demo county in use: headings, photos, a listed household, a year of money', () => {
-  let db: Db;
+  let db: SqliteDb;
   let dir: string;
   const config = () => ({ ...testConfig, evidenceDir: join(dir, 'evidence') });
   beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openDb, type Db } from '../../db/client';
+import { openDb, type SqliteDb } from '../../db/client';
 import { chainHeadOf } from '../../db/ledger';
 import { demoAccounts, DEMO_PASSWORD, PUBLISHED_KINDS, seedDemoCounty } from '../../seeds/demo';
 import { createApp } from '../../server/app';
@@ -11,14 +11,14 @@ import { countOf, expectAllInvariants } from './invariants';
 const NOW = new Date('2026-06-03T03:30:00.000Z');
 const NOW_MS = NOW.getTime();
 
-async function seeded(now = NOW): Promise<Db> {
+async function seeded(now = NOW): Promise<SqliteDb> {
   const db = openDb({ file: ':memory:' });
   await seedDemoCounty(db, { scryptN: 1024, now });
   return db;
 }
 
 describe('the demo county', () => {
-  let db: Db;
+  let db: SqliteDb;
   beforeAll(async () => {
     db = await seeded();
   });
@@ -183,7 +183,7 @@ describe('the demo county', () => {
 describe('the demo county late in a month', () => {
   // After the 25th: every village but 石门村 has graded this month's hygiene inspection.
   const LATE = new Date('2026-06-27T03:30:00.000Z');
-  let db: Db;
+  let db: SqliteDb;
   beforeAll(async () => {
     db = await seeded(LATE);
   }, 180_000);

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openDb, type Db } from '../../db/client';
+import { openDb, type SqliteDb } from '../../db/client';
 import { chainHeadOf } from '../../db/ledger';
 import { verifyDatabase } from '../../db/verify';
 import { generateCounty } from '../../seeds/generate';
@@ -7,18 +7,18 @@ import { countOf, expectAllInvariants } from './invariants';
 
 const NOW = new Date('2026-03-28T09:00:00.000Z');
 
-async function generate(writer: 'bulk' | 'direct'): Promise<Db> {
+async function generate(writer: 'bulk' | 'direct'): Promise<SqliteDb> {
   const db = openDb({ file: ':memory:' });
   // One month per bulk transaction, so quarter and year scores and reversals span flushes.
   await generateCounty(db, { households: 500, months: 3, now: NOW, passwordHash: 'scrypt$1024$8$1$AAAA$AAAA', writer, monthsPerTransaction: writer === 'bulk' ? 1 : 3 });
   return db;
 }
 
-const dump = (db: Db, q: string) => db.$client.prepare(q).all();
+const dump = (db: SqliteDb, q: string) => db.$client.prepare(q).all();
 
 describe('the county generator', () => {
-  let bulk: Db;
-  let direct: Db;
+  let bulk: SqliteDb;
+  let direct: SqliteDb;
   beforeAll(async () => {
     bulk = await generate('bulk');
     direct = await generate('direct');
@@ -59,7 +59,7 @@ describe('the county generator', () => {
 
   it('restores durable settings and rebuilds the indexes after generating', () => {
     expect(bulk.$client.pragma('foreign_keys', { simple: true })).toBe(1);
-    const indexes = (db: Db) => dump(db, "SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name");
+    const indexes = (db: SqliteDb) => dump(db, "SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name");
     const fresh = openDb({ file: ':memory:' });
     expect(indexes(bulk)).toEqual(indexes(fresh));
   });

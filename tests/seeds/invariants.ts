@@ -1,16 +1,16 @@
 import { asc } from 'drizzle-orm';
 import { expect } from 'vitest';
-import type { Db } from '../../db/client';
+import type { SqliteDb } from '../../db/client';
 import { chainHeadOf, GENESIS_HASH, ledgerHash, yearlyPseudonym } from '../../db/ledger';
 import { countyIdBase, rangeOf } from '../../db/idRange';
 import { ledgerEntries } from '../../db/schema';
 import { periodsOfDay } from '../../db/time';
 
 type Row = Record<string, number | string | null>;
-const all = (db: Db, q: string) => db.$client.prepare(q).all() as Row[];
+const all = (db: SqliteDb, q: string) => db.$client.prepare(q).all() as Row[];
 
 /** The ledger's promises, checked over a whole seeded database. */
-export function expectLedgerInvariants(db: Db): void {
+export function expectLedgerInvariants(db: SqliteDb): void {
   // Balance = sum of entries, never negative, and each entry's balanceAfter follows from the one before.
   const mismatched = all(
     db,
@@ -50,7 +50,7 @@ export function expectLedgerInvariants(db: Db): void {
 }
 
 /** Cached period scores equal the conduct points of the ledger, per household and period. */
-export function expectScoresMatchLedger(db: Db): void {
+export function expectScoresMatchLedger(db: SqliteDb): void {
   const expected = new Map<string, number>();
   for (const r of all(db, 'SELECT household_id AS h, occurred_on AS d, conduct_points AS c FROM ledger_entries WHERE conduct_points != 0')) {
     for (const p of periodsOfDay(String(r.d))) expected.set(`${r.h}|${p}`, (expected.get(`${r.h}|${p}`) ?? 0) + Number(r.c));
@@ -60,7 +60,7 @@ export function expectScoresMatchLedger(db: Db): void {
 }
 
 /** Stock = sum of movements, never negative, each movement's stockAfter consistent. */
-export function expectStockInvariants(db: Db): void {
+export function expectStockInvariants(db: SqliteDb): void {
   expect(
     all(db, `SELECT g.id FROM goods g LEFT JOIN stock_movements m ON m.goods_id = g.id GROUP BY g.id HAVING g.stock != COALESCE(SUM(m.quantity), 0) OR g.stock < 0`),
   ).toEqual([]);
@@ -75,7 +75,7 @@ export function expectStockInvariants(db: Db): void {
 }
 
 /** Posted awards and redemptions each have exactly their ledger entry; reviewers are never the proposers. */
-export function expectRecordsMatchLedger(db: Db): void {
+export function expectRecordsMatchLedger(db: SqliteDb): void {
   expect(
     all(
       db,
@@ -131,13 +131,13 @@ export function expectRecordsMatchLedger(db: Db): void {
   expect(all(db, 'PRAGMA foreign_key_check')).toEqual([]);
 }
 
-export function expectAllInvariants(db: Db): void {
+export function expectAllInvariants(db: SqliteDb): void {
   expectLedgerInvariants(db);
   expectScoresMatchLedger(db);
   expectStockInvariants(db);
   expectRecordsMatchLedger(db);
 }
 
-export function countOf(db: Db, q: string): number {
+export function countOf(db: SqliteDb, q: string): number {
   return Number((db.$client.prepare(q).get() as { n: number }).n);
 }

@@ -1,5 +1,5 @@
 import { createApp } from '../../server/app';
-import { openDb, type Db } from '../../db/client';
+import { openDb, type SqliteDb } from '../../db/client';
 import type { AppConfig } from '../../server/lib/context';
 import { Contract, contractMode } from './contract';
 
@@ -19,7 +19,7 @@ export const testConfig: AppConfig = {
 
 /** A fresh in-memory database, migrated, and the app over it with a clock the test controls. */
 export function makeTestApp(start = '2026-06-15T02:00:00.000Z', config: Partial<AppConfig> = {}) {
-  const db: Db = openDb({ file: ':memory:' });
+  const db: SqliteDb = openDb({ file: ':memory:' });
   const clock: TestClock = {
     now: new Date(start),
     advance(ms) {

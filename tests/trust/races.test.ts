@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDb, type Db } from '../../db/client';
+import { openDb, type SqliteDb } from '../../db/client';
 import { goods, households } from '../../db/schema';
 import { verifyDatabase } from '../../db/verify';
 import { grantPoints, makeGoods, makeUser } from '../support/factories';
@@ -14,7 +14,7 @@ afterEach(async () => {
 });
 
 async function setup(opts: { balance: number; stock: number; price: number }) {
-  const db: Db = openDb({ file: ':memory:' });
+  const db: SqliteDb = openDb({ file: ':memory:' });
   const w = await seedTrustWorld(db, { stock: 0 });
   const item = makeGoods(db, w.areas.villageA.id, { name: '大米', price: opts.price, stock: opts.stock });
   const h = w.households[0];
@@ -36,7 +36,7 @@ async function passes(cadre: HttpClient, householdId: number, n: number): Promis
   return codes;
 }
 
-function state(db: Db, householdId: number, goodsId: number) {
+function state(db: SqliteDb, householdId: number, goodsId: number) {
   return {
     balance: db.select().from(households).where(eq(households.id, householdId)).get()!.balance,
     stock: db.select().from(goods).where(eq(goods.id, goodsId)).get()!.stock,

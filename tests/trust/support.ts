@@ -1,12 +1,12 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../server/app';
-import type { Db } from '../../db/client';
+import type { SqliteDb } from '../../db/client';
 import { testConfig } from '../support/app';
 import { makeAreas, makeGoods, makeHousehold, makeRule, makeUser, PASSWORD } from '../support/factories';
 
 /** A village with one account per role, some households, a rule and goods. Usernames are fixed so a child process can log in. */
-export async function seedTrustWorld(db: Db, opts: { households?: number; stock?: number; price?: number } = {}) {
+export async function seedTrustWorld(db: SqliteDb, opts: { households?: number; stock?: number; price?: number } = {}) {
   const areas = makeAreas(db);
   const v = areas.villageA.id;
   const households = Array.from({ length: opts.households ?? 5 }, (_, i) => makeHousehold(db, v, { headName: `王${'一二三四五六七八九十'[i % 10]}明` }));
@@ -60,7 +60,7 @@ export class HttpClient {
 }
 
 /** Serves the real app over loopback on a free port, in this process. */
-export async function serveInProcess(db: Db): Promise<{ base: string; close: () => Promise<void> }> {
+export async function serveInProcess(db: SqliteDb): Promise<{ base: string; close: () => Promise<void> }> {
   const app = createApp({ db, config: testConfig });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
@@ -73,7 +73,7 @@ export async function serveInProcess(db: Db): Promise<{ base: string; close: () 
 }
 
 /** Row counts of every table plus the audit log's last id: a request that was refused must change none of them. */
-export function snapshotCounts(db: Db): Record<string, number> {
+export function snapshotCounts(db: SqliteDb): Record<string, number> {
   const client = db.$client;
   const tables = client.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%'").all() as { name: string }[];
   const out: Record<string, number> = {};

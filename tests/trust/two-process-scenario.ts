@@ -6,7 +6,7 @@
  * through the neutral SQL handle, so the same invariants are asked of both engines.
  */
 import { expect } from 'vitest';
-import type { Db } from '../../db/client';
+import type { Db, SqliteDb } from '../../db/client';
 import { appendLedgerEntry } from '../../db/ledger';
 import { sqlOf } from '../../db/sql';
 import { verifyDatabase } from '../../db/verify';
@@ -35,7 +35,7 @@ export interface TwoProcessWorld {
 }
 
 /** Seeds the village on a SQLite database (the caller closes it, and may copy it to PostgreSQL). */
-export async function seedTwoProcessWorld(db: Db): Promise<TwoProcessWorld> {
+export async function seedTwoProcessWorld(db: SqliteDb): Promise<TwoProcessWorld> {
   const w = await seedTrustWorld(db, { households: HOUSEHOLDS, stock: 0 });
   const villageId = w.areas.villageA.id;
   // Points credited long ago expire under a one-month rule; points posted during the race do not.

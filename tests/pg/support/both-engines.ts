@@ -26,6 +26,9 @@ export const engines: readonly Engine[] = ['sqlite', 'pg'];
 /** A signed-in user: one cookie per engine (each app issued its own session). */
 export type Session = Record<Engine, string>;
 
+/** A test app over either engine: the PostgreSQL one's `db` is no SQLite fixture database. */
+export type EngineApp<D extends Db = Db> = Omit<TestApp, 'db'> & { db: D };
+
 /** A value that differs per engine (a pass code each app issued), for a request sent to both. */
 export class PerEngine<T> {
   constructor(readonly values: Record<Engine, T>) {}
@@ -69,7 +72,7 @@ export interface BothEngines<T> {
   fixture: T;
   clock: TestClock;
   config: AppConfig;
-  apps: Record<Engine, TestApp>;
+  apps: Record<Engine, EngineApp>;
   copy: CopySummary;
   /** Sends the request to one engine. */
   send(engine: Engine, method: string, path: string, opts?: RequestOptions): Promise<Answer>;
@@ -88,7 +91,7 @@ export interface BothEnginesOptions {
 
 const JSON_TYPE = /^application\/(.+\+)?json/;
 
-async function request(t: TestApp, engine: Engine, method: string, path: string, opts: RequestOptions): Promise<Answer> {
+async function request(t: EngineApp, engine: Engine, method: string, path: string, opts: RequestOptions): Promise<Answer> {
   const cookie = opts.cookie?.[engine];
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
   if (cookie) headers.cookie = cookie;
@@ -132,7 +135,7 @@ export async function bothEngines<T>(build: (t: TestApp, config: AppConfig) => P
   // One key: checkpoints and published boards are signed alike on both engines.
   const shared: AppConfig = { ...testConfig, checkpointKey: generateCheckpointKey(), ...opts.config };
   const configOf = (engine: Engine): AppConfig => ({ ...shared, evidenceDir: evidence[engine] });
-  const appOver = (db: Db, engine: Engine): TestApp => {
+  const appOver = <D extends Db>(db: D, engine: Engine): EngineApp<D> => {
     const app = createApp({ db, config: configOf(engine), now: () => clock.now });
     checkAnswers(app);
     return { app, db, clock };
@@ -155,7 +158,7 @@ export async function bothEngines<T>(build: (t: TestApp, config: AppConfig) => P
     opened.push(sqliteDb);
     const pgDb = await openPgDb({ url: target.url, dataDir: join(dir, 'pg-data'), poolSize: opts.poolSize ?? 8, migrate: false });
     opened.push(pgDb);
-    const apps: Record<Engine, TestApp> = { sqlite: appOver(sqliteDb, 'sqlite'), pg: appOver(pgDb, 'pg') };
+    const apps: Record<Engine, EngineApp> = { sqlite: appOver(sqliteDb, 'sqlite'), pg: appOver(pgDb, 'pg') };
 
     const send = (engine: Engine, method: string, path: string, o: RequestOptions = {}) => request(apps[engine], engine, method, path, o);
     const db = target;
