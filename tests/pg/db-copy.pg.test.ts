@@ -110,8 +110,9 @@ async function sourceHeads(file: string): Promise<VerifyOk> {
 }
 
 async function targetHeads(url: string): Promise<{ villageId: number; lastSeq: number; hash: string }[]> {
-  const rows = await query<{ village_id: number; last_seq: number; head_hash: string }>(url, 'SELECT village_id, last_seq, head_hash FROM ledger_chains ORDER BY village_id');
-  return rows.map((r) => ({ villageId: r.village_id, lastSeq: r.last_seq, hash: r.head_hash }));
+  // village_id is bigint (0003): the raw client reads it as text.
+  const rows = await query<{ village_id: string; last_seq: number; head_hash: string }>(url, 'SELECT village_id, last_seq, head_hash FROM ledger_chains ORDER BY village_id');
+  return rows.map((r) => ({ villageId: Number(r.village_id), lastSeq: r.last_seq, hash: r.head_hash }));
 }
 
 const heads = (v: VerifyOk) => v.chains.map((c) => ({ villageId: c.villageId, lastSeq: c.lastSeq, hash: c.hash }));
@@ -182,14 +183,14 @@ describe('npm run db:copy (SQLite → PostgreSQL)', () => {
     const sqliteRows = src.prepare('SELECT id, village_id, head_name, balance, redemption_suspended, created_at, pseudonym_seed FROM households ORDER BY id').all() as Record<string, unknown>[];
     src.close();
     const pgRows = await query<Record<string, unknown>>(target.url, 'SELECT id, village_id, head_name, balance, redemption_suspended, created_at, pseudonym_seed FROM households ORDER BY id');
-    expect(pgRows.map((r) => ({ ...r, created_at: Number(r.created_at), redemption_suspended: r.redemption_suspended ? 1 : 0 }))).toEqual(sqliteRows);
+    expect(pgRows.map((r) => ({ ...r, id: Number(r.id), village_id: Number(r.village_id), created_at: Number(r.created_at), redemption_suspended: r.redemption_suspended ? 1 : 0 }))).toEqual(sqliteRows);
     expect(typeof pgRows[0].redemption_suspended).toBe('boolean');
     expect((await query<{ name: string }>(target.url, 'SELECT name FROM household_members ORDER BY id LIMIT 1'))[0].name).toBe(HOSTILE_NAME);
 
     // The app's next insert takes a new id: identity sequences sit at the highest copied id.
     const maxArea = Number((await query<{ n: string }>(target.url, 'SELECT MAX(id) AS n FROM areas'))[0].n);
-    const next = await query<{ id: number }>(target.url, `INSERT INTO areas (name, kind, parent_id, path, created_at) VALUES ('新村', 'village', NULL, '/x', 0) RETURNING id`);
-    expect(next[0].id).toBe(maxArea + 1);
+    const next = await query<{ id: string }>(target.url, `INSERT INTO areas (name, kind, parent_id, path, created_at) VALUES ('新村', 'village', NULL, '/x', 0) RETURNING id`);
+    expect(Number(next[0].id)).toBe(maxArea + 1);
     const ledgerSeq = await query<{ n: string }>(target.url, `SELECT last_value AS n FROM pg_sequences WHERE sequencename = 'ledger_entries_id_seq'`);
     expect(Number(ledgerSeq[0].n)).toBe(verified.head.lastEntryId);
   }, 120_000);
