@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Pool } from 'pg';
 import type Database from 'better-sqlite3';
+import { noteLocalCommit } from './boards/dataVersion';
 import { pgBackendOf, pgHandle, type Db, type SqliteDb } from './client';
 import { pgTransaction, type PgTx } from './pg/transaction';
 import { isSqlite, type Sql } from './sql';
@@ -82,7 +83,11 @@ export async function transaction<T>(db: Db, body: (tx: SqliteTx) => Promise<T>)
     // A PostgreSQL db came in through the second overload, whose body takes any Tx.
     let wrote = false;
     const result = await pgTransaction(pg.pools.primary, (ptx) => pgBody(ptx, body as (tx: Tx) => Promise<T>, () => (wrote = true)));
-    if (wrote) await bumpAfterCommit(pg.pools.primary);
+    if (wrote) {
+      // This process's caches drop what it wrote at once; other processes' when the bump reaches them.
+      noteLocalCommit(pg);
+      await bumpAfterCommit(pg.pools.primary);
+    }
     return result;
   }
   const client = db.$client;
