@@ -94,6 +94,16 @@ const tampers: Tamper[] = [
     expected: () => ({ ok: false, what: 'score', table: 'household_period_scores', rowId: `${picks.householdId}/${picks.period}` }),
   },
   {
+    name: "a dashboard month total (the first village's first kept month)",
+    table: 'ledger_month_totals',
+    sql: `UPDATE ledger_month_totals SET points = points + 1
+           WHERE (village_id, month, kind, category) = (SELECT village_id, month, kind, category FROM ledger_month_totals ORDER BY village_id, month, kind, category LIMIT 1)`,
+    params: () => [],
+    undo: `UPDATE ledger_month_totals SET points = points - 1
+            WHERE (village_id, month, kind, category) = (SELECT village_id, month, kind, category FROM ledger_month_totals ORDER BY village_id, month, kind, category LIMIT 1)`,
+    expected: () => ({ ok: false, what: 'totals', table: 'ledger_month_totals' }),
+  },
+  {
     name: 'a cached stock level',
     table: 'goods',
     sql: 'UPDATE goods SET stock = stock + 1 WHERE id = ?',
