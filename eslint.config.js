@@ -21,6 +21,12 @@ const noClientHandle = {
   selector: "MemberExpression[property.name='$client']",
   message: 'The raw SQLite connection is db/ business: add a store or driver function in db/.',
 };
+const ENGINE_NEUTRAL = 'server/ runs on SQLite and PostgreSQL alike: take a Db and reach it through a store (sqlOf in db/).';
+/** The SQLite-only handles and the engine test, by any name or path they are reached (import, type, `import()` type). */
+const noSqliteHandle = {
+  selector: "Identifier[name=/^(SqliteDb|SqliteTx|isSqlite|sqliteSql|pgHandle|bindSql)$/]",
+  message: ENGINE_NEUTRAL,
+};
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'bench/cache/', 'db/migrations/', 'data/', 'tests/artifacts/', 'docs/'] },
@@ -66,9 +72,14 @@ export default tseslint.config(
           patterns: [
             { group: ['**/db/ledger', '**/db/ledger/*'], importNames: ['appendLedgerEntry'], message: 'Post through postLedgerEntry inside transaction().' },
             { group: ['**/seeds/*', '**/seeds/**'], message: 'server/ does not import seeds/: the demo is started by seeds/start.ts.' },
+            { group: ['**/db/client'], importNames: ['SqliteDb', 'pgHandle'], message: ENGINE_NEUTRAL },
+            { group: ['**/db/transaction'], importNames: ['SqliteTx'], message: ENGINE_NEUTRAL },
+            { group: ['**/db/sql'], importNames: ['isSqlite', 'sqliteSql', 'bindSql'], message: ENGINE_NEUTRAL },
           ],
         }),
       ],
+      // Db has no drizzle or $client (db/client.ts): naming the SQLite type or the engine test here would undo that.
+      'no-restricted-syntax': ['error', noClientHandle, noSqliteHandle],
     },
   },
   {
