@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { openDb, type Db, type SqliteDb } from '../db/client';
+import { openDb, type SqliteDb } from '../db/client';
 import { appendLedgerEntry } from '../db/ledger';
 import { areas } from '../db/schema';
 import { shanghaiDay } from '../db/time';

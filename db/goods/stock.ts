@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Db, SqliteDb } from '../client';
+import type { SqliteDb } from '../client';
 import { lockGoods as lockGoodsRows } from '../pg/locks';
 import { sqlOf } from '../sql';
 import type { Tx } from '../transaction';
