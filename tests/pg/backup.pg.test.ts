@@ -302,7 +302,8 @@ describe('npm run backup / restore on PostgreSQL', () => {
 
   it('backs up while the app posts ledger entries: the dump is one snapshot, verifies, and restores to a state the source passed through', async () => {
     const db = await openPgDb({ url: source.url, dataDir: liveData, migrate: false, poolSize: 4 });
-    const households = (await admin<{ id: number; village_id: number }>('SELECT min(id) AS id, village_id FROM households GROUP BY village_id ORDER BY village_id', source.name));
+    // Ids are bigint (0003): the raw client reads them as text.
+    const households = (await admin<{ id: string; village_id: string }>('SELECT min(id) AS id, village_id FROM households GROUP BY village_id ORDER BY village_id', source.name)).map((h) => ({ id: Number(h.id), village_id: Number(h.village_id) }));
     let writing = true;
     let posted = 0;
     const load = (async () => {
