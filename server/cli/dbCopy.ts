@@ -2,13 +2,15 @@ import { parseArgs } from 'node:util';
 import { copySqliteToPg, CopyRefused, type CopyProgress } from '../../db/copy/sqliteToPg';
 
 /**
- * `npm run db:copy -- --from data/jifen.db --to postgres://…` moves a county into an empty, migrated
- * PostgreSQL database. Exit 0 with a summary; exit 1 with the reason when the copy is refused or fails
- * (run it again after a crash: it resumes). `--batch N` sets rows per INSERT.
+ * `npm run db:copy -- --from data/jifen.db --to postgres://… [--join]` moves a county into an empty, migrated
+ * PostgreSQL database, or with --join into one that already serves other counties (refused, before anything is
+ * written, if any id or other unique value of the county is taken there). Exit 0 with a summary; exit 1 with
+ * the reason when the copy is refused or fails (run it again after a crash: it resumes). `--batch N` sets rows
+ * per COPY and per committed chunk.
  */
 
 function usage(message: string): never {
-  console.error(`db:copy: ${message}\nusage: npm run db:copy -- --from <sqlite file> --to <postgres://user@host/db> [--batch <rows>]`);
+  console.error(`db:copy: ${message}\nusage: npm run db:copy -- --from <sqlite file> --to <postgres://user@host/db> [--join] [--batch <rows>]`);
   process.exit(1);
 }
 
@@ -22,12 +24,16 @@ function describeUrl(url: string): string {
   }
 }
 
-const { values } = parseArgs({ options: { from: { type: 'string' }, to: { type: 'string' }, batch: { type: 'string' } }, allowPositionals: false, strict: true });
+const { values } = parseArgs({
+  options: { from: { type: 'string' }, to: { type: 'string' }, batch: { type: 'string' }, join: { type: 'boolean', default: false } },
+  allowPositionals: false,
+  strict: true,
+});
 if (!values.from) usage('--from <sqlite file> is required');
 if (!values.to) usage('--to <postgres URL> is required');
 if (!/^postgres(ql)?:\/\//.test(values.to)) usage('--to must be a postgres:// or postgresql:// URL');
 const batch = values.batch === undefined ? undefined : Number(values.batch);
-if (batch !== undefined && (!Number.isInteger(batch) || batch < 1 || batch > 10_000)) usage('--batch must be a whole number from 1 to 10000');
+if (batch !== undefined && (!Number.isInteger(batch) || batch < 1 || batch > 1_000_000)) usage('--batch must be a whole number from 1 to 1000000');
 
 const tty = Boolean(process.stdout.isTTY);
 let lastLine = 0;
@@ -54,16 +60,17 @@ function onProgress(p: CopyProgress): void {
 
 try {
   console.log(`[db:copy] ${values.from} → ${describeUrl(values.to)}: verifying the source first (every chain, balance and stock level) …`);
-  const s = await copySqliteToPg({ from: values.from, to: values.to, batchRows: batch, onProgress });
+  const s = await copySqliteToPg({ from: values.from, to: values.to, join: values.join, batchRows: batch, onProgress });
   if (tty) process.stdout.write('\n');
   for (const t of s.tables) console.log(`  ${t.name.padEnd(28)} ${t.rows.toLocaleString('en').padStart(12)}`);
   if (s.chainTriggerOff) console.log(`[db:copy] the ledger's insert check was off inside each ledger batch's own transaction (the role owns the table): ${s.chainTriggerOff}`);
+  for (const n of s.notCopied) console.log(`[db:copy] joined: ${n.rows.toLocaleString('en')} rows of ${n.table} not copied (${n.why})`);
   if (s.replica) console.log(`[db:copy] triggers and foreign-key checks were off for the copy session (session_replication_role = replica): ${s.replica}`);
-  const rate = s.seconds > 0 ? Math.round(s.rowsCopiedNow / s.seconds) : s.rowsCopiedNow;
+  const rate = (seconds: number) => (seconds > 0 ? Math.round(s.rowsCopiedNow / seconds) : s.rowsCopiedNow).toLocaleString('en');
   console.log(
-    `[db:copy] OK ${s.rows.toLocaleString('en')} rows in ${s.tables.length} tables (${s.rowsCopiedNow.toLocaleString('en')} copied by this run${s.resumed ? ', resuming an earlier run' : ''}), ` +
+    `[db:copy] OK ${s.rows.toLocaleString('en')} rows in ${s.tables.length} tables (${s.rowsCopiedNow.toLocaleString('en')} copied by this run${s.resumed ? ', resuming an earlier run' : ''}${s.joined ? ', joined beside the counties already there' : ''}), ` +
       `${s.chainsChecked} village chain heads and ${s.entriesChecked.toLocaleString('en')} ledger entries recomputed on PostgreSQL and equal to the source's, ` +
-      `sequences set; ${s.seconds.toFixed(1)} s in all (${rate.toLocaleString('en')} rows/s, verifying both sides included)`,
+      `sequences set; COPY ${s.copySeconds.toFixed(1)} s (${rate(s.copySeconds)} rows/s), ${s.seconds.toFixed(1)} s in all (${rate(s.seconds)} rows/s, verifying both sides included)`,
   );
   process.exit(0);
 } catch (err) {
