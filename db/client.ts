@@ -59,11 +59,11 @@ export function openDb({ file, migrate: runMigrations = true, readonly = false }
   const client = connect(file, readonly);
   // Only a named file can have a second connection; ':memory:', '' (temporary) and URIs cannot.
   if (file !== ':memory:' && file !== '' && !file.startsWith('file:')) files.set(client, file);
-  const db = drizzle(client, { schema }) as SqliteDb;
+  const db: SqliteDb = drizzle(client, { schema });
   // One way into a transaction: drizzle's synchronous one would join (or break) an async transaction() in progress.
-  db.transaction = (() => {
+  db.transaction = () => {
     throw new TransactionMisuse('db.transaction(): use transaction() from db/transaction.ts');
-  }) as SqliteDb['transaction'];
+  };
   if (runMigrations && !readonly) migrate(db, { migrationsFolder });
   return db;
 }
@@ -136,7 +136,7 @@ export function readDb(db: Db): Db {
   if (!reader || !reader.$client.open) {
     const client = connect(file, false);
     client.pragma('query_only = ON');
-    reader = drizzle(client, { schema }) as SqliteDb;
+    reader = drizzle(client, { schema });
     readers.set(db.$client, reader);
   }
   return reader;
