@@ -3,10 +3,10 @@
  * whole daily flow works with such ids — registration, award batch, review, posting, pass code and typed code at
  * the counter, public boards, the public ledger and its proofs, checkpoints, `npm run verify`.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyCountyNumber, CountyNumberRefused, recordedCountyNumber } from '../../db/bootstrap';
 import { closeDb, openDb } from '../../db/client';
@@ -14,6 +14,7 @@ import { countyIdBase, COUNTY_ID_SPAN, inCountyRange, parseCountyNumber, rangeOf
 import { verifyDatabase } from '../../db/verify';
 import { DatabaseConfigError, readCountyNumber, readServerEnv } from '../../server/config';
 import { verifyInclusion } from '../../server/lib/merkle';
+import { readXlsx, xlsxFile } from '../excel/sheets';
 import { makeTestApp } from '../support/app';
 import { call, grantPoints, login, makeWorld } from '../support/factories';
 
@@ -104,6 +105,33 @@ describe('JIFEN_COUNTY_NUMBER on a SQLite county database', () => {
     await applyCountyNumber(t.db, 0);
     expect(await recordedCountyNumber(t.db)).toBe(0);
   });
+
+  it('six processes numbering one new file at once: one number wins, every other one is refused, the ranges are set once', async () => {
+    const file = join(dir, 'race.db');
+    openDb({ file }).$client.close();
+    const script = join(dir, 'number.ts');
+    writeFileSync(
+      script,
+      `import { openDb } from ${JSON.stringify(resolve('db/client.ts'))};
+       import { applyCountyNumber } from ${JSON.stringify(resolve('db/bootstrap.ts'))};
+       const db = openDb({ file: process.argv[2], migrate: false });
+       applyCountyNumber(db, Number(process.argv[3])).then(() => console.log('ok'), (err) => console.log(err.name));`,
+    );
+    const run = (k: number) =>
+      new Promise<string>((ok) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', script, file, String(k)], { stdio: ['ignore', 'pipe', 'inherit'] });
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.on('close', () => ok(out.trim()));
+      });
+    const ks = [40, 41, 40, 41, 40, 41];
+    const answers = await Promise.all(ks.map(run));
+    const db = openDb({ file, migrate: false });
+    const winner = await recordedCountyNumber(db);
+    expect(answers).toEqual(ks.map((k) => (k === winner ? 'ok' : 'CountyNumberRefused')));
+    expect(db.$client.prepare('SELECT DISTINCT seq FROM sqlite_sequence').all()).toEqual([{ seq: winner! * COUNTY_ID_SPAN }]);
+    db.$client.close();
+  }, 120_000);
 
   it('the server refuses to start on a database of another number: one line, exit 2, nothing changed', () => {
     const file = join(dir, 'server.db');
@@ -207,5 +235,26 @@ describe('county 37: the daily flow with ids past 2^31', () => {
     expect(await verifyDatabase(t.db)).toMatchObject({ ok: true });
     const outside = idExtremes(t.db.$client).filter((c) => rangeOf(c.lo) !== K || rangeOf(c.hi) !== K);
     expect(outside).toEqual([]);
+  });
+
+  it('the score sheet carries 12-digit household and rule ids out to Excel and back, as numbers or as typed text', async () => {
+    const t = makeTestApp();
+    await applyCountyNumber(t.db, K);
+    const w = await makeWorld(t);
+    const cadre = await login(t, 'cadre');
+    const res = await t.app.request(`/api/imports/awards/template.xlsx?villageId=${w.areas.villageA.id}&ruleId=${w.rule.id}`, { headers: { cookie: cadre } });
+    expect(res.status).toBe(200);
+    const sheet = await readXlsx(Buffer.from(await res.arrayBuffer()), '评分表');
+    expect(sheet[1][0]).toBe(String(w.household.id));
+    const filled = sheet.map((r, i) => (i === 0 ? r : [...r.slice(0, 5), '1']));
+    const asNumbers = filled.map((r, i) => (i === 0 ? r : [Number(r[0]), ...r.slice(1)]));
+    for (const rows of [filled, asNumbers]) {
+      const body = { villageId: w.areas.villageA.id, occurredOn: '2026-06-10', file: await xlsxFile(rows, '评分表.xlsx', '评分表') };
+      const preview = await call(t, 'POST', '/api/imports/awards/preview', { cookie: cadre, body });
+      expect(preview.body.counts).toMatchObject({ propose: 1, error: 0 });
+    }
+    const byRuleId = await xlsxFile([['户编号', '户主姓名', '门牌号', '细则编号', '数量'], [w.household.id, null, null, w.rule.id, 2]], '评分表.xlsx', '评分表');
+    const preview = await call(t, 'POST', '/api/imports/awards/preview', { cookie: cadre, body: { villageId: w.areas.villageA.id, occurredOn: '2026-06-10', file: byRuleId } });
+    expect(preview.body.counts).toMatchObject({ propose: 1, error: 0, points: 10 });
   });
 });
