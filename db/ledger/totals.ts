@@ -110,15 +110,8 @@ export function moveLedgerTotalsSync(client: Database.Database, e: TotalledEntry
   for (const period of newAwardPeriods(e, earlier.map((r) => r.day))) s.upsertAwardee.run(e.villageId, period);
 }
 
-/** Year, quarter and month of `occurred_on` (column of alias `e`) as period keys, in SQL both engines run. */
-const PERIODS_OF = (e: string) => [
-  `substr(${e}.occurred_on, 1, 4)`,
-  `substr(${e}.occurred_on, 1, 4) || '-Q' || ((CAST(substr(${e}.occurred_on, 6, 2) AS INTEGER) + 2) / 3)`,
-  `substr(${e}.occurred_on, 1, 7)`,
-];
-
 /**
- * What ledger_month_totals should hold, recomputed from the ledger, optionally for villages in (lo, hi]:
+ * What ledger_month_totals should hold, recomputed from the ledger entries `e` matching `where`:
  * columns villageId, month, kind, category, points, entries.
  */
 export function expectedMonthTotalsSql(where = 'TRUE'): string {
@@ -129,13 +122,18 @@ export function expectedMonthTotalsSql(where = 'TRUE'): string {
            GROUP BY e.village_id, substr(e.occurred_on, 1, 7), e.kind, COALESCE(e.category, '')`;
 }
 
-/** What village_period_awardees should hold, recomputed from the ledger: columns villageId, period, households. */
+/**
+ * What village_period_awardees should hold, recomputed from the ledger entries `e` matching `where`: columns
+ * villageId, period, households.
+ * The ledger is read once, down to each household's award months; year, quarter and month come from those.
+ */
 export function expectedAwardeesSql(where = 'TRUE'): string {
-  const parts = PERIODS_OF('e').map(
-    (p) => `SELECT e.village_id AS "villageId", ${p} AS period, e.household_id AS "householdId" FROM ledger_entries e WHERE e.kind = 'award' AND ${where}`,
-  );
-  return `SELECT x."villageId", x.period, COUNT(DISTINCT x."householdId") AS households
-            FROM (${parts.join(' UNION ALL ')}) AS x
+  return `WITH am AS (SELECT DISTINCT e.village_id AS v, e.household_id AS h, substr(e.occurred_on, 1, 7) AS m
+                    FROM ledger_entries e WHERE e.kind = 'award' AND ${where})
+          SELECT x."villageId", x.period, COUNT(DISTINCT x."householdId") AS households
+            FROM (SELECT v AS "villageId", substr(m, 1, 4) AS period, h AS "householdId" FROM am
+                  UNION ALL SELECT v, substr(m, 1, 4) || '-Q' || ((CAST(substr(m, 6, 2) AS INTEGER) + 2) / 3), h FROM am
+                  UNION ALL SELECT v, m, h FROM am) AS x
            GROUP BY x."villageId", x.period`;
 }
 
