@@ -8,10 +8,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { recordedCountyNumber } from '../db/bootstrap';
 import { closeDb, openDb, type Db } from '../db/client';
 import { copySqliteToPg } from '../db/copy/sqliteToPg';
 import { isSqlite } from '../db/sql';
-import { readDatabaseEnv } from '../server/config';
+import { DatabaseConfigError, readDatabaseEnv } from '../server/config';
 import type { AppConfig } from '../server/lib/context';
 import { runEntry, startServer } from '../server/main';
 import { seedDemoCounty } from './demo';
@@ -19,6 +20,9 @@ import { seedDemoCounty } from './demo';
 const demo = (process.env.JIFEN_DEMO ?? '1') !== '0';
 
 async function loadDemo(db: Db, config: AppConfig): Promise<void> {
+  // The demo's accounts (cadre, clerk …) and docs are number 0's; a numbered county starts empty, with its admin.
+  const numbered = await recordedCountyNumber(db);
+  if (numbered) throw new DatabaseConfigError(`the demo county is unnumbered; a county with JIFEN_COUNTY_NUMBER=${numbered} starts with JIFEN_DEMO=0 (an empty county and its admin)`);
   console.log('[jifen] empty database: loading the demo county ...');
   if (isSqlite(db)) return seedDemoCounty(db, { scryptN: config.scryptN, config });
   const pg = readDatabaseEnv();

@@ -4,6 +4,7 @@ import { closeDb, openDb, type Db } from '../../db/client';
 import { transaction } from '../../db/transaction';
 import { writeAudit, type AuditCtx } from '../lib/audit';
 import { hashPassword } from '../lib/password';
+import { applyCountyNumberSetting, DatabaseConfigError, readCountyNumber } from '../config';
 import { dbFileFromArgs } from './dbFile';
 
 /** Why an installation could not be set up; the message is for the operator. */
@@ -44,10 +45,12 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const file = dbFileFromArgs(process.argv.slice(2));
   const db = openDb({ file });
   try {
+    // Numbered as the server would number it (JIFEN_COUNTY_NUMBER), before the county's first ids are taken.
+    await applyCountyNumberSetting(db, readCountyNumber());
     const { countyId } = await bootstrapCounty(db, { adminPassword: process.env.JIFEN_ADMIN_PASSWORD ?? '', scryptN: Number(process.env.JIFEN_SCRYPT_N ?? 2 ** 17) });
     console.log(`[jifen] ${file}: county ${countyId} and account admin created`);
   } catch (err) {
-    if (!(err instanceof BootstrapRefused)) throw err;
+    if (!(err instanceof BootstrapRefused || err instanceof DatabaseConfigError)) throw err;
     console.error(`[jifen] ${file}: ${err.message}`);
     process.exitCode = 1;
   } finally {

@@ -133,6 +133,34 @@ describe('JIFEN_COUNTY_NUMBER on a SQLite county database', () => {
     db.$client.close();
   }, 120_000);
 
+  it('npm start with a number: no demo (its accounts are number 0\'s), a clear refusal; with JIFEN_DEMO=0 the county and admin start in the range', () => {
+    const file = join(dir, 'start.db');
+    const env = { ...process.env, JIFEN_DB: file, JIFEN_NO_WEB: '1', JIFEN_ADMIN_PASSWORD: 'correct horse battery', JIFEN_COUNTY_NUMBER: '37', PORT: '0', JIFEN_SCRYPT_N: '1024' };
+    const demo = spawnSync(process.execPath, ['--import', 'tsx', 'seeds/start.ts'], { env, encoding: 'utf8', timeout: 60_000 });
+    expect(demo.status).toBe(2);
+    expect(demo.stderr.trim().split('\n').at(-1)).toBe('[jifen] the demo county is unnumbered; a county with JIFEN_COUNTY_NUMBER=37 starts with JIFEN_DEMO=0 (an empty county and its admin)');
+    // The county's first start, without starting a server that would keep running: the bootstrap CLI.
+    const boot = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/bootstrap.ts'], { env: { ...env, JIFEN_DEMO: '0' }, encoding: 'utf8', timeout: 60_000 });
+    expect(boot.status, boot.stderr).toBe(0);
+    const db = openDb({ file, migrate: false });
+    const rows = db.$client.prepare('SELECT id FROM areas UNION ALL SELECT id FROM users').all() as { id: number }[];
+    expect(rows).toHaveLength(2);
+    expect(rows.every((r) => rangeOf(r.id) === K)).toBe(true);
+    expect(db.$client.prepare(`SELECT value FROM meta WHERE key = 'county_number'`).get()).toEqual({ value: '37' });
+    db.$client.close();
+
+    // The bootstrap CLI numbers a new file as the server would, and refuses another number on it.
+    const fresh = join(dir, 'cli.db');
+    const cli = (n: string) => spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/bootstrap.ts', '--db', fresh], { env: { ...env, JIFEN_COUNTY_NUMBER: n }, encoding: 'utf8', timeout: 60_000 });
+    expect(cli('38').status).toBe(0);
+    const other = cli('39');
+    expect(other.status).toBe(1);
+    expect(other.stderr).toContain('this database is county number 38; JIFEN_COUNTY_NUMBER=39 cannot change it');
+    const made = openDb({ file: fresh, migrate: false });
+    expect(made.$client.prepare('SELECT id FROM users').all()).toEqual([{ id: 38 * COUNTY_ID_SPAN + 1 }]);
+    made.$client.close();
+  }, 120_000);
+
   it('the server refuses to start on a database of another number: one line, exit 2, nothing changed', () => {
     const file = join(dir, 'server.db');
     const db = openDb({ file });
