@@ -2,6 +2,10 @@
  * npm run seed -- --households 120000 --months 36 [--db path] [--villages V] [--townships T] [--seed S] [--county-number K] [--direct] [--audit] [--force]
  * Generates a county of that size (same generator as the demo county) into a database file; --audit
  * gives every generated write its audit row, as the demo county has (about three rows per award).
+ *
+ * npm run seed -- --counties N --households H [--months M] [--seed S] [--to postgres://… | JIFEN_DATABASE_URL] [--join]
+ * Generates a province of N counties (numbered after the highest in the target, 1 in an empty one, each of H
+ * households, named 测试县k) into PostgreSQL: each county in a temporary SQLite file, then joined by COPY.
  */
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -12,6 +16,7 @@ import { finishBulkLoad } from '../db/seed';
 import { hashPassword } from '../server/lib/password';
 import { DEMO_PASSWORD } from './demo';
 import { generateCounty, tableCounts, writeSeedAudit } from './generate';
+import { seedProvince } from './province';
 
 function fail(message: string): never {
   console.error(`[seed] ${message}`);
@@ -39,6 +44,9 @@ async function main() {
       direct: { type: 'boolean', default: false },
       audit: { type: 'boolean', default: false },
       force: { type: 'boolean', default: false },
+      counties: { type: 'string' },
+      to: { type: 'string' },
+      join: { type: 'boolean', default: false },
     },
   });
   const households = positive('households', values.households);
@@ -54,6 +62,10 @@ async function main() {
   }
   const now = values.now ? new Date(values.now) : new Date();
   if (Number.isNaN(now.getTime())) fail(`--now is not a date: ${values.now}`);
+  if (values.counties !== undefined || values.to !== undefined) {
+    await province({ ...values, counties: values.counties ?? '1' }, { households, months, villages, townships, seed, now });
+    return;
+  }
   const file = values.db ?? process.env.JIFEN_DB ?? 'data/jifen.db';
 
   if (existsSync(file)) {
@@ -91,6 +103,34 @@ async function main() {
   const mb = statSync(file).size / 1024 / 1024;
   console.log(`[seed] done in ${seconds.toFixed(1)} s: ${Object.entries(counts).map(([k, n]) => `${k} ${n.toLocaleString('en')}`).join(', ')}`);
   console.log(`[seed] ${file}: ${mb.toFixed(0)} MB; staff accounts cadre, reviewer, clerk (…2, 3, …), township, county — password ${DEMO_PASSWORD}`);
+}
+
+async function province(
+  values: { counties: string; to?: string; join: boolean; db?: string; 'county-number'?: string; direct: boolean; audit: boolean },
+  size: { households: number; months: number; villages?: number; townships?: number; seed: number; now: Date },
+): Promise<void> {
+  const counties = positive('counties', values.counties);
+  const to = values.to ?? process.env.JIFEN_DATABASE_URL?.trim();
+  if (!to) fail('--counties writes a province into PostgreSQL: give --to postgres://… or set JIFEN_DATABASE_URL');
+  if (!/^postgres(ql)?:\/\//.test(to)) fail('--to must be a postgres:// or postgresql:// URL');
+  if (values.db || values['county-number'] || values.direct || values.audit) fail('--db, --county-number, --direct and --audit are for one county into SQLite, not with --counties');
+  const passwordHash = await hashPassword(DEMO_PASSWORD, Number(process.env.JIFEN_SCRYPT_N ?? 2 ** 17));
+  const where = (() => {
+    const u = new URL(to);
+    return `${u.hostname}${u.port ? `:${u.port}` : ''}${u.pathname}`;
+  })();
+  console.log(`[seed] a province of ${counties} counties × ${size.households.toLocaleString('en')} households × ${size.months} months into PostgreSQL ${where}`);
+  try {
+    const s = await seedProvince({ to, counties, ...size, passwordHash, join: values.join, log: (line) => console.log(line) });
+    const rate = (rows: number, seconds: number) => (seconds > 0 ? Math.round(rows / seconds) : rows).toLocaleString('en');
+    console.log(
+      `[seed] done: ${s.counties.length} counties (${s.counties.map((c) => `${c.name} #${c.number}`).join(', ')}), ${s.rows.toLocaleString('en')} rows; ` +
+        `COPY ${s.copySeconds.toFixed(1)} s (${rate(s.rows, s.copySeconds)} rows/s), ${s.seconds.toFixed(1)} s in all with generating and verifying (${rate(s.rows, s.seconds)} rows/s)`,
+    );
+    console.log(`[seed] staff accounts c<k>-county, c<k>-township, c<k>-cadre, c<k>-clerk … (k = the county's number) — password ${DEMO_PASSWORD}`);
+  } catch (err) {
+    fail(err instanceof Error ? err.message : String(err));
+  }
 }
 
 main().catch((err) => {

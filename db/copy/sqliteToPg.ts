@@ -43,6 +43,13 @@ export interface CopyOptions {
    * none of the county's ids, usernames and other unique values is taken there (see `checkJoin`).
    */
   join?: boolean;
+  /**
+   * Check foreign keys once per table instead of once per row: each table's own foreign keys are dropped
+   * (their definitions kept in copy_progress, so a rerun puts them back), its rows copied, and the keys added
+   * again, which checks every row in one join. Several times faster; for a target nobody else writes to (a new
+   * database: a fresh copy, a province being seeded). Needs the tables' owner; otherwise rows are checked one by one.
+   */
+  deferForeignKeys?: boolean;
   /** Rows per COPY and per committed chunk (default 10,000). */
   batchRows?: number;
   onProgress?: (p: CopyProgress) => void;
@@ -67,7 +74,9 @@ export interface CopySummary {
    * table but may not set replica), or null.
    */
   chainTriggerOff: string | null;
-  /** Seconds spent moving rows (the COPY phase alone), and in all (verifying both sides included). */
+  /** Why foreign keys were checked row by row although deferring them was asked for, or null. */
+  foreignKeysPerRow: string | null;
+  /** Seconds spent moving rows (the COPY phase alone, foreign-key checks included), and in all (verifying both sides included). */
   copySeconds: number;
   seconds: number;
 }
@@ -110,6 +119,8 @@ const JOIN_LEAVES: Record<string, { where?: string; why: string }> = {
 const SHARED_BY_CONTENT: Record<string, string> = { evidence_files: 'hash' };
 
 const PROGRESS_TABLE = 'copy_progress';
+/** copy_progress rows `fk:<table>:<constraint>` hold a foreign key dropped while its table is copied (deferForeignKeys). */
+const FK_ROW = 'fk:';
 /** The row of copy_progress that names the source snapshot (and mode) the copy began from. */
 const SOURCE_ROW = '*';
 /** Session advisory lock: one copy at a time into a database. */
@@ -424,9 +435,11 @@ export async function copySqliteToPg(opts: CopyOptions): Promise<CopySummary> {
     const rowsTotal = plans.reduce((s, p) => s + p.rows, 0);
     let rowsDone = [...progress.values()].reduce((s, p) => s + p.rows, 0);
     let copiedNow = 0;
+    let foreignKeysPerRow: string | null = null;
     for (const plan of ordered) {
       const state = progress.get(plan.name) ?? { lastKey: null, rows: 0, done: false };
       if (state.done) continue;
+      if (opts.deferForeignKeys && !foreignKeysPerRow && plan.rows > state.rows) foreignKeysPerRow = await dropForeignKeys(client, plan);
       const report = () => opts.onProgress?.({ phase: 'copy', table: plan.name, tableDone: state.rows, tableRows: plan.rows, rowsDone, rowsTotal });
       report();
       const read = readChunks(src, plan, Math.max(1, opts.batchRows ?? DEFAULT_BATCH));
@@ -466,7 +479,7 @@ export async function copySqliteToPg(opts: CopyOptions): Promise<CopySummary> {
         copiedNow += sent;
         report();
       }
-      await client.query(`UPDATE ${PROGRESS_TABLE} SET done = TRUE WHERE table_name = $1`, [plan.name]);
+      await finishTable(client, plan);
     }
     const copySeconds = (Date.now() - copyStarted) / 1000;
 
@@ -490,6 +503,7 @@ export async function copySqliteToPg(opts: CopyOptions): Promise<CopySummary> {
       entriesChecked: checked.entries,
       replica,
       chainTriggerOff,
+      foreignKeysPerRow: opts.deferForeignKeys ? foreignKeysPerRow : null,
       copySeconds,
       seconds: (Date.now() - started) / 1000,
     };
@@ -570,6 +584,51 @@ async function withoutShared(client: pg.Client, plan: TablePlan, rows: SqliteVal
   return there.size ? rows.filter((_r, i) => !there.has(keys[i]!)) : rows;
 }
 
+/** Drops the table's own foreign keys, keeping each definition in copy_progress in the same transaction; null, or why not. */
+async function dropForeignKeys(client: pg.Client, plan: TablePlan): Promise<string | null> {
+  const fks = await client.query<{ name: string; def: string }>(
+    `SELECT conname AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = to_regclass($1) AND contype = 'f' ORDER BY conname`,
+    [q(plan.name)],
+  );
+  if (!fks.rows.length) return null;
+  await client.query('BEGIN');
+  try {
+    for (const fk of fks.rows) {
+      await client.query(`INSERT INTO ${PROGRESS_TABLE} (table_name, last_key) VALUES ($1, $2)`, [`${FK_ROW}${plan.name}:${fk.name}`, fk.def]);
+      await client.query(`ALTER TABLE ${q(plan.name)} DROP CONSTRAINT ${q(fk.name)}`);
+    }
+    await client.query('COMMIT');
+    return null;
+  } catch (err) {
+    await client.query('ROLLBACK');
+    const e = pgError(err);
+    if (e.code === '42501') return `this role does not own the tables (${e.message})`;
+    throw err;
+  }
+}
+
+/**
+ * The table is marked done in the transaction that adds back the foreign keys dropped for it: adding one
+ * checks every row at once, and a refusal leaves the copy unfinished (rerun: it is tried again).
+ */
+async function finishTable(client: pg.Client, plan: TablePlan): Promise<void> {
+  const kept = await client.query<{ row: string; def: string }>(`SELECT table_name AS row, last_key AS def FROM ${PROGRESS_TABLE} WHERE table_name LIKE $1 ORDER BY table_name`, [
+    `${FK_ROW}${plan.name}:%`,
+  ]);
+  await client.query('BEGIN');
+  try {
+    for (const fk of kept.rows) {
+      await client.query(`ALTER TABLE ${q(plan.name)} ADD CONSTRAINT ${q(fk.row.slice(FK_ROW.length + plan.name.length + 1))} ${fk.def}`);
+      await client.query(`DELETE FROM ${PROGRESS_TABLE} WHERE table_name = $1`, [fk.row]);
+    }
+    await client.query(`UPDATE ${PROGRESS_TABLE} SET done = TRUE WHERE table_name = $1`, [plan.name]);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK');
+    throw new CopyRefused(`the foreign keys of ${plan.name} could not be put back after its rows were copied (${pgError(err).message}); run the copy again to retry`);
+  }
+}
+
 interface TableState {
   lastKey: string | null;
   rows: number;
@@ -599,7 +658,7 @@ async function startOrResume(client: pg.Client, plans: TablePlan[], fingerprint:
           : 'the target holds an unfinished copy of another source, or the source changed since that copy began: drop and recreate the target database, then copy again',
       );
     }
-    return new Map(rows.rows.filter((r) => r.table_name !== SOURCE_ROW).map((r) => [r.table_name, { lastKey: r.last_key, rows: Number(r.rows_done), done: r.done }]));
+    return new Map(rows.rows.filter((r) => r.table_name !== SOURCE_ROW && !r.table_name.startsWith(FK_ROW)).map((r) => [r.table_name, { lastKey: r.last_key, rows: Number(r.rows_done), done: r.done }]));
   }
   const seeded: TablePlan[] = [];
   if (join) await checkJoin();

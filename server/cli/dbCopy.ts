@@ -60,11 +60,13 @@ function onProgress(p: CopyProgress): void {
 
 try {
   console.log(`[db:copy] ${values.from} → ${describeUrl(values.to)}: verifying the source first (every chain, balance and stock level) …`);
-  const s = await copySqliteToPg({ from: values.from, to: values.to, join: values.join, batchRows: batch, onProgress });
+  // A fresh target is the copy's alone, so foreign keys are checked once per table; a joined one is serving other counties.
+  const s = await copySqliteToPg({ from: values.from, to: values.to, join: values.join, deferForeignKeys: !values.join, batchRows: batch, onProgress });
   if (tty) process.stdout.write('\n');
   for (const t of s.tables) console.log(`  ${t.name.padEnd(28)} ${t.rows.toLocaleString('en').padStart(12)}`);
   if (s.chainTriggerOff) console.log(`[db:copy] the ledger's insert check was off inside each ledger batch's own transaction (the role owns the table): ${s.chainTriggerOff}`);
   for (const n of s.notCopied) console.log(`[db:copy] joined: ${n.rows.toLocaleString('en')} rows of ${n.table} not copied (${n.why})`);
+  if (s.foreignKeysPerRow) console.log(`[db:copy] foreign keys were checked row by row: ${s.foreignKeysPerRow}`);
   if (s.replica) console.log(`[db:copy] triggers and foreign-key checks were off for the copy session (session_replication_role = replica): ${s.replica}`);
   const rate = (seconds: number) => (seconds > 0 ? Math.round(s.rowsCopiedNow / seconds) : s.rowsCopiedNow).toLocaleString('en');
   console.log(
