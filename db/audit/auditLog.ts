@@ -27,6 +27,19 @@ export async function addAuditRow(tx: Tx, r: AuditRow): Promise<void> {
   await sqlOf(tx).run(INSERT_AUDIT, auditParams(r));
 }
 
+// Rows per multi-row audit INSERT: 11 parameters each.
+const AUDIT_ROWS_PER_INSERT = 200;
+
+/** Many audit rows, inside the change's transaction, in a few multi-row INSERTs (in the order given). */
+export async function addAuditRows(tx: Tx, rows: readonly AuditRow[]): Promise<void> {
+  const q = sqlOf(tx);
+  const [head] = INSERT_AUDIT.split('VALUES');
+  for (let i = 0; i < rows.length; i += AUDIT_ROWS_PER_INSERT) {
+    const part = rows.slice(i, i + AUDIT_ROWS_PER_INSERT);
+    await q.run(`${head}VALUES ${Array<string>(part.length).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`, part.flatMap(auditParams));
+  }
+}
+
 const cache = new WeakMap<Database.Database, Database.Statement<unknown[]>>();
 
 /** Synchronous twin of `addAuditRow` for test fixtures (SQLite only); the app writes through `addAuditRow`. */

@@ -384,6 +384,9 @@ const SQL = {
             FROM ledger_chains c JOIN areas a ON a.id = c.village_id ORDER BY c.village_id`,
 } as const;
 
+/** The statement texts, for the batched async path (db/ledger/batch.ts). */
+export const POSTING_SQL = SQL;
+
 interface Statements {
   chain: Database.Statement<[number], VillageChain>;
   anyGenesis: Database.Statement<[], { genesisHash: string }>;
@@ -473,7 +476,7 @@ export function saveVillageChain(db: SqliteDb, chain: VillageChain): void {
 }
 
 /** County and township ids from a village's materialised path "/county/township/village/". */
-function ancestorsOf(path: string | undefined, villageId: number): { townshipId: number; countyId: number } {
+export function ancestorsOf(path: string | undefined, villageId: number): { townshipId: number; countyId: number } {
   if (path === undefined) throw new Error(`unknown village ${villageId}`);
   const ids = path.split('/').filter(Boolean).map(Number);
   return { countyId: ids[0], townshipId: ids[1] ?? ids[0] };
@@ -535,7 +538,7 @@ export function nextLedgerEntryId(db: SqliteDb): number {
 }
 
 /** The conduct-score rows an entry moves: one per period of its day (year, quarter, month), in its score bucket. */
-function scoreRows(entry: NewLedgerEntry, reversedKind: LedgerKind | undefined, ancestors: () => { townshipId: number; countyId: number }): unknown[][] {
+export function scoreRows(entry: NewLedgerEntry, reversedKind: LedgerKind | undefined, ancestors: () => { townshipId: number; countyId: number }): unknown[][] {
   const bucket = scoreBucket(entry.kind, entry.conductPoints, entry.kind === 'reversal' ? reversedKind : undefined);
   if (!bucket) return [];
   const { townshipId, countyId } = ancestors();

@@ -1,4 +1,4 @@
-import { addAuditRow, type AuditRow } from '../../db/audit/auditLog';
+import { addAuditRow, addAuditRows, type AuditRow } from '../../db/audit/auditLog';
 import type { Tx } from '../../db/transaction';
 import type { Ctx } from './context';
 
@@ -101,4 +101,9 @@ function auditRow(ctx: AuditCtx, entry: AuditEntry): AuditRow {
 /** The one audit writer: one row, written through the transaction of the change it records. */
 export async function writeAudit(tx: Tx, ctx: AuditCtx, entry: AuditEntry): Promise<void> {
   await addAuditRow(tx, auditRow(ctx, entry));
+}
+
+/** `writeAudit` for a batch: one row per entry, written together through the transaction of the changes. */
+export async function writeAudits(tx: Tx, ctx: AuditCtx, entries: readonly AuditEntry[]): Promise<void> {
+  await addAuditRows(tx, entries.map((e) => auditRow(ctx, e)));
 }

@@ -1,9 +1,9 @@
 import { awardsWithVillagePaths } from '../../../db/awards/awards';
-import { approvePendingAward } from '../../../db/awards/posting';
+import { approvePendingAwards } from '../../../db/awards/posting';
 import { readDb } from '../../../db/client';
 import { lockVillageChain } from '../../../db/ledger';
 import { transaction } from '../../../db/transaction';
-import { writeAudit } from '../../lib/audit';
+import { writeAudits } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
 import { Conflict, Forbidden, NotFound } from '../../lib/errors';
 import { pathWithin } from '../../lib/scope';
@@ -28,7 +28,7 @@ export async function approveMany(ctx: Ctx, ids: number[]): Promise<ApprovalResu
   if (rows.some((r) => r.proposedBy === ctx.actor.userId)) throw new Forbidden('不能审核自己提交的申报', 'own_proposal');
   const villagePaths = new Map(rows.map((r) => [r.villageId, r.villagePath]));
   const at = ctx.now.getTime();
-  // A batch approves hundreds: one transaction, categories read once, two awaits per award (approve, audit).
+  // A batch approves hundreds: one transaction, categories read once, every write a few multi-row statements.
   return transaction(ctx.db, async (tx) => {
     const noticeDays = new Map<number, number>();
     for (const villageId of [...villagePaths.keys()].sort((a, b) => a - b)) {
@@ -36,20 +36,28 @@ export async function approveMany(ctx: Ctx, ids: number[]): Promise<ApprovalResu
       noticeDays.set(villageId, (await resolveSettings(tx, villagePaths.get(villageId)!)).noticeDays);
     }
     const categories = await ruleCategories(tx, rows);
-    const results: ApprovalResult[] = [];
-    for (const award of rows) {
+    const approvals = rows.map((award) => {
       const days = noticeDays.get(award.villageId)!;
-      const status = days > 0 ? 'notice' : 'posted';
-      const noticeEndsAt = days > 0 ? at + days * DAY_MS : null;
-      const entry = days > 0 ? null : awardLedgerEntry(award, categories.get(award.ruleId) ?? null, at, ctx.actor.userId);
-      // Guarded by status: approve/reject races end with exactly one outcome.
-      const approved = await approvePendingAward(tx, award.id, ctx.actor.userId, at, noticeEndsAt, entry);
-      if (!approved) throw new Conflict('invalid_status', `申报 ${award.id} 已处理，不能再审核`);
-      const { ledgerEntryId } = approved;
-      const result: ApprovalResult = { id: award.id, status, noticeEndsAt, ledgerEntryId };
-      await writeAudit(tx, ctx, { entity: 'award', entityId: award.id, action: 'award.approve', areaId: award.villageId, before: { status: 'pending' }, after: result });
-      results.push(result);
-    }
+      return {
+        awardId: award.id,
+        noticeEndsAt: days > 0 ? at + days * DAY_MS : null,
+        entry: days > 0 ? null : awardLedgerEntry(award, categories.get(award.ruleId) ?? null, at, ctx.actor.userId),
+      };
+    });
+    // Guarded by status: approve/reject races end with exactly one outcome (a lost one rolls the whole batch back).
+    const approved = await approvePendingAwards(tx, approvals, ctx.actor.userId, at);
+    if ('notPending' in approved) throw new Conflict('invalid_status', `申报 ${approved.notPending[0]} 已处理，不能再审核`);
+    const results: ApprovalResult[] = approvals.map((a) => ({
+      id: a.awardId,
+      status: a.entry ? 'posted' : 'notice',
+      noticeEndsAt: a.noticeEndsAt,
+      ledgerEntryId: approved.ledgerEntryIds.get(a.awardId) ?? null,
+    }));
+    await writeAudits(
+      tx,
+      ctx,
+      rows.map((award, i) => ({ entity: 'award', entityId: award.id, action: 'award.approve', areaId: award.villageId, before: { status: 'pending' }, after: results[i] })),
+    );
     return results;
   });
 }
