@@ -1,5 +1,6 @@
-import type { Db } from '../client';
-import { sqlOf } from '../sql';
+import { pgBackendOf, type Db } from '../client';
+import { pgTransaction } from '../pg/transaction';
+import { isSqlite, sqlOf } from '../sql';
 
 /** One batch entry: hits of one address key in one window. */
 export interface HitCount {
@@ -18,12 +19,20 @@ export async function addPublicHits(db: Db, hits: readonly HitCount[]): Promise<
   const totals = new Map<string, number>();
   if (hits.length === 0) return totals;
   const sorted = [...hits].sort((a, b) => a.windowStart - b.windowStart || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const rows = await sqlOf(db).all<HitCount>(
-    `INSERT INTO public_hits (window_start, key, count) VALUES ${sorted.map(() => '(?, ?, ?)').join(', ')}
+  const text = `INSERT INTO public_hits (window_start, key, count) VALUES ${sorted.map(() => '(?, ?, ?)').join(', ')}
      ON CONFLICT (window_start, key) DO UPDATE SET count = public_hits.count + excluded.count
-     RETURNING window_start AS "windowStart", key AS "key", count AS "count"`,
-    sorted.flatMap((h) => [h.windowStart, h.key, h.count]),
-  );
+     RETURNING window_start AS "windowStart", key AS "key", count AS "count"`;
+  const params = sorted.flatMap((h) => [h.windowStart, h.key, h.count]);
+  const pg = isSqlite(db) ? undefined : pgBackendOf(db);
+  // Every public request waits for its count: on PostgreSQL it commits without waiting for the WAL flush. A crash
+  // may forget the last milliseconds of counts (a visitor gets those few requests again), never corrupt them; the
+  // commit is still atomic and seen by every process at once. Not through transaction(): no cache need drop anything.
+  const rows = pg
+    ? await pgTransaction(pg.pools.primary, async (tx) => {
+        await tx.run('SET LOCAL synchronous_commit = off');
+        return tx.all<HitCount>(text, params);
+      })
+    : await sqlOf(db).all<HitCount>(text, params);
   for (const r of rows) totals.set(hitKey(Number(r.windowStart), r.key), Number(r.count));
   return totals;
 }

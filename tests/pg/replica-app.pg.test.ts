@@ -10,8 +10,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PG_VERSION_READ_INTERVAL_MS } from '../../db/boards/dataVersion';
 import { closeDb, openDb, openPgDb } from '../../db/client';
 import { copySqliteToPg } from '../../db/copy/sqliteToPg';
 import { migratePg } from '../../db/pg/migrate';
@@ -193,12 +195,13 @@ describe('the app with a synchronous streaming replica as its read URL', () => {
       const t = Date.now();
       await replica.psql('SELECT pg_wal_replay_resume()');
       resumed = true;
-      // Resumed: the same pages catch up (the cached answers are dropped, since the replica's data version moved).
+      // Resumed: the same pages catch up (the cached answers are dropped once the process reads the replica's moved
+      // data version, at most PG_VERSION_READ_INTERVAL_MS after the replay: db/boards/dataVersion.ts).
       await until('public ledger after resume', publicLedgerSize, (n) => n === ledgerBefore + 2);
       measured.visibleAfterResumeMs = Date.now() - t;
-      const board = await publicLeaderboard();
+      const board = await until('leaderboard after resume', publicLeaderboard, (b) => !isDeepStrictEqual(b, boardBefore), PG_VERSION_READ_INTERVAL_MS + 2000);
       expect(board).not.toEqual(boardBefore);
-      const red = await publicRed();
+      const red = await until('red board after resume', publicRed, (r) => (r.publication as { id: number }).id === republished, PG_VERSION_READ_INTERVAL_MS + 2000);
       expect((red.publication as { id: number }).id).toBe(republished);
       expect((red.versions as unknown[]).length).toBe((redBefore.versions as unknown[]).length + 1);
       const dash = (await ok(as.admin.request('GET', dashboardPath))).totals as { awarded: number; redeemed: number };
