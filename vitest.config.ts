@@ -12,10 +12,32 @@ import { defineConfig } from 'vitest/config';
  */
 const browser = ['tests/**/*.browser.test.ts', 'tests/e2e/**/*.test.ts'];
 const trust = ['tests/**/*{crash,race,fuzz}*.test.ts', 'tests/**/*.trust.test.ts'];
-const pgOnly = ['**/*.pg.test.ts'];
+// tests/pg/*.suite.test.ts run only in pg-suite (they need its engine switch).
+const pgOnly = ['**/*.pg.test.ts', 'tests/pg/**/*.suite.test.ts'];
 const pgLane =
   process.env.JIFEN_TEST_PG === '1' ||
-  process.argv.some((arg, i) => /^--project=pg$/.test(arg) || (arg === '--project' && process.argv[i + 1] === 'pg'));
+  process.argv.some((arg, i) => /^--project=pg(-suite)?$/.test(arg) || (arg === '--project' && /^pg(-suite)?$/.test(process.argv[i + 1] ?? '')));
+
+/**
+ * pg-suite: the SQLite suite's HTTP tests (tests/api, tests/trust) with the app over PostgreSQL
+ * (tests/pg/support/engine-switch.ts). Left out, with why:
+ */
+const pgSuiteExcluded: Record<string, string> = {
+  // No app over a database: engine-independent, or SQLite by nature (each has its PostgreSQL twin under tests/pg).
+  'tests/api/bootstrap.test.ts': 'runs the bootstrap CLI on SQLite files in child processes',
+  'tests/api/db-type-neutral.test.ts': 'a type-level check, no database',
+  'tests/api/disk-full.test.ts': 'SQLite disk-full (SQLITE_FULL) behaviour',
+  'tests/api/neutral-stores.test.ts': 'stores on a SQLite database it opens itself; stores-*.pg.test.ts runs them on both engines',
+  'tests/api/pg-config.test.ts': 'reads configuration, no database',
+  'tests/api/pg-errors.test.ts': 'maps driver errors, no database',
+  'tests/api/pg-migrations-pinned.test.ts': 'checks migration files, no database',
+  'tests/api/sql-neutral.test.ts': 'the SQLite side of db/sql.ts; driver.pg.test.ts runs the PostgreSQL side',
+  'tests/api/transaction.test.ts': "SQLite's BEGIN IMMEDIATE and read connection; driver.pg.test.ts covers PostgreSQL transactions",
+  'tests/trust/backup.test.ts': 'SQLite online backup of a file; backup.pg.test.ts covers pg_dump',
+  'tests/trust/crash.test.ts': 'SIGKILL of a server on a SQLite file (WAL); crash.pg.test.ts covers PostgreSQL',
+  'tests/trust/two-process-races.test.ts': 'two server processes on one SQLite file; two-process-races.pg.test.ts covers PostgreSQL',
+  'tests/trust/upgrade.test.ts': 'SQLite migrations over released files',
+};
 
 const shared = {
   environment: 'node',
@@ -29,7 +51,8 @@ const shared = {
 export default defineConfig({
   test: {
     // Once per run, not per project: fails the run if a test left a process behind.
-    globalSetup: ['tests/support/no-leftover-processes.ts'],
+    // The pg lanes share one cluster and template (project.provide on the root reaches every project).
+    globalSetup: ['tests/support/no-leftover-processes.ts', ...(pgLane ? ['tests/pg/support/global-setup.ts'] : [])],
     projects: [
       {
         test: {
@@ -55,9 +78,19 @@ export default defineConfig({
                 ...shared,
                 name: 'pg',
                 include: ['tests/pg/**/*.pg.test.ts'],
-                // One cluster and a migrated template per run; each test file copies the template.
-                globalSetup: ['tests/pg/support/global-setup.ts'],
+                // Each test file copies the run's migrated template (global setup above).
                 sequence: { groupOrder: 3 },
+              },
+            },
+            {
+              test: {
+                ...shared,
+                name: 'pg-suite',
+                include: ['tests/api/**/*.test.ts', 'tests/trust/**/*.test.ts', 'tests/pg/**/*.suite.test.ts'],
+                exclude: [...browser, '**/*.pg.test.ts', ...Object.keys(pgSuiteExcluded)],
+                env: { ...shared.env, JIFEN_TEST_ENGINE: 'pg' },
+                setupFiles: ['tests/pg/support/suite-setup.ts'],
+                sequence: { groupOrder: 4 },
               },
             },
           ]

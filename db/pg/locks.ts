@@ -59,6 +59,15 @@ export function advisoryKey(jobName: string): string {
   return (digest.readBigUInt64BE(0) & 0x7fff_ffff_ffff_ffffn).toString();
 }
 
+/**
+ * Holds an advisory lock on `name` until the transaction ends: serialises a check-then-insert that no row lock or
+ * unique index can (a heading name unique across an area's ancestry). SQLite's BEGIN IMMEDIATE already does.
+ */
+export async function lockName(tx: Sql, name: string): Promise<void> {
+  const key = (createHash('sha256').update(`jifen:name:${name}`).digest().readBigUInt64BE(0) & 0x7fff_ffff_ffff_ffffn).toString();
+  await tx.get('SELECT pg_advisory_xact_lock(CAST(? AS bigint)) AS locked', [key]);
+}
+
 const asError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
 
 export type ExclusiveResult<T> = { ran: true; value: T } | { ran: false };

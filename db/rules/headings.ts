@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, SqliteDb } from '../client';
+import { lockName } from '../pg/locks';
 import { sqlOf, type SqlParam } from '../sql';
 import type { Tx } from '../transaction';
 
@@ -62,6 +63,15 @@ const INSERT_HEADING = `INSERT INTO rule_headings (area_id, code, name, sort_ord
   VALUES (?, ?, ?, ?, ?, ?, TRUE, ?, ?) RETURNING id AS "id"`;
 const SET_CODE = `UPDATE rule_headings SET code = ? WHERE id = ? RETURNING ${headingColumns('')}`;
 const insertParams = (v: NewHeading, at: number): SqlParam[] => [v.areaId, `pending:${randomUUID()}`, v.name, v.sortOrder, v.starDimension, v.blackList, at, at];
+
+/**
+ * Before reading the names in force to add or rename a heading: one such transaction at a time per county, so
+ * twenty parallel creations of one name make one heading on PostgreSQL too (READ COMMITTED would let each see none).
+ */
+export async function lockHeadingNames(tx: Tx, countyId: number): Promise<void> {
+  const q = sqlOf(tx);
+  if (q.engine === 'pg') await lockName(q, `rule_headings:${countyId}`);
+}
 
 /** A new heading of an area; its code (`h<id>`) is what rules and ledger rows will store. */
 export async function addHeading(tx: Tx, values: NewHeading, at: number): Promise<HeadingRow> {

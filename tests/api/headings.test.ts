@@ -2,15 +2,19 @@ import ExcelJS from 'exceljs';
 import { readFileSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { appendLedgerEntry } from '../../db/ledger';
+import { postLedgerEntry } from '../../db/ledger';
+import type { SqlParam } from '../../db/sql';
+import { transaction } from '../../db/transaction';
+import { memoryCheckpointKey } from '../../server/lib/checkpointKey';
 import { systemCtx } from '../../server/lib/context';
 import { boardPoster } from '../../server/modules/boards/print/posterOf';
 import { makeTestApp, testConfig, type TestApp } from '../support/app';
-import { call, login, makeWorld, writeNow } from '../support/factories';
+import { call, login, makeWorld } from '../support/factories';
 
 let t: TestApp;
 
-const q = <T>(app: TestApp, sql: string, ...args: unknown[]) => app.db.$client.prepare(sql).all(...args) as T[];
+// Reads where the app writes (`t.sql`: PostgreSQL in the pg-suite lane).
+const q = <T>(app: TestApp, sql: string, ...args: SqlParam[]) => app.sql.all<T>(sql, args);
 
 async function setup() {
   t = makeTestApp();
@@ -39,7 +43,7 @@ describe('catalogue headings of an area', () => {
     const neighbour = await call(t, 'GET', `/api/areas/${w.areas.villageA2.id}/headings`, { cookie: county });
     expect(neighbour.body.items.map((h: { name: string }) => h.name)).not.toContain('矛盾处置');
 
-    const audit = q<{ action: string }>(t, "SELECT action FROM audit_log WHERE action LIKE 'rule_heading.%'");
+    const audit = await q<{ action: string }>(t, "SELECT action FROM audit_log WHERE action LIKE 'rule_heading.%'");
     expect(audit.map((a) => a.action)).toEqual(['rule_heading.create']);
   });
 
@@ -69,11 +73,11 @@ describe('catalogue headings of an area', () => {
     expect(byId.status).toBe(201);
     expect(byId.body).toMatchObject({ category: heading.body.code, categoryName: '移风易俗2' });
 
-    const rules = q<{ n: number }>(t, 'SELECT count(*) AS n FROM rules')[0].n;
+    const rules = (await q<{ n: number }>(t, 'SELECT count(*) AS n FROM rules'))[0].n;
     const unknown = await call(t, 'POST', '/api/rules', { cookie: cadre, body: { areaId: v, category: '不存在的类别', name: '某项', points: 1 } });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.code).toBe('unknown_heading');
-    expect(q<{ n: number }>(t, 'SELECT count(*) AS n FROM rules')[0].n).toBe(rules);
+    expect((await q<{ n: number }>(t, 'SELECT count(*) AS n FROM rules'))[0].n).toBe(rules);
 
     // A village's own heading cannot label a county rule (not in force there).
     const county = await login(t, 'county');
@@ -103,13 +107,13 @@ describe('catalogue headings of an area', () => {
     expect((await call(t, 'PATCH', `/api/headings/${own.body.id}`, { cookie: other, body: { name: '抢改' } })).status).toBe(404);
     expect((await call(t, 'POST', `/api/areas/${w.areas.villageA.id}/headings`, { cookie: other, body: { name: '越界' } })).status).toBe(404);
     expect((await call(t, 'GET', `/api/areas/${w.areas.villageA.id}/headings`, { cookie: other })).status).toBe(404);
-    const template = q<{ id: number }>(t, "SELECT id FROM rule_headings WHERE code = 'hygiene'")[0];
+    const template = (await q<{ id: number }>(t, "SELECT id FROM rule_headings WHERE code = 'hygiene'"))[0];
     expect((await call(t, 'PATCH', `/api/headings/${template.id}`, { cookie: county, body: { name: '卫生' } })).status).toBe(404);
     const countyHeading = await call(t, 'POST', `/api/areas/${w.areas.county.id}/headings`, { cookie: county, body: { name: '县类别' } });
     expect((await call(t, 'PATCH', `/api/headings/${countyHeading.body.id}`, { cookie: cadre, body: { name: '村改县' } })).status).toBe(404);
     const household = await login(t, 'household');
     expect((await call(t, 'POST', `/api/areas/${w.areas.villageA.id}/headings`, { cookie: household, body: { name: '户' } })).status).toBe(403);
-    expect(q<{ name: string }>(t, 'SELECT name FROM rule_headings WHERE area_id IS NOT NULL').map((r) => r.name).sort()).toEqual(['县类别', '本村类别']);
+    expect((await q<{ name: string }>(t, 'SELECT name FROM rule_headings WHERE area_id IS NOT NULL')).map((r) => r.name).sort()).toEqual(['县类别', '本村类别']);
   });
 
   it('a lone surrogate or markup in a heading name is a 400', async () => {
@@ -118,7 +122,7 @@ describe('catalogue headings of an area', () => {
     expect(lone.status).toBe(400);
     const markup = await call(t, 'POST', `/api/areas/${w.areas.villageA.id}/headings`, { cookie: cadre, body: { name: '<b>x</b>' } });
     expect(markup.status).toBe(400);
-    expect(q<{ n: number }>(t, 'SELECT count(*) AS n FROM rule_headings WHERE area_id IS NOT NULL')[0].n).toBe(0);
+    expect((await q<{ n: number }>(t, 'SELECT count(*) AS n FROM rule_headings WHERE area_id IS NOT NULL'))[0].n).toBe(0);
   });
 
   it('twenty parallel creations of one name make one heading', async () => {
@@ -135,8 +139,8 @@ describe('boards, stars, posters and exports name the area’s headings', () => 
     const v = s.w.areas.villageA.id;
     const heading = await call(t, 'POST', `/api/areas/${v}/headings`, { cookie: s.cadre, body: { name: '矛盾调解', starDimension: '和谐邻里星' } });
     const rule = await call(t, 'POST', '/api/rules', { cookie: s.cadre, body: { areaId: v, category: '矛盾调解', name: '调解邻里纠纷', points: 10 } });
-    writeNow(t.db, () =>
-      appendLedgerEntry(t.db, { householdId: s.w.household.id, villageId: v, kind: 'award', points: 20, conductPoints: 20, occurredOn: '2026-06-01', ruleId: rule.body.id, category: heading.body.code, createdAt: Date.UTC(2026, 5, 1) }),
+    await transaction(await t.appDb(), (tx) =>
+      postLedgerEntry(tx, { householdId: s.w.household.id, villageId: v, kind: 'award', points: 20, conductPoints: 20, occurredOn: '2026-06-01', ruleId: rule.body.id, category: heading.body.code, createdAt: Date.UTC(2026, 5, 1) }),
     );
     return { ...s, v, heading: heading.body as { id: number; code: string } };
   }
@@ -155,7 +159,7 @@ describe('boards, stars, posters and exports name the area’s headings', () => 
     const red = await call(t, 'GET', `/api/boards/preview/red/${v}?period=2026-06&categories=${heading.code}`, { cookie: cadre });
     expect(red.status).toBe(200);
     expect(JSON.stringify(red.body)).toContain('调解邻里纠纷');
-    const poster = await boardPoster(systemCtx(t.db, testConfig), red.body.board ?? red.body, null, 'https://example.test/');
+    const poster = await boardPoster(systemCtx(await t.appDb(), { ...testConfig, checkpointKey: memoryCheckpointKey(t.db) }), red.body.board ?? red.body, null, 'https://example.test/');
     expect(String(poster)).toContain('好人好事（矛盾调解）');
     const rank = await t.app.request(`/print/areas/${v}/leaderboard?period=2026-06&category=${heading.code}`);
     expect(await rank.text()).toContain('矛盾调解排行榜');
@@ -163,7 +167,7 @@ describe('boards, stars, posters and exports name the area’s headings', () => 
 
   it('the ledger export names the heading, and a renamed heading shows its new name without touching the ledger', async () => {
     const { v, cadre, heading } = await withEntries();
-    const hashes = q<{ hash: string }>(t, 'SELECT hash FROM ledger_entries ORDER BY id');
+    const hashes = await q<{ hash: string }>(t, 'SELECT hash FROM ledger_entries ORDER BY id');
     await call(t, 'PATCH', `/api/headings/${heading.id}`, { cookie: cadre, body: { name: '矛盾纠纷调解' } });
     const res = await t.app.request(`/api/exports/ledger.xlsx?areaId=${v}&period=2026`, { headers: { cookie: cadre } });
     expect(res.status).toBe(200);
@@ -171,8 +175,8 @@ describe('boards, stars, posters and exports name the area’s headings', () => 
     await wb.xlsx.load(await res.arrayBuffer());
     const values = wb.worksheets[0].getSheetValues().flat().map(String);
     expect(values).toContain('矛盾纠纷调解');
-    expect(q<{ hash: string }>(t, 'SELECT hash FROM ledger_entries ORDER BY id')).toEqual(hashes);
-    expect(q<{ category: string }>(t, 'SELECT category FROM ledger_entries')[0].category).toBe(heading.code);
+    expect((await q<{ hash: string }>(t, 'SELECT hash FROM ledger_entries ORDER BY id'))).toEqual(hashes);
+    expect((await q<{ category: string }>(t, 'SELECT category FROM ledger_entries'))[0].category).toBe(heading.code);
   });
 });
 
@@ -192,22 +196,22 @@ describe('catalogue import and export', () => {
     expect(preview.body.newHeadings).toEqual(['矛盾处置']);
     expect(preview.body.counts).toMatchObject({ total: 3, create: 2, update: 1, error: 0 });
     expect(preview.body.rows[2]).toMatchObject({ action: 'update', ruleId: own.body.id, points: 6, note: '从 5 分调到 6 分' });
-    expect(q<{ n: number }>(t, 'SELECT count(*) AS n FROM rule_headings WHERE area_id IS NOT NULL')[0].n).toBe(0);
+    expect((await q<{ n: number }>(t, 'SELECT count(*) AS n FROM rule_headings WHERE area_id IS NOT NULL'))[0].n).toBe(0);
 
     const unconfirmed = await call(t, 'POST', '/api/imports/catalogue', { cookie: cadre, body: { areaId: v, file: file(csv) } });
     expect(unconfirmed.status).toBe(422);
     expect(unconfirmed.body.error.details.newHeadings).toEqual(['矛盾处置']);
-    expect(q<{ n: number }>(t, 'SELECT count(*) AS n FROM rules WHERE area_id = ?', v)[0].n).toBe(1);
+    expect((await q<{ n: number }>(t, 'SELECT count(*) AS n FROM rules WHERE area_id = ?', v))[0].n).toBe(1);
 
     const done = await call(t, 'POST', '/api/imports/catalogue', { cookie: cadre, body: { areaId: v, file: file(csv), createHeadings: true } });
     expect(done.status).toBe(200);
     expect(done.body).toMatchObject({ create: 2, update: 1, newHeadings: ['矛盾处置'], updated: [own.body.id] });
-    const edited = q<{ version: number; points: number; note: string }>(t, 'SELECT version, points, note FROM rules WHERE id = ?', own.body.id)[0];
+    const edited = (await q<{ version: number; points: number; note: string }>(t, 'SELECT version, points, note FROM rules WHERE id = ?', own.body.id))[0];
     expect(edited).toEqual({ version: 2, points: 6, note: '从 5 分调到 6 分' });
-    expect(q<{ n: number }>(t, 'SELECT count(*) AS n FROM rule_versions WHERE rule_id = ?', own.body.id)[0].n).toBe(2);
+    expect((await q<{ n: number }>(t, 'SELECT count(*) AS n FROM rule_versions WHERE rule_id = ?', own.body.id))[0].n).toBe(2);
     const rules = await call(t, 'GET', `/api/rules?areaId=${v}`, { cookie: cadre });
     expect(rules.body.items.find((r: { name: string }) => r.name === '调解邻里纠纷')).toMatchObject({ categoryName: '矛盾处置', evidenceRequired: true, monthlyCap: 20 });
-    expect(q<{ action: string }>(t, "SELECT action FROM audit_log WHERE action = 'rule.import'")).toHaveLength(1);
+    expect((await q<{ action: string }>(t, "SELECT action FROM audit_log WHERE action = 'rule.import'"))).toHaveLength(1);
 
     const again = await call(t, 'POST', '/api/imports/catalogue/preview', { cookie: cadre, body: { areaId: v, file: file(csv) } });
     expect(again.body.counts).toMatchObject({ create: 0, update: 0, unchanged: 3 });
@@ -229,7 +233,7 @@ describe('catalogue import and export', () => {
     expect(preview.body.rows[2].errors.map((e: { field: string }) => e.field)).toEqual(['上限', '需佐证']);
     const res = await call(t, 'POST', '/api/imports/catalogue', { cookie: cadre, body: { areaId: w.areas.villageA.id, file: file(bad), createHeadings: true } });
     expect(res.status).toBe(422);
-    expect(q<{ n: number }>(t, 'SELECT count(*) AS n FROM rules WHERE area_id = ?', w.areas.villageA.id)[0].n).toBe(0);
+    expect((await q<{ n: number }>(t, 'SELECT count(*) AS n FROM rules WHERE area_id = ?', w.areas.villageA.id))[0].n).toBe(0);
   });
 
   it('another village’s catalogue is out of reach: 404 on preview, import and export', async () => {

@@ -134,23 +134,23 @@ describe('text that is not valid Unicode', () => {
     const x = await world();
     for (const bad of BAD) {
       // The rejection case proposes an award first: count from after that, so only the refused request is measured.
-      const before = c.name === 'rejection reason' ? null : snapshotCounts(x.t.db);
+      const before = c.name === 'rejection reason' ? null : await snapshotCounts(x.t.sql);
       const r = await c.send(x, bad);
       expect(r.status, `${JSON.stringify(bad)} → ${JSON.stringify(r.body)}`).toBe(400);
       expect(r.body.error?.code).toBe('invalid_text');
       expect(r.body.error?.message).toBe(`「${c.field}」含有无法识别的字符`);
-      if (before) expect(snapshotCounts(x.t.db)).toEqual(before);
+      if (before) expect(await snapshotCounts(x.t.sql)).toEqual(before);
     }
-    expect(await verifyDatabase(x.t.db)).toMatchObject({ ok: true });
+    expect(await verifyDatabase(await x.t.appDb())).toMatchObject({ ok: true });
   });
 
   it('a refused rejection leaves the award pending and the audit log untouched', async () => {
     const x = await world();
     const a = await call(x.t, 'POST', '/api/awards', { cookie: x.as.cadre, body: { householdId: x.w.household.id, ruleId: x.w.rule.id, occurredOn: '2026-06-03' } });
-    const before = snapshotCounts(x.t.db);
+    const before = await snapshotCounts(x.t.sql);
     const r = await call(x.t, 'POST', `/api/awards/${a.body.id}/reject`, { cookie: x.as.reviewer, body: { reason: '重复\ud800' } });
     expect(r.body.error?.code).toBe('invalid_text');
-    expect(snapshotCounts(x.t.db)).toEqual(before);
+    expect(await snapshotCounts(x.t.sql)).toEqual(before);
     const award = await call(x.t, 'GET', `/api/awards/${a.body.id}`, { cookie: x.as.cadre });
     expect(award.body.status).toBe('pending');
   });
@@ -167,12 +167,12 @@ describe('text that is not valid Unicode', () => {
 
   it('is refused even in a key the schema would drop, and in an object key', async () => {
     const x = await world();
-    const before = snapshotCounts(x.t.db);
+    const before = await snapshotCounts(x.t.sql);
     const extra = await call(x.t, 'POST', '/api/goods', { cookie: x.as.cadre, body: { storeAreaId: x.w.areas.villageA.id, name: '香皂', price: 5, junk: '\ud800' } });
     expect(extra.body.error?.code).toBe('invalid_text');
     const key = await call(x.t, 'POST', '/api/goods', { cookie: x.as.cadre, body: JSON.parse('{"storeAreaId":1,"name":"香皂","price":5,"\\ud800":1}') as unknown });
     expect(key.body.error?.code).toBe('invalid_text');
-    expect(snapshotCounts(x.t.db)).toEqual(before);
+    expect(await snapshotCounts(x.t.sql)).toEqual(before);
   });
 
   it('is refused in a query string (a non-character survives URL encoding)', async () => {
@@ -187,14 +187,14 @@ describe('text that is not valid Unicode', () => {
   it('an Idempotency-Key outside its ASCII alphabet is refused before anything is spent', async () => {
     const x = await world();
     const pass = await call(x.t, 'POST', `/api/households/${x.w.household.id}/pass`, { cookie: x.as.cadre });
-    const before = snapshotCounts(x.t.db);
+    const before = await snapshotCounts(x.t.sql);
     const r = await call(x.t, 'POST', '/api/redemptions', {
       cookie: x.as.clerk,
       headers: { 'idempotency-key': 'ÿÿÿÿÿÿÿÿÿÿ' },
       body: { code: pass.body.code, items: [{ goodsId: x.w.soap.id, quantity: 1 }] },
     });
     expect(r.status).toBe(400);
-    expect(snapshotCounts(x.t.db)).toEqual(before);
+    expect(await snapshotCounts(x.t.sql)).toEqual(before);
   });
 });
 
@@ -216,7 +216,7 @@ describe('valid text, however unusual', () => {
     expect(area.status, JSON.stringify(area.body)).toBe(201);
     const rev = await call(x.t, 'POST', `/api/ledger/${x.entryId}/reverse`, { cookie: x.as.township, body: { reason: '误录，已核实😔' } });
     expect(rev.status, JSON.stringify(rev.body)).toBe(201);
-    expect(await verifyDatabase(x.t.db)).toMatchObject({ ok: true });
+    expect(await verifyDatabase(await x.t.appDb())).toMatchObject({ ok: true });
   });
 });
 
@@ -231,13 +231,13 @@ describe('dates that do not exist', () => {
   it('an award on an impossible day is refused with 400 and never reaches the ledger', async () => {
     const x = await world();
     for (const day of impossible) {
-      const before = snapshotCounts(x.t.db);
+      const before = await snapshotCounts(x.t.sql);
       const single = await call(x.t, 'POST', '/api/awards', { cookie: x.as.cadre, body: { householdId: x.w.household.id, ruleId: x.w.rule.id, occurredOn: day } });
       expect(single.status, `${day} → ${JSON.stringify(single.body)}`).toBe(400);
       expect(single.body.error.message).toMatch(/发生日期：日期/);
       const batch = await call(x.t, 'POST', '/api/awards/batch', { cookie: x.as.cadre, body: { ruleId: x.w.rule.id, occurredOn: day, items: [{ householdId: x.w.household.id }] } });
       expect(batch.status, day).toBe(400);
-      expect(snapshotCounts(x.t.db)).toEqual(before);
+      expect(await snapshotCounts(x.t.sql)).toEqual(before);
     }
     // A real leap day still goes through.
     const leap = await call(x.t, 'POST', '/api/awards', { cookie: x.as.cadre, body: { householdId: x.w.household.id, ruleId: x.w.rule.id, occurredOn: '2024-02-29' } });
@@ -246,14 +246,14 @@ describe('dates that do not exist', () => {
 
   it('other stored days (category change, stock received, rectification) are checked the same way', async () => {
     const x = await world();
-    const before = snapshotCounts(x.t.db);
+    const before = await snapshotCounts(x.t.sql);
     const cat = await call(x.t, 'POST', `/api/households/${x.w.household.id}/category`, { cookie: x.as.cadre, body: { category: 'dibao', validFrom: '2026-02-30', reason: '复核' } });
     expect(cat.status, JSON.stringify(cat.body)).toBe(400);
     const stock = await call(x.t, 'POST', `/api/goods/${x.w.soap.id}/stock`, { cookie: x.as.cadre, body: { quantity: 3, kind: 'donation', donor: '某公司', receivedOn: '2026-09-31' } });
     expect(stock.status, JSON.stringify(stock.body)).toBe(400);
     const rect = await call(x.t, 'POST', '/api/boards/rectifications', { cookie: x.as.cadre, body: { ledgerEntryId: x.entryId, rectifiedOn: '0000-01-01', note: '已整改' } });
     expect(rect.status, JSON.stringify(rect.body)).toBe(400);
-    expect(snapshotCounts(x.t.db)).toEqual(before);
+    expect(await snapshotCounts(x.t.sql)).toEqual(before);
   });
 
   it('periods and years outside 2000–2100 are refused on every kind of route', async () => {
@@ -303,9 +303,9 @@ describe('headers that end up in audit rows', () => {
       body: JSON.stringify({ username: 'cadre', password: 'password-123' }),
     });
     expect(res.status).toBe(200);
-    const stored = t.db.$client
-      .prepare("SELECT user_agent AS ua FROM audit_log WHERE user_agent LIKE 'Agent/%' UNION ALL SELECT user_agent FROM sessions WHERE user_agent LIKE 'Agent/%'")
-      .all() as { ua: string }[];
+    const stored = await t.sql.all<{ ua: string }>(
+      "SELECT user_agent AS ua FROM audit_log WHERE user_agent LIKE 'Agent/%' UNION ALL SELECT user_agent FROM sessions WHERE user_agent LIKE 'Agent/%'",
+    );
     expect(stored.length).toBeGreaterThan(0);
     for (const row of stored) expect(row.ua).toBe(`Agent/${'x'.repeat(294)}`);
   });

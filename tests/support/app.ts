@@ -1,5 +1,7 @@
 import { createApp } from '../../server/app';
-import { openDb, type SqliteDb } from '../../db/client';
+import { openDb, type Db } from '../../db/client';
+import { sqlOf } from '../../db/sql';
+import { memoryCheckpointKey } from '../../server/lib/checkpointKey';
 import type { AppConfig } from '../../server/lib/context';
 import { Contract, contractMode } from './contract';
 
@@ -8,6 +10,9 @@ export interface TestClock {
   advance(ms: number): void;
   set(iso: string): void;
 }
+
+// The pg-suite lane (JIFEN_TEST_ENGINE=pg, vitest.config.ts) runs these same tests with the app over PostgreSQL.
+export const pgSwitch = process.env.JIFEN_TEST_ENGINE === 'pg' ? await import('../pg/support/engine-switch') : null;
 
 export const testConfig: AppConfig = {
   passSecret: 'test-secret-0123456789abcdef',
@@ -19,7 +24,7 @@ export const testConfig: AppConfig = {
 
 /** A fresh in-memory database, migrated, and the app over it with a clock the test controls. */
 export function makeTestApp(start = '2026-06-15T02:00:00.000Z', config: Partial<AppConfig> = {}) {
-  const db: SqliteDb = openDb({ file: ':memory:' });
+  const db = openDb({ file: ':memory:' });
   const clock: TestClock = {
     now: new Date(start),
     advance(ms) {
@@ -29,9 +34,14 @@ export function makeTestApp(start = '2026-06-15T02:00:00.000Z', config: Partial<
       this.now = new Date(iso);
     },
   };
-  const app = createApp({ db, config: { ...testConfig, ...config }, now: () => clock.now });
+  const deps = { config: { ...testConfig, ...config }, now: () => clock.now };
+  const app = createApp({ db, ...deps });
+  // `appDb()` and `sql` reach the database the app runs over (on PostgreSQL, `db` is only the fixture's source).
+  // The key an in-memory app signs with, so a test checks the PostgreSQL app's signatures as it checks SQLite's.
+  const switched = pgSwitch?.switchToPostgres(db, app, (appDb) => createApp({ db: appDb, ...deps, config: { checkpointKey: memoryCheckpointKey(db), ...deps.config } }));
   checkAnswers(app);
-  return { app, db, clock };
+  if (switched) return { app, clock, ...switched };
+  return { app, db, clock, appDb: async (): Promise<Db> => db, sql: sqlOf(db) };
 }
 
 // One document per worker: every test app has the same routes.

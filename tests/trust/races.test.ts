@@ -1,7 +1,6 @@
-import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDb, type SqliteDb } from '../../db/client';
-import { goods, households } from '../../db/schema';
+import type { Sql } from '../../db/sql';
 import { verifyDatabase } from '../../db/verify';
 import { grantPoints, makeGoods, makeUser } from '../support/factories';
 import { HttpClient, seedTrustWorld, serveInProcess } from './support';
@@ -36,10 +35,11 @@ async function passes(cadre: HttpClient, householdId: number, n: number): Promis
   return codes;
 }
 
-function state(db: SqliteDb, householdId: number, goodsId: number) {
+/** Read where the app writes (on PostgreSQL in the pg-suite lane). */
+async function state(s: { server: { sql: Sql } }, householdId: number, goodsId: number) {
   return {
-    balance: db.select().from(households).where(eq(households.id, householdId)).get()!.balance,
-    stock: db.select().from(goods).where(eq(goods.id, goodsId)).get()!.stock,
+    balance: Number((await s.server.sql.get<{ v: number }>('SELECT balance AS v FROM households WHERE id = ?', [householdId]))!.v),
+    stock: Number((await s.server.sql.get<{ v: number }>('SELECT stock AS v FROM goods WHERE id = ?', [goodsId]))!.v),
   };
 }
 
@@ -60,13 +60,13 @@ describe('races over real HTTP', () => {
       expect(r.status).toBe(422);
       expect(['insufficient_points', 'insufficient_stock']).toContain(r.body.error.code);
     }
-    const after = state(s.db, s.h.id, s.item.id);
+    const after = await state(s, s.h.id, s.item.id);
     expect(after).toEqual({ balance: balance - expected * price, stock: stock - expected });
     expect(after.balance).toBeGreaterThanOrEqual(0);
     expect(after.stock).toBeGreaterThanOrEqual(0);
     // Every acknowledged balance is distinct: no two redemptions saw the same starting balance.
     expect(new Set(ok.map((r) => r.body.balanceAfter)).size).toBe(expected);
-    expect((await verifyDatabase(s.db)).ok).toBe(true);
+    expect((await verifyDatabase(await s.server.appDb())).ok).toBe(true);
   });
 
   it('one code used by 50 concurrent requests is spent exactly once; the rest get 409 code_used', async () => {
@@ -80,8 +80,8 @@ describe('races over real HTTP', () => {
       expect(r.status).toBe(409);
       expect(r.body.error.code).toBe('code_used');
     }
-    expect(state(s.db, s.h.id, s.item.id)).toEqual({ balance: 10_000 - 10, stock: 999 });
-    expect((await verifyDatabase(s.db)).ok).toBe(true);
+    expect(await state(s, s.h.id, s.item.id)).toEqual({ balance: 10_000 - 10, stock: 999 });
+    expect((await verifyDatabase(await s.server.appDb())).ok).toBe(true);
   });
 
   it('the same Idempotency-Key sent 50 times at once charges once and every answer equals the first', async () => {
@@ -92,8 +92,8 @@ describe('races over real HTTP', () => {
     for (const r of replies) expect(r.status).toBe(201);
     const first = replies[0].body;
     for (const r of replies) expect(r.body).toEqual(first);
-    expect(state(s.db, s.h.id, s.item.id)).toEqual({ balance: 10_000 - 30, stock: 997 });
-    expect((await verifyDatabase(s.db)).ok).toBe(true);
+    expect(await state(s, s.h.id, s.item.id)).toEqual({ balance: 10_000 - 30, stock: 997 });
+    expect((await verifyDatabase(await s.server.appDb())).ok).toBe(true);
   });
 
   it('approve and reject racing on one award leave exactly one outcome', async () => {
@@ -124,7 +124,7 @@ describe('races over real HTTP', () => {
       const award = await approver.request('GET', `/api/awards/${id}`);
       expect(award.body.status).toBe(a.status === 200 ? 'posted' : 'rejected');
     }
-    const r = await verifyDatabase(s.db);
+    const r = await verifyDatabase(await s.server.appDb());
     expect(r.ok).toBe(true);
     const approved = outcomes.filter((o) => o.a.status === 200).length;
     expect(r.ok && r.entries).toBe(approved);

@@ -1,8 +1,11 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../server/app';
-import type { SqliteDb } from '../../db/client';
-import { testConfig } from '../support/app';
+import type { Db, SqliteDb } from '../../db/client';
+import type { Sql } from '../../db/sql';
+import { sqlOf } from '../../db/sql';
+import { memoryCheckpointKey } from '../../server/lib/checkpointKey';
+import { pgSwitch, testConfig } from '../support/app';
 import { makeAreas, makeGoods, makeHousehold, makeRule, makeUser, PASSWORD } from '../support/factories';
 
 /** A village with one account per role, some households, a rule and goods. Usernames are fixed so a child process can log in. */
@@ -59,9 +62,13 @@ export class HttpClient {
   }
 }
 
-/** Serves the real app over loopback on a free port, in this process. */
-export async function serveInProcess(db: SqliteDb): Promise<{ base: string; close: () => Promise<void> }> {
+/**
+ * Serves the real app over loopback on a free port, in this process. `sql` and `appDb()` reach the database it
+ * serves from: `db` itself, or in the pg-suite lane the PostgreSQL database it moved to on the first request.
+ */
+export async function serveInProcess(db: SqliteDb): Promise<{ base: string; close: () => Promise<void>; sql: Sql; appDb: () => Promise<Db> }> {
   const app = createApp({ db, config: testConfig });
+  const switched = pgSwitch?.switchToPostgres(db, app, (appDb) => createApp({ db: appDb, config: { checkpointKey: memoryCheckpointKey(db), ...testConfig } }));
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
@@ -69,15 +76,19 @@ export async function serveInProcess(db: SqliteDb): Promise<{ base: string; clos
   return {
     base: `http://127.0.0.1:${port}`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
+    sql: switched?.sql ?? sqlOf(db),
+    appDb: switched?.appDb ?? (async () => db),
   };
 }
 
-/** Row counts of every table plus the audit log's last id: a request that was refused must change none of them. */
-export function snapshotCounts(db: SqliteDb): Record<string, number> {
-  const client = db.$client;
-  const tables = client.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%'").all() as { name: string }[];
+/** Row counts of every table plus the audit log's last id: a request that was refused must change none of them. Pass `t.sql` (either engine). */
+export async function snapshotCounts(sql: Sql): Promise<Record<string, number>> {
+  const tables =
+    sql.engine === 'sqlite'
+      ? await sql.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%'")
+      : await sql.all<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name NOT LIKE '__drizzle%'");
   const out: Record<string, number> = {};
-  for (const { name } of tables) out[name] = (client.prepare(`SELECT COUNT(*) AS n FROM "${name}"`).get() as { n: number }).n;
-  out['audit_log.maxId'] = (client.prepare('SELECT COALESCE(MAX(id), 0) AS n FROM audit_log').get() as { n: number }).n;
+  for (const { name } of tables) out[name] = Number((await sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM "${name}"`))!.n);
+  out['audit_log.maxId'] = Number((await sql.get<{ n: number }>('SELECT COALESCE(MAX(id), 0) AS n FROM audit_log'))!.n);
   return out;
 }

@@ -1,5 +1,5 @@
 import { readDb } from '../../../db/client';
-import { addHeading, headingsOfAreas } from '../../../db/rules';
+import { addHeading, headingsOfAreas, lockHeadingNames } from '../../../db/rules';
 import { transaction } from '../../../db/transaction';
 import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
@@ -14,6 +14,7 @@ export async function createHeading(ctx: Ctx, areaId: number, body: CreateHeadin
   if (area.kind === 'group') throw new Invalid('类别只能建在县、乡镇或村', undefined, 'invalid_area');
   const at = ctx.now.getTime();
   return transaction(ctx.db, async (tx) => {
+    await lockHeadingNames(tx, ancestry(area.path)[0]);
     const inForce = await headingsOfAreas(tx, ancestry(area.path));
     if (inForce.some((h) => h.name === body.name)) throw new Conflict('duplicate_heading', `类别“${body.name}”已存在`);
     const sortOrder = body.sortOrder ?? Math.max(0, ...inForce.map((h) => h.sortOrder)) + 10;

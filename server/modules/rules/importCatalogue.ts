@@ -1,8 +1,9 @@
 import { readDb } from '../../../db/client';
-import { addHeading, addRule, reviseRule, ruleById } from '../../../db/rules';
+import { addHeading, addRule, lockHeadingNames, reviseRule, ruleById } from '../../../db/rules';
 import { transaction } from '../../../db/transaction';
 import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
+import { ancestry } from './headings';
 import { Invalid } from '../../lib/errors';
 import { basisKey, catalogueErrors, checkCatalogue, loadCatalogueBasis, newHeadingsOf, readCatalogue, summarise, unconfirmedHeadings } from './checkCatalogueRows';
 import type { CatalogueImportBody } from './schemas';
@@ -22,6 +23,7 @@ export async function importCatalogue(ctx: Ctx, body: CatalogueImportBody) {
   const at = ctx.now.getTime();
   const userId = ctx.actor.userId;
   return transaction(ctx.db, async (tx) => {
+    await lockHeadingNames(tx, ancestry(area.path)[0]);
     const now = await loadCatalogueBasis(tx, area);
     const rows = basisKey(now) === basisKey(basis) ? checked : checkCatalogue(area, now, sheet);
     const counts = summarise(rows);

@@ -1,6 +1,6 @@
 import { readDb } from '../../../db/client';
 import { areaById } from '../../../db/areas';
-import { headingById, headingsOfAreas, reviseHeading } from '../../../db/rules';
+import { headingById, headingsOfAreas, lockHeadingNames, reviseHeading } from '../../../db/rules';
 import { transaction } from '../../../db/transaction';
 import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
@@ -23,6 +23,7 @@ export async function updateHeading(ctx: Ctx, id: number, body: UpdateHeadingBod
   return transaction(ctx.db, async (tx) => {
     const before = (await headingById(tx, id))!;
     if (body.name !== undefined && body.name !== before.name) {
+      await lockHeadingNames(tx, ancestry(area.path)[0]);
       const inForce = await headingsOfAreas(tx, ancestry(area.path));
       if (inForce.some((h) => h.id !== id && h.name === body.name)) throw new Conflict('duplicate_heading', `类别“${body.name}”已存在`);
     }

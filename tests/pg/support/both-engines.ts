@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import ExcelJS from 'exceljs';
 import { join } from 'node:path';
 import { closeDb, openDb, openPgDb, type Db } from '../../../db/client';
+import { sqlOf } from '../../../db/sql';
 import { copySqliteToPg, type CopySummary } from '../../../db/copy/sqliteToPg';
 import { createApp } from '../../../server/app';
 import { generateCheckpointKey } from '../../../server/lib/checkpointKey';
@@ -138,7 +139,7 @@ export async function bothEngines<T>(build: (t: TestApp, config: AppConfig) => P
   const appOver = <D extends Db>(db: D, engine: Engine): EngineApp<D> => {
     const app = createApp({ db, config: configOf(engine), now: () => clock.now });
     checkAnswers(app);
-    return { app, db, clock };
+    return { app, db, clock, appDb: async () => db, sql: sqlOf(db) };
   };
 
   let target: FreshDatabase | undefined;
