@@ -723,9 +723,12 @@ async function checkJoin(src: Database.Database, client: pg.Client, plans: Table
   if (badPath) throw new CopyRefused(`area ${badPath.id} has path ${badPath.path}, which does not follow its parents: access is scoped by that path, so it is not joined`);
   const counties = src.prepare(`SELECT id, name, created_at AS createdAt FROM areas WHERE parent_id IS NULL ORDER BY id`).all() as { id: number; name: string; createdAt: number }[];
   if (!counties.length) throw new CopyRefused('the county has no areas: there is nothing to join');
+  // The same county: its first ledger entry (id and hash) is there; without a ledger, its county row is.
+  const entry = src.prepare('SELECT id, hash FROM ledger_entries ORDER BY id LIMIT 1').get() as { id: number; hash: string } | undefined;
+  const copiedBefore = entry ? Boolean((await client.query('SELECT 1 FROM ledger_entries WHERE id = $1 AND hash = $2', [entry.id, entry.hash])).rowCount) : null;
   for (const c of counties) {
     const same = await client.query<{ id: number; name: string; createdAt: number }>('SELECT id, name, created_at AS "createdAt" FROM areas WHERE id = $1 OR (name = $2 AND parent_id IS NULL)', [c.id, c.name]);
-    const twin = same.rows.find((r) => r.id === c.id && r.name === c.name && Number(r.createdAt) === c.createdAt);
+    const twin = copiedBefore ?? same.rows.some((r) => r.id === c.id && r.name === c.name && Number(r.createdAt) === c.createdAt);
     if (twin) throw new CopyRefused(`the county ${c.name} (area ${c.id}) is already in the target: it was copied or joined before`);
     const named = same.rows.find((r) => r.name === c.name);
     if (named) throw new CopyRefused(`the target already has a county named ${c.name} (area ${named.id}): counties sharing a database need distinct names`);

@@ -7,11 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { closeDb, migrationsFolder, openDb } from '../../db/client';
+import { closeDb, migrationsFolder, openDb, openPgDb } from '../../db/client';
 import { appendLedgerEntry, GENESIS_HASH, legacyLedgerHash } from '../../db/ledger';
 import { copySqliteToPg, CopyRefused } from '../../db/copy/sqliteToPg';
 import { verifyDatabase, type VerifyOk } from '../../db/verify';
 import { generateCounty } from '../../seeds/generate';
+import { provinceCountyName } from '../../seeds/province';
 import { freshDatabase, type FreshDatabase } from './support/database';
 import { withUrlPath } from './support/names';
 
@@ -39,10 +40,12 @@ async function query<R extends pg.QueryResultRow>(url: string, sql: string, para
 }
 
 /** A small generated county written to a file, with a household member whose name is hostile text. */
-async function makeCounty(file: string, seed: number): Promise<void> {
+async function makeCounty(file: string, seed: number, countyNumber = 0): Promise<void> {
   const db = openDb({ file });
-  await generateCounty(db, { households: 120, months: 2, now: NOW, passwordHash: 'scrypt$1024$8$1$AAAA$AAAA', seed, writer: 'bulk' });
+  const county = await generateCounty(db, { households: 120, months: 2, now: NOW, passwordHash: 'scrypt$1024$8$1$AAAA$AAAA', seed, writer: 'bulk', countyNumber });
   db.$client.prepare('UPDATE household_members SET name = ? WHERE id = (SELECT MIN(id) FROM household_members)').run(HOSTILE_NAME);
+  // The generator names every county alike; counties sharing a database need names of their own.
+  if (countyNumber) db.$client.prepare('UPDATE areas SET name = ? WHERE id = ?').run(provinceCountyName(countyNumber), county.countyId);
   closeDb(db);
 }
 
@@ -224,6 +227,10 @@ describe('npm run db:copy (SQLite → PostgreSQL)', () => {
     expect(partialTotal).toBeLessThan(total);
 
     const second = await runCli(['--from', county, '--to', target.url]);
+    // The CLI checks foreign keys once per table on a fresh target: the killed run's dropped keys are back, all validated.
+    const fks = await query<{ n: string }>(target.url, `SELECT COUNT(*) FILTER (WHERE convalidated) AS n FROM pg_constraint WHERE contype = 'f'`);
+    const template = await query<{ n: string }>((await fresh()).url, `SELECT COUNT(*) AS n FROM pg_constraint WHERE contype = 'f'`);
+    expect(Number(fks[0].n)).toBe(Number(template[0].n));
     expect(second.err).toBe('');
     expect(second.code).toBe(0);
     expect(second.out).toMatch(/OK [\d,]+ rows in \d+ tables \([\d,]+ copied by this run, resuming an earlier run\)/);
@@ -316,6 +323,140 @@ describe('npm run db:copy (SQLite → PostgreSQL)', () => {
     expect(cli.code).toBe(1);
     expect(cli.err).toMatch(/--to <postgres URL> is required/);
   }, 120_000);
+
+  it('carries hostile text byte for byte through COPY: tab, newline, CR, backslash, \\N, quotes, CJK, emoji; an empty string stays empty and NULL stays NULL; chains verify', async () => {
+    const file = join(dir, 'hostile.db');
+    copyFileSync(county, file);
+    const notes = [`tab\there\nline two\r\\ back \\N \\\\N \\. "dq" 'sq' 中文 😀 end`, '\\N', '', null, '\t', '\\'];
+    const db = openDb({ file });
+    const h = db.$client.prepare('SELECT id, village_id AS villageId FROM households ORDER BY id LIMIT 1').get() as { id: number; villageId: number };
+    const first = (db.$client.prepare('SELECT MAX(id) AS n FROM ledger_entries').get() as { n: number }).n + 1;
+    db.$client
+      .transaction(() => {
+        for (const note of notes) appendLedgerEntry(db, { householdId: h.id, villageId: h.villageId, kind: 'adjustment', points: 1, conductPoints: 0, occurredOn: '2026-03-28', note, createdAt: NOW.getTime() });
+      })
+      .immediate();
+    // Members' phones: empty string on one, NULL on another (NULL and '' must not meet on the way).
+    db.$client.prepare(`UPDATE household_members SET phone = '' WHERE id = (SELECT MIN(id) FROM household_members)`).run();
+    db.$client.prepare(`UPDATE household_members SET phone = NULL WHERE id = (SELECT MAX(id) FROM household_members)`).run();
+    closeDb(db);
+    const target = await fresh();
+    const summary = await copySqliteToPg({ from: file, to: target.url, batchRows: 3 });
+    expect(summary.entriesChecked).toBe((await sourceHeads(file)).entries);
+    const got = await query<{ note: string | null }>(target.url, 'SELECT note FROM ledger_entries WHERE id >= $1 ORDER BY id', [first]);
+    expect(got.map((r) => r.note)).toEqual(notes);
+    expect(got.map((r) => (r.note === null ? null : Buffer.from(r.note, 'utf8').toString('hex')))).toEqual(notes.map((n) => (n === null ? null : Buffer.from(n, 'utf8').toString('hex'))));
+    const phones = await query<{ phone: string | null }>(target.url, 'SELECT phone FROM household_members WHERE id IN ((SELECT MIN(id) FROM household_members), (SELECT MAX(id) FROM household_members)) ORDER BY id');
+    expect(phones.map((r) => r.phone)).toEqual(['', null]);
+    expect(await targetHeads(target.url)).toEqual(heads(await sourceHeads(file)));
+  }, 120_000);
+
+  describe('--join: several counties in one database', () => {
+    const one = join(dir, 'county-1.db');
+    const two = join(dir, 'county-2.db');
+    let target: FreshDatabase;
+
+    beforeAll(async () => {
+      await makeCounty(one, 21, 1);
+      await makeCounty(two, 22, 2);
+      target = await fresh();
+    }, 120_000);
+
+    const tableRows = async (url: string) => targetCounts(url, expected.keys());
+    const foreignKeys = async (url: string) => Number((await query<{ n: string }>(url, `SELECT COUNT(*) AS n FROM pg_constraint WHERE contype = 'f' AND convalidated`))[0].n);
+
+    it('joins an unnumbered county and two numbered ones; verify of the whole database is clean and every sequence is past its table', async () => {
+      const fks = await foreignKeys(target.url);
+      const first = await copySqliteToPg({ from: county, to: target.url, join: true });
+      expect(first.joined).toBe(true);
+      const a = await copySqliteToPg({ from: one, to: target.url, join: true, deferForeignKeys: true, batchRows: 250 });
+      expect(a.foreignKeysPerRow).toBeNull();
+      const cli = await runCli(['--from', two, '--to', target.url, '--join']);
+      expect(cli.err).toBe('');
+      expect(cli.code).toBe(0);
+      expect(cli.out).toMatch(/joined beside the counties already there/);
+      expect(await foreignKeys(target.url)).toBe(fks);
+      expect(await progressTableExists(target.url)).toBe(false);
+
+      const counties = await query<{ id: string; name: string }>(target.url, 'SELECT id, name FROM areas WHERE parent_id IS NULL ORDER BY id');
+      expect(counties.map((c) => c.name)).toEqual(['青山县', provinceCountyName(1), provinceCountyName(2)]);
+      const users = await query<{ username: string }>(target.url, `SELECT username FROM users WHERE role = 'county_admin' ORDER BY id`);
+      expect(users.map((u) => u.username)).toEqual(['county', 'c1-county', 'c2-county']);
+      // The template headings are the target's seven, once; each county's own rows all arrived.
+      expect(Number((await query<{ n: string }>(target.url, 'SELECT COUNT(*) AS n FROM rule_headings WHERE area_id IS NULL'))[0].n)).toBe(7);
+      const all = await tableRows(target.url);
+      for (const [name, n] of expected) {
+        if (['rule_headings', 'meta', 'sessions', 'throttle', 'public_hits', 'pass_codes', 'pass_uses'].includes(name)) continue;
+        expect(all.get(name), name).toBe(n + sourceCounts(one).get(name)! + sourceCounts(two).get(name)!);
+      }
+
+      const pgDb = await openPgDb({ url: target.url, dataDir: join(dir, 'pg-data-join'), poolSize: 2, migrate: false });
+      try {
+        const verdict = await verifyDatabase(pgDb);
+        expect(verdict.ok ? 'OK' : JSON.stringify(verdict)).toBe('OK');
+        if (verdict.ok) {
+          const want = [...heads(verified), ...heads(await sourceHeads(one)), ...heads(await sourceHeads(two))].sort((x, y) => x.villageId - y.villageId);
+          expect(heads(verdict)).toEqual(want);
+        }
+      } finally {
+        await closeDb(pgDb);
+      }
+      // The next id of every table lies past the highest county's rows.
+      const maxHousehold = Number((await query<{ n: string }>(target.url, 'SELECT MAX(id) AS n FROM households'))[0].n);
+      expect(Math.floor(maxHousehold / 1e10)).toBe(2);
+      const next = await query<{ id: string }>(target.url, `INSERT INTO areas (name, kind, parent_id, path, created_at) VALUES ('新村', 'village', NULL, '/x', 0) RETURNING id`);
+      const maxArea = Number((await query<{ n: string }>(target.url, `SELECT MAX(id) AS n FROM areas WHERE name <> '新村'`))[0].n);
+      expect(Number(next[0].id)).toBe(maxArea + 1);
+      await query(target.url, `DELETE FROM areas WHERE name = '新村'`);
+    }, 180_000);
+
+    it('refuses, before writing anything, a county whose ids, username or name clash, the same county twice, a tree without its county, and a non-empty target without --join', async () => {
+      const before = await tableRows(target.url);
+      // A second unnumbered county (under a name of its own): its ids from 1 collide with the first's.
+      const second = join(dir, 'other-renamed.db');
+      copyFileSync(other, second);
+      const renamed = new Database(second);
+      renamed.prepare(`UPDATE areas SET name = '白水县' WHERE parent_id IS NULL`).run();
+      renamed.close();
+      await expect(copySqliteToPg({ from: second, to: target.url, join: true })).rejects.toThrow(
+        /^areas: [\d,]+ of the county's ids \(1–[\d,]+; the county's run 1–[\d,]+\) are already rows of the target\. .*JIFEN_COUNTY_NUMBER.*two unnumbered counties cannot share a database.*Nothing was written\./,
+      );
+      await expect(copySqliteToPg({ from: one, to: target.url, join: true })).rejects.toThrow(/the county 测试县1 \(area \d+\) is already in the target/);
+
+      const three = join(dir, 'county-3.db');
+      await makeCounty(three, 23, 3);
+      const taken = join(dir, 'county-3-taken.db');
+      copyFileSync(three, taken);
+      let db = new Database(taken);
+      db.prepare(`UPDATE users SET username = 'c1-county' WHERE username = 'c3-cadre'`).run();
+      db.close();
+      await expect(copySqliteToPg({ from: taken, to: target.url, join: true })).rejects.toThrow(/^users\.username: "c1-county" of the county is already taken in the target\. Usernames are unique/);
+
+      const twin = join(dir, 'county-3-twin.db');
+      copyFileSync(three, twin);
+      db = new Database(twin);
+      db.prepare(`UPDATE areas SET name = ? WHERE parent_id IS NULL`).run(provinceCountyName(2));
+      db.close();
+      await expect(copySqliteToPg({ from: twin, to: target.url, join: true })).rejects.toThrow(/already has a county named 测试县2/);
+
+      const headless = join(dir, 'county-3-headless.db');
+      copyFileSync(three, headless);
+      db = new Database(headless);
+      db.prepare(`UPDATE areas SET parent_id = NULL, path = '/' || id || '/' WHERE id = (SELECT MIN(id) FROM areas WHERE kind = 'township')`).run();
+      db.close();
+      await expect(copySqliteToPg({ from: headless, to: target.url, join: true })).rejects.toThrow(/is a township with no county above it/);
+
+      const cli = await runCli(['--from', three, '--to', target.url]);
+      expect(cli.code).toBe(1);
+      expect(cli.err).toMatch(/REFUSED the target already holds data .*--join/);
+
+      expect(await tableRows(target.url)).toEqual(before);
+      expect(await progressTableExists(target.url)).toBe(false);
+      // The clean county 3 still joins after all those refusals.
+      const ok = await copySqliteToPg({ from: three, to: target.url, join: true });
+      expect(ok.chainsChecked).toBe((await sourceHeads(three)).chains.length);
+    }, 180_000);
+  });
 
   describe('a county from before per-village chains (old single chain, hash version 1)', () => {
     const upgraded = join(dir, 'upgraded.db');
