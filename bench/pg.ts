@@ -6,7 +6,9 @@
  * against the raw redemption transaction through a pool of the same size, batch approval of 400 against raw
  * posting, the public board served with the replica as JIFEN_DATABASE_READ_URL against hello-world, and the
  * county dashboard (the top of the area tree) against the same figures in-process on SQLite. Every run goes to
- * bench/results-pg.json. Every cluster and server it starts is stopped, also when a figure fails.
+ * bench/results-pg.json (a run with --only to results-pg-<groups>.json). --baseline DIR serves the same database
+ * from another checkout too and measures its approval and board in the same runs, interleaved: a before/after
+ * under the same machine load. Every cluster and server it starts is stopped, also when a figure fails.
  */
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -37,6 +39,14 @@ export interface PgBenchOptions {
   reuseStale: boolean;
   /** Connections per server process's pool, and of the raw ceiling's pool. */
   pool: number;
+  /** Only these figure groups (redemption, approval, board, dashboard); null for all. */
+  only: ReadonlySet<string> | null;
+  /**
+   * Another checkout of this tree (say `git worktree add /tmp/before <commit>`, node_modules linked) whose
+   * bench/pgServer.ts serves the same database beside this one's: its approval and board are measured in the
+   * same runs, interleaved, as the before of a before/after.
+   */
+  baseline: string | null;
   log: (msg: string) => void;
 }
 
@@ -66,9 +76,9 @@ interface PgServer {
 }
 
 /** bench/pgServer.ts as a child process (its own event loop and pool, as a second app server would be). */
-function startPgServer(env: NodeJS.ProcessEnv): Promise<PgServer> {
+function startPgServer(env: NodeJS.ProcessEnv, cwd = root): Promise<PgServer> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/pgServer.ts'], {
-    cwd: root,
+    cwd,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, JIFEN_NO_WEB: '1', JIFEN_TRUST_PROXY: '1', JIFEN_PUBLIC_RATE_LIMIT: String(1e9), ...env },
   });
@@ -147,7 +157,9 @@ export async function runPgBench(opts: PgBenchOptions): Promise<void> {
   const county = ensureCounty({ households: opts.households, months: opts.months, small: opts.small, reuseStale: opts.reuseStale });
   log(`county ${county.file} (${county.generator}, ${county.ledgerRows.toLocaleString('en')} ledger rows, ${county.sizeMb.toFixed(0)} MB)`);
   const work = workingCopy(county.file);
-  const fx = await prepare(work, { approvalRuns: RUNS, buyers: 3000 });
+  const wants = (group: string) => !opts.only || opts.only.has(group);
+  const base = opts.baseline;
+  const fx = await prepare(work, { approvalRuns: base ? RUNS * 2 : RUNS, buyers: 3000 });
   // More goods in the township store, and the county's administrator for the dashboard: added on SQLite before
   // the copy, as everything else the figures need.
   const countyId = Number(fx.townshipPath.split('/').filter(Boolean)[0]);
@@ -206,10 +218,13 @@ export async function runPgBench(opts: PgBenchOptions): Promise<void> {
     const serverEnv = { JIFEN_DATABASE_URL: appUrl, JIFEN_DATABASE_READ_URL: readUrl, JIFEN_DATABASE_POOL: String(opts.pool), JIFEN_BENCH_DATA_DIR: dataDir };
     servers.push(await startPgServer(serverEnv), await startPgServer(serverEnv));
     const [a, b] = servers as [PgServer, PgServer];
+    const before = base ? await startPgServer(serverEnv, base) : null;
+    if (before) servers.push(before);
     const clerk = await loginCookie(a.base, fx.users.clerk, fx.password);
     const reviewer = await loginCookie(a.base, fx.users.reviewer, fx.password);
     const admin = await loginCookie(a.base, countyAdmin.username, fx.password);
-    await Promise.all([redemptionLoad(a.base, fx, goodsIds, clerk, 8, 2, 0), redemptionLoad(b.base, fx, goodsIds, clerk, 8, 2, 0)]);
+    const reviewerBefore = before ? await loginCookie(before.base, fx.users.reviewer, fx.password) : null;
+    if (wants('redemption')) await Promise.all([redemptionLoad(a.base, fx, goodsIds, clerk, 8, 2, 0), redemptionLoad(b.base, fx, goodsIds, clerk, 8, 2, 0)]);
 
     // Each run measures the ceilings right beside the HTTP figures: on a shared machine the load moves within minutes.
     const rawRedeem: number[] = [];
@@ -218,33 +233,39 @@ export async function runPgBench(opts: PgBenchOptions): Promise<void> {
     const one: LoadResult[] = [];
     const two: LoadResult[] = [];
     const rawOpts = { url: appUrl, seconds: Math.min(5, SECONDS), clerkId: ids.clerk, goodsIds, buyers: fx.buyers };
-    for (let r = 0; r < RUNS; r++) {
+    for (let r = 0; r < RUNS && wants('redemption'); r++) {
       rawRedeem.push(await pgRawRedemptionRate({ ...rawOpts, connections: opts.pool }));
       one.push(await redemptionLoad(a.base, fx, goodsIds, clerk, 50, SECONDS, 0));
       two.push(await twoServerLoad(a.base, b.base, fx, goodsIds, clerk, 50, SECONDS));
       rawRedeem2.push(await pgRawRedemptionRate({ ...rawOpts, connections: opts.pool * 2 }));
       rawNoBump.push(await pgRawRedemptionRate({ ...rawOpts, connections: opts.pool, bumpVersion: false }));
     }
-    log(`raw redemption tx/s, pool ${opts.pool}: ${rawRedeem.map((x) => x.toFixed(0)).join(', ')}; pool ${opts.pool * 2}: ${rawRedeem2.map((x) => x.toFixed(0)).join(', ')}; without the data version bump: ${rawNoBump.map((x) => x.toFixed(0)).join(', ')}`);
-    log(`redemption HTTP req/s one process ${one.map((x) => x.rps.toFixed(0)).join(', ')}; two ${two.map((x) => x.rps.toFixed(0)).join(', ')}`);
+    if (wants('redemption')) log(`raw redemption tx/s, pool ${opts.pool}: ${rawRedeem.map((x) => x.toFixed(0)).join(', ')}; pool ${opts.pool * 2}: ${rawRedeem2.map((x) => x.toFixed(0)).join(', ')}; without the data version bump: ${rawNoBump.map((x) => x.toFixed(0)).join(', ')}`);
+    if (wants('redemption')) log(`redemption HTTP req/s one process ${one.map((x) => x.rps.toFixed(0)).join(', ')}; two ${two.map((x) => x.rps.toFixed(0)).join(', ')}`);
     const rawBatch: number[] = [];
-    for (const batch of fx.pendingBatches) rawBatch.push(await pgRawLedgerBatchMs(appUrl, batch));
     const rawPosting: number[] = [];
-    for (const batch of fx.twinBatches) rawPosting.push(await pgRawPostingBatchMs(appUrl, batch, ids.reviewer));
-    log(`raw 400 ledger rows ms ${rawBatch.map((x) => x.toFixed(1)).join(', ')}; raw posting of 400 ms ${rawPosting.map((x) => x.toFixed(1)).join(', ')}`);
+    const approveMs: number[] = [];
+    const approveBeforeMs: number[] = [];
+    const approve = async (server: PgServer, cookie: string, idsOf: number[], into: number[]) => {
+      const t = performance.now();
+      const res = await fetch(`${server.base}/api/awards/approve`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ ids: idsOf }) });
+      const body = (await res.json()) as { items?: { status: string }[] };
+      into.push(performance.now() - t);
+      if (res.status !== 200 || body.items?.some((i) => i.status !== 'posted')) throw new Error(`approval failed: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
+    };
+    // The raw ledger ceiling wrote ledger rows for the pending batches without posting them; approval posts the awards.
+    // With a baseline, each run approves one batch through each tree, alternately.
+    for (let r = 0; r < RUNS && wants('approval'); r++) {
+      rawBatch.push(await pgRawLedgerBatchMs(appUrl, fx.pendingBatches[r]!));
+      rawPosting.push(await pgRawPostingBatchMs(appUrl, fx.twinBatches[r]!, ids.reviewer));
+      if (before) await approve(before, reviewerBefore!, fx.pendingBatches[RUNS + r]!, approveBeforeMs);
+      await approve(a, reviewer, fx.pendingBatches[r]!, approveMs);
+    }
+    if (wants('approval')) log(`raw 400 ledger rows ms ${rawBatch.map((x) => x.toFixed(1)).join(', ')}; raw posting of 400 ms ${rawPosting.map((x) => x.toFixed(1)).join(', ')}`);
     const failedRedemptions = [...one, ...two].reduce((s, x) => s + x.failed, 0);
     if (failedRedemptions) notes.push(`${failedRedemptions} redemption requests failed (see the warnings above)`);
 
-    const approveMs: number[] = [];
-    // The raw ledger ceiling wrote ledger rows for the pending batches without posting them; approval posts the awards.
-    for (const idsOf of fx.pendingBatches) {
-      const t = performance.now();
-      const res = await fetch(`${a.base}/api/awards/approve`, { method: 'POST', headers: { cookie: reviewer, 'content-type': 'application/json' }, body: JSON.stringify({ ids: idsOf }) });
-      const body = (await res.json()) as { items?: { status: string }[] };
-      approveMs.push(performance.now() - t);
-      if (res.status !== 200 || body.items?.some((i) => i.status !== 'posted')) throw new Error(`approval failed: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
-    }
-    log(`approve 400 ms ${approveMs.map((x) => x.toFixed(1)).join(', ')}`);
+    if (wants('approval')) log(`approve 400 ms ${approveMs.map((x) => x.toFixed(1)).join(', ')}${before ? `; baseline ${approveBeforeMs.map((x) => x.toFixed(1)).join(', ')}` : ''}`);
 
     const boardUrl = `${a.base}/api/public/areas/${fx.townshipId}/leaderboard?period=${fx.period}`;
     const probe = await fetch(boardUrl);
@@ -253,28 +274,38 @@ export async function runPgBench(opts: PgBenchOptions): Promise<void> {
     const replicaXacts = async () => Number((await adminQuery<{ n: number }>(replica!.url(DATABASE), 'SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()'))[0]!.n);
     const CLIENTS = 8192;
     const board: LoadResult[] = [];
+    const boardBefore: LoadResult[] = [];
     const hello: LoadResult[] = [];
-    await load({ url: `${a.base}/bench/hello`, connections: 50, seconds: 2, clients: CLIENTS });
-    const xactsBefore = await replicaXacts();
-    for (let r = 0; r < RUNS; r++) {
-      hello.push(await load({ url: `${a.base}/bench/hello`, connections: 50, seconds: SECONDS, clients: CLIENTS }));
-      board.push(await load({ url: boardUrl, connections: 50, seconds: SECONDS, clients: CLIENTS, headers: { 'accept-encoding': 'gzip, deflate, br' } }));
+    let replicaServed = 0;
+    let replicaServedBefore = 0;
+    const boardLoad = async (server: PgServer, into: LoadResult[]) => {
+      const x0 = await replicaXacts();
+      into.push(await load({ url: boardUrl.replace(a.base, server.base), connections: 50, seconds: SECONDS, clients: CLIENTS, headers: { 'accept-encoding': 'gzip, deflate, br' } }));
+      return (await replicaXacts()) - x0;
+    };
+    if (wants('board')) {
+      await load({ url: `${a.base}/bench/hello`, connections: 50, seconds: 2, clients: CLIENTS });
+      for (let r = 0; r < RUNS; r++) {
+        hello.push(await load({ url: `${a.base}/bench/hello`, connections: 50, seconds: SECONDS, clients: CLIENTS }));
+        if (before) replicaServedBefore += await boardLoad(before, boardBefore);
+        replicaServed += await boardLoad(a, board);
+      }
+      notes.push(`replica transactions during the board runs: ${replicaServed} for ${board.reduce((n, x) => n + x.ok, 0)} board answers (the data version is read at most once a second per process: db/boards/dataVersion.ts)`);
+      if (before) notes.push(`baseline (${base}): replica transactions during its board runs: ${replicaServedBefore} for ${boardBefore.reduce((n, x) => n + x.ok, 0)} board answers`);
+      log(`board req/s ${board.map((x) => x.rps.toFixed(0)).join(', ')}${before ? `; baseline ${boardBefore.map((x) => x.rps.toFixed(0)).join(', ')}` : ''} vs hello ${hello.map((x) => x.rps.toFixed(0)).join(', ')}`);
     }
-    const replicaServed = (await replicaXacts()) - xactsBefore;
-    notes.push(`replica transactions during the board runs: ${replicaServed} for ${board.reduce((n, x) => n + x.ok, 0)} board answers (a cached board still reads data_version on the replica per request: db/boards/dataVersion.ts)`);
-    log(`board req/s ${board.map((x) => x.rps.toFixed(0)).join(', ')} vs hello ${hello.map((x) => x.rps.toFixed(0)).join(', ')}`);
 
     // The dashboard of the top area: every figure aggregated over the whole county's ledger, one request at a time.
     const dashUrl = `${a.base}/api/dashboard?areaId=${countyId}&period=${fx.period}`;
     const dashMs: number[] = [];
-    for (let r = 0; r < RUNS; r++) {
+    for (let r = 0; r < RUNS && wants('dashboard'); r++) {
       const t = performance.now();
       const res = await fetch(dashUrl, { headers: { cookie: admin } });
       await res.text();
       if (res.status !== 200) throw new Error(`dashboard: ${res.status}`);
       dashMs.push(performance.now() - t);
     }
-    log(`county dashboard over HTTP ms ${dashMs.map((x) => x.toFixed(0)).join(', ')}`);
+    if (wants('dashboard')) log(`county dashboard over HTTP ms ${dashMs.map((x) => x.toFixed(0)).join(', ')}`);
     for (const s of servers.splice(0)) await s.stop();
 
     // The same dashboard in-process on the SQLite copy of the county (which the bench wrote nothing to since).
@@ -282,28 +313,44 @@ export async function runPgBench(opts: PgBenchOptions): Promise<void> {
     const actor = { userId: countyAdmin.id, username: countyAdmin.username, role: 'county_admin' as const, areaId: countyId, areaPath: `/${countyId}/`, areaKind: 'county' as const, householdId: null, sessionHash: 'bench' };
     const ctx: Ctx = { db: lite, actor, now: new Date(), device: { ip: null, userAgent: 'bench' }, config: { passSecret: fx.passSecret, scryptN: 1024, passTtlSeconds: 60, sessionTtlSeconds: 3600, cookieSecure: false } };
     const liteMs: number[] = [];
-    for (let r = 0; r < RUNS; r++) {
+    for (let r = 0; r < RUNS && wants('dashboard'); r++) {
       const t = performance.now();
       await getDashboard(ctx, { areaId: countyId, period: fx.period, lowStock: 5 });
       liteMs.push(performance.now() - t);
     }
     await closeDb(lite);
-    log(`county dashboard in-process on SQLite ms ${liteMs.map((x) => x.toFixed(0)).join(', ')}`);
+    if (wants('dashboard')) log(`county dashboard in-process on SQLite ms ${liteMs.map((x) => x.toFixed(0)).join(', ')}`);
 
     const s = (xs: number[]) => summarize(xs);
     const raw = s(rawRedeem);
-    add(`redemption over HTTP, one server process (pool ${opts.pool}), 50 connections`, 'req/s', s(one.map((x) => x.rps)), { ceiling: `raw redemption tx, pool ${opts.pool}, tx/s`, c: raw });
-    add('redemption, one process, p99', 'ms', s(one.map((x) => x.p99)));
-    add(`redemption over HTTP, two server processes (pool ${opts.pool} each), 50 connections`, 'req/s', s(two.map((x) => x.rps)), { ceiling: `raw redemption tx, pool ${opts.pool}, tx/s`, c: raw, goal: '≥ 50% of raw', met: (_v, r) => r! >= 0.5 });
-    add(`redemption over HTTP, two server processes, against raw at pool ${opts.pool * 2}`, 'req/s', s(two.map((x) => x.rps)), { ceiling: `raw redemption tx, pool ${opts.pool * 2}, tx/s`, c: s(rawRedeem2) });
-    add('redemption, two processes, p50', 'ms', s(two.map((x) => x.p50)));
-    add('redemption, two processes, p99', 'ms', s(two.map((x) => x.p99)));
-    add(`raw redemption tx, pool ${opts.pool}, without the data version bump`, 'tx/s', s(rawNoBump), { ceiling: `raw redemption tx, pool ${opts.pool} (with it), tx/s`, c: raw });
-    add('approve a batch of 400 awards (HTTP)', 'ms', s(approveMs), { ceiling: 'raw insert of the 400 ledger rows, one tx, ms', c: s(rawBatch), goal: '≤ 2× raw', met: (_v, r) => r! <= 2 });
-    add('approve a batch of 400 awards (HTTP), against raw posting', 'ms', s(approveMs), { ceiling: 'everything approval writes as raw SQL, one tx, ms', c: s(rawPosting) });
-    add('public leaderboard (township, year), replica as read URL, 50 connections', 'req/s', s(board.map((x) => x.rps)), { ceiling: 'Hono hello-world JSON, same server, req/s', c: s(hello.map((x) => x.rps)), goal: '≥ 50% of hello', met: (_v, r) => r! >= 0.5 });
-    add('public leaderboard, p99', 'ms', s(board.map((x) => x.p99)));
-    add(`county dashboard (${households.toLocaleString('en')} households, year), HTTP`, 'ms', s(dashMs), { ceiling: 'the same getDashboard in-process on the SQLite file, ms', c: s(liteMs) });
+    if (wants('redemption')) {
+      add(`redemption over HTTP, one server process (pool ${opts.pool}), 50 connections`, 'req/s', s(one.map((x) => x.rps)), { ceiling: `raw redemption tx, pool ${opts.pool}, tx/s`, c: raw });
+      add('redemption, one process, p99', 'ms', s(one.map((x) => x.p99)));
+      add(`redemption over HTTP, two server processes (pool ${opts.pool} each), 50 connections`, 'req/s', s(two.map((x) => x.rps)), { ceiling: `raw redemption tx, pool ${opts.pool}, tx/s`, c: raw, goal: '≥ 50% of raw', met: (_v, r) => r! >= 0.5 });
+      add(`redemption over HTTP, two server processes, against raw at pool ${opts.pool * 2}`, 'req/s', s(two.map((x) => x.rps)), { ceiling: `raw redemption tx, pool ${opts.pool * 2}, tx/s`, c: s(rawRedeem2) });
+      add('redemption, two processes, p50', 'ms', s(two.map((x) => x.p50)));
+      add('redemption, two processes, p99', 'ms', s(two.map((x) => x.p99)));
+      add(`raw redemption tx, pool ${opts.pool}, without the data version bump`, 'tx/s', s(rawNoBump), { ceiling: `raw redemption tx, pool ${opts.pool} (with it), tx/s`, c: raw });
+    }
+    if (wants('approval')) {
+      add('approve a batch of 400 awards (HTTP)', 'ms', s(approveMs), { ceiling: 'raw insert of the 400 ledger rows, one tx, ms', c: s(rawBatch), goal: '≤ 2× raw', met: (_v, r) => r! <= 2 });
+      add('approve a batch of 400 awards (HTTP), against raw posting', 'ms', s(approveMs), { ceiling: 'everything approval writes as raw SQL, one tx, ms', c: s(rawPosting) });
+      if (before) {
+        add('BEFORE (baseline tree): approve a batch of 400 awards (HTTP)', 'ms', s(approveBeforeMs), { ceiling: 'raw insert of the 400 ledger rows, one tx, ms', c: s(rawBatch) });
+        add('after ÷ before: approve 400', 'ms', s(approveMs), { ceiling: 'the baseline tree, same runs, ms', c: s(approveBeforeMs) });
+      }
+    }
+    if (wants('board')) {
+      add('public leaderboard (township, year), replica as read URL, 50 connections', 'req/s', s(board.map((x) => x.rps)), { ceiling: 'Hono hello-world JSON, same server, req/s', c: s(hello.map((x) => x.rps)), goal: '≥ 50% of hello', met: (_v, r) => r! >= 0.5 });
+      add('public leaderboard, p99', 'ms', s(board.map((x) => x.p99)));
+      if (before) {
+        add('BEFORE (baseline tree): public leaderboard, replica as read URL, 50 connections', 'req/s', s(boardBefore.map((x) => x.rps)), { ceiling: 'Hono hello-world JSON, same runs, req/s', c: s(hello.map((x) => x.rps)) });
+        add('after ÷ before: public leaderboard', 'req/s', s(board.map((x) => x.rps)), { ceiling: 'the baseline tree, same runs, req/s', c: s(boardBefore.map((x) => x.rps)) });
+      }
+    }
+    if (wants('dashboard')) {
+      add(`county dashboard (${households.toLocaleString('en')} households, year), HTTP`, 'ms', s(dashMs), { ceiling: 'the same getDashboard in-process on the SQLite file, ms', c: s(liteMs) });
+    }
   } finally {
     for (const srv of servers) await srv.stop().catch(() => undefined);
     await replica?.stop().catch((e: unknown) => console.error('[bench] replica stop:', e));
@@ -335,8 +382,9 @@ export async function runPgBench(opts: PgBenchOptions): Promise<void> {
     console.log(`PostgreSQL: ${Object.entries(pgInfo).map(([k, v]) => `${k}=${v}`).join(', ')}`);
     console.log(`load average at the start: ${loadAtStart.join(', ')}; at the end: ${loadAtEnd.join(', ')}`);
     writeFileSync(
-      join(root, 'bench', 'results-pg.json'),
-      `${JSON.stringify({ at: new Date().toISOString(), engine: 'pg', machine, loadAverage: { start: loadAtStart, end: loadAtEnd }, county: { ...county, file: county.file.slice(root.length + 1) }, runs: RUNS, secondsPerLoad: SECONDS, pool: opts.pool, totalSeconds, figures, notes, table }, null, 2)}\n`,
+      // A partial run (--only) keeps its own file, so the full run's figures stay in results-pg.json.
+      join(root, 'bench', opts.only ? `results-pg-${[...opts.only].sort().join('-')}.json` : 'results-pg.json'),
+      `${JSON.stringify({ at: new Date().toISOString(), engine: 'pg', baseline: opts.baseline, machine, loadAverage: { start: loadAtStart, end: loadAtEnd }, county: { ...county, file: county.file.slice(root.length + 1) }, runs: RUNS, secondsPerLoad: SECONDS, pool: opts.pool, totalSeconds, figures, notes, table }, null, 2)}\n`,
     );
   }
 }

@@ -98,8 +98,10 @@ export async function prepare(file: string, opts: { approvalRuns: number; buyers
   const pendingBatches: number[][] = [];
   const twinBatches: number[][] = [];
   for (let r = 0; r < opts.approvalRuns; r++) {
-    const picked = households.slice(r * BATCH, (r + 1) * BATCH);
-    if (picked.length < BATCH) throw new Error(`township ${town.id} has fewer than ${(r + 1) * BATCH} households`);
+    // Runs past the township's households start over (a household may have several pending awards; a batch never twice).
+    if (households.length < BATCH) throw new Error(`township ${town.id} has fewer than ${BATCH} households`);
+    const from = (r * BATCH) % (households.length - BATCH + 1);
+    const picked = households.slice(from, from + BATCH);
     const propose = async () => (await proposeBatch(ctx, { ruleId: rule.id, occurredOn: shanghaiDay(now), items: picked.map((h) => ({ householdId: h.id, quantity: 1 })) })).ids;
     pendingBatches.push(await propose());
     twinBatches.push(await propose());

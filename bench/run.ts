@@ -8,7 +8,8 @@
  * cached county forward instead of regenerating it after a schema change), --checkpoints-only (only the
  * checkpoint and proof figures, written to bench/results-checkpoints.json).
  * --engine pg runs the PostgreSQL figures instead (bench/pg.ts, bench/results-pg.json; default county
- * 20000 × 12, --pool N connections per server process, 8).
+ * 20000 × 12, --pool N connections per server process, 8; --only redemption,approval,board,dashboard; --baseline DIR
+ * serves the same database from another checkout of the tree too and measures its approval and board in the same runs).
  */
 import { execSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -42,6 +43,8 @@ const { values: args } = parseArgs({
     'checkpoints-only': { type: 'boolean', default: false },
     engine: { type: 'string', default: 'sqlite' },
     pool: { type: 'string', default: '8' },
+    only: { type: 'string' },
+    baseline: { type: 'string' },
   },
 });
 if (args.engine !== 'sqlite' && args.engine !== 'pg') throw new Error(`--engine must be sqlite or pg, not ${args.engine}`);
@@ -121,7 +124,8 @@ async function main() {
   if (PG) {
     const { runPgBench } = await import('./pg');
     const opts = { households: Number(args.households), months: Number(args.months), runs: RUNS, seconds: SECONDS, small: args.small, reuseStale: args['reuse-stale'] };
-    return runPgBench({ ...opts, pool: Number(args.pool), log });
+    const only = args.only ? new Set(args.only.split(',').map((g) => g.trim())) : null;
+    return runPgBench({ ...opts, pool: Number(args.pool), only, baseline: args.baseline ?? null, log });
   }
   const county = ensureCounty({ households: Number(args.households), months: Number(args.months), small: args.small, reuseStale: args['reuse-stale'] });
   log(`county ${county.file} (${county.generator}, ${county.ledgerRows.toLocaleString('en')} ledger rows, ${county.sizeMb.toFixed(0)} MB)`);
