@@ -33,6 +33,7 @@ export const households = sqliteTable(
     uniqueIndex('households_pseudonym_seed_uq').on(t.pseudonymSeed),
     index('households_village_idx').on(t.villageId, t.headName),
     index('households_initials_idx').on(t.villageId, t.nameInitials),
+    index('households_village_status_idx').on(t.villageId, t.status),
     uniqueIndex('households_id_number_uq').on(t.idNumber),
   ],
 );

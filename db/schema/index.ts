@@ -16,3 +16,4 @@ export * from './funds';
 export * from './proofs';
 export * from './limits';
 export * from './ledgerTotals';
+export * from './storeMonthCloses';

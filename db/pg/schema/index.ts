@@ -18,3 +18,4 @@ export * from './proofs';
 export * from './limits';
 export * from './dataVersion';
 export * from './ledgerTotals';
+export * from './storeMonthCloses';
