@@ -609,11 +609,14 @@ describe('data version (what board caches are keyed by)', () => {
   afterAll(async () => {
     for (const db of dbs) await closeDb(db);
   });
+  // The row itself: dataVersion() reads it at most once a second per process (db/boards/dataVersion.ts).
+  const versionRow = async (db: Db) => Number((await sqlOf(db).get<{ version: number }>('SELECT version FROM data_version WHERE id = 1'))!.version);
 
   it('moves after a writing transaction commits, for every process; not after a rollback, not for a read-only one', async () => {
     const [a, b] = [await handle(), await handle()];
-    const start = await dataVersion(b);
-    expect(start).toMatch(/^pg\.\d+$/);
+    const start = await versionRow(b);
+    const stampA = await dataVersion(a);
+    expect(stampA).toMatch(/^pg\.\d+\.\d+$/);
     await errorOf(
       transaction(a, async (tx) => {
         await sqlOf(tx).run('INSERT INTO driver_marks (label) VALUES (?)', ['rolled-back']);
@@ -622,28 +625,31 @@ describe('data version (what board caches are keyed by)', () => {
         throw new Error('rolled back');
       }),
     );
-    expect(await dataVersion(b)).toBe(start);
+    expect(await versionRow(b)).toBe(start);
+    expect(await dataVersion(a)).toBe(stampA);
     await transaction(a, (tx) => sqlOf(tx).get('SELECT COUNT(*) AS n FROM driver_marks'));
-    expect(await dataVersion(b)).toBe(start);
+    expect(await versionRow(b)).toBe(start);
+    expect(await dataVersion(a)).toBe(stampA);
     await transaction(a, (tx) => sqlOf(tx).run('INSERT INTO driver_marks (label) VALUES (?)', ['committed']));
-    // Moved before transaction() returned: the writer's own next read sees a new stamp.
-    const after = await dataVersion(b);
-    expect(after).not.toBe(start);
-    expect(await dataVersion(a)).toBe(after);
+    // Moved before transaction() returned: every process reads the new row, and the writer's own stamp moved at once.
+    const after = await versionRow(b);
+    expect(after).toBeGreaterThan(start);
+    expect(await versionRow(a)).toBe(after);
+    expect(await dataVersion(a)).not.toBe(stampA);
   });
 
   it('ends past every one of 40 writers on two processes, each of whom sees it moved once its transaction returns', async () => {
     const [a, b] = [await handle(), await handle()];
-    const start = Number((await dataVersion(a))!.slice(3));
+    const start = await versionRow(a);
     const seenAfter = await Promise.all(
       Array.from({ length: 40 }, async (_, i) => {
         const db = i % 2 ? a : b;
         await transaction(db, (tx) => sqlOf(tx).run('INSERT INTO driver_marks (label) VALUES (?)', [`writer-${i}-${Math.random()}`]));
-        return Number((await dataVersion(db))!.slice(3));
+        return versionRow(db);
       }),
     );
     // Writers of one process share bumps, so fewer than 40 may run, but each writer's commit is covered by one that started after it.
     for (const v of seenAfter) expect(v).toBeGreaterThan(start);
-    expect(Number((await dataVersion(a))!.slice(3))).toBeGreaterThanOrEqual(Math.max(...seenAfter));
+    expect(await versionRow(a)).toBeGreaterThanOrEqual(Math.max(...seenAfter));
   });
 });
