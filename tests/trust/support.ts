@@ -81,14 +81,19 @@ export async function serveInProcess(db: SqliteDb): Promise<{ base: string; clos
   };
 }
 
+/** The app's tables (not the migrations' bookkeeping) on either engine. */
+export async function tableNames(sql: Sql): Promise<{ name: string }[]> {
+  return sql.engine === 'sqlite'
+    ? sql.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%'")
+    : sql.all<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name NOT LIKE '__drizzle%'");
+}
+
 /** Row counts of every table plus the audit log's last id: a request that was refused must change none of them. Pass `t.sql` (either engine). */
 export async function snapshotCounts(sql: Sql): Promise<Record<string, number>> {
-  const tables =
-    sql.engine === 'sqlite'
-      ? await sql.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%'")
-      : await sql.all<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name NOT LIKE '__drizzle%'");
+  const tables = await tableNames(sql);
   const out: Record<string, number> = {};
-  for (const { name } of tables) out[name] = Number((await sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM "${name}"`))!.n);
+  // The public rate limit's counters: PostgreSQL counts every public request there, refused or not (SQLite in memory).
+  for (const { name } of tables) if (name !== 'public_hits') out[name] = Number((await sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM "${name}"`))!.n);
   out['audit_log.maxId'] = Number((await sql.get<{ n: number }>('SELECT COALESCE(MAX(id), 0) AS n FROM audit_log'))!.n);
   return out;
 }

@@ -13,6 +13,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { noteLocalCommit } from '../../../db/boards/dataVersion';
 import { closeDb, openPgDb, pgBackendOf, type Db, type PgDb, type SqliteDb } from '../../../db/client';
 import { copySqliteToPg } from '../../../db/copy/sqliteToPg';
 import { pgSql, sqlOf, type Sql, type SqlParam } from '../../../db/sql';
@@ -312,6 +313,10 @@ export function switchToPostgres(sqlite: SqliteDb, shell: App, makeApp: (db: Db)
         const tables = await planTables(client, sqlOf(m.pg));
         const now = readAll(client, tables);
         await moveChanges(sqlOf(m.pg), tables, m.snapshot, now);
+        // As after any writing commit of the app: cached boards and pages see the new rows at once.
+        await sqlOf(m.pg).run('UPDATE data_version SET version = version + 1 WHERE id = 1');
+        // The app reads the row at most once a second: a write of this process moves its stamp at once, as transaction() does.
+        noteLocalCommit(pgBackendOf(m.pg)!);
         m.snapshot = now;
         m.changes = changes;
         timing.syncs += 1;
