@@ -1,16 +1,17 @@
 /**
  * County id ranges. A province keeps many counties in one PostgreSQL database, and a county's ids can never be
  * rewritten when it moves there (every ledger hash commits to its household, village, rule, award … ids, and
- * checkpoints are published). So county number k (1..900000) takes its ids in every table from
+ * checkpoints are published). So county number k (1..99999) takes its ids in every table from
  * [k·10^10, (k+1)·10^10); number 0 is a county made without a number, ids from 1 (every county made before this).
- * 900001·10^10 < 2^53: every id stays an exact JavaScript number.
+ * 100000·10^10 = 10^15: every id has at most 15 digits, so it survives Excel (15 significant digits) on a score
+ * sheet, and stays an exact JavaScript number.
  */
 
 /** Ids one county may use in one table: 10^10. */
 export const COUNTY_ID_SPAN = 10_000_000_000;
-export const MAX_COUNTY_NUMBER = 900_000;
+export const MAX_COUNTY_NUMBER = 99_999;
 
-/** A county number that is not a whole number in 0..900000 (or 1..900000 where 0 is not allowed). */
+/** A county number that is not a whole number in 0..99999 (or 1..99999 where 0 is not allowed). */
 export class CountyNumberError extends Error {
   override name = 'CountyNumberError';
 }
@@ -28,7 +29,7 @@ export function checkCountyNumber(k: number, setting = 'county number'): number 
 /** A county number as written in an environment variable or on a command line: digits only ("37"), no sign, no decimals. */
 export function parseCountyNumber(raw: string, setting = 'county number'): number {
   const text = raw.trim();
-  if (!/^\d{1,7}$/.test(text)) throw new CountyNumberError(`${setting} must be a whole number from 0 to ${MAX_COUNTY_NUMBER}, not "${raw}"`);
+  if (!/^\d{1,6}$/.test(text)) throw new CountyNumberError(`${setting} must be a whole number from 0 to ${MAX_COUNTY_NUMBER}, not "${raw}"`);
   return checkCountyNumber(Number(text), setting);
 }
 

@@ -24,6 +24,7 @@ import {
 import { shanghaiDay, shanghaiMonth } from '../db/time';
 import { transaction, type SqliteTx } from '../db/transaction';
 import { writeAudit, type AuditCtx, type AuditEntry } from '../server/lib/audit';
+import { closeStoreMonths } from '../server/modules/funds/closeStoreMonths';
 import { nameInitials } from '../server/lib/identity';
 import {
   COUNTY_RULES,
@@ -51,7 +52,7 @@ const REGION_CODE = '430726';
 
 /**
  * County k's code: REGION_CODE for 0, a different one for every other number (k < 10^6, so no two of
- * 0..900000 share one), so heads' ID numbers, unique across a province's database, never collide.
+ * 0..99999 share one), so heads' ID numbers, unique across a province's database, never collide.
  */
 export function regionCodeOf(k: number): string {
   return k === 0 ? REGION_CODE : String((Number(REGION_CODE) + k) % 1_000_000).padStart(6, '0');
@@ -238,6 +239,8 @@ export async function generateCounty(db: SqliteDb, opts: GenerateOptions): Promi
   const county = await withBulkLoadSettings(db, () => new Generator(db, { ...opts, countyNumber }).run(), { deferIndexesOf: SEED_BULK_TABLES });
   // The bulk writer leaves the dashboard's kept totals to one GROUP BY over the finished ledger.
   await rebuildLedgerTotals(db);
+  // The stores' finished months closed now, as the server's first tick would, so the first dashboard is quick.
+  await closeStoreMonths({ db, now: opts.now, device: { ip: null, userAgent: 'seed' }, actor: null });
   return county;
 }
 

@@ -67,7 +67,7 @@ export function readServerEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
   };
 }
 
-/** JIFEN_COUNTY_NUMBER, checked (a whole number 0–900000); null when unset. */
+/** JIFEN_COUNTY_NUMBER, checked (a whole number 0–99999); null when unset. */
 export function readCountyNumber(env: NodeJS.ProcessEnv = process.env): number | null {
   const raw = env.JIFEN_COUNTY_NUMBER?.trim();
   if (!raw) return null;

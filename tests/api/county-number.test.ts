@@ -42,10 +42,11 @@ function idExtremes(client: ReturnType<typeof openDb>['$client']): { col: string
 }
 
 describe('county id ranges (db/idRange.ts)', () => {
-  it('county k owns [k·10^10, (k+1)·10^10), exact below 2^53 up to 900000', () => {
+  it('county k owns [k·10^10, (k+1)·10^10), at most 15 digits (Excel keeps 15) up to 99999', () => {
     expect(countyIdBase(0)).toBe(0);
     expect(countyIdBase(37)).toBe(370_000_000_000);
-    expect(countyIdBase(900_000) + COUNTY_ID_SPAN).toBeLessThan(Number.MAX_SAFE_INTEGER);
+    expect(String(countyIdBase(99_999) + COUNTY_ID_SPAN - 1)).toHaveLength(15);
+    expect(() => countyIdBase(100_000)).toThrow(/0 to 99999/);
     expect(rangeOf(1)).toBe(0);
     expect(rangeOf(BASE + 5)).toBe(37);
     expect(rangeOf(BASE - 1)).toBe(36);
@@ -54,7 +55,7 @@ describe('county id ranges (db/idRange.ts)', () => {
     expect(inCountyRange(0, 0)).toBe(false);
   });
 
-  it.each(['0.5', '-1', '900001', String(2 ** 53), 'abc', '1e3', '0x10', '', ' 3 7'])('refuses JIFEN_COUNTY_NUMBER=%j with a message naming it and the allowed numbers', (raw) => {
+  it.each(['0.5', '-1', '100000', '900001', String(2 ** 53), 'abc', '1e3', '0x10', '', ' 3 7'])('refuses JIFEN_COUNTY_NUMBER=%j with a message naming it and the allowed numbers', (raw) => {
     if (raw === '') {
       expect(readCountyNumber({ JIFEN_COUNTY_NUMBER: raw })).toBeNull();
       return;
@@ -66,14 +67,14 @@ describe('county id ranges (db/idRange.ts)', () => {
       error = err;
     }
     expect(error).toBeInstanceOf(DatabaseConfigError);
-    expect((error as Error).message).toContain('JIFEN_COUNTY_NUMBER must be a whole number from 0 to 900000');
+    expect((error as Error).message).toContain('JIFEN_COUNTY_NUMBER must be a whole number from 0 to 99999');
   });
 
-  it('reads 0, 37 and 900000, and nothing when unset', () => {
+  it('reads 0, 37 and 99999, and nothing when unset', () => {
     expect(readCountyNumber({})).toBeNull();
     expect(readServerEnv({ JIFEN_COUNTY_NUMBER: '37' }).countyNumber).toBe(37);
     expect(readCountyNumber({ JIFEN_COUNTY_NUMBER: ' 0 ' })).toBe(0);
-    expect(parseCountyNumber('900000')).toBe(900_000);
+    expect(parseCountyNumber('99999')).toBe(99_999);
   });
 });
 
@@ -177,7 +178,7 @@ describe('JIFEN_COUNTY_NUMBER on a SQLite county database', () => {
     expect(other.stderr.trim()).toBe('[jifen] this database is county number 12; JIFEN_COUNTY_NUMBER=13 cannot change it (its ids are in ledger hashes and published proofs)');
     const bad = run('12.5');
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain('JIFEN_COUNTY_NUMBER must be a whole number from 0 to 900000, not "12.5"');
+    expect(bad.stderr).toContain('JIFEN_COUNTY_NUMBER must be a whole number from 0 to 99999, not "12.5"');
     const after = openDb({ file });
     expect(after.$client.prepare('SELECT COUNT(*) AS n FROM areas').get()).toEqual({ n: 0 });
     after.$client.close();

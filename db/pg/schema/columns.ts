@@ -5,7 +5,7 @@ export const millis = (name: string) => bigint(name, { mode: 'number' });
 
 /**
  * Key of a table that stays small (areas, users, rules ...). Still bigint: county k's ids start at k·10^10
- * (db/idRange.ts), far past 2^31; mode number is exact up to 900001·10^10 < 2^53.
+ * (db/idRange.ts), far past 2^31; mode number is exact: below 10^15 (db/idRange.ts).
  */
 export const smallId = () => bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity();
 
