@@ -7,6 +7,7 @@ import { pgSql, sqliteSql, type Sql } from './sql';
 import { checkCatalogue, columnNames, eachPage, PAGE, tableExists } from './verifyCatalogue';
 import { checkFundBook } from './verifyFundBook';
 import { checkLedgerTotals } from './verifyLedgerTotals';
+import { checkStoreCloses } from './verifyStoreCloses';
 
 /** A village chain as verified: its last seq and head hash. */
 export interface VerifiedChain {
@@ -48,7 +49,7 @@ export interface DamagedText {
 
 export interface VerifyFailure {
   ok: false;
-  /** What kind of check failed: hash, chain, damaged_text, balance, stock, score, totals, award, redemption, funds, heading, orphan_heading, evidence, integrity, foreign_key. */
+  /** What kind of check failed: hash, chain, damaged_text, balance, stock, score, totals, award, redemption, funds, closes, heading, orphan_heading, evidence, integrity, foreign_key. */
   what: string;
   table: string;
   rowId: string | number | null;
@@ -680,6 +681,7 @@ export async function verifyDatabase(db: Db | Database.Database, opts: VerifyOpt
       await checkLinks(q);
       await checkFunds(q);
       await checkFundBook(q, fail);
+      await checkStoreCloses(q, fail);
       await checkCatalogue(q, fail);
       await checkIntegrity(q);
       const ok: VerifyOk = { ok: true, head: ledger.head, legacy: ledger.legacy, chains: ledger.chains, entries: ledger.entries, households, goods };

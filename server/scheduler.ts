@@ -3,6 +3,7 @@ import { runScheduledJob } from '../db/jobs';
 import { shanghaiDay } from '../db/time';
 import { systemCtx, type AppConfig, type SystemCtx } from './lib/context';
 import { postDueAwards } from './modules/awards/postDueAwards';
+import { closeStoreMonths } from './modules/funds/closeStoreMonths';
 import { expirePoints } from './modules/ledger/expirePoints';
 import { makeDailyCheckpoints } from './modules/proofs/makeDailyCheckpoints';
 
@@ -12,6 +13,8 @@ export interface ScheduledJobs {
   expirePoints(ctx: SystemCtx): unknown;
   /** Optional so a test's own jobs may leave it out. */
   dailyCheckpoints?(ctx: SystemCtx): unknown;
+  /** Optional like dailyCheckpoints: the stores' month closes. */
+  storeMonthCloses?(ctx: SystemCtx): unknown;
 }
 
 export interface SchedulerOptions {
@@ -35,6 +38,7 @@ const defaultJobs: ScheduledJobs = {
   postDueAwards: (ctx) => postDueAwards(ctx),
   expirePoints: (ctx) => expirePoints(ctx),
   dailyCheckpoints: (ctx) => makeDailyCheckpoints(ctx),
+  storeMonthCloses: (ctx) => closeStoreMonths(ctx),
 };
 
 /**
@@ -49,6 +53,7 @@ export function startScheduler(db: Db, config: AppConfig, opts: SchedulerOptions
   const onError = opts.onError ?? ((job, err) => console.error(`[jifen] scheduler ${job}:`, err));
   let expiredOn: string | null = null;
   let checkpointedOn: string | null = null;
+  let closedOn: string | null = null;
   let running: Promise<void> | null = null;
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
@@ -70,6 +75,8 @@ export function startScheduler(db: Db, config: AppConfig, opts: SchedulerOptions
     if (expiredOn !== today && (await runJob('expirePoints', ctx))) expiredOn = today;
     // After expiry, so the day's checkpoint covers it; the job itself makes none twice on one day.
     if (checkpointedOn !== today && (await runJob('dailyCheckpoints', systemCtx(db, config, now())))) checkpointedOn = today;
+    // Once a day (the first tick after start too): a month becomes closable at a day's turn; a close a late entry reached is redone then.
+    if (closedOn !== today && (await runJob('storeMonthCloses', systemCtx(db, config, now())))) closedOn = today;
   };
 
   const tick = (): Promise<void> => {

@@ -1,7 +1,7 @@
 import type { Db } from '../client';
 import type { MovementKind } from '../goods/stock';
 import { fundEntryKinds, fundSources } from '../schema/funds';
-import { sqlOf, type SqlParam } from '../sql';
+import { sqlOf, type Sql, type SqlParam } from '../sql';
 import type { Tx } from '../transaction';
 
 /** The closed lists of the money books, for the modules' schemas (one list, owned by the table's definition). */
@@ -160,8 +160,13 @@ export interface BookedEntry {
   source: FundSource | null;
 }
 
-/** Every entry of a store booked before a day (exclusive), or none when `beforeDay` is null. */
+/** Every entry of a store booked before a day (exclusive), from a day when given, in id order. */
 export async function fundEntriesOfStore(db: Db, storeAreaId: number, range: { fromDay?: string; beforeDay: string }): Promise<BookedEntry[]> {
+  return bookedEntries(sqlOf(db), storeAreaId, range);
+}
+
+/** `fundEntriesOfStore` on a neutral SQL handle (month closes and verify). */
+export async function bookedEntries(q: Sql, storeAreaId: number, range: { fromDay?: string; beforeDay: string }): Promise<BookedEntry[]> {
   const params: SqlParam[] = [storeAreaId];
   let where = 'e.store_area_id = ?';
   if (range.fromDay) {
@@ -170,7 +175,7 @@ export async function fundEntriesOfStore(db: Db, storeAreaId: number, range: { f
   }
   where += ' AND e.on_day < ?';
   params.push(range.beforeDay);
-  const rows = await sqlOf(db).all<{
+  const rows = await q.all<{
     id: number;
     kind: FundEntryKind;
     amountFen: number;
@@ -193,11 +198,16 @@ export async function fundEntriesOfStore(db: Db, storeAreaId: number, range: { f
 
 /** The purchase costs (net of reversals) of a store's purchase movements, by movement id. */
 export async function liveMovementCosts(db: Db, storeAreaId: number): Promise<Map<number, number>> {
-  const rows = await sqlOf(db).all<{ movementId: number | null; costFen: number }>(
+  return liveCostsAfter(sqlOf(db), storeAreaId, 0);
+}
+
+/** `liveMovementCosts` of the movements after `afterMovementId` only (what follows a month close). */
+export async function liveCostsAfter(q: Sql, storeAreaId: number, afterMovementId: number): Promise<Map<number, number>> {
+  const rows = await q.all<{ movementId: number | null; costFen: number }>(
     `SELECT e.movement_id AS "movementId", -e.amount_fen AS "costFen" FROM fund_entries e
-      WHERE e.store_area_id = ? AND e.kind = 'purchase' AND ${NOT_REVERSED}
+      WHERE e.store_area_id = ? AND e.kind = 'purchase' AND ${afterMovementId > 0 ? 'e.movement_id > ? AND ' : ''}${NOT_REVERSED}
       ORDER BY e.id`,
-    [storeAreaId],
+    afterMovementId > 0 ? [storeAreaId, afterMovementId] : [storeAreaId],
   );
   const out = new Map<number, number>();
   for (const r of rows) if (r.movementId != null) out.set(r.movementId, (out.get(r.movementId) ?? 0) + r.costFen);

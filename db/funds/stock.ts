@@ -1,6 +1,6 @@
 import type { Db } from '../client';
 import type { MovementKind } from '../goods/stock';
-import { sqlOf } from '../sql';
+import { sqlOf, type Sql } from '../sql';
 
 export interface ValuedMovement {
   id: number;
@@ -20,18 +20,26 @@ export interface ValuedMovement {
   pricePoints: number | null;
 }
 
-/** Every stock movement of a store's goods before a moment, oldest first: the input of the FIFO valuation. */
-export async function movementsOfStoreBefore(db: Db, storeAreaId: number, beforeMs: number): Promise<ValuedMovement[]> {
-  return sqlOf(db).all<ValuedMovement>(
-    `SELECT m.id, m.goods_id AS "goodsId", g.name AS "goodsName", g.unit, m.kind, m.quantity, m.created_at AS "createdAt",
+const VALUED = `SELECT m.id, m.goods_id AS "goodsId", g.name AS "goodsName", g.unit, m.kind, m.quantity, m.created_at AS "createdAt",
             m.donation_id AS "donationId", d.amount_fen AS "donationValueFen", d.quantity AS "donationQuantity",
             m.redemption_id AS "redemptionId", i.price AS "pricePoints"
        FROM stock_movements m
        JOIN goods g ON g.id = m.goods_id
        LEFT JOIN donations d ON d.id = m.donation_id
-       LEFT JOIN redemption_items i ON i.redemption_id = m.redemption_id AND i.goods_id = m.goods_id
-      WHERE m.store_area_id = ? AND m.created_at < ?
-      ORDER BY m.id`,
-    [storeAreaId, beforeMs],
+       LEFT JOIN redemption_items i ON i.redemption_id = m.redemption_id AND i.goods_id = m.goods_id`;
+
+/** Every stock movement of a store's goods before a moment, oldest first: the input of the FIFO valuation. */
+export async function movementsOfStoreBefore(db: Db, storeAreaId: number, beforeMs: number): Promise<ValuedMovement[]> {
+  return sqlOf(db).all<ValuedMovement>(`${VALUED} WHERE m.store_area_id = ? AND m.created_at < ? ORDER BY m.id`, [storeAreaId, beforeMs]);
+}
+
+/**
+ * The store's movements after a month close's last one (`afterId`) and before a moment, oldest first.
+ * Reached through the store's goods and the (goods_id, id) index, so only what follows the close is read.
+ */
+export async function movementsOfStoreAfter(q: Sql, storeAreaId: number, afterId: number, beforeMs: number): Promise<ValuedMovement[]> {
+  return q.all<ValuedMovement>(
+    `${VALUED} WHERE m.goods_id IN (SELECT id FROM goods WHERE store_area_id = ?) AND m.store_area_id = ? AND m.id > ? AND m.created_at < ? ORDER BY m.id`,
+    [storeAreaId, storeAreaId, afterId, beforeMs],
   );
 }

@@ -59,6 +59,7 @@ export const auditActions = [
   'seed.load',
   'session.login',
   'session.logout',
+  'store_month.close',
   'user.change_own_password',
   'user.create',
   'user.lock',

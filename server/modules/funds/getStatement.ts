@@ -1,29 +1,23 @@
 import type { AreaRow } from '../../../db/areas';
 import { readDb, type Db } from '../../../db/client';
-import { fundEntriesOfStore, liveMovementCosts } from '../../../db/funds/entries';
-import { movementsOfStoreBefore } from '../../../db/funds/stock';
+import { statementFigures } from '../../../db/funds/closes';
+import { sqlOf } from '../../../db/sql';
 import type { Ctx } from '../../lib/context';
 import { resolveSettings } from '../areas/resolveSettings';
 import { periodSpan } from '../excel/exportScope';
 import { getManagedStore } from '../goods/stores';
 import type { StatementQuery } from './schemas';
-import { sumFunds, valueStock } from './statement';
-
-/** The day after `day` (YYYY-MM-DD). */
-function nextDay(day: string): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-}
 
 /**
  * A store's statement over a period (a month, or a year for the dashboard): funds, purchases, goods out
- * at points value and at FIFO cost, losses, closing stock value. Computed from the append-only books
- * each time, so it can always be recomputed and checked.
+ * at points value and at FIFO cost, losses, closing stock value. From the store's month closes and the
+ * books after them (db/funds/closes.ts): the same figures as replaying the whole history, which verify
+ * recomputes.
  */
 export async function statementOf(db: Db, store: Pick<AreaRow, 'id' | 'name' | 'path' | 'kind'>, period: string) {
   const { from, to, fromMs, toMs } = periodSpan(period);
   const { pointValueFen } = await resolveSettings(db, store.path);
-  const funds = sumFunds(await fundEntriesOfStore(db, store.id, { beforeDay: nextDay(to) }), from);
-  const stock = valueStock(await movementsOfStoreBefore(db, store.id, toMs), await liveMovementCosts(db, store.id), fromMs);
+  const { funds, stock } = await statementFigures(sqlOf(db), store.id, { from, to, fromMs, toMs });
   const netPoints = stock.redeemedPoints - stock.returnedPoints;
   return {
     store: { id: store.id, name: store.name, kind: store.kind },

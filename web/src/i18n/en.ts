@@ -803,6 +803,9 @@ export default {
     evidence: {
       upload: 'Uploaded evidence photo',
     },
+    store_month: {
+      close: "Closed a store's months",
+    },
     fund_entry: {
       funding: 'Recorded funding',
       purchase: 'Recorded a purchase cost',
@@ -891,6 +894,7 @@ export default {
     rule_heading: 'Catalogue heading',
     seed: 'Demo data',
     session: 'Login session',
+    store_month: 'Store month close',
     user: 'Account',
   },
   funds: {

@@ -800,6 +800,9 @@ export default {
     evidence: {
       upload: '上传佐证照片',
     },
+    store_month: {
+      close: '结转门店月度账目',
+    },
     fund_entry: {
       funding: '登记资金拨入',
       purchase: '登记采购进价',
@@ -888,6 +891,7 @@ export default {
     rule_heading: '细则类别',
     seed: '演示数据',
     session: '登录会话',
+    store_month: '门店月度账',
     user: '账号',
   },
   funds: {

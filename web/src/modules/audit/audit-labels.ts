@@ -25,6 +25,7 @@ export const auditEntities = [
   'rule_heading',
   'seed',
   'session',
+  'store_month',
   'user',
 ] as const;
 
