@@ -56,16 +56,18 @@ function nextDay(day: string): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 
+/** Transactions in flight at a moment are done minutes later: a close only vouches for books that old. */
+export const SETTLE_MS = 5 * 60_000;
+
 /**
- * The last month whose books are final at `nowMs`: a funding may be dated back into the previous month
- * (recordFunding's firstOpenDay), and movements are stamped when made, so the month before last.
+ * The last month to close at `nowMs`: the one before the current, once its end has settled. Movements are
+ * stamped when made, so its stock is final; a funding may still be dated back into it (recordFunding's
+ * firstOpenDay) or a cost booked for goods it received: such an entry lies past the close's high-water id
+ * and reopens it (statements step back to the close before) until the next run rewrites it.
  */
 export function lastClosableMonth(nowMs: number): string {
-  return prevMonth(prevMonth(shanghaiMonth(nowMs)));
+  return prevMonth(shanghaiMonth(nowMs - SETTLE_MS));
 }
-
-/** Entries made in the last minutes may still have neighbours with lower ids in flight: a close only vouches for older ones. */
-export const SETTLE_MS = 5 * 60_000;
 
 const META = `store_area_id AS "storeAreaId", month, figures, closing_funds_fen AS "closingFundsFen", closing_stock_fen AS "closingStockFen",
   movement_hwm AS "movementHwm", fund_hwm AS "fundHwm", closed_at AS "closedAt"`;

@@ -5,7 +5,7 @@ import { writeAudit, type AuditCtx } from '../../lib/audit';
 import type { Db } from '../../../db/client';
 
 /**
- * Closes every store's months whose books are final (through the month before last), in order, and
+ * Closes every store's months through last month (db/funds/closes.ts lastClosableMonth), in order, and
  * rewrites closes a late entry has reached back into: the statements and the dashboard then replay only
  * what follows the last close. Read on the primary, written per store in one transaction with its audit
  * row (system actor); a store another run changed meanwhile is left to it. Idempotent: a second run, or
