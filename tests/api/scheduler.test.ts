@@ -38,10 +38,10 @@ describe('the scheduler', () => {
     expect((await call(t, 'POST', `/api/awards/${a.body.id}/approve`, { cookie: reviewer })).body.status).toBe('notice');
     t.clock.advance(2 * DAY);
 
-    await scheduler(t.db, testConfig, { ...manual, now: () => t.clock.now }).tick();
+    await scheduler(await t.appDb(), testConfig, { ...manual, now: () => t.clock.now }).tick();
 
     expect((await call(t, 'GET', `/api/awards/${a.body.id}`, { cookie: cadre })).body.status).toBe('posted');
-    const rows = t.db.$client.prepare("SELECT actor_id AS actorId, actor_role AS actorRole, user_agent AS userAgent FROM audit_log WHERE action = 'award.post'").all();
+    const rows = await t.sql.all("SELECT actor_id AS \"actorId\", actor_role AS \"actorRole\", user_agent AS \"userAgent\" FROM audit_log WHERE action = 'award.post'");
     expect(rows).toEqual([{ actorId: null, actorRole: 'system', userAgent: 'scheduler' }]);
   });
 

@@ -82,7 +82,11 @@ async function planTables(client: Database.Database, pg: Sql): Promise<TablePlan
   if (plans) return plans;
   const names = (rawPrepare(client, `SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((r) => r.name).filter((n) => !SKIPPED.has(n));
   const bools = await pg.all<{ t: string; c: string }>(`SELECT table_name AS t, column_name AS c FROM information_schema.columns WHERE table_schema = current_schema() AND data_type = 'boolean'`);
-  plans = foreignKeyOrder(client, names).map((name) => {
+  const there = new Set((await pg.all<{ t: string }>(`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = current_schema()`)).map((r) => r.t));
+  const missing = names.filter((n) => !there.has(n));
+  // A table only SQLite has (a migration not yet mirrored) cannot hold fixture rows on PostgreSQL: say which.
+  if (missing.length) console.warn(`[pg-suite] tables only SQLite has, not moved: ${missing.join(', ')}`);
+  plans = foreignKeyOrder(client, names.filter((n) => there.has(n))).map((name) => {
     const info = rawPragma(client, `table_info("${name}")`) as { name: string; pk: number }[];
     return {
       name,
@@ -182,21 +186,24 @@ let seeded: Set<string> | null = null;
  */
 async function insertFixture(db: PgDb, tables: TablePlan[], snapshot: Snapshot): Promise<void> {
   const conn = await pgBackendOf(db)!.pools.primary.connect();
-  const pg = pgSql(conn);
-  if (!seeded) {
-    const found = new Set<string>();
-    for (const t of tables) if (await pg.get(`SELECT 1 AS x FROM "${t.name}" LIMIT 1`)) found.add(t.name);
-    seeded = found;
-  }
-  const empty: Snapshot = new Map(tables.map((t) => [t.name, new Map()]));
-  await pg.run('BEGIN');
+  // Released on every path: a client kept out of the pool would hold closeDb (pool.end) forever.
   try {
-    for (const name of seeded) await pg.run(`DELETE FROM "${name}"`);
-    await moveChanges(pg, tables, empty, snapshot);
-    await pg.run('COMMIT');
-  } catch (err) {
-    await pg.run('ROLLBACK');
-    throw err;
+    const pg = pgSql(conn);
+    if (!seeded) {
+      const found = new Set<string>();
+      for (const t of tables) if (await pg.get(`SELECT 1 AS x FROM "${t.name}" LIMIT 1`)) found.add(t.name);
+      seeded = found;
+    }
+    const empty: Snapshot = new Map(tables.map((t) => [t.name, new Map()]));
+    await pg.run('BEGIN');
+    try {
+      for (const name of seeded) await pg.run(`DELETE FROM "${name}"`);
+      await moveChanges(pg, tables, empty, snapshot);
+      await pg.run('COMMIT');
+    } catch (err) {
+      await pg.run('ROLLBACK');
+      throw err;
+    }
   } finally {
     conn.release();
   }
@@ -211,7 +218,9 @@ async function offsetIdentities(pg: Sql): Promise<void> {
     `SELECT table_name AS t, column_name AS c FROM information_schema.columns WHERE table_schema = current_schema() AND is_identity = 'YES'`,
   );
   for (const { t, c } of cols) {
-    await pg.get(`SELECT setval(pg_get_serial_sequence('"${t}"', '${c}'), GREATEST((SELECT COALESCE(MAX("${c}"), 0) FROM "${t}"), ?))`, [OFFSET]);
+    const seq = (await pg.get<{ s: string }>(`SELECT pg_get_serial_sequence(?, ?) AS s`, [`"${t}"`, c]))!.s;
+    // Never backwards: a county numbered by the app (JIFEN_COUNTY_NUMBER) already moved its sequences far past OFFSET.
+    await pg.get(`SELECT setval(?::regclass, GREATEST((SELECT COALESCE(MAX("${c}"), 0) FROM "${t}"), ?, (SELECT last_value FROM ${seq})))`, [seq, OFFSET]);
   }
 }
 
