@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { withIdChecksum } from '../../server/lib/identity';
 import { makeTestApp } from '../support/app';
@@ -29,7 +28,8 @@ async function setup() {
   expect((await call(t, 'POST', `/api/awards/${onNotice}/approve`, { cookie: reviewer })).body.status).toBe('notice');
   const posted = await propose(neighbour.id);
   await call(t, 'POST', `/api/awards/${posted}/approve`, { cookie: reviewer });
-  t.db.run(sql`UPDATE awards SET status = 'posted', notice_ends_at = NULL WHERE id = ${posted}`);
+  // On the app's database: on PostgreSQL the award exists only there (the app made it).
+  await t.sql.run(`UPDATE awards SET status = 'posted', notice_ends_at = NULL WHERE id = ?`, [posted]);
   const mine = await propose(w.household.id, OWN);
   return { t, w, neighbour, cadre, reviewer, county, ids: { pending, rejected, onNotice, posted, mine }, household: await login(t, 'household') };
 }
