@@ -1,3 +1,4 @@
+import { lockName } from '../pg/locks';
 import type { Sql } from '../sql';
 import { shanghaiDay, shanghaiMonth } from '../time';
 import { bookedEntries, liveCostsAfter, type FundSource } from './entries';
@@ -294,6 +295,8 @@ export async function planCloses(q: Sql, storeAreaId: number, throughMonth: stri
  * closes since the plan read them; else stale closes out, new ones in. Returns the months written.
  */
 export async function applyCloses(tx: Sql, plan: ClosePlan): Promise<string[]> {
+  // Two runs at once (no scheduler lock, a lost lock connection): one store's check-then-write one at a time.
+  if (tx.engine === 'pg') await lockName(tx, `store-month-closes:${plan.storeAreaId}`);
   const now = await tx.all<{ month: string; closedAt: number }>(
     'SELECT month, closed_at AS "closedAt" FROM store_month_closes WHERE store_area_id = ? ORDER BY month',
     [plan.storeAreaId],
