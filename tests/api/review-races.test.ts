@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeDb, openDb } from '../../db/client';
+import { sqlOf } from '../../db/sql';
 import { createApp } from '../../server/app';
 import { systemCtx } from '../../server/lib/context';
 import { postDueAwards } from '../../server/modules/awards/postDueAwards';
@@ -34,7 +35,7 @@ function makeFileApp(): TestApp {
     closeDb(db);
     rmSync(dir, { recursive: true, force: true });
   });
-  return { app: createApp({ db, config: testConfig, now: () => clock.now }), db, clock };
+  return { app: createApp({ db, config: testConfig, now: () => clock.now }), db, clock, appDb: async () => db, sql: sqlOf(db) };
 }
 
 interface AuditRow {
