@@ -9,7 +9,8 @@ import { verifyDatabase } from '../../db/verify';
 import { periodSpan } from '../../server/modules/excel/exportScope';
 import { closeStoreMonths } from '../../server/modules/funds/closeStoreMonths';
 import { moneyOfStores } from '../../server/modules/funds/moneyOfStores';
-import { makeTestApp, type TestApp } from '../support/app';
+import { startScheduler } from '../../server/scheduler';
+import { makeTestApp, testConfig, type TestApp } from '../support/app';
 import { call, grantPoints, login, makeGoods, makeWorld } from '../support/factories';
 
 /** mulberry32: a fixed seed gives the same books on every run. */
@@ -214,6 +215,24 @@ describe('store month closes', () => {
     const first = await job(edge);
     expect(first.months).toBeGreaterThan(0);
     expect((await closesOfStore(sqlOf(edge.db), ew.areas.villageA.id)).map((c) => c.month)).toEqual(['2026-01']);
+  });
+
+  it('the scheduler closes the months on its first tick after start, and not again the same day', async () => {
+    const { t, store } = await fiveMonths(19);
+    t.clock.set('2026-07-01T00:00:00.000Z');
+    const s = startScheduler(t.db, testConfig, { firstDelayMs: 3_600_000, now: () => t.clock.now });
+    try {
+      await s.tick();
+      const closes = await closesOfStore(sqlOf(t.db), store);
+      expect(closes.at(-1)?.month).toBe('2026-06');
+      await expectSameStatements(t, store, 'closed by the scheduler');
+      const audits = () => (t.db.$client.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'store_month.close'").get() as { n: number }).n;
+      const n = audits();
+      await s.tick();
+      expect(audits()).toBe(n);
+    } finally {
+      await s.stop();
+    }
   });
 
   it('verify recomputes every close from the books and names the store and month of one tampered with', async () => {
