@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { ledgerHash, yearlyPseudonym } from '../../db/ledger';
 import { periodsOfDay } from '../../db/time';
@@ -22,11 +21,11 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('stock' as const), goods: fc.nat(1), quantity: fc.integer({ min: 1, max: 6 }), loss: fc.boolean() }),
 );
 
-/** Every invariant the ledger promises, checked straight from the tables. */
-export function checkInvariants(t: TestApp) {
-  const q = <T>(query: ReturnType<typeof sql>) => t.db.all<T>(query);
-  const entries = q<{ id: number; householdId: number; villageId: number; kind: LedgerKind; points: number; balanceAfter: number; conductPoints: number; occurredOn: string; ruleId: number | null; awardId: number | null; redemptionId: number | null; reversesId: number | null; category: string | null; note: string | null; createdBy: number | null; createdAt: number; prevHash: string; hash: string; chainId: number | null; seq: number | null; hashVersion: number; salt: string | null; rulePublic: number; seed: string; reversesSeq: number | null }>(
-    sql`SELECT id, household_id AS householdId, village_id AS villageId, kind, points, balance_after AS balanceAfter, conduct_points AS conductPoints, occurred_on AS occurredOn, rule_id AS ruleId, award_id AS awardId, redemption_id AS redemptionId, reverses_id AS reversesId, category, note, created_by AS createdBy, created_at AS createdAt, prev_hash AS prevHash, hash, chain_id AS chainId, seq, hash_version AS hashVersion, salt, rule_public AS rulePublic, (SELECT pseudonym_seed FROM households h WHERE h.id = household_id) AS seed, (SELECT o.seq FROM ledger_entries o WHERE o.id = e.reverses_id AND o.chain_id = e.chain_id) AS reversesSeq FROM ledger_entries e ORDER BY id`,
+/** Every invariant the ledger promises, checked straight from the tables (the app's database, on either engine). */
+export async function checkInvariants(t: TestApp) {
+  const q = <T>(text: string) => t.sql.all<T>(text);
+  const entries = await q<{ id: number; householdId: number; villageId: number; kind: LedgerKind; points: number; balanceAfter: number; conductPoints: number; occurredOn: string; ruleId: number | null; awardId: number | null; redemptionId: number | null; reversesId: number | null; category: string | null; note: string | null; createdBy: number | null; createdAt: number; prevHash: string; hash: string; chainId: number | null; seq: number | null; hashVersion: number; salt: string | null; rulePublic: number | boolean; seed: string; reversesSeq: number | null }>(
+    `SELECT id, household_id AS "householdId", village_id AS "villageId", kind, points, balance_after AS "balanceAfter", conduct_points AS "conductPoints", occurred_on AS "occurredOn", rule_id AS "ruleId", award_id AS "awardId", redemption_id AS "redemptionId", reverses_id AS "reversesId", category, note, created_by AS "createdBy", created_at AS "createdAt", prev_hash AS "prevHash", hash, chain_id AS "chainId", seq, hash_version AS "hashVersion", salt, rule_public AS "rulePublic", (SELECT pseudonym_seed FROM households h WHERE h.id = e.household_id) AS seed, (SELECT o.seq FROM ledger_entries o WHERE o.id = e.reverses_id AND o.chain_id = e.chain_id) AS "reversesSeq" FROM ledger_entries e ORDER BY id`,
   );
   const running = new Map<number, number>();
   const scores = new Map<string, number>();
@@ -38,22 +37,22 @@ export function checkInvariants(t: TestApp) {
     expect(balance).toBeGreaterThanOrEqual(0);
     running.set(e.householdId, balance);
     expect(e.prevHash).toBe(prev.get(e.chainId) ?? '0'.repeat(64));
-    expect(ledgerHash({ ...e, rulePublic: e.rulePublic === 1, pseudonym: yearlyPseudonym(e.seed, e.occurredOn.slice(0, 4)) })).toBe(e.hash);
+    expect(ledgerHash({ ...e, rulePublic: Boolean(e.rulePublic), pseudonym: yearlyPseudonym(e.seed, e.occurredOn.slice(0, 4)) })).toBe(e.hash);
     prev.set(e.chainId, e.hash);
     if (e.conductPoints) for (const p of periodsOfDay(e.occurredOn)) scores.set(`${e.householdId}/${p}`, (scores.get(`${e.householdId}/${p}`) ?? 0) + e.conductPoints);
   }
-  for (const h of q<{ id: number; balance: number }>(sql`SELECT id, balance FROM households`)) expect(h.balance).toBe(running.get(h.id) ?? 0);
-  for (const s of q<{ householdId: number; period: string; score: number }>(sql`SELECT household_id AS householdId, period, score FROM household_period_scores`)) {
+  for (const h of await q<{ id: number; balance: number }>('SELECT id, balance FROM households')) expect(h.balance).toBe(running.get(h.id) ?? 0);
+  for (const s of await q<{ householdId: number; period: string; score: number }>('SELECT household_id AS "householdId", period, score FROM household_period_scores')) {
     expect(s.score).toBe(scores.get(`${s.householdId}/${s.period}`) ?? 0);
   }
   const stock = new Map<number, number>();
-  for (const m of q<{ goodsId: number; quantity: number; stockAfter: number }>(sql`SELECT goods_id AS goodsId, quantity, stock_after AS stockAfter FROM stock_movements ORDER BY id`)) {
+  for (const m of await q<{ goodsId: number; quantity: number; stockAfter: number }>('SELECT goods_id AS "goodsId", quantity, stock_after AS "stockAfter" FROM stock_movements ORDER BY id')) {
     const s = (stock.get(m.goodsId) ?? 0) + m.quantity;
     expect(m.stockAfter).toBe(s);
     expect(s).toBeGreaterThanOrEqual(0);
     stock.set(m.goodsId, s);
   }
-  for (const g of q<{ id: number; stock: number }>(sql`SELECT id, stock FROM goods`)) expect(g.stock).toBe(stock.get(g.id) ?? 0);
+  for (const g of await q<{ id: number; stock: number }>('SELECT id, stock FROM goods')) expect(g.stock).toBe(stock.get(g.id) ?? 0);
 }
 
 describe('ledger properties', () => {
@@ -77,7 +76,7 @@ describe('ledger properties', () => {
             const [id] = pending.splice(o.pick % pending.length, 1);
             expect((await call(t, 'POST', `/api/awards/${id}/approve`, { cookie: reviewer })).status).toBe(200);
           } else if (o.kind === 'reverse') {
-            const entries = t.db.all<{ id: number }>(sql`SELECT id FROM ledger_entries WHERE kind != 'reversal' AND id NOT IN (SELECT reverses_id FROM ledger_entries WHERE reverses_id IS NOT NULL)`);
+            const entries = await t.sql.all<{ id: number }>(`SELECT id FROM ledger_entries WHERE kind <> 'reversal' AND id NOT IN (SELECT reverses_id FROM ledger_entries WHERE reverses_id IS NOT NULL) ORDER BY id`);
             if (entries.length) {
               const res = await call(t, 'POST', `/api/ledger/${entries[o.pick % entries.length].id}/reverse`, { cookie: cadre, body: { reason: '更正' } });
               expect(res.status).toBe(201);
@@ -91,7 +90,7 @@ describe('ledger properties', () => {
             expect([200, 422]).toContain(res.status);
           }
         }
-        checkInvariants(t);
+        await checkInvariants(t);
       }),
       { numRuns: 25 },
     );

@@ -145,7 +145,8 @@ describe('sessions', () => {
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
     expect(cookie).not.toMatch(/Secure/);
-    t.app = createApp({ db: t.db, config: { ...testConfig, cookieSecure: true }, now: () => t.clock.now });
+    // Over the app's database: on pg-suite the test's SQLite is only the fixture's source.
+    t.app = createApp({ db: await t.appDb(), config: { ...testConfig, cookieSecure: true }, now: () => t.clock.now });
     const secure = await call(t, 'POST', '/api/auth/login', { body: { username: 'cadre', password: PASSWORD } });
     expect(secure.headers.get('set-cookie')).toMatch(/; Secure/);
   });
