@@ -1,5 +1,6 @@
 import type { Db } from '../client';
 import { containing, startingWith } from '../like';
+import { lockName } from '../pg/locks';
 import { householdCategories, type HouseholdCategory } from '../schema/households';
 import { sqlOf, type SqlParam } from '../sql';
 import type { Tx } from '../transaction';
@@ -59,6 +60,16 @@ const asMember = (row: MemberRow): MemberRow => ({ ...row, isProxy: Boolean(row.
 export async function householdById(db: Db, id: number): Promise<HouseholdRow | undefined> {
   const row = await sqlOf(db).get<HouseholdRow>(`SELECT ${householdColumns('')} FROM households WHERE id = ?`, [id]);
   return row && asHousehold(row);
+}
+
+/**
+ * Serialises "is this ID number free, then write it" until the transaction ends: on PostgreSQL parallel
+ * registrations would otherwise all find it free and the losers hit the unique index instead of
+ * id_number_taken. SQLite's write transaction already serialises.
+ */
+export async function lockIdNumber(tx: Tx, idNumber: string): Promise<void> {
+  const q = sqlOf(tx);
+  if (q.engine === 'pg') await lockName(q, `households.id_number:${idNumber}`);
 }
 
 /** The village of the household holding this ID number (other than `exceptId`), if any. */

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import { GENESIS_HASH, type VillageChain } from '../ledger/posting';
 import { checkout } from './pool';
-import type { Sql } from '../sql';
+import { sqlOf, type Sql } from '../sql';
+import type { Tx } from '../transaction';
 
 const CHAIN_FOR_UPDATE =
   'SELECT village_id AS "villageId", last_seq AS "lastSeq", head_hash AS "headHash", genesis_hash AS "genesisHash" FROM ledger_chains WHERE village_id = ? FOR UPDATE';
@@ -66,6 +67,24 @@ export function advisoryKey(jobName: string): string {
 export async function lockName(tx: Sql, name: string): Promise<void> {
   const key = (createHash('sha256').update(`jifen:name:${name}`).digest().readBigUInt64BE(0) & 0x7fff_ffff_ffff_ffffn).toString();
   await tx.get('SELECT pg_advisory_xact_lock(CAST(? AS bigint)) AS locked', [key]);
+}
+
+/**
+ * Locks a money entry's row until the transaction ends, so two reversals of it serialise and the second reads
+ * the first's reversal (409 already_reversed) instead of hitting the unique index. SQLite: nothing to do.
+ */
+export async function lockFundEntry(tx: Tx, id: number): Promise<void> {
+  const q = sqlOf(tx);
+  if (q.engine === 'pg') await q.get('SELECT id FROM fund_entries WHERE id = ? FOR UPDATE', [checkId(id, 'fund entry id')]);
+}
+
+/**
+ * Locks a rule's row until the transaction ends, so parallel edits each read the version the one before them
+ * wrote (READ COMMITTED alone lets two of them write the same next version). SQLite: nothing to do.
+ */
+export async function lockRule(tx: Tx, id: number): Promise<void> {
+  const q = sqlOf(tx);
+  if (q.engine === 'pg') await q.get('SELECT id FROM rules WHERE id = ? FOR UPDATE', [checkId(id, 'rule id')]);
 }
 
 const asError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));

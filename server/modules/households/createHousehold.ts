@@ -1,5 +1,5 @@
 import { readDb } from '../../../db/client';
-import { idNumberHolder, insertCategoryChange, insertHousehold, insertMember } from '../../../db/households/households';
+import { idNumberHolder, insertCategoryChange, insertHousehold, insertMember, lockIdNumber } from '../../../db/households/households';
 import { shanghaiDay } from '../../../db/time';
 import { transaction } from '../../../db/transaction';
 import { writeAudit } from '../../lib/audit';
@@ -19,6 +19,7 @@ export async function createHousehold(ctx: Ctx, body: CreateHouseholdBody) {
   }
   const at = ctx.now.getTime();
   return transaction(ctx.db, async (tx) => {
+    if (body.idNumber) await lockIdNumber(tx, body.idNumber);
     const holder = body.idNumber ? await idNumberHolder(tx, body.idNumber) : undefined;
     if (holder) throw new Conflict('id_number_taken', holder.villageId === village.id ? ID_NUMBER_IN_VILLAGE : ID_NUMBER_UNAVAILABLE);
     const h = await insertHousehold(tx, {

@@ -1,5 +1,5 @@
 import { readDb } from '../../../db/client';
-import { householdById, idNumberHolder, renameHeadMember, updateHouseholdRow, type HouseholdPatch } from '../../../db/households/households';
+import { householdById, idNumberHolder, lockIdNumber, renameHeadMember, updateHouseholdRow, type HouseholdPatch } from '../../../db/households/households';
 import { transaction } from '../../../db/transaction';
 import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
@@ -20,6 +20,7 @@ export async function updateHousehold(ctx: Ctx, householdId: number, body: Updat
   return transaction(ctx.db, async (tx) => {
     // The row as this change finds it, for the audit row (a household never moves village).
     const before = (await householdById(tx, householdId))!;
+    if (body.idNumber) await lockIdNumber(tx, body.idNumber);
     const holder = body.idNumber ? await idNumberHolder(tx, body.idNumber, householdId) : undefined;
     if (holder) throw new Conflict('id_number_taken', holder.villageId === before.villageId ? ID_NUMBER_IN_VILLAGE : ID_NUMBER_UNAVAILABLE);
     const patch: HouseholdPatch = { updatedAt: at };
