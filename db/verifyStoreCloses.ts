@@ -19,6 +19,9 @@ export async function checkStoreCloses(q: Sql, fail: Fail): Promise<void> {
     const last = kept[kept.length - 1].month;
     const plan = await planCloses(q, id, last, Number.MAX_SAFE_INTEGER, { fromScratch: true });
     const redone = new Map(plan.rows.map((r) => [r.month, r]));
+    // A fund high-water id past the books would vouch for entries not yet made, hiding a later one that reaches back.
+    const maxFund = (await q.get<{ id: number | null }>('SELECT MAX(id) AS id FROM fund_entries WHERE store_area_id = ?', [id]))?.id ?? 0;
+    for (const c of all) if (c.fundHwm > maxFund) fail('closes', 'store_month_closes', `${id}:${c.month}`, `store ${id}, month ${c.month}: fund high-water id ${c.fundHwm} is past the store's last entry ${maxFund}`);
     for (const c of kept) {
       const where = `store ${id}, month ${c.month}`;
       const r = redone.get(c.month);

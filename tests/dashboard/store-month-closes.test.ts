@@ -261,5 +261,12 @@ describe('store month closes', () => {
     tamper("UPDATE store_month_closes SET figures = replace(figures, '\"fundsInFen\":', '\"fundsInFen\":1') WHERE store_area_id = ? AND month = '2026-02'");
     v = await verifyDatabase(t.db);
     expect(v).toMatchObject({ ok: false, what: 'closes', rowId: `${store}:2026-02` });
+    tamper("UPDATE store_month_closes SET figures = replace(figures, '\"fundsInFen\":1', '\"fundsInFen\":') WHERE store_area_id = ? AND month = '2026-02'");
+    expect(await verifyDatabase(t.db)).toMatchObject({ ok: true });
+    // A high-water id raised past the books would hide the next late entry from every statement.
+    tamper("UPDATE store_month_closes SET fund_hwm = 1000000 WHERE store_area_id = ? AND month = '2026-05'");
+    v = await verifyDatabase(t.db);
+    expect(v).toMatchObject({ ok: false, what: 'closes', rowId: `${store}:2026-05` });
+    expect(v.ok ? '' : v.detail).toContain('high-water');
   });
 });
