@@ -53,7 +53,6 @@ const pgSuiteExcluded: Record<string, string> = {
   'tests/api/catalogue-deductions.test.ts': 'reads SQLite after the first request',
   'tests/api/concurrency.test.ts': 'reads SQLite after the first request',
   'tests/api/counter-store.test.ts': 'reads SQLite after the first request',
-  'tests/api/counter.test.ts': 'reads SQLite after the first request (1 of 14)',
   'tests/api/dishonesty-decisions.test.ts': 'reads SQLite after the first request',
   'tests/api/expiry.test.ts': 'reads SQLite after the first request',
   'tests/api/graded-batch.test.ts': 'reads SQLite after the first request',

@@ -1,18 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { makeTestApp } from '../support/app';
+import { makeTestApp, type TestApp } from '../support/app';
 import { call, grantPoints, login, makeGoods, makeWorld } from '../support/factories';
 
-async function setup(points = 100) {
+// `fixture` adds rows before the first request: afterwards the app may run over another database (pg-suite).
+async function setup<F = undefined>(points = 100, fixture?: (t: TestApp, w: Awaited<ReturnType<typeof makeWorld>>) => F) {
   const t = makeTestApp();
   const w = await makeWorld(t);
   if (points) grantPoints(t.db, w.household.id, w.areas.villageA.id, points);
+  const extra = fixture?.(t, w) as F;
   const household = await login(t, 'household');
   const clerk = await login(t, 'clerk');
   const cadre = await login(t, 'cadre');
   const pass = async () => (await call(t, 'POST', `/api/households/${w.household.id}/pass`, { cookie: household })).body.code as string;
   const redeem = (code: string, items: { goodsId: number; quantity: number }[], key = `k-${Math.random().toString(36).slice(2, 12)}`, extra: Record<string, unknown> = {}) =>
     call(t, 'POST', '/api/redemptions', { cookie: clerk, headers: { 'idempotency-key': key }, body: { code, items, ...extra } });
-  return { t, w, household, clerk, cadre, pass, redeem };
+  return { t, w, extra, household, clerk, cadre, pass, redeem };
 }
 
 describe('the counter', () => {
@@ -83,8 +85,7 @@ describe('the counter', () => {
   });
 
   it('refuses more than the stock', async () => {
-    const { t, w, pass, redeem } = await setup(1000);
-    const scarce = makeGoods(t.db, w.areas.villageA.id, { name: '电饭锅', price: 1, stock: 2 });
+    const { extra: scarce, pass, redeem } = await setup(1000, (t, w) => makeGoods(t.db, w.areas.villageA.id, { name: '电饭锅', price: 1, stock: 2 }));
     const res = await redeem(await pass(), [{ goodsId: scarce.id, quantity: 3 }]);
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('insufficient_stock');
