@@ -61,7 +61,6 @@ const pgSuiteExcluded: Record<string, string> = {
   'tests/api/idempotency.test.ts': 'reads SQLite after the first request',
   'tests/api/ledger-actions.test.ts': 'reads SQLite after the first request',
   'tests/api/neutral-sql-stores.test.ts': 'calls stores on the SQLite db after the first request',
-  'tests/api/numeric-code.test.ts': 'reads SQLite after the first request (1 of 10)',
   'tests/api/openapi-client.test.ts': 'reads SQLite after the first request',
   'tests/api/reviews.test.ts': 'reads SQLite after the first request',
   'tests/api/session-touch.test.ts': "reads SQLite's session rows after the first request",

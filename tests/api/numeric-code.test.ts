@@ -57,7 +57,7 @@ describe('the typed numeric code', () => {
   it('stores only an HMAC of the digits, never the digits', async () => {
     const { t, pass } = await setup();
     const p = await pass();
-    const rows = t.db.$client.prepare('SELECT * FROM pass_codes').all() as Record<string, unknown>[];
+    const rows = await t.sql.all<Record<string, unknown>>('SELECT * FROM pass_codes');
     expect(rows).toHaveLength(1);
     expect(JSON.stringify(rows)).not.toContain(p.digits);
   });
