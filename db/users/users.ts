@@ -1,5 +1,6 @@
 import type { Db } from '../client';
 import { containing } from '../like';
+import { lockName } from '../pg/locks';
 import { roles, type Role } from '../schema/users';
 import { sqlOf, type SqlParam } from '../sql';
 import type { Tx } from '../transaction';
@@ -58,6 +59,25 @@ export function userById(db: Db, id: number): Promise<UserWithArea | undefined> 
 /** Usernames match as people type them (Zhangsan = zhangsan); an exact match wins over a case-only one. */
 export async function userByUsername(db: Db, username: string): Promise<UserWithArea | undefined> {
   return (await withArea(db, 'u.username = ?', username)) ?? withArea(db, 'lower(u.username) = lower(?)', username);
+}
+
+/**
+ * Serialises "is this username free, then insert it" until the transaction ends (names compare without case):
+ * on PostgreSQL parallel creations would otherwise all find it free and the losers hit the unique index
+ * instead of username_taken. SQLite's write transaction already serialises.
+ */
+export async function lockUsername(tx: Tx, username: string): Promise<void> {
+  const q = sqlOf(tx);
+  if (q.engine === 'pg') await lockName(q, `users.username:${username.toLowerCase()}`);
+}
+
+/**
+ * Locks the account's row until the transaction ends, so a check of its password (or state) and the write that
+ * follows are not interleaved with a parallel change on PostgreSQL. SQLite's write transaction already holds it.
+ */
+export async function lockUser(tx: Tx, id: number): Promise<void> {
+  const q = sqlOf(tx);
+  if (q.engine === 'pg') await q.get('SELECT id FROM users WHERE id = ? FOR UPDATE', [id]);
 }
 
 /** Taken in any case: a second account differing only in case would make login ambiguous. */

@@ -39,8 +39,8 @@ describe('account changes decided before a hash are decided again inside the tra
     const township = await login(t, 'township');
     expect((await call(t, 'PATCH', `/api/users/${w.users.clerk.id}`, { cookie: township, body: { active: false } })).status).toBe(200);
     await expect(login(t, 'clerk')).rejects.toThrow(/401/);
-    const row = t.db.$client.prepare('SELECT failed_logins AS n FROM users WHERE id = ?').get(w.users.clerk.id) as { n: number };
-    expect(row.n).toBe(1);
+    const row = await t.sql.get<{ n: number }>('SELECT failed_logins AS n FROM users WHERE id = ?', [w.users.clerk.id]);
+    expect(row?.n).toBe(1);
   });
 
   it('a cadre cannot unlock or reset an account of another village: it answers like one that does not exist', async () => {

@@ -1,7 +1,7 @@
-import { recordFailure, throttledFor, type Budget } from '../../../db/auth/throttle';
+import { reserveAttempt, throttledFor, type Budget } from '../../../db/auth/throttle';
 import { revokeUserSessions } from '../../../db/auth/sessions';
 import { transaction } from '../../../db/transaction';
-import { updateUserRow, userById } from '../../../db/users/users';
+import { lockUser, updateUserRow, userById } from '../../../db/users/users';
 import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
 import { Forbidden, TooManyRequests } from '../../lib/errors';
@@ -20,17 +20,19 @@ const badCredentials = () => new Forbidden('当前密码不正确', 'bad_credent
 export async function changeOwnPassword(ctx: Ctx, body: ChangeOwnPasswordBody) {
   const key = `own-password:${ctx.actor.userId}`;
   const now = ctx.now.getTime();
-  // The attempt is counted in its own transaction before any hash, and stays counted.
+  // The attempt is counted in its own transaction before any hash, and stays counted. Check and count are one
+  // statement: on PostgreSQL a separate check would let parallel guesses all read the same count.
   const stored = await transaction(ctx.db, async (tx) => {
-    const wait = await throttledFor(tx, key, OWN_PASSWORD_BUDGET, now);
-    if (wait) throw new TooManyRequests('尝试过于频繁，请稍后再试', 'too_many_requests', wait);
-    await recordFailure(tx, key, OWN_PASSWORD_BUDGET, now);
+    if ((await reserveAttempt(tx, key, OWN_PASSWORD_BUDGET, now)) === null) {
+      throw new TooManyRequests('尝试过于频繁，请稍后再试', 'too_many_requests', await throttledFor(tx, key, OWN_PASSWORD_BUDGET, now));
+    }
     return (await userById(tx, ctx.actor.userId))?.passwordHash;
   });
   if (!stored || !(await verifyPassword(body.currentPassword, stored))) throw badCredentials();
   const passwordHash = await hashPassword(body.newPassword, ctx.config.scryptN);
   return transaction(ctx.db, async (tx) => {
     // A password changed meanwhile (a reset, a parallel change) is no longer the one just checked.
+    await lockUser(tx, ctx.actor.userId);
     if ((await userById(tx, ctx.actor.userId))?.passwordHash !== stored) throw badCredentials();
     await updateUserRow(tx, ctx.actor.userId, { passwordHash, updatedAt: now });
     const ended = await revokeUserSessions(tx, ctx.actor.userId, now, ctx.actor.sessionHash);

@@ -1,6 +1,6 @@
 import { readDb } from '../../../db/client';
 import { transaction } from '../../../db/transaction';
-import { insertUser, usernameTaken } from '../../../db/users/users';
+import { insertUser, lockUsername, usernameTaken } from '../../../db/users/users';
 import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
 import { Conflict, Forbidden, Invalid } from '../../lib/errors';
@@ -27,6 +27,7 @@ export async function createUser(ctx: Ctx, body: CreateUserBody) {
   const passwordHash = await hashPassword(body.password, ctx.config.scryptN);
   return transaction(ctx.db, async (tx) => {
     // Re-checked inside the transaction: the hash above yields the event loop.
+    await lockUsername(tx, body.username);
     if (await usernameTaken(tx, body.username)) throw taken();
     const user = await insertUser(tx, {
       username: body.username,
