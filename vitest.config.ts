@@ -68,7 +68,6 @@ const pgSuiteExcluded: Record<string, string> = {
   // Engine differences found by this lane and not fixed yet (listed in docs/POSTGRES.md, "Not done yet"); some also read SQLite.
   'tests/api/funds.test.ts': 'ENGINE: parallel reversals of one money entry answer 409 with a code the API does not document; also SQLite reads',
   'tests/api/stock-and-rules.test.ts': 'ENGINE: PATCH /api/rules/:id answers an undocumented 409 under parallel edits; also SQLite reads',
-  'tests/trust/account-races.test.ts': 'ENGINE: parallel creation of one username answers 409 with an undocumented code; also SQLite reads',
   'tests/trust/two-person.test.ts': 'ENGINE: 20 parallel guesses of the current password check 12, not at most 5; also SQLite reads',
   'tests/trust/accounts.test.ts': 'not yet classified: the session cookie test reads no Set-Cookie (1 of 15)',
   'tests/api/ledger-properties.test.ts': 'not yet classified: the first redemption of the property run fails',
