@@ -10,35 +10,41 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyCountyNumber, CountyNumberRefused, recordedCountyNumber } from '../../db/bootstrap';
 import { closeDb, openDb } from '../../db/client';
+import { postLedgerEntry } from '../../db/ledger';
+import type { Sql } from '../../db/sql';
+import { transaction } from '../../db/transaction';
 import { countyIdBase, COUNTY_ID_SPAN, inCountyRange, parseCountyNumber, rangeOf } from '../../db/idRange';
 import { verifyDatabase } from '../../db/verify';
 import { DatabaseConfigError, readCountyNumber, readServerEnv } from '../../server/config';
 import { verifyInclusion } from '../../server/lib/merkle';
 import { readXlsx, xlsxFile } from '../excel/sheets';
 import { makeTestApp } from '../support/app';
-import { call, grantPoints, login, makeWorld } from '../support/factories';
+import { call, login, makeWorld } from '../support/factories';
 
 const K = 37;
 const BASE = K * COUNTY_ID_SPAN;
 const dir = mkdtempSync(join(tmpdir(), 'jifen-county-number-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Every id column of every table (keys and the columns holding one), with its smallest and largest value. */
-function idExtremes(client: ReturnType<typeof openDb>['$client']): { col: string; lo: number; hi: number }[] {
+/** Every id column of every table (keys and the columns holding one) of the app's database, with its smallest and largest value. */
+async function appIdExtremes(q: Sql): Promise<{ col: string; lo: number; hi: number }[]> {
+  const cols =
+    q.engine === 'sqlite'
+      ? await q.all<{ t: string; c: string }>(
+          `SELECT m.name AS t, p.name AS c FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '__drizzle%' AND lower(p.type) = 'integer'`,
+        )
+      : // data_version: PostgreSQL's one-row cache stamp (id 1), no county's row.
+        await q.all<{ t: string; c: string }>(
+          `SELECT table_name AS t, column_name AS c FROM information_schema.columns WHERE table_schema = current_schema() AND data_type IN ('bigint', 'integer') AND table_name NOT LIKE '__drizzle%' AND table_name <> 'data_version'`,
+        );
   const out: { col: string; lo: number; hi: number }[] = [];
-  const tables = client.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%'`).all() as { name: string }[];
-  for (const { name } of tables) {
-    const cols = (client.prepare(`PRAGMA table_info("${name}")`).all() as { name: string; type: string }[]).filter(
-      (c) => c.type.toLowerCase() === 'integer' && (c.name === 'id' || c.name.endsWith('_id') || c.name.endsWith('_by')),
-    );
-    for (const c of cols) {
-      // The seven built-in catalogue headings (area NULL) come with every database, ids 1-7: the same rows everywhere.
-      const where = name === 'rule_headings' && c.name === 'id' ? 'AND area_id IS NOT NULL' : '';
-      const row = client.prepare(`SELECT MIN("${c.name}") AS lo, MAX("${c.name}") AS hi FROM "${name}" WHERE "${c.name}" IS NOT NULL ${where}`).get() as { lo: number | null; hi: number | null };
-      if (row.lo !== null && row.hi !== null) out.push({ col: `${name}.${c.name}`, lo: row.lo, hi: row.hi });
-    }
+  for (const { t, c } of cols.filter((x) => x.c === 'id' || x.c.endsWith('_id') || x.c.endsWith('_by'))) {
+    // The seven built-in catalogue headings (area NULL) come with every database, ids 1-7: the same rows everywhere.
+    const where = t === 'rule_headings' && c === 'id' ? 'AND area_id IS NOT NULL' : '';
+    const row = await q.get<{ lo: number | null; hi: number | null }>(`SELECT MIN("${c}") AS lo, MAX("${c}") AS hi FROM "${t}" WHERE "${c}" IS NOT NULL ${where}`);
+    if (row && row.lo !== null && row.hi !== null) out.push({ col: `${t}.${c}`, lo: Number(row.lo), hi: Number(row.hi) });
   }
-  return out;
+  return out.sort((a, b) => a.col.localeCompare(b.col));
 }
 
 describe('county id ranges (db/idRange.ts)', () => {
@@ -221,7 +227,9 @@ describe('county 37: the daily flow with ids past 2^31', () => {
     expect(ledger.status).toBe(200);
     expect(ledger.body.items[0]).toMatchObject({ kind: 'award', points: 5 });
 
-    grantPoints(t.db, w.household.id, village, 50);
+    await transaction(await t.appDb(), (tx) =>
+      postLedgerEntry(tx, { householdId: w.household.id, villageId: village, kind: 'award', points: 50, conductPoints: 50, occurredOn: '2026-06-01', createdAt: Date.UTC(2026, 0, 1) }),
+    );
     // QR code and the typed number both name a household whose id is past 2^31.
     const pass = async () => (await call(t, 'POST', `/api/households/${w.household.id}/pass`, { cookie: household })).body as { code: string; digits: string };
     const first = await pass();
@@ -261,9 +269,10 @@ describe('county 37: the daily flow with ids past 2^31', () => {
     expect((await call(t, 'GET', `/api/public/checkpoints/${checkpoint.body.id}`)).status).toBe(200);
     expect((await call(t, 'GET', '/api/public/chain-head')).status).toBe(200);
 
-    expect(await verifyDatabase(t.db)).toMatchObject({ ok: true });
-    const outside = idExtremes(t.db.$client).filter((c) => rangeOf(c.lo) !== K || rangeOf(c.hi) !== K);
-    expect(outside).toEqual([]);
+    expect(await verifyDatabase(await t.appDb())).toMatchObject({ ok: true });
+    const extremes = await appIdExtremes(t.sql);
+    expect(extremes.length).toBeGreaterThan(20);
+    expect(extremes.filter((c) => rangeOf(c.lo) !== K || rangeOf(c.hi) !== K)).toEqual([]);
   });
 
   it('the score sheet carries 12-digit household and rule ids out to Excel and back, as numbers or as typed text', async () => {

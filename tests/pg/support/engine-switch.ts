@@ -7,7 +7,7 @@
  *
  * After the move SQLite is stale: every read through the test's `db` throws, so a file that would silently check
  * SQLite instead of the app's database is found (read through the API or `t.sql` instead). Rows the app creates
- * get ids from OFFSET up, so fixture rows added to SQLite afterwards keep SQLite's own ids without meeting them.
+ * get ids OFFSET past SQLite's, so fixture rows added to SQLite afterwards keep SQLite's own ids without meeting them.
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -212,16 +212,27 @@ async function insertFixture(db: PgDb, tables: TablePlan[], snapshot: Snapshot):
 /** Time spent moving fixtures, printed after each file with JIFEN_PG_SUITE_TIMING=1. */
 export const timing = { moves: 0, moveMs: 0, syncs: 0, syncMs: 0 };
 
-/** Every identity starts at OFFSET (or past the copied rows): the app's new rows never take an id a later fixture row gets in SQLite. */
-async function offsetIdentities(pg: Sql): Promise<void> {
+/**
+ * Every identity starts OFFSET past the highest id SQLite gave out (sqlite_sequence, as db:copy carries it), or past
+ * the copied rows: the app's new rows never take an id a later fixture row gets in SQLite, and a numbered county's
+ * (JIFEN_COUNTY_NUMBER) stay in its range.
+ */
+async function offsetIdentities(pg: Sql, given: Map<string, number>): Promise<void> {
   const cols = await pg.all<{ t: string; c: string }>(
     `SELECT table_name AS t, column_name AS c FROM information_schema.columns WHERE table_schema = current_schema() AND is_identity = 'YES'`,
   );
   for (const { t, c } of cols) {
     const seq = (await pg.get<{ s: string }>(`SELECT pg_get_serial_sequence(?, ?) AS s`, [`"${t}"`, c]))!.s;
     // Never backwards: a county numbered by the app (JIFEN_COUNTY_NUMBER) already moved its sequences far past OFFSET.
-    await pg.get(`SELECT setval(?::regclass, GREATEST((SELECT COALESCE(MAX("${c}"), 0) FROM "${t}"), ?, (SELECT last_value FROM ${seq})))`, [seq, OFFSET]);
+    await pg.get(`SELECT setval(?::regclass, GREATEST((SELECT COALESCE(MAX("${c}"), 0) FROM "${t}"), ?, (SELECT last_value FROM ${seq})))`, [seq, (given.get(t) ?? 0) + OFFSET]);
   }
+}
+
+/** The highest id SQLite ever gave out per table. */
+function sqliteSequence(client: Database.Database): Map<string, number> {
+  const has = rawPrepare(client, `SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'`).get();
+  if (!has) return new Map();
+  return new Map((rawPrepare(client, 'SELECT name, seq FROM sqlite_sequence').all() as { name: string; seq: number }[]).map((r) => [r.name, Number(r.seq)]));
 }
 
 interface Opened {
@@ -292,7 +303,7 @@ export function switchToPostgres(sqlite: SqliteDb, shell: App, makeApp: (db: Db)
         await copySqliteToPg({ from: file, to: fresh.url });
         pg = await open(fresh);
       }
-      await offsetIdentities(sqlOf(pg));
+      await offsetIdentities(sqlOf(pg), sqliteSequence(client));
       // Fixture rows written later may point at rows only PostgreSQL has (an award the app created): it checks them.
       rawPragma(client, 'foreign_keys = OFF');
       const moved = { pg, fresh, dir, inner: makeApp(pg), snapshot, changes: totalChanges() };
