@@ -69,10 +69,6 @@ const pgSuiteExcluded: Record<string, string> = {
   'tests/api/funds.test.ts': 'ENGINE: parallel reversals of one money entry answer 409 with a code the API does not document; also SQLite reads',
   'tests/api/stock-and-rules.test.ts': 'ENGINE: PATCH /api/rules/:id answers an undocumented 409 under parallel edits; also SQLite reads',
   'tests/trust/two-person.test.ts': 'ENGINE: 20 parallel guesses of the current password check 12, not at most 5; also SQLite reads',
-  'tests/trust/accounts.test.ts': 'not yet classified: the session cookie test reads no Set-Cookie (1 of 15)',
-  'tests/api/ledger-properties.test.ts': 'not yet classified: the first redemption of the property run fails',
-  'tests/api/county-number.test.ts': "not yet classified: a batch id of county 37 lies outside its range (likely the switch's id offset; 1 of 19)",
-  'tests/api/household-visibility.test.ts': "not yet classified: a neighbour's posted award answers 200, not 404 (fixture or a real visibility difference; 1 of 10)",
 };
 
 const shared = {
