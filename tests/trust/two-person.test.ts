@@ -12,9 +12,11 @@ async function setup() {
   return { t, w, cadre: await login(t, 'cadre') };
 }
 
+// Through t.sql: the app's database on either engine.
 function auditRows(t: TestApp, action: string) {
-  return t.db.all<{ actorId: number | null; entity: string; entityId: string; before: string | null; after: string | null }>(
-    sql`SELECT actor_id AS actorId, entity, entity_id AS entityId, before, after FROM audit_log WHERE action = ${action} ORDER BY id`,
+  return t.sql.all<{ actorId: number | null; entity: string; entityId: string; before: string | null; after: string | null }>(
+    'SELECT actor_id AS "actorId", entity, entity_id AS "entityId", before, after FROM audit_log WHERE action = ? ORDER BY id',
+    [action],
   );
 }
 
@@ -32,7 +34,7 @@ describe('accounts are managed from above the village', () => {
     const r = await call(t, 'POST', '/api/users', { cookie: cadre, body: newAccount(w, role, w.areas.villageA.id) });
     expect(r.status).toBe(403);
     expect(r.body.error.code).toBe('role_not_allowed');
-    expect(t.db.get<{ n: number }>(sql`SELECT COUNT(*) AS n FROM users WHERE username LIKE 'acct-%'`)?.n).toBe(0);
+    expect(Number((await t.sql.get<{ n: number }>("SELECT COUNT(*) AS n FROM users WHERE username LIKE 'acct-%'"))?.n)).toBe(0);
   });
 
   it('so a cadre cannot approve its own proposal through an account it made', async () => {
@@ -60,7 +62,7 @@ describe('accounts are managed from above the village', () => {
       const r = await call(t, 'PATCH', `/api/users/${target.id}`, { cookie: cadre, body: patch });
       expect(r.status).toBe(403);
     }
-    expect(auditRows(t, 'user.update')).toEqual([]);
+    expect(await auditRows(t, 'user.update')).toEqual([]);
   });
 
   it('a village cadre manages the household accounts of its own village, and only those', async () => {
@@ -139,7 +141,7 @@ describe('one’s own account', () => {
     expect((await call(t, 'GET', '/api/auth/me', { cookie: other })).status).toBe(401);
     await expect(login(t, 'township', PASSWORD)).rejects.toThrow(/401/);
     await login(t, 'township', 'my-new-password-1');
-    const rows = auditRows(t, 'user.change_own_password');
+    const rows = await auditRows(t, 'user.change_own_password');
     expect(rows).toHaveLength(1);
     expect(rows[0].after).not.toMatch(/my-new-password|scrypt/);
   });
@@ -165,7 +167,7 @@ describe('one-time codes', () => {
     const own = await call(t, 'POST', `/api/households/${w.household.id}/pass`, { cookie: household });
     expect(own.status).toBe(201);
     expect(own.body.assisted).toBe(false);
-    const rows = auditRows(t, 'household.pass');
+    const rows = await auditRows(t, 'household.pass');
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ actorId: w.users.household.id, entity: 'household', entityId: String(w.household.id) });
     // The row never carries the code: an audit reader must not be able to spend it.
@@ -174,9 +176,12 @@ describe('one-time codes', () => {
   });
 
   it('a cadre shows a code only through assisted redemption, with a reason the household reads on its own page', async () => {
-    const { t, w, cadre } = await setup();
+    // Fixtures before the first request (on PostgreSQL they move with the data then).
+    const t = makeTestApp();
+    const w = await makeWorld(t);
     grantPoints(t.db, w.household.id, w.areas.villageA.id, 100);
     t.db.run(sql`UPDATE users SET display_name = '张三' WHERE id = ${w.users.cadre.id}`);
+    const cadre = await login(t, 'cadre');
     const noReason = await call(t, 'POST', `/api/households/${w.household.id}/assisted-pass`, { cookie: cadre, body: {} });
     expect(noReason.status).toBe(400);
     for (const who of [await login(t, 'clerk'), await login(t, 'township'), await login(t, 'household')]) {
@@ -187,7 +192,7 @@ describe('one-time codes', () => {
     const pass = await call(t, 'POST', `/api/households/${w.household.id}/assisted-pass`, { cookie: cadre, body: { reason: '老人卧床，由村干部代为兑换' } });
     expect(pass.status).toBe(201);
     expect(pass.body.assisted).toBe(true);
-    const rows = auditRows(t, 'household.assisted_pass');
+    const rows = await auditRows(t, 'household.assisted_pass');
     expect(rows).toHaveLength(1);
     expect(JSON.parse(rows[0].after!)).toMatchObject({ assisted: true, reason: '老人卧床，由村干部代为兑换' });
     expect(rows[0].after).not.toContain(pass.body.code.split('.')[3]);
@@ -219,14 +224,14 @@ describe('printed cards', () => {
     expect((await call(t, 'POST', `/api/cards/${second.body.id}/unlock`, { cookie: cadre })).status).toBe(200);
     expect((await call(t, 'POST', `/api/cards/${second.body.id}/revoke`, { cookie: cadre })).status).toBe(200);
 
-    const issued = auditRows(t, 'card.issue');
+    const issued = await auditRows(t, 'card.issue');
     expect(issued.map((r) => JSON.parse(r.after!))).toEqual([
       { householdId: w.household.id, replacedCardIds: [] },
       { householdId: w.household.id, replacedCardIds: [first.body.id] },
     ]);
-    expect(auditRows(t, 'card.unlock')).toHaveLength(1);
-    expect(auditRows(t, 'card.revoke')).toHaveLength(1);
-    const everything = JSON.stringify(t.db.all(sql`SELECT * FROM audit_log`));
+    expect(await auditRows(t, 'card.unlock')).toHaveLength(1);
+    expect(await auditRows(t, 'card.revoke')).toHaveLength(1);
+    const everything = JSON.stringify(await t.sql.all('SELECT * FROM audit_log'));
     for (const secret of [first.body.code, second.body.code, '864209', '135791']) expect(everything).not.toContain(secret);
 
     const page = await call(t, 'GET', `/api/households/${w.household.id}/ledger`, { cookie: await login(t, 'household') });
@@ -255,7 +260,7 @@ describe('reversal authority', () => {
     expect(byCadre.status).toBe(403);
     expect(byCadre.body.error.code).toBe('not_within_authority');
     expect((await call(t, 'POST', `/api/ledger/${adj.body.id}/reverse`, { cookie: await login(t, 'township'), body: { reason: '撤销' } })).status).toBe(403);
-    expect(t.db.get<{ n: number }>(sql`SELECT COUNT(*) AS n FROM ledger_entries WHERE kind = 'reversal'`)?.n).toBe(0);
+    expect(Number((await t.sql.get<{ n: number }>("SELECT COUNT(*) AS n FROM ledger_entries WHERE kind = 'reversal'"))?.n)).toBe(0);
     expect((await call(t, 'POST', `/api/ledger/${adj.body.id}/reverse`, { cookie: county, body: { reason: '撤销' } })).status).toBe(201);
   });
 
