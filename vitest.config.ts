@@ -68,7 +68,6 @@ const pgSuiteExcluded: Record<string, string> = {
   // Engine differences found by this lane and not fixed yet (listed in docs/POSTGRES.md, "Not done yet"); some also read SQLite.
   'tests/api/funds.test.ts': 'ENGINE: parallel reversals of one money entry answer 409 with a code the API does not document; also SQLite reads',
   'tests/api/stock-and-rules.test.ts': 'ENGINE: PATCH /api/rules/:id answers an undocumented 409 under parallel edits; also SQLite reads',
-  'tests/trust/two-person.test.ts': 'ENGINE: 20 parallel guesses of the current password check 12, not at most 5; also SQLite reads',
 };
 
 const shared = {
