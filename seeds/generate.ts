@@ -214,12 +214,19 @@ const suffix = (i: number) => (i === 0 ? '' : String(i + 1));
 function placeNames(rng: Random, count: number, given: string[], ending: () => string, taken: Set<string>): string[] {
   const names = given.slice(0, count);
   names.forEach((n) => taken.add(n));
+  // Two-character names run out at 60 × 28 (a county of ~1,700 villages): after many clashes in a row take a
+  // third character, as real places have (青石岭村), instead of drawing for ever.
+  let clashes = 0;
   while (names.length < count) {
-    const n = rng.pick(PLACE_PARTS.first) + rng.pick(PLACE_PARTS.second) + ending();
-    if (!taken.has(n)) {
-      taken.add(n);
-      names.push(n);
+    const stem = rng.pick(PLACE_PARTS.first) + rng.pick(PLACE_PARTS.second);
+    const n = (clashes > 50 ? stem + rng.pick(PLACE_PARTS.second) : stem) + ending();
+    if (taken.has(n)) {
+      clashes += 1;
+      continue;
     }
+    clashes = 0;
+    taken.add(n);
+    names.push(n);
   }
   return names;
 }
