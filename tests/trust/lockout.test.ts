@@ -1,7 +1,6 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { auditLog, householdCards, users } from '../../db/schema';
-import { createApp } from '../../server/app';
+import { users } from '../../db/schema';
 import { hashPassword } from '../../server/lib/password';
 import { LOCK_MAX_MS, LOGIN_IP_BUDGET, lockMsAfter } from '../../server/modules/auth/loginThrottle';
 import { MAX_PIN_FAILURES } from '../../server/modules/counter/cardPin';
@@ -11,9 +10,7 @@ import { call, grantPoints, login, makeUser, makeWorld, PASSWORD } from '../supp
 
 /** The test app trusting X-Forwarded-For, so a test can play several client addresses. */
 function appBehindProxy(config = testConfig): TestApp {
-  const t = makeTestApp();
-  t.app = createApp({ db: t.db, config: { ...config, trustProxy: true }, now: () => t.clock.now });
-  return t;
+  return makeTestApp(undefined, { ...config, trustProxy: true });
 }
 
 const attempt = (t: TestApp, username: string, password: string, ip = '10.0.0.1') =>
@@ -21,8 +18,9 @@ const attempt = (t: TestApp, username: string, password: string, ip = '10.0.0.1'
 
 const statuses = (rs: { status: number }[]) => rs.reduce<Record<number, number>>((m, r) => ({ ...m, [r.status]: (m[r.status] ?? 0) + 1 }), {});
 
-const lockState = (t: TestApp, userId: number) =>
-  t.db.select({ failedLogins: users.failedLogins, lockedUntil: users.lockedUntil }).from(users).where(eq(users.id, userId)).get()!;
+// Through t.sql: the database the app runs over, on either engine.
+const lockState = async (t: TestApp, userId: number) =>
+  (await t.sql.get<{ failedLogins: number; lockedUntil: number | null }>('SELECT failed_logins AS "failedLogins", locked_until AS "lockedUntil" FROM users WHERE id = ?', [userId]))!;
 
 describe('login attempts are counted before the password is hashed', () => {
   it('29 wrong passwords and the right one fired at once never log in; only five are ever checked', async () => {
@@ -34,7 +32,7 @@ describe('login attempts are counted before the password is hashed', () => {
     expect(statuses(answers)).toEqual({ 401: 5, 429: 25 });
     expect(answers.at(-1)!.body.error.code).toBe('account_locked');
     // One burst locks for the first step of the schedule, not longer.
-    expect(lockState(t, w.users.cadre.id)).toEqual({ failedLogins: 5, lockedUntil: t.clock.now.getTime() + lockMsAfter(5) });
+    expect(await lockState(t, w.users.cadre.id)).toEqual({ failedLogins: 5, lockedUntil: t.clock.now.getTime() + lockMsAfter(5) });
   });
 
   it('the right password in the middle of a burst is refused too once five guesses are in flight', async () => {
@@ -52,14 +50,14 @@ describe('login attempts are counted before the password is hashed', () => {
     const id = w.users.clerk.id;
     const start = t.clock.now.getTime();
     await Promise.all(Array.from({ length: 100 }, () => attempt(t, 'clerk', 'wrong-password')));
-    expect(lockState(t, id)).toEqual({ failedLogins: 5, lockedUntil: start + 60_000 });
+    expect(await lockState(t, id)).toEqual({ failedLogins: 5, lockedUntil: start + 60_000 });
 
     // While locked: another hundred change nothing.
     t.clock.advance(30_000);
     const during = await Promise.all(Array.from({ length: 100 }, () => attempt(t, 'clerk', 'wrong-password')));
     expect(statuses(during)).toEqual({ 429: 100 });
     expect(Number(during[0].headers.get('retry-after'))).toBe(30);
-    expect(lockState(t, id)).toEqual({ failedLogins: 5, lockedUntil: start + 60_000 });
+    expect(await lockState(t, id)).toEqual({ failedLogins: 5, lockedUntil: start + 60_000 });
 
     // Each step of the schedule lets exactly one guess through, and the lock grows by the schedule only.
     let now = start + 60_000;
@@ -68,14 +66,14 @@ describe('login attempts are counted before the password is hashed', () => {
       const step = await Promise.all(Array.from({ length: 40 }, () => attempt(t, 'clerk', 'wrong-password')));
       expect(statuses(step)).toEqual({ 401: 1, 429: 39 });
       now += lockMsAfter(failures);
-      expect(lockState(t, id)).toEqual({ failedLogins: failures, lockedUntil: now });
+      expect(await lockState(t, id)).toEqual({ failedLogins: failures, lockedUntil: now });
     }
     expect(lockMsAfter(12)).toBe(LOCK_MAX_MS);
     expect(LOCK_MAX_MS).toBe(15 * 60_000);
     // At the end of the lock the right password works and starts the count over.
     t.clock.set(new Date(now).toISOString());
     expect((await attempt(t, 'clerk', PASSWORD)).status).toBe(200);
-    expect(lockState(t, id)).toEqual({ failedLogins: 0, lockedUntil: null });
+    expect(await lockState(t, id)).toEqual({ failedLogins: 0, lockedUntil: null });
   });
 
   it('forgets failures a day after the last one', async () => {
@@ -84,7 +82,7 @@ describe('login attempts are counted before the password is hashed', () => {
     for (let i = 0; i < 4; i += 1) expect((await attempt(t, 'cadre', 'wrong-password')).status).toBe(401);
     t.clock.advance(24 * 3600_000);
     expect((await attempt(t, 'cadre', 'wrong-password')).status).toBe(401);
-    expect(lockState(t, w.users.cadre.id).failedLogins).toBe(1);
+    expect((await lockState(t, w.users.cadre.id)).failedLogins).toBe(1);
   });
 
   it('a hundred failures from one address against one account lock neither the address nor other accounts', async () => {
@@ -100,7 +98,7 @@ describe('login attempts are counted before the password is hashed', () => {
         t.clock.advance(Number(r.headers.get('retry-after')) * 1000);
       }
     }
-    expect(lockState(t, w.users.cadre.id).failedLogins).toBe(100);
+    expect((await lockState(t, w.users.cadre.id)).failedLogins).toBe(100);
     // The neighbours behind the same address still log in, and so does the cadre once its lock ends.
     expect((await attempt(t, 'reviewer', PASSWORD, '10.7.7.7')).status).toBe(200);
     expect((await attempt(t, 'household', PASSWORD, '10.7.7.7')).status).toBe(200);
@@ -202,7 +200,8 @@ async function withCard() {
   const otherClerk = await login(t, 'otherclerk');
   const card = await call(t, 'POST', `/api/households/${w.household.id}/cards`, { cookie: cadre, body: { pin: '2468' } });
   const lookup = (cookie: string, code: string, pin?: string) => call(t, 'POST', '/api/counter/lookup', { cookie, body: pin === undefined ? { code } : { code, pin } });
-  const cardRow = () => t.db.select().from(householdCards).where(eq(householdCards.id, card.body.id)).get()!;
+  const cardRow = async () =>
+    (await t.sql.get<{ failedAttempts: number; lockedAt: number | null }>('SELECT failed_attempts AS "failedAttempts", locked_at AS "lockedAt" FROM household_cards WHERE id = ?', [card.body.id]))!;
   return { t, w, clerk, otherClerk, code: card.body.code as string, lookup, cardRow };
 }
 
@@ -212,17 +211,17 @@ describe('card PINs are counted on the card before the hash', () => {
     const answers = await Promise.all([...Array.from({ length: 20 }, (_, i) => lookup(clerk, code, String(1000 + i))), lookup(clerk, code, '2468')]);
     expect(answers.some((r) => r.status === 200)).toBe(false);
     expect(answers.filter((r) => r.body.error.code === 'wrong_pin')).toHaveLength(MAX_PIN_FAILURES);
-    expect(cardRow().lockedAt).not.toBeNull();
+    expect((await cardRow()).lockedAt).not.toBeNull();
     expect((await lookup(clerk, code, '2468')).status).toBe(423);
   });
 
   it('20 wrong PINs and the right one fired at the redemption route never redeem', async () => {
     const { t, w, clerk, code, cardRow } = await withCard();
     const redeem = (pin: string, i: number) =>
-      call(t, 'POST', '/api/redemptions', { cookie: clerk, headers: { 'idempotency-key': `burst-${i}` }, body: { code, pin, items: [{ goodsId: w.soap.id, quantity: 1 }] } });
+      call(t, 'POST', '/api/redemptions', { cookie: clerk, headers: { 'idempotency-key': `pin-burst-${i}` }, body: { code, pin, items: [{ goodsId: w.soap.id, quantity: 1 }] } });
     const answers = await Promise.all([...Array.from({ length: 20 }, (_, i) => redeem(String(3000 + i), i)), redeem('2468', 99)]);
     expect(answers.some((r) => r.status === 201)).toBe(false);
-    expect(cardRow().lockedAt).not.toBeNull();
+    expect((await cardRow()).lockedAt).not.toBeNull();
   });
 
   it('the right PIN after four wrong ones still works and starts the count over', async () => {
@@ -232,7 +231,7 @@ describe('card PINs are counted on the card before the hash', () => {
       expect(r.body.error).toMatchObject({ code: 'wrong_pin', details: { attemptsLeft: left } });
     }
     expect((await lookup(clerk, code, '2468')).status).toBe(200);
-    expect(cardRow()).toMatchObject({ failedAttempts: 0, lockedAt: null });
+    expect(await cardRow()).toMatchObject({ failedAttempts: 0, lockedAt: null });
   });
 });
 
@@ -251,12 +250,12 @@ describe('a clerk of another area learns nothing about a card or code and cannot
 
     // Many wrong PINs from the other area never count on the card.
     for (let i = 0; i < 12; i += 1) await lookup(otherClerk, code, String(5000 + i));
-    expect(cardRow()).toMatchObject({ failedAttempts: 0, lockedAt: null });
+    expect(await cardRow()).toMatchObject({ failedAttempts: 0, lockedAt: null });
     expect((await lookup(clerk, code, '2468')).status).toBe(200);
 
     // Locked or revoked, the card still looks absent from the other area.
     for (let i = 0; i < MAX_PIN_FAILURES; i += 1) await lookup(clerk, code, '0000');
-    expect(cardRow().lockedAt).not.toBeNull();
+    expect((await cardRow()).lockedAt).not.toBeNull();
     const locked = await lookup(otherClerk, code, '2468');
     expect({ status: locked.status, body: locked.body }).toEqual({ status: none.status, body: { error: { ...none.body.error, requestId: expect.any(String) } } });
   });
@@ -328,12 +327,17 @@ describe('an admin lifts a login lock', () => {
     expect(r.status).toBe(200);
     expect(r.body).toEqual({ id: w.users.clerk.id, locked: false, wasLocked: true });
     expect((await attempt(t, 'clerk', PASSWORD, '10.6.6.6')).status).toBe(200);
-    const rows = t.db.select().from(auditLog).where(and(eq(auditLog.action, 'user.unlock'), eq(auditLog.entityId, String(w.users.clerk.id)))).all();
+    const audit = (action: string) =>
+      t.sql.all<{ actorId: number | null; actorRole: string | null; areaId: number | null; before: string | null }>(
+        'SELECT actor_id AS "actorId", actor_role AS "actorRole", area_id AS "areaId", "before" FROM audit_log WHERE action = ? AND entity_id = ?',
+        [action, String(w.users.clerk.id)],
+      );
+    const rows = await audit('user.unlock');
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ actorId: w.users.township.id, actorRole: 'township_admin', areaId: w.areas.villageA.id });
     expect(JSON.parse(rows[0].before!)).toMatchObject({ failedLogins: 5 });
     // The lock itself was audited when it happened.
-    expect(t.db.select().from(auditLog).where(and(eq(auditLog.action, 'user.lock'), eq(auditLog.entityId, String(w.users.clerk.id)))).all()).toHaveLength(1);
+    expect(await audit('user.lock')).toHaveLength(1);
   });
 
   it('a county admin unlocks a township admin; a peer township admin cannot', async () => {
@@ -369,6 +373,6 @@ describe('an admin lifts a login lock', () => {
     expect((await unlock(t, township, otherTownship.id)).status).toBe(404);
     expect((await unlock(t, township, 9_999_999)).status).toBe(404);
     expect((await unlock(t, township, w.users.township.id)).status).toBe(403);
-    expect(t.db.select().from(auditLog).where(eq(auditLog.action, 'user.unlock')).all()).toHaveLength(0);
+    expect(await t.sql.all(`SELECT id FROM audit_log WHERE action = 'user.unlock'`)).toHaveLength(0);
   });
 });
