@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { call, login, makeWorld } from '../support/factories';
 import { makeTestApp, type TestApp } from '../support/app';
 
-const countNamed = (t: TestApp, headName: string) =>
-  (t.db.$client.prepare('SELECT COUNT(*) AS n FROM households WHERE head_name = ?').get(headName) as { n: number }).n;
+// The app's database (t.sql), on either engine.
+const countNamed = async (t: TestApp, headName: string) =>
+  (await t.sql.get<{ n: number }>('SELECT COUNT(*) AS "n" FROM households WHERE head_name = ?', [headName]))!.n;
 
 async function setUp() {
   const t = makeTestApp();
@@ -23,7 +24,7 @@ describe('Idempotency-Key on creating requests', () => {
     expect(second.status).toBe(201);
     expect(second.body).toEqual(first.body);
     expect(second.headers.get('idempotent-replayed')).toBe('true');
-    expect(countNamed(t, '双击户')).toBe(1);
+    expect(await countNamed(t, '双击户')).toBe(1);
   });
 
   it('the same key with a different body is refused with 422 idempotency_mismatch and creates nothing', async () => {
@@ -32,7 +33,7 @@ describe('Idempotency-Key on creating requests', () => {
     const other = await create('form-open-0002', { ...form, headName: '另一户' });
     expect(other.status).toBe(422);
     expect(other.body.error.code).toBe('idempotency_mismatch');
-    expect(countNamed(t, '另一户')).toBe(0);
+    expect(await countNamed(t, '另一户')).toBe(0);
   });
 
   it('the same key on another route is a mismatch, not a replay of the household', async () => {
@@ -50,7 +51,7 @@ describe('Idempotency-Key on creating requests', () => {
   it('twenty parallel duplicates create one household; every answer is the first one or 409 in progress', async () => {
     const { t, create } = await setUp();
     const answers = await Promise.all(Array.from({ length: 20 }, () => create('form-open-0004')));
-    expect(countNamed(t, '双击户')).toBe(1);
+    expect(await countNamed(t, '双击户')).toBe(1);
     const created = answers.filter((a) => a.status === 201);
     expect(created.length).toBeGreaterThan(0);
     for (const a of created) expect(a.body).toEqual(created[0].body);
@@ -71,7 +72,7 @@ describe('Idempotency-Key on creating requests', () => {
     expect(mine.status).toBe(201);
     expect(theirs.status).toBe(201);
     expect(theirs.body.id).not.toBe(mine.body.id);
-    expect(countNamed(t, '双击户')).toBe(2);
+    expect(await countNamed(t, '双击户')).toBe(2);
   });
 
   it('a refused request gives the key back, so the corrected form goes through with the same key', async () => {
@@ -80,7 +81,7 @@ describe('Idempotency-Key on creating requests', () => {
     expect(bad.status).toBe(400);
     const fixed = await create('form-open-0006');
     expect(fixed.status).toBe(201);
-    expect(countNamed(t, '双击户')).toBe(1);
+    expect(await countNamed(t, '双击户')).toBe(1);
   });
 
   it('a key expires after 24 hours', async () => {
@@ -90,7 +91,7 @@ describe('Idempotency-Key on creating requests', () => {
     const later = await create('form-open-0007');
     expect(later.status).toBe(201);
     expect(later.headers.get('idempotent-replayed')).toBeNull();
-    expect(countNamed(t, '双击户')).toBe(2);
+    expect(await countNamed(t, '双击户')).toBe(2);
   });
 
   it('refuses a malformed key', async () => {
@@ -103,6 +104,6 @@ describe('Idempotency-Key on creating requests', () => {
     const { t, cadre, form } = await setUp();
     expect((await call(t, 'POST', '/api/households', { cookie: cadre, body: form })).status).toBe(201);
     expect((await call(t, 'POST', '/api/households', { cookie: cadre, body: form })).status).toBe(201);
-    expect(countNamed(t, '双击户')).toBe(2);
+    expect(await countNamed(t, '双击户')).toBe(2);
   });
 });
