@@ -1,12 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { insertArea } from '../../db/areas';
 import type { SqliteDb } from '../../db/client';
-import { appendLedgerEntry } from '../../db/ledger';
+import { appendLedgerEntry, postLedgerEntry, type NewLedgerEntry } from '../../db/ledger';
 import { insertRule } from '../../db/rules';
 import { goods, households, rules, users } from '../../db/schema';
 import type { Role } from '../../db/schema/users';
 import { applyStockMovement } from '../../db/goods/stock';
-import { TransactionMisuse } from '../../db/transaction';
+import { transaction, TransactionMisuse } from '../../db/transaction';
 import { nameInitials, withIdChecksum } from '../../server/lib/identity';
 import { hashPassword } from '../../server/lib/password';
 import type { TestApp } from './app';
@@ -95,6 +95,19 @@ export function grantPoints(db: SqliteDb, householdId: number, villageId: number
   return writeNow(db, () =>
     appendLedgerEntry(db, { householdId, villageId, kind: 'award', points, conductPoints: points, occurredOn, createdAt: T0 }),
   );
+}
+
+/**
+ * Posts a ledger entry through the database the app runs over (either engine): for fixture entries after the
+ * first request, when on pg-suite the test's SQLite is no longer the app's.
+ */
+export async function postEntryVia(t: TestApp, entry: NewLedgerEntry) {
+  return transaction(await t.appDb(), (tx) => postLedgerEntry(tx, entry));
+}
+
+/** grantPoints through the app's database (see postEntryVia). */
+export function grantPointsVia(t: TestApp, householdId: number, villageId: number, points: number, occurredOn = '2026-06-01') {
+  return postEntryVia(t, { householdId, villageId, kind: 'award', points, conductPoints: points, occurredOn, createdAt: T0 });
 }
 
 /** Logs in through the real route and returns the Cookie header to send. */
