@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { SqlParam } from '../../db/sql';
 import { systemCtx } from '../../server/lib/context';
 import { postDueAwards } from '../../server/modules/awards/postDueAwards';
 import { makeTestApp, testConfig, type TestApp } from '../support/app';
@@ -10,9 +11,10 @@ interface AuditRow {
   entityId: string;
   areaId: number | null;
 }
+// Reads through t.sql: the database the app runs over, on either engine.
 const auditOf = (t: TestApp, action: string) =>
-  t.db.$client.prepare('SELECT actor_id AS actorId, actor_role AS actorRole, entity_id AS entityId, area_id AS areaId FROM audit_log WHERE action = ? ORDER BY id').all(action) as AuditRow[];
-const count = (t: TestApp, sql: string, ...args: unknown[]) => (t.db.$client.prepare(sql).get(...args) as { n: number }).n;
+  t.sql.all<AuditRow>('SELECT actor_id AS "actorId", actor_role AS "actorRole", entity_id AS "entityId", area_id AS "areaId" FROM audit_log WHERE action = ? ORDER BY id', [action]);
+const count = async (t: TestApp, sql: string, ...args: SqlParam[]) => (await t.sql.get<{ n: number }>(sql, args))!.n;
 const DAY = 86_400_000;
 
 describe('posting due awards', () => {
@@ -29,15 +31,16 @@ describe('posting due awards', () => {
 
     // The east township's admin: its own award only, and the audit row names it.
     expect((await call(t, 'POST', '/api/awards/post-due', { cookie: township })).body.posted).toBe(1);
-    expect(auditOf(t, 'award.post')).toEqual([{ actorId: w.users.township.id, actorRole: 'township_admin', entityId: String(east.body.id), areaId: w.areas.villageA.id }]);
+    expect(await auditOf(t, 'award.post')).toEqual([{ actorId: w.users.township.id, actorRole: 'township_admin', entityId: String(east.body.id), areaId: w.areas.villageA.id }]);
     expect((await call(t, 'GET', `/api/awards/${west.body.id}`, { cookie: county })).body.status).toBe('notice');
 
     // The scheduler's run: no user, role system; the ledger entry has no creator either.
-    expect(await postDueAwards(systemCtx(t.db, testConfig, t.clock.now))).toEqual({ posted: 1 });
-    expect(auditOf(t, 'award.post')[1]).toEqual({ actorId: null, actorRole: 'system', entityId: String(west.body.id), areaId: w.areas.villageB.id });
-    expect(t.db.$client.prepare('SELECT created_by AS createdBy FROM ledger_entries WHERE award_id = ?').get(west.body.id)).toEqual({ createdBy: null });
-    expect(t.db.$client.prepare('SELECT created_by AS createdBy FROM ledger_entries WHERE award_id = ?').get(east.body.id)).toEqual({ createdBy: w.users.township.id });
-    expect(await postDueAwards(systemCtx(t.db, testConfig, t.clock.now))).toEqual({ posted: 0 });
+    expect(await postDueAwards(systemCtx(await t.appDb(), testConfig, t.clock.now))).toEqual({ posted: 1 });
+    expect((await auditOf(t, 'award.post'))[1]).toEqual({ actorId: null, actorRole: 'system', entityId: String(west.body.id), areaId: w.areas.villageB.id });
+    const createdBy = (awardId: number) => t.sql.get('SELECT created_by AS "createdBy" FROM ledger_entries WHERE award_id = ?', [awardId]);
+    expect(await createdBy(west.body.id)).toEqual({ createdBy: null });
+    expect(await createdBy(east.body.id)).toEqual({ createdBy: w.users.township.id });
+    expect(await postDueAwards(systemCtx(await t.appDb(), testConfig, t.clock.now))).toEqual({ posted: 0 });
   });
 });
 
@@ -53,10 +56,10 @@ describe('batch approval', () => {
     const r = await call(t, 'POST', '/api/awards/approve', { cookie: reviewer, body: { ids } });
     expect(r.status).toBe(409);
     expect(r.body.error.code).toBe('invalid_status');
-    expect(count(t, "SELECT COUNT(*) AS n FROM awards WHERE status = 'pending'")).toBe(19);
-    expect(count(t, 'SELECT COUNT(*) AS n FROM ledger_entries')).toBe(0);
-    expect(count(t, 'SELECT COUNT(*) AS n FROM ledger_chains WHERE last_seq > 0')).toBe(0);
-    expect(auditOf(t, 'award.approve')).toHaveLength(0);
+    expect(await count(t, "SELECT COUNT(*) AS n FROM awards WHERE status = 'pending'")).toBe(19);
+    expect(await count(t, 'SELECT COUNT(*) AS n FROM ledger_entries')).toBe(0);
+    expect(await count(t, 'SELECT COUNT(*) AS n FROM ledger_chains WHERE last_seq > 0')).toBe(0);
+    expect(await auditOf(t, 'award.approve')).toHaveLength(0);
   });
 
   it('answers an award of another area with 404 in a batch approval, and approves nothing', async () => {
@@ -67,7 +70,7 @@ describe('batch approval', () => {
     const theirs = await call(t, 'POST', '/api/awards', { cookie: other, body: { householdId: w.otherHousehold.id, ruleId: w.rule.id, occurredOn: '2026-06-14' } });
     const r = await call(t, 'POST', '/api/awards/approve', { cookie: reviewer, body: { ids: [mine.body.id, theirs.body.id] } });
     expect(r.status).toBe(404);
-    expect(count(t, "SELECT COUNT(*) AS n FROM awards WHERE status = 'pending'")).toBe(2);
+    expect(await count(t, "SELECT COUNT(*) AS n FROM awards WHERE status = 'pending'")).toBe(2);
   });
 });
 
@@ -82,7 +85,7 @@ describe('the dishonesty list', () => {
     const own = await call(t, 'POST', `/api/dishonesty/${proposed.body.id}/decision`, { cookie: county, body: { decision: 'approve', note: '同意' } });
     expect(own.status).toBe(403);
     expect(own.body.error.code).toBe('own_proposal');
-    expect(count(t, 'SELECT redemption_suspended AS n FROM households WHERE id = ?', w.household.id)).toBe(1);
+    expect(await count(t, 'SELECT COUNT(*) AS n FROM households WHERE id = ? AND redemption_suspended', w.household.id)).toBe(1);
   });
 
   it('answers a household or listing of another village like one that does not exist', async () => {
