@@ -57,7 +57,6 @@ const pgSuiteExcluded: Record<string, string> = {
   'tests/api/graded-batch.test.ts': 'reads SQLite after the first request',
   'tests/api/groups.test.ts': 'reads SQLite after the first request',
   'tests/api/headings-views.test.ts': 'reads SQLite after the first request',
-  'tests/api/ledger-actions.test.ts': 'reads SQLite after the first request',
   'tests/api/neutral-sql-stores.test.ts': 'calls stores on the SQLite db after the first request',
   'tests/api/openapi-client.test.ts': 'reads SQLite after the first request',
   'tests/trust/lockout.test.ts': 'ENGINE: in the PIN burst at /api/redemptions the right PIN, fired last, can take one of the five card slots on PostgreSQL (requests reach the card in another order) and redeem (1 of 20, flaky; reads ported)',
