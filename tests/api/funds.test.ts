@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { verifyDatabase } from '../../db/verify';
-import { makeTestApp, type TestApp } from '../support/app';
+import { makeTestApp, pgSwitch, type TestApp } from '../support/app';
 import { call, grantPoints, login, makeGoods, makeWorld } from '../support/factories';
 
 async function setup() {
@@ -87,8 +87,8 @@ describe('the supermarket money books', () => {
     const onLoss = await call(t, 'POST', `/api/goods/${w.oil.id}/stock`, { cookie: as.clerk, body: { kind: 'loss', quantity: 1, totalCostFen: 100 } });
     expect(onLoss.status).toBe(400);
     // Nothing moved: the refused purchases left no stock and no money entry.
-    expect(t.db.$client.prepare('SELECT stock FROM goods WHERE id = ?').get(rice.id)).toEqual({ stock: 0 });
-    expect(t.db.$client.prepare('SELECT COUNT(*) AS n FROM fund_entries').get()).toEqual({ n: 0 });
+    expect(await t.sql.get('SELECT stock FROM goods WHERE id = ?', [rice.id])).toEqual({ stock: 0 });
+    expect(Number((await t.sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM fund_entries'))?.n)).toBe(0);
     const future = await call(t, 'POST', '/api/funds', { cookie: as.cadre, body: { storeAreaId: store, source: 'budget', sourceName: '县财政局', amountFen: 100, receivedOn: '2026-05-11' } });
     expect(future.body.error.code).toBe('future_date');
     const closed = await call(t, 'POST', '/api/funds', { cookie: as.cadre, body: { storeAreaId: store, source: 'budget', sourceName: '县财政局', amountFen: 100, receivedOn: '2026-03-31' } });
@@ -164,13 +164,13 @@ describe('the supermarket money books', () => {
     expect((await call(t, 'POST', `/api/funds/purchase-costs`, { cookie: as.clerk, body: { movementId: bought.movementId, totalCostFen: 1 } })).body.error.code).toBe('already_costed');
     const s = (await call(t, 'GET', `/api/funds/statement?storeAreaId=${store}&month=2026-06`, { cookie: as.cadre })).body;
     expect(s).toMatchObject({ fundsInFen: 0, purchasesFen: 5500, closingFundsFen: 95_000 - 5500, purchasesInFen: 5500, closingStockFen: 6500 });
-    const audit = t.db.$client.prepare("SELECT action, COUNT(*) AS n FROM audit_log WHERE action LIKE 'fund_entry.%' GROUP BY action ORDER BY action").all();
-    expect(audit).toEqual([
+    const audit = await t.sql.all<{ action: string; n: number }>("SELECT action, COUNT(*) AS n FROM audit_log WHERE action LIKE 'fund_entry.%' GROUP BY action ORDER BY action");
+    expect(audit.map((r) => ({ action: r.action, n: Number(r.n) }))).toEqual([
       { action: 'fund_entry.funding', n: 2 },
       { action: 'fund_entry.purchase', n: 3 },
       { action: 'fund_entry.reverse', n: 2 },
     ]);
-    expect((await verifyDatabase(t.db)).ok).toBe(true);
+    expect((await verifyDatabase(await t.appDb())).ok).toBe(true);
   });
 
   it('a clerk of another store, a cadre of another village and a household see nothing: 404 or 403, never the numbers', async () => {
@@ -189,22 +189,24 @@ describe('the supermarket money books', () => {
 
   it('the database refuses to UPDATE or DELETE a money entry', async () => {
     const { t, partner } = await handMadeMonth();
-    expect(() => t.db.$client.prepare('UPDATE fund_entries SET amount_fen = 1 WHERE id = ?').run(partner.id)).toThrow(/append-only/);
-    expect(() => t.db.$client.prepare('DELETE FROM fund_entries WHERE id = ?').run(partner.id)).toThrow(/append-only/);
-    expect(t.db.$client.prepare('SELECT amount_fen AS a FROM fund_entries WHERE id = ?').get(partner.id)).toEqual({ a: 20_000 });
+    // PostgreSQL refuses the app's role before its trigger would: no UPDATE or DELETE grant on the table.
+    await expect((async () => t.sql.run('UPDATE fund_entries SET amount_fen = 1 WHERE id = ?', [partner.id]))()).rejects.toThrow(/append-only|permission denied/);
+    await expect((async () => t.sql.run('DELETE FROM fund_entries WHERE id = ?', [partner.id]))()).rejects.toThrow(/append-only|permission denied/);
+    expect(await t.sql.get('SELECT amount_fen AS a FROM fund_entries WHERE id = ?', [partner.id])).toEqual({ a: 20_000 });
   });
 
-  it('verify catches a money entry that disagrees with its stock movement or reverses another store', async () => {
+  // Tampering needs the table owner on PostgreSQL (tests/pg/verify.pg.test.ts has its tamper reports).
+  it.skipIf(pgSwitch)('verify catches a money entry that disagrees with its stock movement or reverses another store', async () => {
     const { t, w, partner, bought } = await handMadeMonth();
-    expect((await verifyDatabase(t.db)).ok).toBe(true);
-    const c = t.db.$client;
-    c.exec('DROP TRIGGER fund_entries_no_update');
-    c.prepare('UPDATE fund_entries SET quantity = 9 WHERE id = ?').run(bought.fundEntryId);
-    const r1 = await verifyDatabase(t.db);
+    const db = await t.appDb();
+    expect((await verifyDatabase(db)).ok).toBe(true);
+    await t.sql.run('DROP TRIGGER fund_entries_no_update');
+    await t.sql.run('UPDATE fund_entries SET quantity = 9 WHERE id = ?', [bought.fundEntryId]);
+    const r1 = await verifyDatabase(db);
     expect(r1).toMatchObject({ ok: false, what: 'funds', table: 'fund_entries', rowId: bought.fundEntryId });
-    c.prepare('UPDATE fund_entries SET quantity = 10 WHERE id = ?').run(bought.fundEntryId);
-    c.prepare(`INSERT INTO fund_entries (store_area_id, kind, amount_fen, on_day, reverses_id, created_at) VALUES (?, 'reversal', -20000, '2026-06-20', ?, 0)`).run(w.areas.villageB.id, partner.id);
-    expect(await verifyDatabase(t.db)).toMatchObject({ ok: false, what: 'funds' });
+    await t.sql.run('UPDATE fund_entries SET quantity = 10 WHERE id = ?', [bought.fundEntryId]);
+    await t.sql.run(`INSERT INTO fund_entries (store_area_id, kind, amount_fen, on_day, reverses_id, created_at) VALUES (?, 'reversal', -20000, '2026-06-20', ?, 0)`, [w.areas.villageB.id, partner.id]);
+    expect(await verifyDatabase(db)).toMatchObject({ ok: false, what: 'funds' });
   });
 
   it('the xlsx statement opens with exceljs and shows the same numbers', async () => {

@@ -1,5 +1,6 @@
 import { readDb } from '../../../db/client';
 import { fundEntryById, insertFundEntry, reversalOf } from '../../../db/funds/entries';
+import { lockFundEntry } from '../../../db/pg/locks';
 import { shanghaiDay } from '../../../db/time';
 import { transaction } from '../../../db/transaction';
 import { writeAudit } from '../../lib/audit';
@@ -25,6 +26,7 @@ export async function reverseFundEntry(ctx: Ctx, id: number, body: ReverseFundBo
   if (original.kind === 'reversal') throw new Unprocessable('not_reversible', '冲正记录不能再冲正');
   const at = ctx.now.getTime();
   return transaction(ctx.db, async (tx) => {
+    await lockFundEntry(tx, id); // PostgreSQL: a parallel reversal waits here, then reads this one's
     const existing = await reversalOf(tx, id);
     if (existing) throw new Conflict('already_reversed', '该记录已冲正', { reversalId: existing.id });
     const reversal = await insertFundEntry(tx, {
