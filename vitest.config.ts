@@ -61,7 +61,6 @@ const pgSuiteExcluded: Record<string, string> = {
   'tests/api/openapi-client.test.ts': 'reads SQLite after the first request',
   'tests/trust/lockout.test.ts': 'ENGINE: in the PIN burst at /api/redemptions the right PIN, fired last, can take one of the five card slots on PostgreSQL (requests reach the card in another order) and redeem (1 of 20, flaky; reads ported)',
   // Engine differences found by this lane and not fixed yet (listed in docs/POSTGRES.md, "Not done yet"); some also read SQLite.
-  'tests/api/funds.test.ts': 'ENGINE: parallel reversals of one money entry answer 409 with a code the API does not document; also SQLite reads',
   'tests/api/stock-and-rules.test.ts': 'ENGINE: PATCH /api/rules/:id answers an undocumented 409 under parallel edits; also SQLite reads',
 };
 
