@@ -51,7 +51,6 @@ const pgSuiteExcluded: Record<string, string> = {
   'tests/api/awards-batch-approval.test.ts': 'reads SQLite after the first request',
   'tests/api/batch-idempotency.test.ts': 'reads SQLite after the first request',
   'tests/api/catalogue-deductions.test.ts': 'reads SQLite after the first request',
-  'tests/api/concurrency.test.ts': 'reads SQLite after the first request',
   'tests/api/counter-store.test.ts': 'reads SQLite after the first request',
   'tests/api/dishonesty-decisions.test.ts': 'reads SQLite after the first request',
   'tests/api/graded-batch.test.ts': 'reads SQLite after the first request',
