@@ -2,7 +2,7 @@ import { lockName } from '../pg/locks';
 import type { Sql } from '../sql';
 import { shanghaiDay, shanghaiMonth } from '../time';
 import { bookedEntries, liveCostsAfter, type FundSource } from './entries';
-import { addGoodsFlows, FLOW_KEYS, runStock, Shelf, stockFigures, sumFunds, zeroFlows, type FundFigures, type GoodsFlows, type StockFigures, type StockFlows } from './fifo';
+import { addGoodsFlows, drawKey, FLOW_KEYS, runStock, Shelf, stockFigures, sumFunds, zeroFlows, type FundFigures, type GoodsFlows, type StockFigures, type StockFlows } from './fifo';
 import { movementsOfStoreAfter, type ValuedMovement } from './stock';
 
 /** What a closed month adds to any statement that covers it. */
@@ -86,12 +86,12 @@ export async function closesOfStore(q: Sql, storeAreaId: number, throughMonth?: 
 }
 
 /** The shelf kept with a close, if the close is still the one read (not rewritten meanwhile). */
-async function shelfOf(q: Sql, c: StoreMonthClose): Promise<Shelf | null> {
+async function shelfOf(q: Sql, c: StoreMonthClose, drawsOf?: ReadonlySet<string>): Promise<Shelf | null> {
   const row = await q.get<{ layers: string; closedAt: number; fundHwm: number }>(
     `SELECT closing_layers AS layers, closed_at AS "closedAt", fund_hwm AS "fundHwm" FROM store_month_closes WHERE store_area_id = ? AND month = ?`,
     [c.storeAreaId, c.month],
   );
-  return row && row.closedAt === c.closedAt && row.fundHwm === c.fundHwm ? Shelf.fromLayers(row.layers) : null;
+  return row && row.closedAt === c.closedAt && row.fundHwm === c.fundHwm ? Shelf.fromLayers(row.layers, drawsOf) : null;
 }
 
 /**
@@ -100,7 +100,7 @@ async function shelfOf(q: Sql, c: StoreMonthClose): Promise<Shelf | null> {
  * back: a fund entry dated into a closed month, a purchase cost booked or reversed for goods that arrived
  * in or before one, or a movement committed late into one. Closes from the earliest month reached are stale.
  */
-export async function validCloses(q: Sql, storeAreaId: number, closes: readonly StoreMonthClose[]): Promise<number> {
+export async function validCloses(q: Sql, storeAreaId: number, closes: readonly StoreMonthClose[], opts: { movements?: boolean } = {}): Promise<number> {
   let n = closes.length;
   for (let i = 1; i < n; i++) if (closes[i].month !== nextMonth(closes[i - 1].month)) n = i;
   if (!n) return 0;
@@ -122,11 +122,13 @@ export async function validCloses(q: Sql, storeAreaId: number, closes: readonly 
     reach(e.onDay.slice(0, 7));
     if (e.movedAt != null) reach(shanghaiMonth(e.movedAt));
   }
-  const moved = await q.get<{ t: number | null }>(
-    `SELECT MIN(m.created_at) AS t FROM stock_movements m WHERE m.goods_id IN (SELECT id FROM goods WHERE store_area_id = ?) AND m.store_area_id = ? AND m.id > ?`,
-    [storeAreaId, storeAreaId, last.movementHwm],
-  );
-  if (moved?.t != null) reach(shanghaiMonth(moved.t));
+  if (opts.movements !== false) {
+    const moved = await q.get<{ t: number | null }>(
+      `SELECT MIN(m.created_at) AS t FROM stock_movements m WHERE m.goods_id IN (SELECT id FROM goods WHERE store_area_id = ?) AND m.store_area_id = ? AND m.id > ?`,
+      [storeAreaId, storeAreaId, last.movementHwm],
+    );
+    if (moved?.t != null) reach(shanghaiMonth(moved.t));
+  }
   if (reached === null) return n;
   const stop: string = reached;
   return closes.slice(0, n).filter((c) => c.month < stop).length;
@@ -161,11 +163,14 @@ export async function statementFigures(q: Sql, storeAreaId: number, span: Span):
   const toMonth = span.to.slice(0, 7);
   // Validity is judged against the newest close (whose high-water ids the whole chain is true to): little comes after it.
   const all = await closesOfStore(q, storeAreaId);
-  const closes = all.slice(0, await validCloses(q, storeAreaId, all)).filter((x) => x.month <= toMonth);
+  // Late movements are looked for by the replay itself when it goes on from the newest close (the dashboard's year).
+  let valid = await validCloses(q, storeAreaId, all, { movements: false });
+  const newest = all[valid - 1];
+  const goesOnFromNewest = newest !== undefined && newest.month <= toMonth && span.toMs > monthStartMs(nextMonth(newest.month));
+  if (!goesOnFromNewest) valid = await validCloses(q, storeAreaId, all);
+  const closes = all.slice(0, valid).filter((x) => x.month <= toMonth);
   const c = closes.at(-1);
-  const shelf = c ? await shelfOf(q, c) : null;
-  if (!c || !shelf) return replayedFigures(q, storeAreaId, span);
-
+  if (!c) return replayedFigures(q, storeAreaId, span);
   const endMs = monthStartMs(nextMonth(c.month));
   const afterDay = `${nextMonth(c.month)}-01`;
   // A span ending with the close needs nothing after it.
@@ -173,6 +178,8 @@ export async function statementFigures(q: Sql, storeAreaId: number, span: Span):
   const moves = open ? await movementsOfStoreAfter(q, storeAreaId, c.movementHwm, span.toMs) : [];
   // A movement dated into the closed months after the close was made: the close no longer holds.
   if (moves.some((m) => m.createdAt < endMs)) return replayedFigures(q, storeAreaId, span);
+  const shelf = await shelfOf(q, c, new Set(moves.filter((m) => m.kind === 'return').map(drawKey)));
+  if (!shelf) return replayedFigures(q, storeAreaId, span);
   const run = runStock(moves, open ? await liveCostsAfter(q, storeAreaId, c.movementHwm) : new Map<number, number>(), Math.max(span.fromMs, endMs), shelf);
   const entries = open ? await bookedEntries(q, storeAreaId, { fromDay: afterDay, beforeDay: nextDay(span.to) }) : [];
   const tail = sumFunds(entries, span.from > afterDay ? span.from : afterDay, c.closingFundsFen);

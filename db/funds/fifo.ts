@@ -30,23 +30,31 @@ export class Shelf {
   }
 
   /**
-   * Compact JSON kept in a month close. A draw already returned in full (qty ≤ 0) is dropped: a later
-   * return of it comes back at 0 either way, and a redemption's own draws are all made in its one transaction.
+   * Compact JSON kept in a month close. A draw a reversal would put back at 0 (returned in full, qty ≤ 0,
+   * or drawn from lots of no known cost) is dropped: coming back it counts 0 either way, and a
+   * redemption's own draws are all made in its one transaction, so nothing else ever adds to it.
    */
   toLayers(): string {
     const l = [...this.lots.entries()].sort((a, b) => a[0] - b[0]).map(([g, q]) => [g, q.map((x) => [x.left, x.costFen, (x.uncosted ? 1 : 0) | (x.donated ? 2 : 0)])]);
-    const d = [...this.drawn.entries()].filter(([, p]) => p.qty > 0).map(([k, p]) => [k, p.qty, p.costFen]);
+    const d = [...this.drawn.entries()].filter(([, p]) => p.qty > 0 && p.costFen !== 0).map(([k, p]) => [k, p.qty, p.costFen]);
     return JSON.stringify({ l, d });
   }
 
-  static fromLayers(text: string): Shelf {
+  /**
+   * The shelf kept in a close. `drawsOf`: only the draws of these redemption lines are wanted (the returns
+   * a statement replays), so a store's long list of open draws is not turned into a map for nothing.
+   */
+  static fromLayers(text: string, drawsOf?: ReadonlySet<string>): Shelf {
     const parsed = JSON.parse(text) as { l: [number, [number, number, number][]][]; d: [string, number, number][] };
     const s = new Shelf();
     for (const [g, q] of parsed.l) s.lots.set(g, q.map(([left, costFen, f]) => ({ left, costFen, uncosted: (f & 1) === 1, donated: (f & 2) === 2 })));
-    for (const [k, qty, costFen] of parsed.d) s.drawn.set(k, { qty, costFen });
+    for (const [k, qty, costFen] of parsed.d) if (!drawsOf || drawsOf.has(k)) s.drawn.set(k, { qty, costFen });
     return s;
   }
 }
+
+/** The key of a redemption line's draw, as a reversal's returned goods look it up. */
+export const drawKey = (m: Pick<ValuedMovement, 'redemptionId' | 'goodsId'>) => `${m.redemptionId}:${m.goodsId}`;
 
 export interface StockFigures {
   openingStockFen: number;
@@ -123,7 +131,7 @@ export function runStock(moves: readonly ValuedMovement[], costs: ReadonlyMap<nu
     lots.set(m.goodsId, queue);
     if (!names.has(m.goodsId)) names.set(m.goodsId, { name: m.goodsName, unit: m.unit });
     const g = goodsFlows.get(m.goodsId) ?? { redeemedQty: 0, redemptionsCostFen: 0 };
-    const key = `${m.redemptionId}:${m.goodsId}`;
+    const key = drawKey(m);
 
     if (m.quantity > 0) {
       let costFen = 0;
