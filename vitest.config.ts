@@ -54,7 +54,6 @@ const pgSuiteExcluded: Record<string, string> = {
   'tests/api/counter-store.test.ts': 'reads SQLite after the first request',
   'tests/api/dishonesty-decisions.test.ts': 'reads SQLite after the first request',
   'tests/api/graded-batch.test.ts': 'reads SQLite after the first request',
-  'tests/api/groups.test.ts': 'reads SQLite after the first request',
   'tests/api/headings-views.test.ts': 'reads SQLite after the first request',
   'tests/api/neutral-sql-stores.test.ts': 'calls stores on the SQLite db after the first request',
   'tests/api/openapi-client.test.ts': 'reads SQLite after the first request',

@@ -12,8 +12,9 @@ async function setup() {
   return { t, w, cadre, county };
 }
 
+// Reads through t.sql: the database the app runs over, on either engine.
 const auditOf = (t: ReturnType<typeof makeTestApp>, action: string) =>
-  t.db.$client.prepare('SELECT entity_id AS id, after FROM audit_log WHERE action = ? ORDER BY id').all(action) as { id: number; after: string }[];
+  t.sql.all<{ id: string; after: string }>('SELECT entity_id AS "id", "after" FROM audit_log WHERE action = ? ORDER BY id', [action]);
 
 describe('村民小组 kept by the village', () => {
   it('lets a cadre add and rename groups of its own village, audited, listed under the village', async () => {
@@ -25,8 +26,8 @@ describe('村民小组 kept by the village', () => {
     expect(renamed.status).toBe(200);
     const areas = await call(t, 'GET', '/api/areas', { cookie: cadre });
     expect(areas.body.items.filter((a: { kind: string }) => a.kind === 'group').map((a: { name: string }) => a.name)).toEqual(['第一村民小组']);
-    expect(auditOf(t, 'area.create').map((r) => Number(r.id))).toContain(made.body.id);
-    expect(auditOf(t, 'area.rename')).toHaveLength(1);
+    expect((await auditOf(t, 'area.create')).map((r) => Number(r.id))).toContain(made.body.id);
+    expect(await auditOf(t, 'area.rename')).toHaveLength(1);
     // A household can now be registered in it.
     const h = await call(t, 'POST', '/api/households', { cookie: cadre, body: { villageId: w.areas.villageA.id, headName: '王五', groupId: made.body.id } });
     expect(h.status, JSON.stringify(h.body)).toBe(201);
@@ -76,13 +77,13 @@ describe('a roster import into a village without groups', () => {
     const unconfirmed = await call(t, 'POST', '/api/imports/households', { cookie: cadre, body: { villageId: w.areas.villageA.id, file } });
     expect(unconfirmed.status).toBe(422);
     expect(unconfirmed.body.error.details.newGroups).toEqual(['一组', '二组']);
-    expect(t.db.$client.prepare("SELECT count(*) AS n FROM areas WHERE kind = 'group'").get()).toEqual({ n: 0 });
+    expect(await t.sql.get(`SELECT count(*) AS "n" FROM areas WHERE kind = 'group'`)).toEqual({ n: 0 });
     const done = await call(t, 'POST', '/api/imports/households', { cookie: cadre, body: { villageId: w.areas.villageA.id, file, createGroups: true } });
     expect(done.status, JSON.stringify(done.body)).toBe(201);
     expect(done.body.newGroups).toEqual(['一组', '二组']);
-    const groups = t.db.$client.prepare("SELECT id, name FROM areas WHERE kind = 'group' AND parent_id = ? ORDER BY id").all(w.areas.villageA.id) as { id: number; name: string }[];
+    const groups = await t.sql.all<{ id: number; name: string }>(`SELECT id, name FROM areas WHERE kind = 'group' AND parent_id = ? ORDER BY id`, [w.areas.villageA.id]);
     expect(groups.map((g) => g.name)).toEqual(['一组', '二组']);
-    const byHead = t.db.$client.prepare('SELECT head_name AS headName, group_id AS groupId FROM households WHERE village_id = ? AND head_name IN (?, ?, ?) ORDER BY id').all(w.areas.villageA.id, '张三', '李四', '王五');
+    const byHead = await t.sql.all('SELECT head_name AS "headName", group_id AS "groupId" FROM households WHERE village_id = ? AND head_name IN (?, ?, ?) ORDER BY id', [w.areas.villageA.id, '张三', '李四', '王五']);
     expect(byHead).toEqual([
       { headName: '张三', groupId: groups[0].id },
       { headName: '李四', groupId: groups[1].id },
