@@ -3,7 +3,8 @@ import { call, login, makeHousehold, makeRule, makeWorld } from '../support/fact
 import { makeTestApp, type TestApp } from '../support/app';
 
 // The batch sheet's Idempotency-Key (web/src/modules/awards/AwardBatchPage.vue): one key per sheet, kept in its draft.
-const awardCount = (t: TestApp) => (t.db.$client.prepare('SELECT COUNT(*) AS n FROM awards').get() as { n: number }).n;
+// Through t.sql: the database the app runs over, on either engine.
+const awardCount = async (t: TestApp) => (await t.sql.get<{ n: number }>('SELECT COUNT(*) AS "n" FROM awards'))!.n;
 
 async function setUp() {
   const t = makeTestApp();
@@ -20,19 +21,19 @@ describe('Idempotency-Key on a batch sheet', () => {
     const { t, send } = await setUp();
     const first = await send('sheet-open-0001');
     expect(first.status).toBe(201);
-    expect(awardCount(t)).toBe(2);
+    expect(await awardCount(t)).toBe(2);
     // A reload restored the draft and the cadre pressed 提交 again.
     const again = await send('sheet-open-0001');
     expect(again.status).toBe(201);
     expect(again.body).toEqual(first.body);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
-    expect(awardCount(t)).toBe(2);
+    expect(await awardCount(t)).toBe(2);
   });
 
   it('twenty parallel submissions of one sheet create one batch', async () => {
     const { t, send } = await setUp();
     const answers = await Promise.all(Array.from({ length: 20 }, () => send('sheet-open-0002')));
-    expect(awardCount(t)).toBe(2);
+    expect(await awardCount(t)).toBe(2);
     const created = answers.filter((a) => a.status === 201);
     expect(created.length).toBeGreaterThan(0);
     for (const a of created) expect(a.body).toEqual(created[0].body);
@@ -45,7 +46,7 @@ describe('Idempotency-Key on a batch sheet', () => {
     const changed = await send('sheet-open-0003', { ...sheet, items: [{ householdId: w.household.id, quantity: 5 }] });
     expect(changed.status).toBe(422);
     expect(changed.body.error.code).toBe('idempotency_mismatch');
-    expect(awardCount(t)).toBe(2);
+    expect(await awardCount(t)).toBe(2);
   });
 
   it('a refused sheet gives its key back: the sheet without the refused households goes through with the same key', async () => {
@@ -57,10 +58,10 @@ describe('Idempotency-Key on a batch sheet', () => {
     const refused = await send('sheet-open-0004', both);
     expect(refused.status).toBe(422);
     expect(refused.body.error.code).toBe('monthly_cap_exceeded');
-    expect(awardCount(t)).toBe(1);
+    expect(await awardCount(t)).toBe(1);
     const rest = await send('sheet-open-0004', { ...both, items: [{ householdId: second.id, quantity: 1 }] });
     expect(rest.status).toBe(201);
-    expect(awardCount(t)).toBe(2);
+    expect(await awardCount(t)).toBe(2);
   });
 
   it("another cadre's sheet with the same key is a batch of its own", async () => {
@@ -70,6 +71,6 @@ describe('Idempotency-Key on a batch sheet', () => {
     const theirs = await call(t, 'POST', '/api/awards/batch', { cookie: cadre2, body: sheet, headers: { 'idempotency-key': 'sheet-open-0005' } });
     expect(theirs.status).toBe(201);
     expect(theirs.headers.get('idempotent-replayed')).toBeNull();
-    expect(awardCount(t)).toBe(4);
+    expect(await awardCount(t)).toBe(4);
   });
 });

@@ -37,11 +37,11 @@ describe('catalogue import: new deduction headings', () => {
     const w = await makeWorld(t);
     const cadre = await login(t, 'cadre');
     const v = w.areas.villageA.id;
-    const count = () => (t.db.$client.prepare('SELECT count(*) AS n FROM rule_headings WHERE area_id = ?').get(v) as { n: number }).n;
+    const count = async () => (await t.sql.get<{ n: number }>('SELECT count(*) AS "n" FROM rule_headings WHERE area_id = ?', [v]))!.n;
     for (const marked of [['环境卫生'], ['不存在的类别'], ['减分项目', '公益劳动']]) {
       const res = await call(t, 'POST', '/api/imports/catalogue', { cookie: cadre, body: { areaId: v, file: sheet, createHeadings: true, deductionHeadings: marked } });
       expect(res.status).toBe(400);
-      expect(count()).toBe(0);
+      expect(await count()).toBe(0);
     }
   });
 });

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { SqlParam } from '../../db/sql';
 import { makeTestApp, type TestApp } from '../support/app';
 import { call, login, makeWorld } from '../support/factories';
 
-const count = (t: TestApp, sql: string, ...args: unknown[]) => (t.db.$client.prepare(sql).get(...args) as { n: number }).n;
+// Reads through t.sql: the database the app runs over, on either engine.
+const count = async (t: TestApp, sql: string, ...args: SqlParam[]) => (await t.sql.get<{ n: number }>(sql, args))!.n;
 
 describe('dishonesty list decisions and history', () => {
   it('a rejected listing keeps the counter open, records the reviewer’s reason, and leaves the household free to be proposed again', async () => {
@@ -31,13 +33,13 @@ describe('dishonesty list decisions and history', () => {
     const w = await makeWorld(t);
     const [cadre, reviewer] = await Promise.all(['cadre', 'reviewer'].map((u) => login(t, u)));
     const proposed = await call(t, 'POST', '/api/dishonesty', { cookie: cadre, body: { householdId: w.household.id, reason: 'other', detail: '拒不配合' } });
-    const audits = count(t, 'SELECT count(*) AS n FROM audit_log');
+    const audits = await count(t, 'SELECT count(*) AS n FROM audit_log');
     for (const note of ['', '   ', undefined]) {
       const res = await call(t, 'POST', `/api/dishonesty/${proposed.body.id}/decision`, { cookie: reviewer, body: { decision: 'approve', note } });
       expect(res.status).toBe(400);
     }
-    expect(count(t, 'SELECT count(*) AS n FROM audit_log')).toBe(audits);
-    expect(count(t, "SELECT count(*) AS n FROM dishonesty_listings WHERE status = 'proposed'")).toBe(1);
+    expect(await count(t, 'SELECT count(*) AS n FROM audit_log')).toBe(audits);
+    expect(await count(t, "SELECT count(*) AS n FROM dishonesty_listings WHERE status = 'proposed'")).toBe(1);
   });
 
   it('twenty reviewers deciding at once: one decision counts, the others are refused, one audit row', async () => {
@@ -52,7 +54,7 @@ describe('dishonesty list decisions and history', () => {
     );
     expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
     expect(answers.every((a) => a.status === 200 || a.status === 409)).toBe(true);
-    expect(count(t, "SELECT count(*) AS n FROM audit_log WHERE action = 'dishonesty_listing.decide' AND entity_id = ?", String(proposed.body.id))).toBe(1);
+    expect(await count(t, "SELECT count(*) AS n FROM audit_log WHERE action = 'dishonesty_listing.decide' AND entity_id = ?", String(proposed.body.id))).toBe(1);
   });
 
   it('another village’s cadre neither sees the household’s history nor decides or proposes for it', async () => {

@@ -97,6 +97,6 @@ describe('a client generated from the served document (openapi-typescript + open
     expectTypeOf(spentCode).toExtend<ErrorCode>();
     expect(spentCode).toBe('code_used');
     expect(spent.error!.error.requestId).toBe(spent.response.headers.get('x-request-id'));
-    expect(t.db.$client.prepare('SELECT balance FROM households WHERE id = ?').get(w.household.id)).toEqual({ balance: 70 });
+    expect(await t.sql.get('SELECT balance FROM households WHERE id = ?', [w.household.id])).toEqual({ balance: 70 });
   });
 });
