@@ -35,24 +35,24 @@ describe('batch approval', () => {
     const res = await call(t, 'POST', '/api/awards/approve', { cookie: reviewer, body: { ids } });
     expect(res.status).toBe(200);
     expect(res.body.items.map((i: { id: number }) => i.id)).toEqual([...ids].sort((a, b) => a - b));
-    const facts = await batchApprovalFacts(t.db, w.household.id, ids);
+    const facts = await batchApprovalFacts(await t.appDb(), w.household.id, ids);
     expect(facts.balanceAfter).toEqual([5, 15, 30, 50, 75, 105]);
     expect(facts.balance).toBe(105);
     expect(facts.auditRows).toBe(ids.length);
     expect(facts.postedWithEntry).toBe(ids.length);
     expect(facts.scoreYear2026).toBe(105 - 15);
-    expect((await verifyDatabase(t.db)).ok).toBe(true);
+    expect((await verifyDatabase(await t.appDb())).ok).toBe(true);
   });
 
   it('writes nothing when one award of the batch is no longer pending', async () => {
     const { t, w, reviewer, others, propose } = await setup();
     const ids = [await propose(w.household.id, 2, '2026-06-01'), await propose(others[0]!.id, 1, '2026-06-01'), await propose(w.household.id, 1, '2026-06-02')];
     expect((await call(t, 'POST', `/api/awards/${ids[2]}/reject`, { cookie: reviewer, body: { reason: '重复申报' } })).status).toBe(200);
-    const before = await batchApprovalFacts(t.db, w.household.id, ids);
+    const before = await batchApprovalFacts(await t.appDb(), w.household.id, ids);
     const res = await call(t, 'POST', '/api/awards/approve', { cookie: reviewer, body: { ids } });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('invalid_status');
-    expect(await batchApprovalFacts(t.db, w.household.id, ids)).toEqual(before);
+    expect(await batchApprovalFacts(await t.appDb(), w.household.id, ids)).toEqual(before);
     expect(before.balanceAfter).toEqual([]);
     expect(before.auditRows).toBe(0);
   });
