@@ -1,17 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { makeTestApp } from '../support/app';
+import { makeTestApp, type TestApp } from '../support/app';
 import { call, grantPoints, login, makeGoods, makeUser, makeWorld } from '../support/factories';
 
 /**
  * A clerk serves the store it stands in: the village clerk (东村) its village store, the township clerk (东乡)
  * the township store. Neither sees, receives stock for, nor hands over the other's goods.
  */
-async function setup() {
+// `fixture` adds rows before the first request: afterwards the app may run over another database (pg-suite).
+async function setup(fixture?: (t: TestApp, w: Awaited<ReturnType<typeof makeWorld>>) => void) {
   const t = makeTestApp();
   const w = await makeWorld(t);
   grantPoints(t.db, w.household.id, w.areas.villageA.id, 500);
   await makeUser(t.db, 'clerk', w.areas.townA.id, { username: 'clerk-town' });
   const rice = makeGoods(t.db, w.areas.townA.id, { name: '镇超市大米', price: 20, stock: 50 });
+  fixture?.(t, w);
   const clerk = await login(t, 'clerk');
   const town = await login(t, 'clerk-town');
   const household = await login(t, 'household');
@@ -66,8 +68,9 @@ describe('a clerk serves one store', () => {
   });
 
   it("shows at lookup the limits of the clerk's own store only", async () => {
-    const { t, w, clerk, town, pass } = await setup();
-    makeGoods(t.db, w.areas.townA.id, { name: '镇超市面粉', price: 9, stock: 5, monthlyLimit: 2 });
+    const { t, w, clerk, town, pass } = await setup((app, world) => {
+      makeGoods(app.db, world.areas.townA.id, { name: '镇超市面粉', price: 9, stock: 5, monthlyLimit: 2 });
+    });
     const code = await pass();
     const atVillage = await call(t, 'POST', '/api/counter/lookup', { cookie: clerk, body: { code } });
     expect(atVillage.body.store).toEqual({ id: w.areas.villageA.id, name: '东村' });
@@ -88,8 +91,9 @@ describe('a clerk serves one store', () => {
   });
 
   it("lists for a household, per store it may use, that store's goods with the store's name", async () => {
-    const { t, w, rice, household } = await setup();
-    makeGoods(t.db, w.areas.townB.id, { name: '别的乡镇的油', price: 1, stock: 1 });
+    const { t, rice, household } = await setup((app, world) => {
+      makeGoods(app.db, world.areas.townB.id, { name: '别的乡镇的油', price: 1, stock: 1 });
+    });
     const res = await call(t, 'GET', '/api/goods', { cookie: household });
     const byStore = new Map<string, string[]>();
     for (const g of res.body.items as { storeName: string; name: string }[]) byStore.set(g.storeName, [...(byStore.get(g.storeName) ?? []), g.name]);
