@@ -16,7 +16,8 @@ async function setup() {
   return { t, w, hs, grade, cadre: await login(t, 'cadre'), reviewer: await login(t, 'reviewer') };
 }
 
-const count = (t: TestApp, sql: string) => (t.db.$client.prepare(sql).get() as { n: number }).n;
+// Reads through t.sql: the database the app runs over, on either engine.
+const count = async (t: TestApp, sql: string) => (await t.sql.get<{ n: number }>(sql))!.n;
 
 describe('a graded inspection sheet (one batch, a rule per household)', () => {
   it('takes three grades mapped to three rules as one batch that a reviewer approves in one step', async () => {
@@ -34,7 +35,7 @@ describe('a graded inspection sheet (one batch, a rule per household)', () => {
       { ruleId: grade.good.id, count: 1, points: 2 },
       { ruleId: grade.poor.id, count: 1, points: -3 },
     ]);
-    expect(count(t, 'SELECT COUNT(*) AS n FROM award_batches')).toBe(1);
+    expect(await count(t, 'SELECT COUNT(*) AS n FROM award_batches')).toBe(1);
 
     const listed = await call(t, 'GET', `/api/awards?batchId=${res.body.batchId}`, { cookie: reviewer });
     const byHousehold = new Map(listed.body.items.map((a: { householdId: number; ruleId: number; points: number }) => [a.householdId, [a.ruleId, a.points]]));
@@ -45,7 +46,7 @@ describe('a graded inspection sheet (one batch, a rule per household)', () => {
         [hs[2].id, [grade.poor.id, -3]],
       ]),
     );
-    const audit = t.db.$client.prepare("SELECT after FROM audit_log WHERE action = 'award_batch.propose'").all() as { after: string }[];
+    const audit = await t.sql.all<{ after: string }>(`SELECT "after" FROM audit_log WHERE action = 'award_batch.propose'`);
     expect(audit).toHaveLength(1);
     expect(JSON.parse(audit[0].after)).toMatchObject({ ruleIds: [grade.top.id, grade.good.id, grade.poor.id], totalPoints: 4, count: 3 });
 
@@ -54,7 +55,7 @@ describe('a graded inspection sheet (one batch, a rule per household)', () => {
     // The test county has no notice period: approved awards post at once.
     expect(approved.body.items.map((i: { status: string }) => i.status)).toEqual(['posted', 'posted', 'posted']);
     // A deduction lowers the conduct score in full; the balance never goes below zero.
-    const conduct = hs.map((h) => count(t, `SELECT SUM(conduct_points) AS n FROM ledger_entries WHERE household_id = ${h.id}`));
+    const conduct = await Promise.all(hs.map((h) => count(t, `SELECT SUM(conduct_points) AS n FROM ledger_entries WHERE household_id = ${h.id}`)));
     expect(conduct).toEqual([5, 2, -3]);
   });
 
@@ -78,9 +79,9 @@ describe('a graded inspection sheet (one batch, a rule per household)', () => {
     expect(res.body.error.message).toContain('卫生评比良好');
     expect(res.body.error.message).toContain('最多 1 次');
     expect(res.body.error.details).toEqual({ householdIds: [hs[1].id], rules: [{ ruleId: grade.good.id, householdIds: [hs[1].id] }] });
-    expect(count(t, 'SELECT COUNT(*) AS n FROM awards')).toBe(1);
-    expect(count(t, 'SELECT COUNT(*) AS n FROM award_batches')).toBe(1);
-    expect(count(t, "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'award_batch.propose'")).toBe(1);
+    expect(await count(t, 'SELECT COUNT(*) AS n FROM awards')).toBe(1);
+    expect(await count(t, 'SELECT COUNT(*) AS n FROM award_batches')).toBe(1);
+    expect(await count(t, "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'award_batch.propose'")).toBe(1);
   });
 
   it('counts a cap per rule: two grades over their caps are both named', async () => {
@@ -97,7 +98,7 @@ describe('a graded inspection sheet (one batch, a rule per household)', () => {
     expect(res.body.error.message).toContain('卫生评比优秀');
     expect(res.body.error.message).toContain('卫生评比较差');
     expect(res.body.error.details.householdIds.sort()).toEqual([hs[0].id, hs[2].id].sort());
-    expect(count(t, 'SELECT COUNT(*) AS n FROM awards')).toBe(3);
+    expect(await count(t, 'SELECT COUNT(*) AS n FROM awards')).toBe(3);
   });
 
   it('keeps the old shape: one rule for the whole batch, and a row may still name its own', async () => {
@@ -117,7 +118,7 @@ describe('a graded inspection sheet (one batch, a rule per household)', () => {
     const { t, hs, grade, cadre } = await setup();
     const res = await call(t, 'POST', '/api/awards/batch', { cookie: cadre, body: { occurredOn: '2026-06-14', items: [{ householdId: hs[0].id, ruleId: grade.top.id }, { householdId: hs[1].id }] } });
     expect(res.status).toBe(400);
-    expect(count(t, 'SELECT COUNT(*) AS n FROM awards')).toBe(0);
+    expect(await count(t, 'SELECT COUNT(*) AS n FROM awards')).toBe(0);
   });
 
   it('answers 404 for a household outside the cadre’s village and writes nothing', async () => {
@@ -131,7 +132,7 @@ describe('a graded inspection sheet (one batch, a rule per household)', () => {
     // Exactly as for a household that does not exist.
     const ghost = await call(t, 'POST', '/api/awards/batch', { cookie: cadre, body: { occurredOn: '2026-06-14', items: [{ householdId: hs[0].id, ruleId: grade.top.id }, { householdId: 999_999, ruleId: grade.good.id }] } });
     expect(ghost.status).toBe(404);
-    expect(count(t, 'SELECT COUNT(*) AS n FROM awards')).toBe(0);
+    expect(await count(t, 'SELECT COUNT(*) AS n FROM awards')).toBe(0);
   });
 
   it('refuses a grade mapped to another village’s rule or to a rule that needs evidence', async () => {
@@ -143,7 +144,7 @@ describe('a graded inspection sheet (one batch, a rule per household)', () => {
     const evidence = await call(t, 'POST', '/api/awards/batch', { cookie: cadre, body: { occurredOn: '2026-06-14', items: [{ householdId: hs[0].id, ruleId: grade.top.id }, { householdId: hs[1].id, ruleId: photo.id }] } });
     expect(evidence.status).toBe(400);
     expect(evidence.body.error.code).toBe('evidence_required');
-    expect(count(t, 'SELECT COUNT(*) AS n FROM awards')).toBe(0);
+    expect(await count(t, 'SELECT COUNT(*) AS n FROM awards')).toBe(0);
   });
 
   it('is for proposers only: a reviewer, clerk or household cannot submit a sheet', async () => {
@@ -152,7 +153,7 @@ describe('a graded inspection sheet (one batch, a rule per household)', () => {
       const res = await call(t, 'POST', '/api/awards/batch', { cookie: await login(t, who), body: { occurredOn: '2026-06-14', items: [{ householdId: hs[0].id, ruleId: grade.top.id }] } });
       expect(res.status, who).toBe(403);
     }
-    expect(count(t, 'SELECT COUNT(*) AS n FROM awards')).toBe(0);
+    expect(await count(t, 'SELECT COUNT(*) AS n FROM awards')).toBe(0);
   });
 
   it('lets exactly one of twenty simultaneous submissions of the same sheet through the caps', async () => {
@@ -161,8 +162,8 @@ describe('a graded inspection sheet (one batch, a rule per household)', () => {
     const results = await Promise.all(Array.from({ length: 20 }, () => call(t, 'POST', '/api/awards/batch', { cookie: cadre, body })));
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     expect(results.filter((r) => r.status === 422 && r.body.error.code === 'monthly_cap_exceeded')).toHaveLength(19);
-    expect(count(t, 'SELECT COUNT(*) AS n FROM awards')).toBe(3);
-    expect(count(t, 'SELECT COUNT(*) AS n FROM award_batches')).toBe(1);
+    expect(await count(t, 'SELECT COUNT(*) AS n FROM awards')).toBe(3);
+    expect(await count(t, 'SELECT COUNT(*) AS n FROM award_batches')).toBe(1);
   });
 
   it('refuses hostile numbers in a row: a rule id past 2^53 and a zero quantity', async () => {
@@ -171,6 +172,6 @@ describe('a graded inspection sheet (one batch, a rule per household)', () => {
     expect(huge.status).toBe(400);
     const zero = await call(t, 'POST', '/api/awards/batch', { cookie: cadre, body: { occurredOn: '2026-06-14', items: [{ householdId: hs[0].id, ruleId: 1, quantity: 0 }] } });
     expect(zero.status).toBe(400);
-    expect(count(t, 'SELECT COUNT(*) AS n FROM awards')).toBe(0);
+    expect(await count(t, 'SELECT COUNT(*) AS n FROM awards')).toBe(0);
   });
 });
