@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { appendLedgerEntry } from '../../db/ledger';
+import { postLedgerEntry } from '../../db/ledger';
+import { transaction } from '../../db/transaction';
 import { readXlsx } from '../excel/sheets';
 import { makeTestApp, type TestApp } from '../support/app';
-import { call, login, makeHousehold, makeWorld, writeNow } from '../support/factories';
+import { call, login, makeHousehold, makeWorld, postEntryVia } from '../support/factories';
 
 const TEMPLATE = ['公益劳动', '环境卫生', '孝老爱亲', '移风易俗', '遵纪守法', '勤劳致富', '教育'];
 
@@ -35,11 +36,12 @@ async function world() {
   const westOwn = (await call(t, 'POST', `/api/areas/${west}/headings`, { cookie: other, body: { name: '减分项目', blackList: true } })).body as { id: number; code: string };
   const westHousehold = makeHousehold(t.db, west, { headName: '王五' });
   const at = Date.parse('2026-06-01T04:00:00Z');
-  writeNow(t.db, () => {
-    appendLedgerEntry(t.db, { householdId: w.household.id, villageId: east, kind: 'award', points: 12, conductPoints: 12, occurredOn: '2026-06-01', category: own.code, createdAt: at });
-    appendLedgerEntry(t.db, { householdId: w.household.id, villageId: east, kind: 'award', points: 3, conductPoints: 3, occurredOn: '2026-06-02', category: 'hygiene', createdAt: at });
-    appendLedgerEntry(t.db, { householdId: westHousehold.id, villageId: west, kind: 'award', points: 10, conductPoints: 10, occurredOn: '2026-06-01', category: 'public_welfare', createdAt: at });
-    appendLedgerEntry(t.db, { householdId: westHousehold.id, villageId: west, kind: 'deduction', points: -5, conductPoints: -5, occurredOn: '2026-06-03', category: westOwn.code, createdAt: at });
+  // Through the app's database (after the first request; on pg-suite the app runs over PostgreSQL).
+  await transaction(await t.appDb(), async (tx) => {
+    await postLedgerEntry(tx, { householdId: w.household.id, villageId: east, kind: 'award', points: 12, conductPoints: 12, occurredOn: '2026-06-01', category: own.code, createdAt: at });
+    await postLedgerEntry(tx, { householdId: w.household.id, villageId: east, kind: 'award', points: 3, conductPoints: 3, occurredOn: '2026-06-02', category: 'hygiene', createdAt: at });
+    await postLedgerEntry(tx, { householdId: westHousehold.id, villageId: west, kind: 'award', points: 10, conductPoints: 10, occurredOn: '2026-06-01', category: 'public_welfare', createdAt: at });
+    await postLedgerEntry(tx, { householdId: westHousehold.id, villageId: west, kind: 'deduction', points: -5, conductPoints: -5, occurredOn: '2026-06-03', category: westOwn.code, createdAt: at });
   });
   return { t, w, cadre, township, county, other, east, west, own, unused, westOwn };
 }
@@ -85,9 +87,7 @@ describe('the dashboard groups points under the area’s headings', () => {
 
   it('a code no heading knows is still counted, under its own line', async () => {
     const s = await world();
-    writeNow(s.t.db, () =>
-      appendLedgerEntry(s.t.db, { householdId: s.w.household.id, villageId: s.east, kind: 'award', points: 4, conductPoints: 4, occurredOn: '2026-06-05', category: 'h9999', createdAt: Date.parse('2026-06-05T04:00:00Z') }),
-    );
+    await postEntryVia(s.t, { householdId: s.w.household.id, villageId: s.east, kind: 'award', points: 4, conductPoints: 4, occurredOn: '2026-06-05', category: 'h9999', createdAt: Date.parse('2026-06-05T04:00:00Z') });
     const cats = await dashboard(s.t, s.cadre, s.east);
     expect(cats.at(-1)).toMatchObject({ category: 'h9999', name: 'h9999', place: 'unknown', awarded: 4 });
   });
