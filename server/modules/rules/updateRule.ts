@@ -1,5 +1,6 @@
 import { readDb } from '../../../db/client';
 import { reviseRule, ruleById, ruleWithAreaPath } from '../../../db/rules';
+import { lockRule } from '../../../db/pg/locks';
 import { transaction } from '../../../db/transaction';
 import { writeAudit } from '../../lib/audit';
 import type { Ctx } from '../../lib/context';
@@ -20,7 +21,8 @@ export async function updateRule(ctx: Ctx, ruleId: number, body: UpdateRuleBody)
   const at = ctx.now.getTime();
   const name = heading ? () => heading.name : await headingNamer(readDb(ctx.db), [found.category]);
   return transaction(ctx.db, async (tx) => {
-    // Re-read inside: a parallel edit may have changed the version or the fields the black-list check reads.
+    // Re-read inside, under the rule's lock: a parallel edit may have changed the version or the fields the black-list check reads.
+    await lockRule(tx, ruleId);
     const before = (await ruleById(tx, ruleId))!;
     const next = { ...before, ...patch };
     if (next.blackList && next.points > 0) throw new Invalid('黑榜细则必须是扣分项');
