@@ -50,7 +50,6 @@ const pgSuiteExcluded: Record<string, string> = {
   'tests/api/authz-matrix.test.ts': 'grantPoints after the first request (the matrix runs on both engines in tests/pg/authz-matrix.pg.test.ts)',
   'tests/trust/lockout.test.ts': 'ENGINE: in the PIN burst at /api/redemptions the right PIN, fired last, can take one of the five card slots on PostgreSQL (requests reach the card in another order) and redeem (1 of 20, flaky; reads ported)',
   // Engine differences found by this lane and not fixed yet (listed in docs/POSTGRES.md, "Not done yet"); some also read SQLite.
-  'tests/api/stock-and-rules.test.ts': 'ENGINE: PATCH /api/rules/:id answers an undocumented 409 under parallel edits; also SQLite reads',
 };
 
 const shared = {
