@@ -48,7 +48,6 @@ const pgSuiteExcluded: Record<string, string> = {
   // (StaleSqliteRead). Mostly grantPoints/appendLedgerEntry fixtures after a login, or checks in SQL; to port one,
   // read through t.sql / await t.appDb() and post fixture entries with transaction(await t.appDb(), postLedgerEntry).
   'tests/api/authz-matrix.test.ts': 'grantPoints after the first request (the matrix runs on both engines in tests/pg/authz-matrix.pg.test.ts)',
-  'tests/trust/lockout.test.ts': 'ENGINE: in the PIN burst at /api/redemptions the right PIN, fired last, can take one of the five card slots on PostgreSQL (requests reach the card in another order) and redeem (1 of 20, flaky; reads ported)',
   // Engine differences found by this lane and not fixed yet (listed in docs/POSTGRES.md, "Not done yet"); some also read SQLite.
 };
 
