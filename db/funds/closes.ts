@@ -1,9 +1,10 @@
 import { lockName } from '../pg/locks';
 import type { Sql } from '../sql';
 import { shanghaiDay, shanghaiMonth } from '../time';
-import { bookedEntries, liveCostsAfter, type FundSource } from './entries';
+import { IN_CHUNK, selectInChunks } from '../inChunks';
+import { bookedEntries, bookedEntriesOfStores, costsByMovement, liveCostsAfter, liveCostsOfStoresAfter, type BookedEntry, type FundSource, type LiveCost } from './entries';
 import { addGoodsFlows, drawKey, FLOW_KEYS, runStock, Shelf, stockFigures, sumFunds, zeroFlows, type FundFigures, type GoodsFlows, type StockFigures, type StockFlows } from './fifo';
-import { movementsOfStoreAfter, type ValuedMovement } from './stock';
+import { movementsOfStoreAfter, movementsOfStoresAfter, type ValuedMovement } from './stock';
 
 /** What a closed month adds to any statement that covers it. */
 export interface MonthFigures extends StockFlows {
@@ -101,34 +102,64 @@ async function shelfOf(q: Sql, c: StoreMonthClose, drawsOf?: ReadonlySet<string>
  * in or before one, or a movement committed late into one. Closes from the earliest month reached are stale.
  */
 export async function validCloses(q: Sql, storeAreaId: number, closes: readonly StoreMonthClose[], opts: { movements?: boolean } = {}): Promise<number> {
+  const n = unbroken(closes);
+  if (!n) return 0;
+  const last = closes[n - 1];
+  const late = await lateEntriesOfStores(q, [storeAreaId], last.fundHwm);
+  let movedMin: number | null = null;
+  if (opts.movements !== false) {
+    const moved = await q.get<{ t: number | null }>(
+      `SELECT MIN(m.created_at) AS t FROM stock_movements m WHERE m.goods_id IN (SELECT id FROM goods WHERE store_area_id = ?) AND m.store_area_id = ? AND m.id > ?`,
+      [storeAreaId, storeAreaId, last.movementHwm],
+    );
+    movedMin = moved?.t ?? null;
+  }
+  return holding(closes, n, late, movedMin);
+}
+
+/** How many closes from the first follow one another month by month. */
+function unbroken(closes: readonly StoreMonthClose[]): number {
   let n = closes.length;
   for (let i = 1; i < n; i++) if (closes[i].month !== nextMonth(closes[i - 1].month)) n = i;
+  return n;
+}
+
+interface LateEntry {
+  storeAreaId: number;
+  id: number;
+  onDay: string;
+  movedAt: number | null;
+}
+
+/** Fund entries after an id, with when the movement they cost (or whose cost they reverse) was made. */
+async function lateEntriesOfStores(q: Sql, storeAreaIds: readonly number[], afterId: number): Promise<LateEntry[]> {
+  return q.all<LateEntry>(
+    `SELECT e.store_area_id AS "storeAreaId", e.id, e.on_day AS "onDay", COALESCE(m.created_at, mo.created_at) AS "movedAt"
+       FROM fund_entries e
+       LEFT JOIN stock_movements m ON m.id = e.movement_id
+       LEFT JOIN fund_entries o ON o.id = e.reverses_id
+       LEFT JOIN stock_movements mo ON mo.id = o.movement_id
+      WHERE e.store_area_id IN (${storeAreaIds.map(() => '?').join(', ')}) AND e.id > ?`,
+    [...storeAreaIds, afterId],
+  );
+}
+
+/**
+ * `validCloses` from what came after the `n` unbroken closes' last high-water ids: the entries after its
+ * fund id, and the earliest moment among the movements after its movement id (null: none, or not looked at).
+ */
+function holding(closes: readonly StoreMonthClose[], n: number, late: readonly Pick<LateEntry, 'onDay' | 'movedAt'>[], movedMin: number | null): number {
   if (!n) return 0;
   const last = closes[n - 1];
   let reached: string | null = null;
   const reach = (month: string) => {
     if (month <= last.month && (reached === null || month < reached)) reached = month;
   };
-  const late = await q.all<{ onDay: string; movedAt: number | null }>(
-    `SELECT e.on_day AS "onDay", COALESCE(m.created_at, mo.created_at) AS "movedAt"
-       FROM fund_entries e
-       LEFT JOIN stock_movements m ON m.id = e.movement_id
-       LEFT JOIN fund_entries o ON o.id = e.reverses_id
-       LEFT JOIN stock_movements mo ON mo.id = o.movement_id
-      WHERE e.store_area_id = ? AND e.id > ?`,
-    [storeAreaId, last.fundHwm],
-  );
   for (const e of late) {
     reach(e.onDay.slice(0, 7));
     if (e.movedAt != null) reach(shanghaiMonth(e.movedAt));
   }
-  if (opts.movements !== false) {
-    const moved = await q.get<{ t: number | null }>(
-      `SELECT MIN(m.created_at) AS t FROM stock_movements m WHERE m.goods_id IN (SELECT id FROM goods WHERE store_area_id = ?) AND m.store_area_id = ? AND m.id > ?`,
-      [storeAreaId, storeAreaId, last.movementHwm],
-    );
-    if (moved?.t != null) reach(shanghaiMonth(moved.t));
-  }
+  if (movedMin != null) reach(shanghaiMonth(movedMin));
   if (reached === null) return n;
   const stop: string = reached;
   return closes.slice(0, n).filter((c) => c.month < stop).length;
@@ -139,17 +170,46 @@ export interface StatementFigures {
   stock: StockFigures;
 }
 
-async function goodsNames(q: Sql, storeAreaId: number): Promise<Map<number, { name: string; unit: string }>> {
-  const rows = await q.all<{ id: number; name: string; unit: string }>('SELECT id, name, unit FROM goods WHERE store_area_id = ?', [storeAreaId]);
-  return new Map(rows.map((r) => [r.id, { name: r.name, unit: r.unit }]));
-}
-
 /** The statement's figures replaying the store's whole history (no close, or none that holds). */
 export async function replayedFigures(q: Sql, storeAreaId: number, span: Span): Promise<StatementFigures> {
-  const funds = sumFunds(await bookedEntries(q, storeAreaId, { beforeDay: nextDay(span.to) }), span.from);
+  const entries = await bookedEntries(q, storeAreaId, { beforeDay: nextDay(span.to) });
   const moves = await movementsOfStoreAfter(q, storeAreaId, 0, span.toMs);
-  const run = runStock(moves, await liveCostsAfter(q, storeAreaId, 0), span.fromMs);
+  return replay(entries, moves, await liveCostsAfter(q, storeAreaId, 0), span);
+}
+
+function replay(entries: readonly BookedEntry[], moves: readonly ValuedMovement[], costs: ReadonlyMap<number, number>, span: Span): StatementFigures {
+  const funds = sumFunds(entries, span.from);
+  const run = runStock(moves, costs, span.fromMs);
   return { funds, stock: stockFigures(run.openingStockFen, run.flows, run.goodsFlows, run.shelf, run.names) };
+}
+
+/**
+ * What a store's statement over a span reads, fetched for many stores at once (`statementsFigures`):
+ * the parts after a bound hold everything after it, so any close at or after the bound can be gone on from.
+ */
+interface StoreBooks {
+  closes: StoreMonthClose[];
+  /** Fund entries after `lateAfter` (id): what can reopen closes. */
+  late: LateEntry[];
+  lateAfter: number;
+  /** Movements after `movesAfter` (id) made before the span's end, oldest first; live costs of movements after it. */
+  moves: ValuedMovement[];
+  costs: LiveCost[];
+  movesAfter: number;
+  /** Entries booked before the span's end day, from `entriesFrom` on ('': all). */
+  entries: BookedEntry[];
+  entriesFrom: string;
+  /** Shelves kept with the closes of the months read (null: the close was gone by then). */
+  shelves: Map<string, KeptShelf | null>;
+  names: Map<number, { name: string; unit: string }>;
+}
+
+interface KeptShelf {
+  storeAreaId: number;
+  month: string;
+  layers: string;
+  closedAt: number;
+  fundHwm: number;
 }
 
 /**
@@ -159,33 +219,144 @@ export async function replayedFigures(q: Sql, storeAreaId: number, span: Span): 
  * (`replayedFigures`), which it falls back to when no close holds.
  */
 export async function statementFigures(q: Sql, storeAreaId: number, span: Span): Promise<StatementFigures> {
+  return (await statementsFigures(q, [storeAreaId], span)).get(storeAreaId)!;
+}
+
+/**
+ * `statementFigures` of many stores with a few queries per IN_CHUNK stores instead of a few per store:
+ * each store's books are read from the close it will most likely go on from; a store whose figures turn
+ * out to need more (a late movement reopened that close) is read again from the start.
+ */
+export async function statementsFigures(q: Sql, storeAreaIds: readonly number[], span: Span): Promise<Map<number, StatementFigures>> {
+  const toMonth = span.to.slice(0, 7);
+  const out = new Map<number, StatementFigures>();
+  const closes = groupBy(await inParts(storeAreaIds, (part) => q.all<MetaRow>(`SELECT ${META} FROM store_month_closes WHERE store_area_id IN (${marks(part)}) ORDER BY month`, part)).then((rows) => rows.map(parseMeta)));
+  // The late entries of every store after its unbroken closes' last fund high-water id.
+  const lateAfter = new Map(storeAreaIds.map((id) => { const all = closes.get(id) ?? []; return [id, all[unbroken(all) - 1]?.fundHwm ?? 0]; }));
+  const withCloses = storeAreaIds.filter((id) => closes.has(id)).sort((a, b) => lateAfter.get(a)! - lateAfter.get(b)!);
+  const late = groupBy(await inParts(withCloses, (part) => lateEntriesOfStores(q, part, lateAfter.get(part[0])!)));
+  // The close each store goes on from unless a late movement reopens it.
+  const base = new Map<number, StoreMonthClose | undefined>();
+  for (const id of storeAreaIds) {
+    const all = closes.get(id) ?? [];
+    const valid = holding(all, unbroken(all), (late.get(id) ?? []).filter((e) => e.id > lateAfter.get(id)!), null);
+    base.set(id, all.slice(0, valid).filter((x) => x.month <= toMonth).at(-1));
+  }
+  const read = async (ids: readonly number[], from: (id: number) => StoreMonthClose | undefined, shelvesOf: (id: number) => readonly string[]) => {
+    // Parts of stores with a close to go on from apart from those replaying all (a part is read from its lowest bounds).
+    const hwm = (id: number) => from(id)?.movementHwm ?? -1;
+    const sorted = [...ids].sort((a, b) => hwm(a) - hwm(b));
+    const parts: number[][] = [];
+    for (const id of sorted) {
+      const last = parts.at(-1);
+      if (last && last.length < IN_CHUNK && (hwm(last[0]) < 0) === (hwm(id) < 0)) last.push(id);
+      else parts.push([id]);
+    }
+    const books = new Map<number, StoreBooks>();
+    for (const part of parts) {
+      // Bounds of the part: its earliest close (sorted by movement id, so parts stay tight).
+      const movesAfter = Math.min(...part.map((id) => from(id)?.movementHwm ?? 0));
+      const days = part.map((id) => from(id)).map((c) => (c ? `${nextMonth(c.month)}-01` : ''));
+      const entriesFrom = days.reduce((m, d) => (d < m ? d : m));
+      const months = [...new Set(part.flatMap(shelvesOf))];
+      const moves = groupBy(await movementsOfStoresAfter(q, part, movesAfter, span.toMs));
+      const costs = groupBy(await liveCostsOfStoresAfter(q, part, movesAfter));
+      const entries = groupBy(await bookedEntriesOfStores(q, part, { fromDay: entriesFrom || undefined, beforeDay: nextDay(span.to) }));
+      const kept = months.length
+        ? await q.all<KeptShelf>(
+            `SELECT store_area_id AS "storeAreaId", month, closing_layers AS layers, closed_at AS "closedAt", fund_hwm AS "fundHwm" FROM store_month_closes
+              WHERE store_area_id IN (${marks(part)}) AND month IN (${marks(months)})`,
+            [...part, ...months],
+          )
+        : [];
+      const names = groupBy(await q.all<{ storeAreaId: number; id: number; name: string; unit: string }>(`SELECT store_area_id AS "storeAreaId", id, name, unit FROM goods WHERE store_area_id IN (${marks(part)})`, part));
+      for (const id of part) {
+        const shelves = new Map<string, KeptShelf | null>(shelvesOf(id).map((m) => [m, kept.find((k) => k.storeAreaId === id && k.month === m) ?? null]));
+        books.set(id, {
+          closes: closes.get(id) ?? [],
+          late: late.get(id) ?? [],
+          lateAfter: lateAfter.get(id)!,
+          moves: moves.get(id) ?? [],
+          costs: costs.get(id) ?? [],
+          movesAfter,
+          entries: entries.get(id) ?? [],
+          entriesFrom,
+          shelves,
+          names: new Map((names.get(id) ?? []).map((g) => [g.id, { name: g.name, unit: g.unit }])),
+        });
+      }
+    }
+    return books;
+  };
+  const again: number[] = [];
+  for (const [id, b] of await read(storeAreaIds, (id) => base.get(id), (id) => { const c = base.get(id); return c ? [c.month] : []; })) {
+    const f = figuresFromBooks(b, span);
+    if (f) out.set(id, f);
+    else again.push(id);
+  }
+  for (const [id, b] of await read(again, () => undefined, (id) => (closes.get(id) ?? []).map((c) => c.month))) out.set(id, figuresFromBooks(b, span)!);
+  return out;
+}
+
+const marks = (values: readonly unknown[]) => values.map(() => '?').join(', ');
+
+async function inParts<V, R>(values: readonly V[], query: (part: V[]) => Promise<R[]>): Promise<R[]> {
+  return selectInChunks(values, async (part: V[]) => query(part));
+}
+
+function groupBy<R extends { storeAreaId: number }>(rows: readonly R[]): Map<number, R[]> {
+  const out = new Map<number, R[]>();
+  for (const r of rows) {
+    const list = out.get(r.storeAreaId);
+    if (list) list.push(r);
+    else out.set(r.storeAreaId, [r]);
+  }
+  return out;
+}
+
+/** `statementFigures` from a store's books, or null when the books do not reach back far enough. */
+function figuresFromBooks(b: StoreBooks, span: Span): StatementFigures | null {
   const fromMonth = span.from.slice(0, 7);
   const toMonth = span.to.slice(0, 7);
+  const all = b.closes;
+  const n = unbroken(all);
+  const last = all[n - 1];
+  if (last && last.fundHwm < b.lateAfter) return null;
+  const late = last ? b.late.filter((e) => e.id > last.fundHwm) : [];
   // Validity is judged against the newest close (whose high-water ids the whole chain is true to): little comes after it.
-  const all = await closesOfStore(q, storeAreaId);
-  // Late movements are looked for by the replay itself when it goes on from the newest close (the dashboard's year).
-  let valid = await validCloses(q, storeAreaId, all, { movements: false });
+  let valid = holding(all, n, late, null);
   const newest = all[valid - 1];
+  // Late movements are looked for by the replay itself when it goes on from the newest close (the dashboard's year).
   const goesOnFromNewest = newest !== undefined && newest.month <= toMonth && span.toMs > monthStartMs(nextMonth(newest.month));
-  if (!goesOnFromNewest) valid = await validCloses(q, storeAreaId, all);
+  if (!goesOnFromNewest && last) {
+    // Movements made after the span's end fall in months after it: they reopen no close the span uses.
+    if (last.movementHwm < b.movesAfter) return null;
+    const after = b.moves.filter((m) => m.id > last.movementHwm);
+    valid = holding(all, n, late, after.length ? Math.min(...after.map((m) => m.createdAt)) : null);
+  }
   const closes = all.slice(0, valid).filter((x) => x.month <= toMonth);
   const c = closes.at(-1);
-  if (!c) return replayedFigures(q, storeAreaId, span);
+  const replayed = () => (b.movesAfter === 0 && b.entriesFrom === '' ? replay(b.entries, b.moves, costsByMovement(b.costs), span) : null);
+  if (!c) return replayed();
   const endMs = monthStartMs(nextMonth(c.month));
   const afterDay = `${nextMonth(c.month)}-01`;
+  if (c.movementHwm < b.movesAfter || afterDay < b.entriesFrom) return null;
   // A span ending with the close needs nothing after it.
   const open = span.toMs > endMs;
-  const moves = open ? await movementsOfStoreAfter(q, storeAreaId, c.movementHwm, span.toMs) : [];
+  const moves = open ? b.moves.filter((m) => m.id > c.movementHwm) : [];
   // A movement dated into the closed months after the close was made: the close no longer holds.
-  if (moves.some((m) => m.createdAt < endMs)) return replayedFigures(q, storeAreaId, span);
-  const shelf = await shelfOf(q, c, new Set(moves.filter((m) => m.kind === 'return').map(drawKey)));
-  if (!shelf) return replayedFigures(q, storeAreaId, span);
-  const run = runStock(moves, open ? await liveCostsAfter(q, storeAreaId, c.movementHwm) : new Map<number, number>(), Math.max(span.fromMs, endMs), shelf);
-  const entries = open ? await bookedEntries(q, storeAreaId, { fromDay: afterDay, beforeDay: nextDay(span.to) }) : [];
+  if (moves.some((m) => m.createdAt < endMs)) return replayed();
+  const kept = b.shelves.get(c.month);
+  if (kept === undefined) return null;
+  // The close rewritten (or gone) since it was read.
+  if (kept === null || kept.closedAt !== c.closedAt || kept.fundHwm !== c.fundHwm) return replayed();
+  const shelf = Shelf.fromLayers(kept.layers, new Set(moves.filter((m) => m.kind === 'return').map(drawKey)));
+  const run = runStock(moves, open ? costsByMovement(b.costs, c.movementHwm) : new Map<number, number>(), Math.max(span.fromMs, endMs), shelf);
+  const entries = open ? b.entries.filter((e) => e.onDay >= afterDay) : [];
   const tail = sumFunds(entries, span.from > afterDay ? span.from : afterDay, c.closingFundsFen);
 
   const names = run.names;
-  if ([...shelf.lots.keys()].some((id) => !names.has(id))) for (const [id, n] of await goodsNames(q, storeAreaId)) if (!names.has(id)) names.set(id, n);
+  for (const id of shelf.lots.keys()) if (!names.has(id) && b.names.has(id)) names.set(id, b.names.get(id)!);
   if (fromMonth > c.month) return { funds: tail, stock: stockFigures(run.openingStockFen, run.flows, run.goodsFlows, shelf, names) };
 
   // Closed months inside the span: their figures add up; the close before the span opens it (none: nothing before the first close).
@@ -209,6 +380,7 @@ export async function statementFigures(q: Sql, storeAreaId: number, span: Span):
   funds.closingFundsFen = funds.openingFundsFen + funds.fundsInFen - funds.purchasesFen;
   return { funds, stock: stockFigures(before?.closingStockFen ?? 0, flows, goodsFlows, shelf, names) };
 }
+
 
 /** The first month a store has anything in its books (movements by when made, money by book day), or null. */
 async function firstMonthOf(q: Sql, storeAreaId: number): Promise<string | null> {

@@ -167,8 +167,17 @@ export async function fundEntriesOfStore(db: Db, storeAreaId: number, range: { f
 
 /** `fundEntriesOfStore` on a neutral SQL handle (month closes and verify). */
 export async function bookedEntries(q: Sql, storeAreaId: number, range: { fromDay?: string; beforeDay: string }): Promise<BookedEntry[]> {
-  const params: SqlParam[] = [storeAreaId];
-  let where = 'e.store_area_id = ?';
+  return bookedEntriesOfStores(q, [storeAreaId], range);
+}
+
+/** `bookedEntries` of several stores (at most IN_CHUNK) in one query, in id order; each row says its store. */
+export async function bookedEntriesOfStores(
+  q: Sql,
+  storeAreaIds: readonly number[],
+  range: { fromDay?: string; beforeDay: string },
+): Promise<(BookedEntry & { storeAreaId: number })[]> {
+  const params: SqlParam[] = [...storeAreaIds];
+  let where = `e.store_area_id IN (${storeAreaIds.map(() => '?').join(', ')})`;
   if (range.fromDay) {
     where += ' AND e.on_day >= ?';
     params.push(range.fromDay);
@@ -176,6 +185,7 @@ export async function bookedEntries(q: Sql, storeAreaId: number, range: { fromDa
   where += ' AND e.on_day < ?';
   params.push(range.beforeDay);
   const rows = await q.all<{
+    storeAreaId: number;
     id: number;
     kind: FundEntryKind;
     amountFen: number;
@@ -184,7 +194,7 @@ export async function bookedEntries(q: Sql, storeAreaId: number, range: { fromDa
     originalKind: FundEntryKind | null;
     originalSource: FundSource | null;
   }>(
-    `SELECT e.id, e.kind, e.amount_fen AS "amountFen", e.on_day AS "onDay", e.source, o.kind AS "originalKind", o.source AS "originalSource"
+    `SELECT e.store_area_id AS "storeAreaId", e.id, e.kind, e.amount_fen AS "amountFen", e.on_day AS "onDay", e.source, o.kind AS "originalKind", o.source AS "originalSource"
        FROM fund_entries e LEFT JOIN fund_entries o ON o.id = e.reverses_id
       WHERE ${where}
       ORDER BY e.id`,
@@ -192,7 +202,15 @@ export async function bookedEntries(q: Sql, storeAreaId: number, range: { fromDa
   );
   return rows.map((r) => {
     const effectiveKind = (r.kind === 'reversal' ? r.originalKind : r.kind) as 'funding' | 'purchase';
-    return { id: r.id, kind: r.kind, amountFen: r.amountFen, onDay: r.onDay, effectiveKind, source: r.kind === 'reversal' ? r.originalSource : r.source };
+    return {
+      storeAreaId: r.storeAreaId,
+      id: r.id,
+      kind: r.kind,
+      amountFen: r.amountFen,
+      onDay: r.onDay,
+      effectiveKind,
+      source: r.kind === 'reversal' ? r.originalSource : r.source,
+    };
   });
 }
 
@@ -203,13 +221,28 @@ export async function liveMovementCosts(db: Db, storeAreaId: number): Promise<Ma
 
 /** `liveMovementCosts` of the movements after `afterMovementId` only (what follows a month close). */
 export async function liveCostsAfter(q: Sql, storeAreaId: number, afterMovementId: number): Promise<Map<number, number>> {
-  const rows = await q.all<{ movementId: number | null; costFen: number }>(
-    `SELECT e.movement_id AS "movementId", -e.amount_fen AS "costFen" FROM fund_entries e
-      WHERE e.store_area_id = ? AND e.kind = 'purchase' AND ${afterMovementId > 0 ? 'e.movement_id > ? AND ' : ''}${NOT_REVERSED}
+  return costsByMovement(await liveCostsOfStoresAfter(q, [storeAreaId], afterMovementId));
+}
+
+export interface LiveCost {
+  storeAreaId: number;
+  movementId: number | null;
+  costFen: number;
+}
+
+/** The live purchase cost entries of several stores (at most IN_CHUNK) for movements after `afterMovementId`, in id order. */
+export async function liveCostsOfStoresAfter(q: Sql, storeAreaIds: readonly number[], afterMovementId: number): Promise<LiveCost[]> {
+  return q.all<LiveCost>(
+    `SELECT e.store_area_id AS "storeAreaId", e.movement_id AS "movementId", -e.amount_fen AS "costFen" FROM fund_entries e
+      WHERE e.store_area_id IN (${storeAreaIds.map(() => '?').join(', ')}) AND e.kind = 'purchase' AND ${afterMovementId > 0 ? 'e.movement_id > ? AND ' : ''}${NOT_REVERSED}
       ORDER BY e.id`,
-    afterMovementId > 0 ? [storeAreaId, afterMovementId] : [storeAreaId],
+    afterMovementId > 0 ? [...storeAreaIds, afterMovementId] : [...storeAreaIds],
   );
+}
+
+/** Cost entries summed by movement, of the movements after `afterMovementId` (0: all). */
+export function costsByMovement(rows: readonly Pick<LiveCost, 'movementId' | 'costFen'>[], afterMovementId = 0): Map<number, number> {
   const out = new Map<number, number>();
-  for (const r of rows) if (r.movementId != null) out.set(r.movementId, (out.get(r.movementId) ?? 0) + r.costFen);
+  for (const r of rows) if (r.movementId != null && r.movementId > afterMovementId) out.set(r.movementId, (out.get(r.movementId) ?? 0) + r.costFen);
   return out;
 }

@@ -38,8 +38,15 @@ export async function movementsOfStoreBefore(db: Db, storeAreaId: number, before
  * Reached through the store's goods and the (goods_id, id) index, so only what follows the close is read.
  */
 export async function movementsOfStoreAfter(q: Sql, storeAreaId: number, afterId: number, beforeMs: number): Promise<ValuedMovement[]> {
-  return q.all<ValuedMovement>(
-    `${VALUED} WHERE m.goods_id IN (SELECT id FROM goods WHERE store_area_id = ?) AND m.store_area_id = ? AND m.id > ? AND m.created_at < ? ORDER BY m.id`,
-    [storeAreaId, storeAreaId, afterId, beforeMs],
+  return movementsOfStoresAfter(q, [storeAreaId], afterId, beforeMs);
+}
+
+/** `movementsOfStoreAfter` of several stores (at most IN_CHUNK) in one query; each row says its store. */
+export async function movementsOfStoresAfter(q: Sql, storeAreaIds: readonly number[], afterId: number, beforeMs: number): Promise<(ValuedMovement & { storeAreaId: number })[]> {
+  const ids = storeAreaIds.map(() => '?').join(', ');
+  return q.all<ValuedMovement & { storeAreaId: number }>(
+    `${VALUED.replace('SELECT m.id,', 'SELECT m.store_area_id AS "storeAreaId", m.id,')}
+      WHERE m.goods_id IN (SELECT id FROM goods WHERE store_area_id IN (${ids})) AND m.store_area_id = g.store_area_id AND m.id > ? AND m.created_at < ? ORDER BY m.id`,
+    [...storeAreaIds, afterId, beforeMs],
   );
 }

@@ -1,4 +1,4 @@
-import { areasByIds, type ExpiryMode, type MaskMode } from '../../../db/areas';
+import { areasByIds, type AreaRow, type ExpiryMode, type MaskMode } from '../../../db/areas';
 import type { Db } from '../../../db/client';
 
 export interface AreaSettings {
@@ -27,7 +27,12 @@ export const defaultSettings: AreaSettings = {
 export async function resolveSettings(db: Db, path: string): Promise<AreaSettings> {
   const ids = path.split('/').filter(Boolean).map(Number);
   const chain = await areasByIds(db, ids);
-  const byId = new Map(chain.map((a) => [a.id, a]));
+  return settingsAlong(path, new Map(chain.map((a) => [a.id, a])));
+}
+
+/** `resolveSettings` from the areas already read (by id): many areas' settings from one read. */
+export function settingsAlong(path: string, byId: ReadonlyMap<number, AreaRow>): AreaSettings {
+  const ids = path.split('/').filter(Boolean).map(Number);
   const result = { ...defaultSettings };
   // Walk from the area itself up to the county; the first value set wins.
   const taken = new Set<keyof AreaSettings>();
