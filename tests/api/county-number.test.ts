@@ -143,7 +143,7 @@ describe('JIFEN_COUNTY_NUMBER on a SQLite county database', () => {
 
   // Twice in full loaded runs a child exited 1 before reaching the check (never reproduced alone); its stderr is in
   // the assertion message so a recurrence says why, and one retry keeps a loaded CI from failing on it.
-  it('npm start with a number: no demo (its accounts are number 0\'s), a clear refusal; with JIFEN_DEMO=0 the county and admin start in the range', () => {
+  it('npm start with a number: no demo (its accounts are number 0\'s), a clear refusal; with JIFEN_DEMO=0 the county and admin start in the range', { timeout: 120_000, retry: SPAWN_RETRY }, () => {
     const file = join(dir, 'start.db');
     const env = { ...process.env, JIFEN_DB: file, JIFEN_NO_WEB: '1', JIFEN_ADMIN_PASSWORD: 'correct horse battery', JIFEN_COUNTY_NUMBER: '37', PORT: '0', JIFEN_SCRYPT_N: '1024' };
     const demo = spawnSync(process.execPath, ['--import', 'tsx', 'seeds/start.ts'], { env, encoding: 'utf8', timeout: 60_000 });
@@ -169,9 +169,9 @@ describe('JIFEN_COUNTY_NUMBER on a SQLite county database', () => {
     const made = openDb({ file: fresh, migrate: false });
     expect(made.$client.prepare('SELECT id FROM users').all()).toEqual([{ id: 38 * COUNTY_ID_SPAN + 1 }]);
     made.$client.close();
-  }, { timeout: 120_000, retry: SPAWN_RETRY });
+  });
 
-  it('the server refuses to start on a database of another number: one line, exit 2, nothing changed', () => {
+  it('the server refuses to start on a database of another number: one line, exit 2, nothing changed', { retry: SPAWN_RETRY }, () => {
     const file = join(dir, 'server.db');
     const db = openDb({ file });
     db.$client.prepare(`INSERT INTO meta (key, value) VALUES ('county_number', '12')`).run();
@@ -191,7 +191,7 @@ describe('JIFEN_COUNTY_NUMBER on a SQLite county database', () => {
     const after = openDb({ file });
     expect(after.$client.prepare('SELECT COUNT(*) AS n FROM areas').get()).toEqual({ n: 0 });
     after.$client.close();
-  }, { retry: SPAWN_RETRY });
+  });
 });
 
 describe('county 37: the daily flow with ids past 2^31', () => {
