@@ -7,21 +7,11 @@ import { statementOf } from '../../server/modules/funds/getStatement';
 import { moneyOfStores } from '../../server/modules/funds/moneyOfStores';
 import { makeTestApp, type TestApp } from '../support/app';
 import { call, grantPoints, login, makeGoods, makeUser, makeWorld } from '../support/factories';
+import { Random } from '../../seeds/random';
 
 const PERIODS = ['2026-01', '2026-03', '2026-04', '2026-05', '2026-06', '2026-Q1', '2026-Q2', '2026', '2025'];
 
 /** mulberry32: the same books on every run. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)), pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] };
-}
 
 const job = (t: TestApp) => closeStoreMonths({ db: t.db, now: new Date(t.clock.now.getTime()), device: { ip: null, userAgent: 'test' }, actor: null });
 
@@ -94,7 +84,7 @@ async function county() {
     if (!cookies.has(user)) cookies.set(user, await login(t, user));
     return cookies.get(user)!;
   };
-  const r = rng(7);
+  const r = new Random(7);
   let key = 0;
   let month = '2026-01';
   for (let ms = Date.parse('2026-01-03T02:00:00Z'); ms < Date.parse('2026-06-01T00:00:00Z'); ms += r.int(1, 3) * 86_400_000 + r.int(0, 5) * 3_600_000) {

@@ -12,19 +12,9 @@ import { moneyOfStores } from '../../server/modules/funds/moneyOfStores';
 import { startScheduler } from '../../server/scheduler';
 import { makeTestApp, testConfig, type TestApp } from '../support/app';
 import { call, grantPoints, login, makeGoods, makeWorld } from '../support/factories';
+import { Random } from '../../seeds/random';
 
 /** mulberry32: a fixed seed gives the same books on every run. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)), pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] };
-}
 
 const PERIODS = ['2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-Q1', '2026-Q2', '2026-Q3', '2026', '2025-12', '2025'];
 
@@ -70,7 +60,7 @@ async function fiveMonths(seed: number, onMonth?: (t: TestApp, store: number, da
     Object.assign(as, { cadre: await login(t, 'cadre'), clerk: await login(t, 'clerk'), household: await login(t, 'household') });
     loggedInAt = t.clock.now.getTime();
   };
-  const r = rng(seed);
+  const r = new Random(seed);
   const uncosted: number[] = [];
   let key = 0;
   let month = '2026-01';
