@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Db } from '../client';
 import type { LedgerKind } from '../schema/ledger';
 import { sqlOf, type Sql, type SqlParam } from '../sql';
-import { periodsOfDay } from '../time';
+import { periodRange, periodsOfDay } from '../time';
 import { transaction } from '../transaction';
 
 /**
@@ -33,11 +33,17 @@ const SQL = {
        points = ledger_month_totals.points + excluded.points, entries = ledger_month_totals.entries + 1`,
   upsertAwardee: `INSERT INTO village_period_awardees (village_id, period, households) VALUES (?, ?, 1)
      ON CONFLICT (village_id, period) DO UPDATE SET households = village_period_awardees.households + 1`,
-  // The household's other awards in the village that year. `+village_id` keeps SQLite on the household
-  // index (a household has tens of entries a year, a village thousands); the village chain row is locked,
-  // so no other posting of the village can add one meanwhile.
-  earlierAwards: `SELECT occurred_on AS day FROM ledger_entries
-     WHERE household_id = ? AND +village_id = ? AND kind = 'award' AND id <> ? AND occurred_on >= ? AND occurred_on <= ?`,
+  // Whether the household had another award in the village in each period of the entry's day (year, quarter,
+  // month). EXISTS stops at the first one found, so a household with thousands of awards a year costs no more
+  // than one with a few. `+village_id` keeps SQLite on the household index (a household has tens of entries a
+  // year, a village thousands); the village chain row is locked, so no other posting of the village can add one
+  // meanwhile.
+  earlierInPeriods: `SELECT ${['year', 'quarter', 'month']
+    .map(
+      (p) => `EXISTS (SELECT 1 FROM ledger_entries
+         WHERE household_id = ? AND +village_id = ? AND kind = 'award' AND id <> ? AND occurred_on >= ? AND occurred_on <= ?) AS "${p}"`,
+    )
+    .join(', ')}`,
 } as const;
 
 function monthParams(e: TotalledEntry): SqlParam[] {
@@ -45,28 +51,32 @@ function monthParams(e: TotalledEntry): SqlParam[] {
 }
 
 function earlierParams(e: TotalledEntry): SqlParam[] {
-  const year = e.occurredOn.slice(0, 4);
-  return [e.householdId, e.villageId, e.id, `${year}-01-01`, `${year}-12-31`];
+  return periodsOfDay(e.occurredOn).flatMap((p) => {
+    const { from, to } = periodRange(p);
+    return [e.householdId, e.villageId, e.id, from, to];
+  });
 }
 
+type EarlierRow = { year: unknown; quarter: unknown; month: unknown };
+
 /** The periods (year, quarter, month) of the entry's day in which the household had no award of the village before. */
-function newAwardPeriods(e: TotalledEntry, earlierDays: readonly string[]): string[] {
-  const seen = new Set(earlierDays.flatMap((d) => periodsOfDay(d)));
-  return periodsOfDay(e.occurredOn).filter((p) => !seen.has(p));
+function newAwardPeriods(e: TotalledEntry, earlier: EarlierRow): string[] {
+  const had = [earlier.year, earlier.quarter, earlier.month].map(Boolean);
+  return periodsOfDay(e.occurredOn).filter((_, i) => !had[i]);
 }
 
 /** Moves the totals for one appended entry (`id` is its own, already inserted). Inside the posting transaction. */
 export async function moveLedgerTotals(q: Sql, e: TotalledEntry): Promise<void> {
   await q.run(SQL.upsertMonth, monthParams(e));
   if (e.kind !== 'award') return;
-  const earlier = await q.all<{ day: string }>(SQL.earlierAwards, earlierParams(e));
-  for (const period of newAwardPeriods(e, earlier.map((r) => r.day))) await q.run(SQL.upsertAwardee, [e.villageId, period]);
+  const earlier = (await q.get<EarlierRow>(SQL.earlierInPeriods, earlierParams(e)))!;
+  for (const period of newAwardPeriods(e, earlier)) await q.run(SQL.upsertAwardee, [e.villageId, period]);
 }
 
 interface Statements {
   upsertMonth: Database.Statement<unknown[]>;
   upsertAwardee: Database.Statement<unknown[]>;
-  earlierAwards: Database.Statement<unknown[], { day: string }>;
+  earlierInPeriods: Database.Statement<unknown[], EarlierRow>;
   schemaVersion: Database.Statement<[], number>;
   householdIndex: Database.Statement<[], number>;
   /** The schema version `indexed` was read at: dropping or making an index moves it. */
@@ -81,7 +91,7 @@ function statements(client: Database.Database): Statements {
     s = {
       upsertMonth: client.prepare(SQL.upsertMonth),
       upsertAwardee: client.prepare(SQL.upsertAwardee),
-      earlierAwards: client.prepare(SQL.earlierAwards),
+      earlierInPeriods: client.prepare(SQL.earlierInPeriods),
       schemaVersion: client.prepare<[], number>('PRAGMA schema_version').pluck(),
       householdIndex: client.prepare<[], number>(`SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'ledger_household_idx'`).pluck(),
       version: -1,
@@ -106,8 +116,8 @@ export function moveLedgerTotalsSync(client: Database.Database, e: TotalledEntry
   const s = statements(client);
   s.upsertMonth.run(monthParams(e));
   if (e.kind !== 'award' || !s.indexed) return;
-  const earlier = s.earlierAwards.all(earlierParams(e));
-  for (const period of newAwardPeriods(e, earlier.map((r) => r.day))) s.upsertAwardee.run(e.villageId, period);
+  const earlier = s.earlierInPeriods.get(earlierParams(e))!;
+  for (const period of newAwardPeriods(e, earlier)) s.upsertAwardee.run(e.villageId, period);
 }
 
 /**

@@ -45,7 +45,8 @@ describeWithChromium('double submit (browser)', () => {
     await dialog.locator('.el-form-item', { hasText: '户主' }).locator('input').fill(name);
     const save = dialog.getByRole('button', { name: '保存' });
     await save.dblclick();
-    await dialog.locator('form').evaluate((f) => f.dispatchEvent(new Event('submit', { cancelable: true, bubbles: true })));
+    // A third submit while the dialog is still open; a quick save may already have closed it (evaluateAll does not wait).
+    await dialog.locator('form').evaluateAll((forms) => forms.forEach((f) => f.dispatchEvent(new Event('submit', { cancelable: true, bubbles: true }))));
     // Saved: the console opens the new household's record.
     await page.waitForURL(/\/console\/households\/\d+/, { timeout: 30_000 }).catch(async (err: unknown) => {
       throw new Error(`${String(err)}; form: ${(await page.locator('.el-dialog__body').innerText().catch(() => '?')).replace(/\s+/g, ' ')}; keys ${keys.length}`);
