@@ -7,7 +7,7 @@ import { sqlOf } from '../../db/sql';
 import { createApp } from '../../server/app';
 import { systemCtx } from '../../server/lib/context';
 import { postDueAwards } from '../../server/modules/awards/postDueAwards';
-import { testConfig, type TestApp, type TestClock } from '../support/app';
+import { makeClock, testConfig, type TestApp } from '../support/app';
 import { call, login, makeHousehold, makeRule, makeWorld } from '../support/factories';
 
 const cleanups: (() => void)[] = [];
@@ -22,15 +22,7 @@ afterEach(() => {
 function makeFileApp(): TestApp {
   const dir = mkdtempSync(join(tmpdir(), 'jifen-awards-'));
   const db = openDb({ file: join(dir, 'jifen.db') });
-  const clock: TestClock = {
-    now: new Date('2026-06-15T02:00:00.000Z'),
-    advance(ms) {
-      this.now = new Date(this.now.getTime() + ms);
-    },
-    set(iso) {
-      this.now = new Date(iso);
-    },
-  };
+  const clock = makeClock('2026-06-15T02:00:00.000Z');
   cleanups.push(() => {
     closeDb(db);
     rmSync(dir, { recursive: true, force: true });

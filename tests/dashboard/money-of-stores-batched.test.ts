@@ -4,7 +4,7 @@ import { sqlOf } from '../../db/sql';
 import { periodSpan } from '../../server/modules/excel/exportScope';
 import { closeStoreMonths } from '../../server/modules/funds/closeStoreMonths';
 import { statementOf } from '../../server/modules/funds/getStatement';
-import { moneyOfStores } from '../../server/modules/funds/moneyOfStores';
+import { moneyOfStores, moneyRow } from '../../server/modules/funds/moneyOfStores';
 import { makeTestApp, type TestApp } from '../support/app';
 import { call, grantPoints, login, makeGoods, makeUser, makeWorld } from '../support/factories';
 import { Random } from '../../seeds/random';
@@ -27,19 +27,7 @@ async function perStore(t: TestApp, county: { path: string }, period: string) {
     const span = periodSpan(period);
     const replayed = await replayedFigures(sqlOf(t.db), store.id, span);
     expect(await statementFigures(sqlOf(t.db), store.id, span), `${store.id} ${period} replayed`).toEqual(replayed);
-    rows.push({
-      storeAreaId: store.id,
-      store: store.name,
-      openingFundsFen: s.openingFundsFen,
-      fundsInFen: s.fundsInFen,
-      purchasesFen: s.purchasesFen,
-      closingFundsFen: s.closingFundsFen,
-      redeemedPoints: s.netRedeemedPoints,
-      redemptionsPointsValueFen: s.redemptionsPointsValueFen,
-      redemptionsCostFen: s.netRedemptionsCostFen,
-      lossesCostFen: s.lossesCostFen,
-      closingStockFen: s.closingStockFen,
-    });
+    rows.push(moneyRow(store, s));
   }
   return rows;
 }

@@ -15,21 +15,13 @@ import { copySqliteToPg } from '../../db/copy/sqliteToPg';
 import { verifyDatabase } from '../../db/verify';
 import { createApp } from '../../server/app';
 import { batchApprovalFacts } from '../api/support/batchApproval';
-import { testConfig, type TestApp, type TestClock } from '../support/app';
+import { makeClock, testConfig, type TestApp } from '../support/app';
 import { call as callSqlite, login as loginSqlite, makeHousehold, makeWorld, PASSWORD } from '../support/factories';
 import { sqlOf } from '../../db/sql';
 import { freshDatabase, type FreshDatabase } from './support/database';
 
 const dir = mkdtempSync(join(tmpdir(), 'jifen-board-version-'));
-const clock: TestClock = {
-  now: new Date('2026-06-15T02:00:00.000Z'),
-  advance(ms) {
-    this.now = new Date(this.now.getTime() + ms);
-  },
-  set(iso) {
-    this.now = new Date(iso);
-  },
-};
+const clock = makeClock('2026-06-15T02:00:00.000Z');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** One app process over a database handle (its own pools and caches on PostgreSQL). */
 interface PgApp {

@@ -22,10 +22,9 @@ export const testConfig: AppConfig = {
   cookieSecure: false,
 };
 
-/** A fresh in-memory database, migrated, and the app over it with a clock the test controls. */
-export function makeTestApp(start = '2026-06-15T02:00:00.000Z', config: Partial<AppConfig> = {}) {
-  const db = openDb({ file: ':memory:' });
-  const clock: TestClock = {
+/** A clock a test moves by hand, starting at `start`. */
+export function makeClock(start = '2026-06-15T02:00:00.000Z'): TestClock {
+  return {
     now: new Date(start),
     advance(ms) {
       this.now = new Date(this.now.getTime() + ms);
@@ -34,6 +33,12 @@ export function makeTestApp(start = '2026-06-15T02:00:00.000Z', config: Partial<
       this.now = new Date(iso);
     },
   };
+}
+
+/** A fresh in-memory database, migrated, and the app over it with a clock the test controls. */
+export function makeTestApp(start = '2026-06-15T02:00:00.000Z', config: Partial<AppConfig> = {}) {
+  const db = openDb({ file: ':memory:' });
+  const clock = makeClock(start);
   const deps = { config: { ...testConfig, ...config }, now: () => clock.now };
   const app = createApp({ db, ...deps });
   // `appDb()` and `sql` reach the database the app runs over (on PostgreSQL, `db` is only the fixture's source).

@@ -17,7 +17,8 @@ export async function moneyOfStores(db: Db, area: Pick<AreaRow, 'path'>, period:
   return stores.map((s, i) => moneyRow(s, statements[i]));
 }
 
-function moneyRow(store: Pick<AreaRow, 'id' | 'name'>, s: Statement) {
+/** A store's dashboard row from its statement. */
+export function moneyRow(store: Pick<AreaRow, 'id' | 'name'>, s: Statement) {
   return {
     storeAreaId: store.id,
     store: store.name,

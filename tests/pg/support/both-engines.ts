@@ -17,7 +17,7 @@ import { copySqliteToPg, type CopySummary } from '../../../db/copy/sqliteToPg';
 import { createApp } from '../../../server/app';
 import { generateCheckpointKey } from '../../../server/lib/checkpointKey';
 import type { AppConfig } from '../../../server/lib/context';
-import { checkAnswers, testConfig, type TestApp, type TestClock } from '../../support/app';
+import { checkAnswers, makeClock, testConfig, type TestApp, type TestClock } from '../../support/app';
 import { PASSWORD } from '../../support/factories';
 import { freshDatabase, type FreshDatabase } from './database';
 
@@ -124,15 +124,7 @@ export async function bothEngines<T>(build: (t: TestApp, config: AppConfig) => P
   const file = join(dir, 'county.db');
   const evidence: Record<Engine, string> = { sqlite: join(dir, 'photos-sqlite'), pg: join(dir, 'photos-pg') };
   mkdirSync(evidence.sqlite);
-  const clock: TestClock = {
-    now: new Date(opts.start ?? '2026-06-15T02:00:00.000Z'),
-    advance(ms) {
-      this.now = new Date(this.now.getTime() + ms);
-    },
-    set(iso) {
-      this.now = new Date(iso);
-    },
-  };
+  const clock = makeClock(opts.start ?? '2026-06-15T02:00:00.000Z');
   // One key: checkpoints and published boards are signed alike on both engines.
   const shared: AppConfig = { ...testConfig, checkpointKey: generateCheckpointKey(), ...opts.config };
   const configOf = (engine: Engine): AppConfig => ({ ...shared, evidenceDir: evidence[engine] });
